@@ -1,0 +1,12 @@
+"""Pulumi resources for InfluxDB 3 Cloud Dedicated management tokens."""
+
+from .errors import AdoptionError, ConfigurationError, InfluxDB3TokensError, ManagementApiError
+from .resource import ManagementToken
+
+__all__ = [
+    "ManagementToken",
+    "InfluxDB3TokensError",
+    "ConfigurationError",
+    "ManagementApiError",
+    "AdoptionError",
+]

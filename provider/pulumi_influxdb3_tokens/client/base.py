@@ -1,0 +1,28 @@
+"""The interface the resource lifecycle, the policy audit and the CLI program against."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional, Protocol
+
+from ..models import CreatedToken, TokenRecord
+
+
+class TokenClient(Protocol):
+    """Management-token operations on one cluster. Implementations raise ``InfluxDB3TokensError``."""
+
+    def create(self, description: str, expires_at: Optional[datetime], idempotency_key: str) -> CreatedToken:
+        """Mint a token; a repeated call with the same key returns the first result."""
+        ...
+
+    def get(self, token_id: str) -> TokenRecord:
+        """One token; raises ``TokenNotFoundError`` when the id is unknown."""
+        ...
+
+    def list(self) -> list[TokenRecord]:
+        """Every token of the cluster, revoked ones included."""
+        ...
+
+    def revoke(self, token_id: str) -> bool:
+        """Revoke; returns False when the token was already gone (404). Revoking twice succeeds."""
+        ...

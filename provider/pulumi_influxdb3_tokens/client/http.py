@@ -1,0 +1,231 @@
+"""The REST transport: httpx with timeouts, and tenacity retries with backoff, jitter and Retry-After.
+
+Retried: connection errors and timeouts, HTTP 429 (honouring ``Retry-After``), 502, 503 and 504,
+within a bounded total time. A retried POST is safe because every create carries an
+``Idempotency-Key``; GET and DELETE are idempotent.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any, Optional, TypeVar
+from urllib.parse import quote
+
+import httpx
+import tenacity
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .. import timeutil
+from ..errors import ManagementApiError, TokenNotFoundError, scrub
+from ..models import ApiError, CreatedToken, CreateTokenRequest, TokenRecord
+from ..settings import Connection
+
+RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
+MAX_ATTEMPTS = 12
+MAX_SINGLE_WAIT = 10.0
+
+_M = TypeVar("_M", bound=BaseModel)
+
+# One httpx client per provider process (and per API URL), built lazily: the provider object is
+# shared by up to four engine worker threads and must stay picklable.
+_CLIENTS: dict[tuple[str, float], httpx.Client] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def shared_http_client(api_url: str, request_timeout: float) -> httpx.Client:
+    key = (api_url, request_timeout)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            client = httpx.Client(
+                base_url=api_url,
+                timeout=httpx.Timeout(request_timeout, connect=min(request_timeout, 5.0)),
+                limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+                headers={"Accept": "application/json", "User-Agent": "pulumi-influxdb3-tokens"},
+            )
+            _CLIENTS[key] = client
+        return client
+
+
+class _RetryableStatus(Exception):
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+        self.retry_after = _retry_after_seconds(response)
+
+
+def _retry_after_seconds(response: httpx.Response) -> Optional[float]:
+    raw = response.headers.get("Retry-After")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        try:
+            return max(0.0, (timeutil.parse_rfc3339(raw) - timeutil.now()).total_seconds())
+        except timeutil.TimeFormatError:
+            return None
+
+
+_jitter = tenacity.wait_exponential_jitter(multiplier=0.25, max=MAX_SINGLE_WAIT, jitter=0.5)
+
+
+def _wait(state: tenacity.RetryCallState) -> float:
+    """Honour Retry-After on 429/503, else exponential backoff with jitter."""
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, _RetryableStatus) and error.retry_after is not None:
+        return min(error.retry_after, MAX_SINGLE_WAIT)
+    return _jitter(state)
+
+
+class HttpTokenClient:
+    """Management tokens over our REST contract (``/api/v0``)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._http = shared_http_client(connection.api_url, connection.request_timeout)
+        self._base = (
+            f"/api/v0/accounts/{quote(connection.account_id, safe='')}"
+            f"/clusters/{quote(connection.cluster_id, safe='')}/managementTokens"
+        )
+
+    # --- operations ----------------------------------------------------------------------------
+
+    def create(self, description: str, expires_at: Optional[datetime], idempotency_key: str) -> CreatedToken:
+        body = CreateTokenRequest(
+            description=description,
+            expires_at=timeutil.format_rfc3339(expires_at) if expires_at else None,
+        ).model_dump(by_alias=True, exclude_none=True)
+        response = self._send("POST", self._base, json=body, headers={"Idempotency-Key": idempotency_key})
+        self._raise_for_status(response, "create a management token")
+        return self._parse(response, CreatedToken)
+
+    def get(self, token_id: str) -> TokenRecord:
+        response = self._send("GET", f"{self._base}/{quote(token_id, safe='')}")
+        if response.status_code == 404:
+            raise TokenNotFoundError(f"Management token {token_id} does not exist (HTTP 404).", status=404)
+        self._raise_for_status(response, f"read management token {token_id}")
+        return self._parse(response, TokenRecord)
+
+    def list(self) -> list[TokenRecord]:
+        response = self._send("GET", self._base)
+        self._raise_for_status(response, "list management tokens")
+        return self._parse_list(response)
+
+    def revoke(self, token_id: str) -> bool:
+        response = self._send("DELETE", f"{self._base}/{quote(token_id, safe='')}")
+        if response.status_code == 404:
+            return False
+        self._raise_for_status(response, f"revoke management token {token_id}")
+        return True
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def _secrets(self) -> tuple[str, ...]:
+        return (self._connection.management_token.get_secret_value(),)
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self._connection.management_token.get_secret_value()}"}
+        headers.update(kwargs.pop("headers", {}))
+        retrying = tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type((httpx.TransportError, _RetryableStatus)),
+            wait=_wait,
+            stop=tenacity.stop_after_delay(self._connection.retry_timeout) | tenacity.stop_after_attempt(MAX_ATTEMPTS),
+            reraise=True,
+        )
+        what = f"{method} {self._connection.api_url}{path}"
+        try:
+            for attempt in retrying:
+                with attempt:
+                    response = self._http.request(method, path, headers=headers, **kwargs)
+                    if response.status_code in RETRYABLE_STATUS:
+                        raise _RetryableStatus(response)
+            return response
+        except _RetryableStatus as final:
+            tries = retrying.statistics.get("attempt_number", 1)
+            status = final.response.status_code
+            raise ManagementApiError(
+                f"{what} kept failing after {tries} attempts; the Management API is "
+                f"{'rate limiting' if status == 429 else 'unavailable'} (HTTP {status}).",
+                status=status,
+                secrets=self._secrets(),
+            ) from None
+        except httpx.TimeoutException as timeout:
+            tries = retrying.statistics.get("attempt_number", 1)
+            raise ManagementApiError(
+                f"{what} got no answer within {self._connection.request_timeout:g} s "
+                f"({type(timeout).__name__}, {tries} attempts); raise {'influxdb3:requestTimeout'} "
+                f"or check the server's latency.",
+                secrets=self._secrets(),
+            ) from None
+        except httpx.TransportError as failure:
+            tries = retrying.statistics.get("attempt_number", 1)
+            raise ManagementApiError(
+                f"{what} failed after {tries} attempts: cannot reach the Management API "
+                f"({type(failure).__name__}); check influxdb3:apiUrl and that the server is running.",
+                secrets=self._secrets(),
+            ) from None
+
+    def _raise_for_status(self, response: httpx.Response, action: str) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        detail = self._server_message(response)
+        if status == 401:
+            hint = "the management token was rejected (missing, unknown, revoked or expired); check influxdb3:managementToken or INFLUXDB3_MANAGEMENT_TOKEN"
+        elif status == 403:
+            hint = (
+                f"the management token may not act on account {self._connection.account_id} / cluster "
+                f"{self._connection.cluster_id}; check influxdb3:accountId and influxdb3:clusterId"
+            )
+        elif status == 404:
+            hint = "the account or cluster does not exist; check influxdb3:accountId and influxdb3:clusterId"
+        elif status in (400, 409, 422):
+            hint = f"the server refused the request: {detail}" if detail else "the server refused the request"
+        else:
+            hint = f"the server failed: {detail}" if detail else "the server failed"
+        raise ManagementApiError(
+            f"Could not {action}: {hint} (HTTP {status}).", status=status, secrets=self._secrets()
+        ) from None
+
+    def _server_message(self, response: httpx.Response) -> str:
+        try:
+            return ApiError.model_validate_json(response.content).message.rstrip(".")
+        except (ValidationError, ValueError):
+            return ""
+
+    def _check_json(self, response: httpx.Response) -> None:
+        content_type = response.headers.get("content-type", "").split(";")[0].strip()
+        if content_type != "application/json":
+            raise ManagementApiError(
+                f"{response.request.method} {response.request.url} answered HTTP {response.status_code} with "
+                f"'{content_type or 'no content type'}' instead of JSON; check influxdb3:apiUrl points at the "
+                f"Management API.",
+                status=response.status_code,
+                secrets=self._secrets(),
+            )
+
+    def _parse(self, response: httpx.Response, model: type[_M]) -> _M:
+        self._check_json(response)
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as err:
+            raise self._bad_body(response, err) from None
+
+    def _parse_list(self, response: httpx.Response) -> list[TokenRecord]:
+        self._check_json(response)
+        try:
+            return TypeAdapter(list[TokenRecord]).validate_json(response.content)
+        except ValidationError as err:
+            raise self._bad_body(response, err) from None
+
+    def _bad_body(self, response: httpx.Response, err: ValidationError) -> ManagementApiError:
+        first = err.errors()[0] if err.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+        return ManagementApiError(
+            f"{response.request.method} {response.request.url} answered HTTP {response.status_code} with a body "
+            f"that is not a valid management token response ({where}: {scrub(str(first.get('msg', 'invalid')))}).",
+            status=response.status_code,
+            secrets=self._secrets(),
+        )

@@ -1,0 +1,57 @@
+"""Errors the user sees, and the scrubbing that keeps secrets out of them.
+
+The Python dynamic provider sends the whole exception text (with its traceback) to the engine,
+and the engine masks only secrets that come from stack config. So every message is built to end
+in one sentence naming the cause, and anything that could carry a token passes through
+:func:`scrub` first. Raise these ``from None`` so no chained exception text rides along.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+REDACTED = "[redacted]"
+
+# Management tokens look like ``M.V1.<random>``; bearer headers carry any token form.
+_TOKEN_PATTERN = re.compile(r"M\.V1\.[A-Za-z0-9_\-\.=+/]+")
+_BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)[^\s\"',;]+")
+_AUTH_HEADER_PATTERN = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^\s\"',;]+(\s+[^\s\"',;]+)?")
+
+
+def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """Replace known secret values, token-shaped strings and bearer credentials with [redacted]."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    text = _TOKEN_PATTERN.sub(REDACTED, text)
+    text = _AUTH_HEADER_PATTERN.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _BEARER_PATTERN.sub(lambda m: m.group(1) + REDACTED, text)
+    return text
+
+
+class InfluxDB3TokensError(Exception):
+    """Base class: the message is safe to show (already scrubbed)."""
+
+    def __init__(self, message: str, secrets: Iterable[str | None] = ()) -> None:
+        super().__init__(scrub(message, secrets))
+
+
+class ConfigurationError(InfluxDB3TokensError):
+    """A setting is missing or unusable; the message names the config key and env var."""
+
+
+class ManagementApiError(InfluxDB3TokensError):
+    """The Management API refused or failed a request; ``status`` is the HTTP status, if any."""
+
+    def __init__(self, message: str, status: int | None = None, secrets: Iterable[str | None] = ()) -> None:
+        super().__init__(message, secrets)
+        self.status = status
+
+
+class TokenNotFoundError(ManagementApiError):
+    """The token id is unknown to the server (HTTP 404)."""
+
+
+class AdoptionError(InfluxDB3TokensError):
+    """A token named by ``adopt_token_id`` cannot be adopted; the message says why."""

@@ -1,0 +1,62 @@
+"""``check``: turn raw inputs into normalised inputs plus one failure per bad property."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from pydantic import ValidationError
+
+from .models import TokenInputs
+from .props import INPUT_NAMES, SECRET_INPUTS, is_unknown, known_inputs, plain, secret, unknown_inputs
+
+
+@dataclass
+class Checked:
+    inputs: dict[str, Any]
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+def check_inputs(news: Mapping[str, Any]) -> Checked:
+    """Validate every known input before any HTTP call; unknown (preview) values pass through."""
+    known = known_inputs(news)
+    unknown = unknown_inputs(news)
+    failures: list[tuple[str, str]] = []
+    normalised: dict[str, Any] = {}
+    try:
+        model = TokenInputs.model_validate(known, context={"partial": bool(unknown)})
+        normalised = model.model_dump(exclude={"adopt_token"})
+        if model.adopt_token is not None:
+            normalised["adopt_token"] = secret(model.adopt_token.get_secret_value())
+    except ValidationError as err:
+        failures = failures_from(err)
+        normalised = {name: value for name, value in known.items() if name not in SECRET_INPUTS}
+        if "adopt_token" in known:
+            normalised["adopt_token"] = secret(known["adopt_token"])
+    for name in INPUT_NAMES:
+        if name in unknown:
+            normalised[name] = news[name]
+        normalised.setdefault(name, None)
+    return Checked(inputs=normalised, failures=failures)
+
+
+def failures_from(err: ValidationError) -> list[tuple[str, str]]:
+    """One (property, reason) per pydantic error; cross-field errors name the property they blame."""
+    failures = []
+    for item in err.errors():
+        cause = (item.get("ctx") or {}).get("error")
+        prop = getattr(cause, "field", None) or (str(item["loc"][0]) if item.get("loc") else "description")
+        reason = str(cause) if cause is not None else _reason(prop, item)
+        failures.append((prop, reason))
+    return failures
+
+
+def _reason(prop: str, item: Mapping[str, Any]) -> str:
+    if item.get("type") == "string_too_long":
+        limit = (item.get("ctx") or {}).get("max_length")
+        return f"{prop} is longer than {limit} characters"
+    return f"{prop}: {item.get('msg', 'invalid value')}"
+
+
+def is_fully_known(news: Mapping[str, Any]) -> bool:
+    return not any(is_unknown(plain(news.get(name))) for name in INPUT_NAMES)

@@ -1,0 +1,22 @@
+"""Declare what spec.json says: {"tokens": {name: kwargs}, "get": {name: id}}."""
+
+import json
+from pathlib import Path
+
+import pulumi
+
+from pulumi_influxdb3_tokens import ManagementToken
+
+spec = json.loads((Path(__file__).parent / "spec.json").read_text())
+
+for name, kwargs in spec.get("tokens", {}).items():
+    token = ManagementToken(name, **kwargs)
+    pulumi.export(f"{name}.id", token.id)
+    pulumi.export(f"{name}.token", token.token)
+    pulumi.export(f"{name}.token_prefix", token.token_prefix)
+    pulumi.export(f"{name}.expires_at", token.expires_at)
+
+for name, token_id in spec.get("get", {}).items():
+    ref = ManagementToken.get(name, token_id)
+    pulumi.export(f"{name}.description", ref.description)
+    pulumi.export(f"{name}.token_prefix", ref.token_prefix)

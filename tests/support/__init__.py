@@ -1,0 +1,1 @@
+"""Test support: the local Management API as a subprocess, the real Pulumi engine, secret scans."""

@@ -1,0 +1,146 @@
+"""Drive the real ``pulumi`` CLI against a ``file://`` backend in a temp dir.
+
+Every command's output is kept in ``Stack.log`` so tests can prove no secret was printed, and the
+raw backend files can be scanned (``pulumi stack export`` decrypts secrets, so it proves nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Optional
+
+REPO = Path(__file__).resolve().parents[2]
+PROGRAMS = REPO / "tests" / "e2e" / "programs"
+_ENGINE_BIN: Optional[Path] = None
+
+
+def engine_bin() -> Path:
+    """The folder with pulumi and its Python host (scripts/ensure-pulumi; cached after the first build)."""
+    global _ENGINE_BIN
+    if _ENGINE_BIN is None:
+        done = subprocess.run(
+            [str(REPO / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"scripts/ensure-pulumi failed:\n{done.stderr[-4000:]}")
+        _ENGINE_BIN = Path(done.stdout.strip().splitlines()[-1])
+    return _ENGINE_BIN
+
+
+def engine_env(backend_dir: Path, passphrase: str) -> dict[str, str]:
+    """The environment the project always runs the engine with."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "INFLUXDB3_"))}
+    venv_bin = str(Path(sys.executable).parent)
+    env.update(
+        PATH=os.pathsep.join([str(engine_bin()), venv_bin, env.get("PATH", "")]),
+        PULUMI_SKIP_UPDATE_CHECK="true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+        PULUMI_CONFIG_PASSPHRASE=passphrase,
+        PULUMI_BACKEND_URL=backend_dir.as_uri(),
+        PULUMI_HOME=str(backend_dir / ".pulumi-home"),
+        PULUMI_PYTHON_CMD=sys.executable,
+        PYTHONUNBUFFERED="1",
+        NO_COLOR="1",
+    )
+    return env
+
+
+@dataclass
+class Result:
+    args: list[str]
+    returncode: int
+    output: str  # stdout and stderr together, as a user sees them
+    stdout: str = ""
+
+    def ok(self) -> "Result":
+        assert self.returncode == 0, f"pulumi {' '.join(self.args)} failed ({self.returncode}):\n{self.output}"
+        return self
+
+
+@dataclass
+class Stack:
+    """One stack of one program, copied into a temp dir."""
+
+    work_dir: Path
+    backend_dir: Path
+    name: str = "test"
+    passphrase: str = "correct horse battery staple"
+    extra_env: dict[str, str] = field(default_factory=dict)
+    log: list[str] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, program: str, tmp: Path, spec: Optional[Mapping[str, Any]] = None, **kw: Any) -> "Stack":
+        work_dir = tmp / program
+        shutil.copytree(PROGRAMS / program, work_dir)
+        (tmp / "backend").mkdir(exist_ok=True)
+        stack = cls(work_dir=work_dir, backend_dir=tmp / "backend", **kw)
+        if spec is not None:
+            stack.write_spec(spec)
+        stack.run("stack", "init", stack.name).ok()
+        return stack
+
+    def write_spec(self, spec: Mapping[str, Any]) -> None:
+        """The test programs read what to declare from spec.json beside them."""
+        (self.work_dir / "spec.json").write_text(json.dumps(spec, indent=2))
+
+    def env(self, extra: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+        env = engine_env(self.backend_dir, self.passphrase)
+        env.update(self.extra_env)
+        env.update(extra or {})
+        return env
+
+    def run(self, *args: str, stdin: Optional[str] = None, env: Optional[Mapping[str, str]] = None,
+            timeout: float = 600) -> Result:
+        argv = ["pulumi", *args]
+        if args and args[0] in ("up", "preview", "refresh", "destroy"):
+            argv += ["--non-interactive", "--stack", self.name]
+        done = subprocess.run(
+            argv, cwd=self.work_dir, env=self.env(env), input=stdin, capture_output=True, text=True,
+            timeout=timeout, check=False,
+        )
+        output = done.stdout + done.stderr
+        self.log.append(f"$ {' '.join(argv)}\n{output}")
+        return Result(list(args), done.returncode, output, done.stdout)
+
+    def config_set(self, key: str, value: str, secret: bool = False) -> None:
+        # The value goes through stdin, never argv, so it cannot show in the process list.
+        flags = ["--secret"] if secret else ["--plaintext"]
+        self.run("config", "set", *flags, "--stack", self.name, key, stdin=value).ok()
+
+    def up(self, *extra: str, env: Optional[Mapping[str, str]] = None) -> Result:
+        return self.run("up", "--yes", "--skip-preview", *extra, env=env)
+
+    def preview(self, *extra: str, env: Optional[Mapping[str, str]] = None) -> Result:
+        return self.run("preview", "--diff", *extra, env=env)
+
+    def refresh(self, *extra: str, env: Optional[Mapping[str, str]] = None) -> Result:
+        return self.run("refresh", "--yes", "--skip-preview", *extra, env=env)
+
+    def destroy(self, *extra: str, env: Optional[Mapping[str, str]] = None) -> Result:
+        return self.run("destroy", "--yes", "--skip-preview", *extra, env=env)
+
+    def outputs(self, show_secrets: bool = False) -> dict[str, Any]:
+        args = ["stack", "output", "--json", "--stack", self.name] + (["--show-secrets"] if show_secrets else [])
+        return dict(json.loads(self.run(*args).ok().stdout or "{}"))
+
+    def export(self) -> dict[str, Any]:
+        return dict(json.loads(self.run("stack", "export", "--stack", self.name).ok().stdout))
+
+    def resources(self, type_suffix: str = "ManagementToken") -> list[dict[str, Any]]:
+        deployment = self.export()["deployment"]
+        return [r for r in deployment.get("resources", []) if r["type"].endswith(type_suffix)]
+
+    def raw_backend_files(self) -> Iterator[tuple[Path, bytes]]:
+        """Every file the backend wrote: stack JSON, history, backups, locks."""
+        for path in sorted(self.backend_dir.rglob("*")):
+            if path.is_file() and ".pulumi-home" not in path.parts:
+                yield path, path.read_bytes()
+
+    def all_output(self) -> str:
+        return "\n".join(self.log)

@@ -1,0 +1,45 @@
+"""schema.json documents the resource; this fails the moment it drifts from the code."""
+
+import json
+import re
+from pathlib import Path
+
+from pulumi_influxdb3_tokens.models import TokenInputs
+from pulumi_influxdb3_tokens.props import INPUT_NAMES, OUTPUT_NAMES, SECRET_INPUTS, SECRET_OUTPUTS
+from pulumi_influxdb3_tokens.settings import ALL_SETTINGS, CONFIG_NAMESPACE
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "schema.json").read_text())
+RESOURCE = SCHEMA["resources"][f"{CONFIG_NAMESPACE}:index:ManagementToken"]
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def test_package_name_matches_the_config_namespace():
+    assert SCHEMA["name"] == CONFIG_NAMESPACE
+
+
+def test_inputs_match_the_pydantic_model_and_the_resource():
+    schema_inputs = {snake(k) for k in RESOURCE["inputProperties"]}
+    assert schema_inputs == set(TokenInputs.model_fields) == set(INPUT_NAMES)
+
+
+def test_outputs_cover_every_output_and_echoed_input():
+    schema_outputs = {snake(k) for k in RESOURCE["properties"]}
+    assert schema_outputs == set(OUTPUT_NAMES) | set(INPUT_NAMES)
+
+
+def test_secret_flags_match():
+    secret_outputs = {snake(k) for k, v in RESOURCE["properties"].items() if v.get("secret")}
+    secret_inputs = {snake(k) for k, v in RESOURCE["inputProperties"].items() if v.get("secret")}
+    assert secret_outputs == set(SECRET_OUTPUTS)
+    assert secret_inputs == set(SECRET_INPUTS)
+
+
+def test_config_variables_match_the_settings():
+    variables = SCHEMA["config"]["variables"]
+    assert set(variables) == {s.key for s in ALL_SETTINGS}
+    for setting in ALL_SETTINGS:
+        assert setting.env in variables[setting.key]["description"]
+    assert variables["managementToken"]["secret"] is True

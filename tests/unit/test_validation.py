@@ -1,0 +1,72 @@
+"""check: every bad input is a failure on its own property, before any HTTP call."""
+
+from datetime import timedelta
+
+import pytest
+from pulumi.output import Unknown
+
+from pulumi_influxdb3_tokens import timeutil
+from pulumi_influxdb3_tokens.props import is_unknown, plain
+from pulumi_influxdb3_tokens.validation import check_inputs
+
+
+def future(days: float) -> str:
+    return timeutil.format_rfc3339(timeutil.now() + timedelta(days=days))
+
+
+def failures(news):
+    return dict(check_inputs(news).failures)
+
+
+def test_good_inputs_are_normalised():
+    checked = check_inputs({"description": "ci", "expires_at": "2099-03-01T01:00:00+01:00", "rotate_before": "168h"})
+    assert checked.failures == []
+    assert checked.inputs["expires_at"] == "2099-03-01T00:00:00Z"
+    assert checked.inputs["rotate_before"] == "7d"
+
+
+@pytest.mark.parametrize(
+    ("news", "prop", "words"),
+    [
+        ({"expires_at": "2027-03-01T00:00:00"}, "expires_at", "no time zone"),
+        ({"expires_at": "next tuesday"}, "expires_at", "RFC3339"),
+        ({"expires_at": "2001-01-01T00:00:00Z"}, "expires_at", "in the past"),
+        ({"expires_at": "2099-01-01T00:00:00Z", "expires_in": "90d"}, "expires_in", "not both"),
+        ({"expires_in": "ninety days"}, "expires_in", "not a duration"),
+        ({"expires_in": 90.0}, "expires_in", "float"),
+        ({"rotate_before": "7d"}, "rotate_before", "needs an expiry"),
+        ({"expires_in": "7d", "rotate_before": "7d"}, "rotate_before", "shorter than the token's lifetime"),
+        ({"description": "x" * 1025}, "description", "1024"),
+        ({"description": 12.0}, "description", "string"),
+        ({"adopt_token": "M.V1.abc"}, "adopt_token", "adopt_token_id"),
+        ({"adopt_token_id": "t1", "expires_in": "30d"}, "expires_in", "expires_at"),
+    ],
+)
+def test_bad_inputs_fail_on_their_property(news, prop, words):
+    found = failures(news)
+    assert prop in found, found
+    assert words in found[prop]
+
+
+def test_rotate_before_against_a_fixed_expiry_uses_the_remaining_lifetime():
+    found = failures({"expires_at": future(5), "rotate_before": "7d"})
+    assert "remaining lifetime" in found["rotate_before"]
+    assert failures({"expires_at": future(30), "rotate_before": "7d"}) == {}
+
+
+def test_description_of_exactly_1024_characters_is_fine():
+    assert failures({"description": "x" * 1024}) == {}
+
+
+def test_unknown_values_pass_through_preview_without_failures():
+    checked = check_inputs({"expires_at": Unknown(), "rotate_before": "7d", "description": "ci"})
+    assert checked.failures == []
+    assert is_unknown(checked.inputs["expires_at"])
+
+
+def test_secret_adopt_token_stays_wrapped_and_never_appears_in_failures():
+    secret = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": "M.V1.s3cr3t-value"}
+    checked = check_inputs({"adopt_token_id": "t1", "adopt_token": secret, "expires_at": "1999-01-01T00:00:00Z"})
+    assert plain(checked.inputs["adopt_token"]) == "M.V1.s3cr3t-value"
+    assert checked.inputs["adopt_token"] != "M.V1.s3cr3t-value"  # still wrapped as a secret
+    assert all("s3cr3t" not in reason for _, reason in checked.failures)
