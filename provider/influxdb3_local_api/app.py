@@ -1,0 +1,70 @@
+"""FastAPI application factory for the local InfluxDB 3 Management API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from .errors import install_error_handlers
+from .faults import FaultInjectionMiddleware
+from .idempotency import ReplayCache
+from .models import Health
+from .routes import build_router
+from .settings import Settings
+from .store import Store
+
+TITLE = "InfluxDB 3 Management API (local)"
+VERSION = "0.1.0"
+
+
+def _contract(app: FastAPI) -> dict[str, Any]:
+    """The generated schema without FastAPI's default 422 responses: validation errors are 400 here."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.get("responses", {})
+                ref = responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
+                if ref.get("$ref", "").endswith("/HTTPValidationError"):
+                    del responses["422"]
+        components = schema.get("components", {}).get("schemas", {})
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app; it opens `settings.data_dir/management.db` and closes it on shutdown."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store(settings.data_dir)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            store.close()
+
+    app = FastAPI(
+        title=TITLE,
+        version=VERSION,
+        description="A local stand-in for the InfluxDB 3 Cloud Dedicated Management API (management tokens).",
+        lifespan=lifespan,
+    )
+    app.openapi = lambda: _contract(app)  # type: ignore[method-assign]
+    install_error_handlers(app)
+    if settings.faults.active:
+        app.add_middleware(FaultInjectionMiddleware, config=settings.faults)
+    app.include_router(build_router(store, ReplayCache()))
+
+    @app.get("/health", response_model=Health, tags=["health"])
+    def health() -> Health:
+        """Readiness probe; no authentication."""
+        return Health(status="ok")
+
+    return app

@@ -1,0 +1,78 @@
+"""Bearer authentication and account/cluster authorization for `/api/v0` routes.
+
+Order of checks: 401 (no valid token) first; then, for the account and then the cluster,
+404 when it does not exist and 403 when it exists but is not the token's. Messages never
+echo path values, so a token pasted into a URL is not reflected back.
+"""
+
+# No `from __future__ import annotations`: FastAPI must see the real Annotated[...] objects,
+# because the Depends() targets are closures it could not resolve from strings.
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Path
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from .errors import ApiError
+from .store import Store, TokenRecord
+from .timefmt import utc_now
+
+bearer_scheme = HTTPBearer(auto_error=False, description="A management token: `Authorization: Bearer <token>`.")
+
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated token, already checked against the account and cluster in the path."""
+
+    token: TokenRecord
+
+    @property
+    def account_id(self) -> str:
+        return self.token.account_id
+
+    @property
+    def cluster_id(self) -> str:
+        return self.token.cluster_id
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, message, _CHALLENGE)
+
+
+def make_authorizer(store: Store) -> Callable[..., Caller]:
+    """Build the dependency that every management-token route uses."""
+
+    def authenticate(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    ) -> TokenRecord:
+        if credentials is None or not credentials.credentials.strip():
+            raise _unauthorized("Missing or malformed Authorization header; expected 'Bearer <management token>'.")
+        token = store.find_by_secret(credentials.credentials.strip())
+        if token is None:
+            raise _unauthorized("The bearer token is not a valid management token.")
+        if token.revoked_at is not None:
+            raise _unauthorized("The bearer token has been revoked.")
+        if not token.is_active(utc_now()):
+            raise _unauthorized("The bearer token has expired.")
+        return token
+
+    def authorize(
+        account_id: Annotated[str, Path(alias="accountId")],
+        cluster_id: Annotated[str, Path(alias="clusterId")],
+        token: Annotated[TokenRecord, Depends(authenticate)],
+    ) -> Caller:
+        if not store.account_exists(account_id):
+            raise ApiError(404, "Account not found.")
+        if account_id != token.account_id:
+            raise ApiError(403, "The management token does not belong to this account.")
+        if store.cluster_account(cluster_id) != account_id:
+            raise ApiError(404, "Cluster not found in this account.")
+        if cluster_id != token.cluster_id:
+            raise ApiError(403, "The management token does not belong to this cluster.")
+        return Caller(token)
+
+    return authorize

@@ -1,0 +1,167 @@
+"""`influxdb3-local-api`: run the local Management API server.
+
+Stdout protocol (for scripts and tests): on the first start of a data directory one line
+`influxdb3-local-api: bootstrap credentials written to <path>` (plus the generated token,
+once, when none was given); then, on every start, once the server accepts connections:
+`influxdb3-local-api listening on http://HOST:PORT`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from .app import create_app
+from .bootstrap import BootstrapError, BootstrapOptions, BootstrapResult, bootstrap
+from .faults import FaultConfig
+from .settings import Settings
+from .store import Store
+
+PROG = "influxdb3-local-api"
+
+
+def _uuid(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a UUID: {text!r}") from None
+
+
+def _account_cluster(text: str) -> tuple[str, str]:
+    account, sep, cluster = text.partition(":")
+    if not sep:
+        raise argparse.ArgumentTypeError("expected ACCOUNT_ID:CLUSTER_ID")
+    return _uuid(account), _uuid(cluster)
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be > 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Local stand-in for the InfluxDB 3 Cloud Dedicated Management API (management tokens).",
+    )
+    add = parser.add_argument
+    add("--host", default="127.0.0.1", metavar="HOST", help="interface to listen on (default: 127.0.0.1)")
+    add(
+        "--port", type=_non_negative_int, default=8181, metavar="PORT",
+        help="port to listen on; 0 picks a free one (default: 8181)",
+    )
+    add(
+        "--data-dir", type=Path, default=Path(".influxdb3-local"), metavar="DIR",
+        help="directory for management.db and bootstrap.json (default: .influxdb3-local)",
+    )
+    add("--account-id", type=_uuid, metavar="UUID", help="account id to bootstrap (default: random UUID)")
+    add("--cluster-id", type=_uuid, metavar="UUID", help="cluster id to bootstrap (default: random UUID)")
+    add(
+        "--admin-token", metavar="TOKEN",
+        help="bootstrap admin management token (at least 24 characters; default: generated); "
+        "on later starts an unknown value is added as another admin token",
+    )
+    add(
+        "--extra-account", type=_account_cluster, action="append", default=[], metavar="ACCOUNT_ID:CLUSTER_ID",
+        help="also create this account and cluster, without tokens (repeatable; for testing 403 responses)",
+    )
+    add("--latency-ms", type=_non_negative_int, default=0, metavar="N", help="delay every /api/v0 response by N ms")
+    add(
+        "--fail-rate", type=_fraction, default=0.0, metavar="P",
+        help="answer a share P (0..1) of /api/v0 requests with 503, before any handler runs",
+    )
+    add(
+        "--rate-limit-per-s", type=_positive_float, metavar="N",
+        help="allow N /api/v0 requests per second across all clients; excess gets 429 with Retry-After",
+    )
+    add("--seed", type=int, metavar="N", help="seed for --fail-rate, for reproducible faults")
+    return parser
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind before starting uvicorn, so `--port 0` yields a known, already reserved port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def api_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """Prints the "listening on" line once the server accepts connections."""
+
+    def __init__(self, config: uvicorn.Config, url: str) -> None:
+        super().__init__(config)
+        self._url = url
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and not self.should_exit:
+            print(f"{PROG} listening on {self._url}", flush=True)
+
+
+def _announce_bootstrap(result: BootstrapResult) -> None:
+    if not result.first_start:
+        return
+    print(f"{PROG}: bootstrap credentials written to {result.path}", flush=True)
+    if result.generated_token is not None:
+        # The token itself is never printed: stdout ends up in logs. bootstrap.json (0600) holds it.
+        print(f"{PROG}: generated a bootstrap admin management token; read it from {result.path}", flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir: Path = args.data_dir.resolve()
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        sock = bind_socket(args.host, args.port)
+    except OSError as exc:
+        print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    url = api_url(args.host, sock.getsockname()[1])
+    options = BootstrapOptions(args.account_id, args.cluster_id, args.admin_token, tuple(args.extra_account))
+    store = Store(data_dir)
+    try:
+        result = bootstrap(store, data_dir, url, options)
+    except BootstrapError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        sock.close()
+        return 2
+    finally:
+        store.close()
+    _announce_bootstrap(result)
+    faults = FaultConfig(args.latency_ms, args.fail_rate, args.rate_limit_per_s, args.seed)
+    app = create_app(Settings(data_dir=data_dir, faults=faults))
+    config = uvicorn.Config(app, host=args.host, port=sock.getsockname()[1], log_level="warning", access_log=False)
+    _AnnouncingServer(config, url).run(sockets=[sock])
+    return 0

@@ -1,0 +1,94 @@
+"""Pydantic models of the API bodies (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, field_validator
+from pydantic.alias_generators import to_camel
+
+from .store import TokenRecord
+from .timefmt import format_rfc3339, parse_rfc3339, utc_now
+
+MAX_DESCRIPTION_LENGTH = 1024
+
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(format_rfc3339, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2026-11-25T07:00:00Z"]}),
+]
+
+
+class CreateManagementTokenRequest(BaseModel):
+    """Body of `POST .../managementTokens`; unknown fields are rejected."""
+
+    model_config = ConfigDict(alias_generator=to_camel, extra="forbid")
+
+    description: str = Field(default="", max_length=MAX_DESCRIPTION_LENGTH)
+    expires_at: Timestamp | None = Field(
+        default=None, description="RFC3339 timestamp with a zone, in the future; omit for no expiry."
+    )
+
+    @field_validator("expires_at", mode="before")
+    @classmethod
+    def _parse_expires_at(cls, value: Any) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValueError("must be an RFC3339 timestamp string")
+        moment = parse_rfc3339(value)
+        if moment <= utc_now():
+            raise ValueError("must be in the future")
+        return moment
+
+
+class ManagementToken(BaseModel):
+    """A management token as returned by reads; never carries the access token."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    id: str
+    account_id: str
+    cluster_id: str
+    description: str
+    token_prefix: str
+    created_at: Timestamp
+    expires_at: Timestamp | None
+    revoked_at: Timestamp | None
+    created_by: str
+
+    @classmethod
+    def from_record(cls, record: TokenRecord) -> ManagementToken:
+        return cls(
+            id=record.id,
+            account_id=record.account_id,
+            cluster_id=record.cluster_id,
+            description=record.description,
+            token_prefix=record.token_prefix,
+            created_at=record.created_at,
+            expires_at=record.expires_at,
+            revoked_at=record.revoked_at,
+            created_by=record.created_by,
+        )
+
+
+class CreatedManagementToken(ManagementToken):
+    """The create response: the only place the access token is ever shown."""
+
+    access_token: str
+
+    @classmethod
+    def from_created(cls, record: TokenRecord, access_token: str) -> CreatedManagementToken:
+        return cls(**dict(ManagementToken.from_record(record)), access_token=access_token)
+
+
+class ErrorBody(BaseModel):
+    """Every error response: `{"code": <HTTP status>, "message": "..."}`."""
+
+    code: int
+    message: str
+
+
+class Health(BaseModel):
+    status: str

@@ -1,0 +1,161 @@
+"""The management token routes under `/api/v0`."""
+
+# No `from __future__ import annotations`: FastAPI must see the real Annotated[...] objects,
+# because the Depends() targets are closures it could not resolve from strings.
+
+import json
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from .auth import Caller, make_authorizer
+from .errors import ApiError
+from .idempotency import ReplayCache, request_hash, valid_key
+from .models import CreatedManagementToken, CreateManagementTokenRequest, ErrorBody, ManagementToken
+from .store import IdempotencyKey, Store
+from .timefmt import utc_now
+
+TOKENS_PATH = "/accounts/{accountId}/clusters/{clusterId}/managementTokens"
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in {
+        401: "Missing, unknown, revoked or expired management token.",
+        403: "The token belongs to another account or cluster.",
+        404: "Unknown account, cluster or token.",
+        429: "Rate limited (see Retry-After).",
+        503: "Temporarily unavailable.",
+    }.items()
+}
+_CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    400: {"model": ErrorBody, "description": "Invalid request body."},
+    409: {"model": ErrorBody, "description": "Idempotency-Key already used; the access token cannot be shown again."},
+    422: {"model": ErrorBody, "description": "Idempotency-Key reused with a different request body."},
+}
+_CREATE_BODY_SCHEMA = {
+    "requestBody": {
+        "required": False,
+        "content": {"application/json": {"schema": CreateManagementTokenRequest.model_json_schema(by_alias=True)}},
+    }
+}
+
+
+async def read_create_body(request: Request) -> CreateManagementTokenRequest:
+    """Parse the create body by hand so authentication (a prior dependency) runs first.
+
+    An empty body means `{}`.
+    """
+    raw = await request.body()
+    if not raw.strip():
+        return CreateManagementTokenRequest()
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "The request body must be a JSON object.")
+    try:
+        return CreateManagementTokenRequest.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError([{**err, "loc": ("body", *err["loc"])} for err in exc.errors()]) from None
+
+
+def build_router(store: Store, replays: ReplayCache) -> APIRouter:
+    router = APIRouter(prefix="/api/v0", tags=["managementTokens"])
+    authorize = make_authorizer(store)
+    create_lock = threading.Lock()  # makes "look up key, then create and cache" atomic
+
+    @router.post(
+        TOKENS_PATH,
+        status_code=201,
+        response_model=CreatedManagementToken,
+        responses=_CREATE_ERRORS,
+        openapi_extra=_CREATE_BODY_SCHEMA,
+        summary="Create a management token",
+    )
+    def create_management_token(
+        caller: Annotated[Caller, Depends(authorize)],
+        body: Annotated[CreateManagementTokenRequest, Depends(read_create_body)],
+        response: Response,
+        idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    ) -> CreatedManagementToken:
+        """Create a token; `accessToken` is returned only by this call."""
+        if idempotency_key is not None and not valid_key(idempotency_key):
+            raise ApiError(400, "Idempotency-Key must be 1 to 255 printable ASCII characters.")
+        key = (
+            None
+            if idempotency_key is None
+            else IdempotencyKey(caller.account_id, caller.cluster_id, caller.token.id, idempotency_key)
+        )
+        body_hash = request_hash(body.description, body.expires_at)
+        with create_lock:
+            if key is not None and (entry := store.find_idempotency_key(key)) is not None:
+                if entry.request_hash != body_hash:
+                    raise ApiError(
+                        422, f"Idempotency-Key {key.key} was already used with a different request body."
+                    )
+                replay = replays.get(key)
+                if replay is None:
+                    raise ApiError(
+                        409,
+                        f"Idempotency-Key {key.key} was already used for token {entry.token_id}; "
+                        "its access token cannot be shown again.",
+                    )
+                response.headers["Idempotency-Replayed"] = "true"
+                return replay
+            record, access_token = store.create_token(
+                account_id=caller.account_id,
+                cluster_id=caller.cluster_id,
+                description=body.description,
+                expires_at=body.expires_at,
+                created_by=caller.token.id,
+                now=utc_now(),
+                idempotency=None if key is None else (key, body_hash),
+            )
+            created = CreatedManagementToken.from_created(record, access_token)
+            if key is not None:
+                replays.put(key, created)
+        return created
+
+    @router.get(
+        TOKENS_PATH,
+        response_model=list[ManagementToken],
+        responses=_ERRORS,
+        summary="List management tokens (revoked ones included)",
+    )
+    def list_management_tokens(caller: Annotated[Caller, Depends(authorize)]) -> list[ManagementToken]:
+        return [ManagementToken.from_record(r) for r in store.list_tokens(caller.account_id, caller.cluster_id)]
+
+    @router.get(
+        TOKENS_PATH + "/{tokenId}",
+        response_model=ManagementToken,
+        responses=_ERRORS,
+        summary="Get a management token",
+    )
+    def get_management_token(
+        caller: Annotated[Caller, Depends(authorize)], token_id: Annotated[str, Path(alias="tokenId")]
+    ) -> ManagementToken:
+        record = store.get_token(caller.account_id, caller.cluster_id, token_id)
+        if record is None:
+            raise ApiError(404, "Management token not found.")
+        return ManagementToken.from_record(record)
+
+    @router.delete(
+        TOKENS_PATH + "/{tokenId}",
+        status_code=204,
+        response_class=Response,
+        responses=_ERRORS,
+        summary="Revoke a management token (idempotent)",
+    )
+    def revoke_management_token(
+        caller: Annotated[Caller, Depends(authorize)], token_id: Annotated[str, Path(alias="tokenId")]
+    ) -> Response:
+        if store.revoke_token(caller.account_id, caller.cluster_id, token_id, utc_now()) is None:
+            raise ApiError(404, "Management token not found.")
+        return Response(status_code=204)
+
+    return router

@@ -1,0 +1,46 @@
+"""Management token strings: generation, prefix and salted hashing.
+
+Plaintext tokens never reach storage; only `token_prefix()` and `hash_token()` output do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+TOKEN_SCHEME = "M.V1."
+PREFIX_LENGTH = 12
+SALT_BYTES = 16
+
+# Generated tokens carry 256 bits of entropy, so a moderate scrypt cost (~tens of ms)
+# is enough to make a leaked database useless without slowing every request down.
+_SCRYPT_N = 2**14
+_SCRYPT_R = 8
+_SCRYPT_P = 1
+_HASH_BYTES = 32
+
+
+def new_access_token() -> str:
+    """A fresh random access token: `M.V1.` followed by 43 URL-safe characters."""
+    return TOKEN_SCHEME + secrets.token_urlsafe(32)
+
+
+def token_prefix(token: str) -> str:
+    """The non-secret prefix used to find candidate rows (first 12 characters)."""
+    return token[:PREFIX_LENGTH]
+
+
+def new_salt() -> bytes:
+    return secrets.token_bytes(SALT_BYTES)
+
+
+def hash_token(token: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(
+        token.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=_HASH_BYTES
+    )
+
+
+def token_matches(token: str, salt: bytes, expected_hash: bytes) -> bool:
+    """Constant-time comparison of a presented token against a stored hash."""
+    return hmac.compare_digest(hash_token(token, salt), expected_hash)

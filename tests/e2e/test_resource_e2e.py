@@ -1,0 +1,210 @@
+"""ManagementToken through the real engine against the local Management API."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from secrets_scan import assert_nowhere
+from support.local_api import LocalApi
+
+from pulumi_influxdb3_tokens import timeutil
+
+
+def iso(dt: datetime) -> str:
+    return timeutil.format_rfc3339(dt)
+
+
+def parse(text: str) -> datetime:
+    return timeutil.parse_rfc3339(text)
+
+
+def in_days(days: float) -> str:
+    return iso(datetime.now(timezone.utc) + timedelta(days=days))
+
+
+def test_up_mints_a_working_token_and_no_secret_is_in_plaintext(make_stack, local_api: LocalApi):
+    stack = make_stack({"tokens": {"ci": {"description": "CI deployer", "expires_in": "30d"}}})
+    stack.up().ok()
+
+    shown = stack.outputs()
+    assert shown["ci.token"] == "[secret]"
+    secret_outputs = stack.secret_outputs()
+    token = secret_outputs["ci.token"]
+    assert token.startswith("M.V1.") and token.startswith(shown["ci.token_prefix"])
+    assert local_api.authenticates(token)
+
+    [live] = local_api.live_tokens()
+    assert live["id"] == shown["ci.id"] and live["description"] == "CI deployer"
+    expires = parse(shown["ci.expires_at"])
+    assert timedelta(days=29, hours=23) < expires - datetime.now(timezone.utc) <= timedelta(days=30)
+
+    stack.preview().ok()
+    assert_nowhere(stack, token, local_api.admin_token)
+
+
+def test_preview_after_up_shows_no_changes_run_after_run(make_stack):
+    stack = make_stack({"tokens": {"fixed": {"description": "fixed", "expires_at": "2099-03-01T01:00:00+01:00"}}})
+    stack.up().ok()
+    for _ in range(2):
+        stack.preview("--expect-no-changes").ok()
+    # The same instant written another way is still no change.
+    stack.write_spec({"tokens": {"fixed": {"description": "fixed", "expires_at": "2099-03-01T00:00:00Z"}}})
+    stack.preview("--expect-no-changes").ok()
+
+
+def test_description_change_replaces_create_before_delete(make_stack, local_api: LocalApi):
+    stack = make_stack({"tokens": {"ci": {"description": "old", "expires_in": "30d"}}})
+    stack.up().ok()
+    old_id = stack.outputs()["ci.id"]
+
+    stack.write_spec({"tokens": {"ci": {"description": "new", "expires_in": "30d"}}})
+    preview = stack.preview()
+    assert preview.ok() and "replace" in preview.output
+    stack.up().ok()
+    new_id = stack.outputs()["ci.id"]
+    assert new_id != old_id
+
+    tokens = {t["id"]: t for t in local_api.list_tokens()}
+    assert tokens[old_id]["revokedAt"] is not None
+    assert tokens[new_id]["revokedAt"] is None and tokens[new_id]["description"] == "new"
+    # The new token existed before the old one was revoked.
+    assert parse(tokens[new_id]["createdAt"]) <= parse(tokens[old_id]["revokedAt"])
+    assert [t["id"] for t in local_api.live_tokens()] == [new_id]
+
+
+def test_token_revoked_out_of_band_is_dropped_by_refresh_and_reminted(make_stack, local_api: LocalApi):
+    stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d"}}})
+    stack.up().ok()
+    first = stack.outputs()["ci.id"]
+    local_api.revoke(first)
+
+    refresh = stack.refresh().ok()
+    assert "deleted" in refresh.output or "- " in refresh.output
+    assert stack.resources() == []
+    stack.up().ok()
+    second = stack.outputs()["ci.id"]
+    assert second != first
+    assert [t["id"] for t in local_api.live_tokens()] == [second]
+
+
+def test_refresh_keeps_the_secret_of_a_live_token(make_stack):
+    stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d"}}})
+    stack.up().ok()
+    before = stack.secret_outputs()["ci.token"]
+    stack.refresh().ok()
+    stack.up().ok()
+    assert stack.secret_outputs()["ci.token"] == before
+    stack.preview("--expect-no-changes").ok()
+
+
+def test_rotation_window_replaces_the_token(make_stack, local_api: LocalApi):
+    stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "10d", "rotate_before": "3d"}}})
+    stack.up().ok()
+    first = stack.outputs()["ci.id"]
+
+    later = {"INFLUXDB3_TOKENS_FAKE_NOW": in_days(5)}
+    stack.preview("--expect-no-changes", env=later).ok()  # outside the window
+
+    inside = {"INFLUXDB3_TOKENS_FAKE_NOW": in_days(8)}
+    preview = stack.preview(env=inside).ok()
+    assert "within rotate_before (3d)" in preview.output
+    stack.up(env=inside).ok()
+    second = stack.outputs()["ci.id"]
+    assert second != first
+    tokens = {t["id"]: t for t in local_api.list_tokens()}
+    assert tokens[first]["revokedAt"] is not None
+    # The new token's 10 days count from the (moved) clock at which it was minted.
+    assert parse(tokens[second]["expiresAt"]) > datetime.now(timezone.utc) + timedelta(days=17)
+
+
+def test_rotate_before_change_alone_updates_in_place(make_stack):
+    stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d", "rotate_before": "7d"}}})
+    stack.up().ok()
+    before = stack.secret_outputs()
+    stack.write_spec({"tokens": {"ci": {"description": "ci", "expires_in": "30d", "rotate_before": "10d"}}})
+    up = stack.up().ok()
+    assert "updated" in up.output and "replaced" not in up.output
+    after = stack.secret_outputs()
+    assert after["ci.id"] == before["ci.id"] and after["ci.token"] == before["ci.token"]
+    assert after["ci.expires_at"] == before["ci.expires_at"]
+
+
+def test_adoption_takes_over_a_token_minted_on_the_server(make_stack, local_api: LocalApi):
+    expiry = in_days(20)
+    minted = local_api.mint("made by hand", expiry)
+    stack = make_stack({"tokens": {"hand": {
+        "description": "made by hand", "expires_at": expiry,
+        "adopt_token_id": minted["id"], "adopt_token": minted["accessToken"],
+    }}})
+    stack.up().ok()
+    outputs = stack.secret_outputs()
+    assert outputs["hand.id"] == minted["id"]
+    assert outputs["hand.token"] == minted["accessToken"]
+    assert len(local_api.live_tokens()) == 1  # nothing new was minted
+    stack.preview("--expect-no-changes").ok()
+    assert_nowhere(stack, minted["accessToken"], local_api.admin_token)
+
+    stack.destroy().ok()
+    assert local_api.live_tokens() == []
+
+
+def test_adoption_refuses_a_token_whose_prefix_does_not_match(make_stack, local_api: LocalApi):
+    minted = local_api.mint("made by hand")
+    stack = make_stack({"tokens": {"hand": {
+        "description": "made by hand", "adopt_token_id": minted["id"], "adopt_token": "M.V1.not-the-right-one",
+    }}})
+    up = stack.up()
+    assert up.returncode != 0
+    assert "does not match its token prefix" in up.output
+    assert "not-the-right-one" not in up.output
+
+
+def test_get_reads_an_existing_token_without_owning_it(make_stack, local_api: LocalApi):
+    minted = local_api.mint("someone else's")
+    stack = make_stack({"get": {"ref": minted["id"]}})
+    stack.up().ok()
+    outputs = stack.outputs()
+    assert outputs["ref.description"] == "someone else's"
+    assert outputs["ref.token_prefix"] == minted["tokenPrefix"]
+    stack.destroy().ok()
+    assert [t["id"] for t in local_api.live_tokens()] == [minted["id"]]  # get never revokes
+
+
+def test_destroy_revokes_everything(make_stack, local_api: LocalApi):
+    stack = make_stack({"tokens": {
+        "a": {"description": "a", "expires_in": "30d"},
+        "b": {"description": "b", "expires_at": in_days(40)},
+    }})
+    stack.up().ok()
+    assert len(local_api.live_tokens()) == 2
+    stack.destroy().ok()
+    assert local_api.live_tokens() == []
+    assert all(t["revokedAt"] for t in local_api.list_tokens() if t["description"] in ("a", "b"))
+
+
+def test_bad_inputs_fail_in_preview_with_the_check_failure(make_stack, local_api: LocalApi):
+    stack = make_stack({"tokens": {"bad": {"description": "bad", "expires_at": "2027-03-01T00:00:00"}}})
+    preview = stack.preview()
+    assert preview.returncode != 0
+    assert "has no time zone; add Z or an offset" in preview.output
+    assert "expires_at" in preview.output
+    assert local_api.live_tokens() == []
+
+
+def test_wrong_credentials_give_the_one_sentence_401(make_stack, local_api: LocalApi):
+    stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d"}}})
+    wrong = "M.V1.definitely-not-a-valid-token"
+    stack.config_set("influxdb3:managementToken", wrong, secret=True)
+    up = stack.up()
+    assert up.returncode != 0
+    assert "the management token was rejected" in up.output and "(HTTP 401)." in up.output
+    assert wrong not in up.output
+    assert_nowhere(stack, wrong, local_api.admin_token)
+
+
+def test_credentials_from_the_environment_only(make_stack, local_api: LocalApi):
+    stack = make_stack({"tokens": {"ci": {"description": "from env", "expires_in": "1d"}}}, via="env")
+    stack.up().ok()
+    assert [t["description"] for t in local_api.live_tokens()] == ["from env"]
+    stack.destroy().ok()
+    assert_nowhere(stack, local_api.admin_token)

@@ -1,0 +1,1 @@
+"""Tests of the local Management API server (influxdb3_local_api), over real HTTP."""

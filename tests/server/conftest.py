@@ -1,0 +1,50 @@
+"""Fixtures for the local Management API tests (servers run as subprocesses)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .support import ACCOUNT_A, ACCOUNT_B, CLUSTER_A1, CLUSTER_A2, CLUSTER_B1, Server, StartServer, start_server
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[StartServer]:
+    """Factory fixture: `start(data_dir, *flags)`; every server it started is stopped afterwards."""
+    servers: list[Server] = []
+
+    def _start(data_dir: Path | None = None, *args: str) -> Server:
+        server = start_server(data_dir or tmp_path / f"data{len(servers)}", *args)
+        servers.append(server)
+        return server
+
+    yield _start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    """One shared server: account A with clusters A1 (bootstrap) and A2, and account B with B1."""
+    with tempfile.TemporaryDirectory(prefix="influxdb3-local-api-") as tmp:
+        running = start_server(
+            Path(tmp) / "data",
+            "--account-id", ACCOUNT_A,
+            "--cluster-id", CLUSTER_A1,
+            "--extra-account", f"{ACCOUNT_A}:{CLUSTER_A2}",
+            "--extra-account", f"{ACCOUNT_B}:{CLUSTER_B1}",
+        )
+        try:
+            yield running
+        finally:
+            running.stop()
+
+
+@pytest.fixture
+def admin(server: Server) -> httpx.Client:
+    """Client authenticated with the shared server's bootstrap admin token."""
+    return server.client()
