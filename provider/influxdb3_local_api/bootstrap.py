@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,13 @@ def _first_start(store: Store, path: Path, api_url: str, options: BootstrapOptio
     )
     now = utc_now()
     store.ensure_cluster(account_id, cluster_id, now)
+    _add_admin_token(store, account_id, cluster_id, token, now)
+    generated = None if options.admin_token else token
+    return BootstrapResult(account_id, cluster_id, path, first_start=True, generated_token=generated)
+
+
+def _add_admin_token(store: Store, account_id: str, cluster_id: str, token: str, now: datetime) -> None:
+    """An admin management token that never expires, as the bootstrap creates it."""
     store.create_token(
         account_id=account_id,
         cluster_id=cluster_id,
@@ -91,8 +99,6 @@ def _first_start(store: Store, path: Path, api_url: str, options: BootstrapOptio
         now=now,
         access_token=token,
     )
-    generated = None if options.admin_token else token
-    return BootstrapResult(account_id, cluster_id, path, first_start=True, generated_token=generated)
 
 
 def _later_start(
@@ -107,15 +113,7 @@ def _later_start(
         known = store.find_by_secret(options.admin_token)
         now = utc_now()
         if known is None:
-            store.create_token(
-                account_id=account_id,
-                cluster_id=cluster_id,
-                description=BOOTSTRAP_DESCRIPTION,
-                expires_at=None,
-                created_by=BOOTSTRAP_CREATOR,
-                now=now,
-                access_token=options.admin_token,
-            )
+            _add_admin_token(store, account_id, cluster_id, options.admin_token, now)
         elif not known.is_active(now):
             raise BootstrapError("--admin-token matches a management token that was revoked or has expired")
     previous = _read_bootstrap_file(path)

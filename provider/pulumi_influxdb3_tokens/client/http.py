@@ -155,7 +155,7 @@ class HttpTokenClient:
             tries = retrying.statistics.get("attempt_number", 1)
             raise ManagementApiError(
                 f"{what} got no answer within {self._connection.request_timeout:g} s "
-                f"({type(timeout).__name__}, {tries} attempts); raise {'influxdb3:requestTimeout'} "
+                f"({type(timeout).__name__}, {tries} attempts); raise influxdb3:requestTimeout "
                 f"or check the server's latency.",
                 secrets=self._secrets(),
             ) from None
