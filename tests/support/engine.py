@@ -17,6 +17,7 @@ from typing import Any, Iterator, Mapping, Optional
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMS = REPO / "tests" / "e2e" / "programs"
+EXAMPLES = REPO / "examples"
 _ENGINE_BIN: Optional[Path] = None
 
 
@@ -75,9 +76,11 @@ class Stack:
     log: list[str] = field(default_factory=list)
 
     @classmethod
-    def create(cls, program: str, tmp: Path, spec: Optional[Mapping[str, Any]] = None, **kw: Any) -> "Stack":
+    def create(cls, program: str, tmp: Path, spec: Optional[Mapping[str, Any]] = None,
+               source: Optional[Path] = None, **kw: Any) -> "Stack":
+        """Copy ``source`` (default: the test program of that name) into ``tmp`` and init a stack."""
         work_dir = tmp / program
-        shutil.copytree(PROGRAMS / program, work_dir)
+        shutil.copytree(source or PROGRAMS / program, work_dir)
         (tmp / "backend").mkdir(exist_ok=True)
         stack = cls(work_dir=work_dir, backend_dir=tmp / "backend", **kw)
         if spec is not None:
