@@ -224,7 +224,8 @@ def days(value: timedelta) -> str:
     """A duration for messages: whole days when it is that long, else the exact duration."""
     if value >= timedelta(days=2):
         return f"{value.days}d"
-    return timeutil.format_duration(value) if value > timedelta(0) else "0s"
+    minutes = timedelta(minutes=int(value.total_seconds()) // 60)
+    return timeutil.format_duration(minutes) if minutes > timedelta(0) else "less than a minute"
 
 
 # --- the rules -------------------------------------------------------------------------------
