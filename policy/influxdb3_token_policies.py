@@ -24,7 +24,8 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, _is_unknown
+from pulumi_policy import proxy
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from pulumi_influxdb3_tokens import rules
 
@@ -34,6 +35,12 @@ PACK_DESCRIPTION = (
     "declare a rotation window and a description."
 )
 RESOURCE_TYPE = "pulumi-python:dynamic/influxdb3:ManagementToken"
+
+# How an unknown looks in a bag that is not behind the unknown-checking proxy (e.g. in Remediate).
+_UNKNOWN_SENTINELS = frozenset({
+    proxy.UNKNOWN_BOOLEAN_VALUE, proxy.UNKNOWN_NUMBER_VALUE, proxy.UNKNOWN_STRING_VALUE, proxy.UNKNOWN_ARRAY_VALUE,
+    proxy.UNKNOWN_ASSET_VALUE, proxy.UNKNOWN_ARCHIVE_VALUE, proxy.UNKNOWN_OBJECT_VALUE,
+})
 
 
 class CannotVerify(UnknownValueError):
@@ -58,7 +65,7 @@ def fact(props: Mapping[str, Any], name: str) -> rules.Fact:
         value = props[name] if name in props else None
     except UnknownValueError:
         return rules.UNKNOWN
-    if isinstance(value, str) and _is_unknown(value):
+    if isinstance(value, str) and value in _UNKNOWN_SENTINELS:
         return rules.UNKNOWN
     return cast(rules.Fact, value)
 

@@ -77,7 +77,9 @@ def parse_pack_config(document: Any, source: str = "policy pack config") -> Pack
     raw_props: dict[str, dict[str, Any]] = {}
     everything = entries.get("all")
     if everything is not None:
-        level = everything if isinstance(everything, str) else (everything or {}).get("enforcementLevel")
+        if not isinstance(everything, (str, dict)):
+            raise ConfigurationError(f'{source}: "all" must be an enforcement level or an object.')
+        level = everything if isinstance(everything, str) else everything.get("enforcementLevel")
         if level is not None:
             level = _check_level(level, '"all"', source)
             levels = {rule: level for rule in levels}

@@ -105,6 +105,8 @@ def test_all_sets_every_level_then_policies_override_and_flags_override_numbers(
         ({rules.MAX_LIFETIME: {"maxLifetimeDays": 0}}, "maxLifetimeDays is invalid"),
         ({rules.MAX_LIFETIME: {"maxLifetimeDay": 9}}, "maxLifetimeDay is invalid"),
         ({rules.ROTATION: 7}, "enforcement level or an object"),
+        ({"all": 7}, '"all" must be an enforcement level'),
+        ({"all": "strict"}, "enforcement level 'strict'"),
         ({"version": 3, "policies": {}}, '"version" must be 2'),
     ],
 )
