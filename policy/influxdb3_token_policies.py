@@ -1,0 +1,189 @@
+"""The policies of the ``influxdb3-token-policies`` pack, built on the shared rules module.
+
+Resource policies see a ManagementToken's inputs after ``check`` (``expires_at`` normalised to
+``...Z``, ``expires_in``/``rotate_before`` as durations such as ``30d``). During preview an input
+computed from another resource's output is unknown: pulumi-policy's props proxy raises
+``UnknownValueError`` when it is read (plain dicts carry the unknown sentinel string). A rule that
+cannot be decided then raises :class:`CannotVerify`, which pulumi-policy reports at advisory level
+("can't run policy ... during preview: cannot verify ..."): the pack never crashes on an unknown and
+never lets it pass silently. ``pulumi up`` knows every value and runs the check for real.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, MutableMapping, Optional, cast
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy import proxy
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
+
+from pulumi_influxdb3_tokens import rules
+
+PACK_NAME = "influxdb3-token-policies"
+PACK_DESCRIPTION = (
+    "InfluxDB 3 Cloud Dedicated management tokens must expire, within maxLifetimeDays, and should "
+    "declare a rotation window and a description."
+)
+RESOURCE_TYPE = "pulumi-python:dynamic/influxdb3:ManagementToken"
+
+# How an unknown looks in a bag that is not behind the unknown-checking proxy (e.g. in Remediate).
+_UNKNOWN_SENTINELS = frozenset({
+    proxy.UNKNOWN_BOOLEAN_VALUE, proxy.UNKNOWN_NUMBER_VALUE, proxy.UNKNOWN_STRING_VALUE, proxy.UNKNOWN_ARRAY_VALUE,
+    proxy.UNKNOWN_ASSET_VALUE, proxy.UNKNOWN_ARCHIVE_VALUE, proxy.UNKNOWN_OBJECT_VALUE,
+})
+
+
+class CannotVerify(UnknownValueError):
+    """A rule needs an input that is unknown during preview; reported as advisory, not as a pass."""
+
+    def __init__(self, resource_name: str, finding: rules.Finding) -> None:
+        super().__init__(UNKNOWN_STRING_VALUE, [])
+        self.message = (
+            f"ManagementToken '{resource_name}': {finding.message}; `pulumi up` checks it once the value is known"
+        )
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --- reading props ---------------------------------------------------------------------------
+
+
+def fact(props: Mapping[str, Any], name: str) -> rules.Fact:
+    """One property as the rules take it: its value, None when absent, or ``rules.UNKNOWN``."""
+    try:
+        value = props[name] if name in props else None
+    except UnknownValueError:
+        return rules.UNKNOWN
+    if isinstance(value, str) and value in _UNKNOWN_SENTINELS:
+        return rules.UNKNOWN
+    return cast(rules.Fact, value)
+
+
+def token_facts(props: Mapping[str, Any]) -> rules.TokenFacts:
+    return rules.TokenFacts(
+        description=fact(props, "description"),
+        expires_at=fact(props, "expires_at"),
+        expires_in=fact(props, "expires_in"),
+        rotate_before=fact(props, "rotate_before"),
+        created_at=fact(props, "created_at"),
+    )
+
+
+def _config(model: type[rules.RuleConfig], given: Optional[Mapping[str, Any]]) -> Any:
+    """The engine fills in schema defaults and validates; the model keeps unit tests honest too."""
+    return model.model_validate(dict(given or {}))
+
+
+def _judge(args: ResourceValidationArgs, finding: rules.Finding, report_violation: ReportViolation) -> None:
+    if finding.verdict is rules.Verdict.FAIL:
+        report_violation(f"ManagementToken '{args.name}': {finding.message}.", None)
+    elif finding.verdict is rules.Verdict.UNKNOWN:
+        raise CannotVerify(args.name, finding)
+
+
+# --- resource policies -----------------------------------------------------------------------
+
+
+def validate_must_expire(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type == RESOURCE_TYPE:
+        _judge(args, rules.must_expire(token_facts(args.props)), report_violation)
+
+
+def validate_max_lifetime(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type == RESOURCE_TYPE:
+        config = _config(rules.MaxLifetimeConfig, args.get_config())
+        _judge(args, rules.max_lifetime(token_facts(args.props), config), report_violation)
+
+
+def validate_rotation(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type == RESOURCE_TYPE:
+        config = _config(rules.RotationConfig, args.get_config())
+        _judge(args, rules.rotation(token_facts(args.props), config), report_violation)
+
+
+def validate_description(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type == RESOURCE_TYPE:
+        _judge(args, rules.description(token_facts(args.props)), report_violation)
+
+
+def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[str, Any]]:
+    """Give a token without any expiry ``expires_in`` = maxLifetimeDays; other inputs stay as they are.
+
+    The engine replaces all inputs with what a remediation returns, so the whole (proxied) property
+    bag goes back, secrets still marked.
+    """
+    if args.resource_type != RESOURCE_TYPE:
+        return None
+    expires_in = rules.default_expiry(token_facts(args.props), _config(rules.DefaultExpiryConfig, args.get_config()))
+    if expires_in is None:
+        return None
+    props = cast(MutableMapping[str, Any], args.props)
+    props["expires_in"] = expires_in
+    return props
+
+
+# --- stack policy ----------------------------------------------------------------------------
+
+
+def validate_max_per_stack(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = _config(rules.MaxPerStackConfig, args.get_config())
+    live = [
+        r
+        for r in args.resources
+        if r.resource_type == RESOURCE_TYPE and rules.is_live(fact(r.props, "revoked_at"), fact(r.props, "expires_at"))
+    ]
+    finding = rules.max_per_stack(len(live), config)
+    if finding.failed:
+        names = ", ".join(sorted(r.name for r in live))
+        report_violation(f"{finding.message} ({names}).", None)
+
+
+# --- the pack's policy list --------------------------------------------------------------------
+
+
+def _schema(rule: str) -> PolicyConfigSchema:
+    return PolicyConfigSchema(properties=rules.config_schema_properties(rules.RULES[rule].config))
+
+
+def _level(rule: str) -> EnforcementLevel:
+    return EnforcementLevel(rules.RULES[rule].level)
+
+
+def _resource_policy(rule: str, severity: Severity, **callbacks: Any) -> ResourceValidationPolicy:
+    return ResourceValidationPolicy(
+        name=rule,
+        description=rules.RULES[rule].description,
+        enforcement_level=_level(rule),
+        config_schema=_schema(rule),
+        severity=severity,
+        **callbacks,
+    )
+
+
+def all_policies() -> list[Policy]:
+    return [
+        _resource_policy(rules.MUST_EXPIRE, Severity.HIGH, validate=validate_must_expire),
+        _resource_policy(rules.MAX_LIFETIME, Severity.HIGH, validate=validate_max_lifetime),
+        _resource_policy(rules.ROTATION, Severity.MEDIUM, validate=validate_rotation),
+        _resource_policy(rules.DESCRIPTION, Severity.LOW, validate=validate_description),
+        _resource_policy(rules.DEFAULT_EXPIRY, Severity.HIGH, remediate=remediate_default_expiry),
+        StackValidationPolicy(
+            name=rules.MAX_PER_STACK,
+            description=rules.RULES[rules.MAX_PER_STACK].description,
+            enforcement_level=_level(rules.MAX_PER_STACK),
+            config_schema=_schema(rules.MAX_PER_STACK),
+            severity=Severity.MEDIUM,
+            validate=validate_max_per_stack,
+        ),
+    ]

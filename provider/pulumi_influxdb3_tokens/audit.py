@@ -1,0 +1,161 @@
+"""Judge an account's live management tokens with the policy pack's rules, and render the verdict.
+
+The audit sees what the API lists (never a token string): ``created_at`` is known, so a token's
+lifetime is measured from its creation, and "rotate before" becomes "expires within
+minRotateBeforeDays". Levels and numbers come from the same ``PackConfig`` the pack reads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable, Optional
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+from . import rules, timeutil
+from .models import TokenRecord
+from .pack_config import PackConfig
+
+BLOCKING_LEVELS = (rules.MANDATORY, rules.REMEDIATE)  # the engine treats a failed remediate as mandatory
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+
+class AuditFinding(_Out):
+    rule: str
+    level: str
+    message: str
+
+
+class TokenAudit(_Out):
+    id: str
+    description: str
+    created_at: str
+    expires_at: Optional[str]
+    findings: list[AuditFinding]
+
+    @property
+    def blocking(self) -> bool:
+        return any(f.level in BLOCKING_LEVELS for f in self.findings)
+
+
+class AuditSummary(_Out):
+    live: int
+    not_live: int  # revoked or expired: listed by the API, not judged
+    breaking_mandatory: int
+    advisory_only: int
+
+
+class AuditReport(_Out):
+    checked_at: str
+    account_id: str
+    cluster_id: str
+    levels: dict[str, str]
+    thresholds: dict[str, int]
+    tokens: list[TokenAudit]
+    summary: AuditSummary
+
+    @property
+    def blocking(self) -> bool:
+        return self.summary.breaking_mandatory > 0
+
+
+def _findings(record: TokenRecord, config: PackConfig, now: datetime) -> list[AuditFinding]:
+    facts = rules.TokenFacts(
+        description=record.description, expires_at=record.expires_at, created_at=record.created_at
+    )
+    checks = (
+        rules.must_expire(facts),
+        rules.max_lifetime(facts, config.config(rules.MAX_LIFETIME), now),
+        rules.expiring_soon(record.expires_at, config.config(rules.ROTATION), now),
+        rules.description(facts),
+    )
+    return [
+        AuditFinding(rule=f.rule, level=config.level(f.rule), message=f.message)
+        for f in checks
+        if f.verdict is not rules.Verdict.PASS and config.level(f.rule) != rules.DISABLED
+    ]
+
+
+def audit_tokens(
+    records: Iterable[TokenRecord], config: PackConfig, account_id: str, cluster_id: str,
+    now: Optional[datetime] = None,
+) -> AuditReport:
+    now = now or timeutil.now()
+    records = list(records)
+    live = sorted((r for r in records if r.is_live(now)), key=lambda r: (r.created_at, r.id))
+    tokens = [
+        TokenAudit(
+            id=r.id,
+            description=r.description,
+            created_at=timeutil.format_rfc3339(r.created_at),
+            expires_at=timeutil.format_rfc3339(r.expires_at) if r.expires_at else None,
+            findings=_findings(r, config, now),
+        )
+        for r in live
+    ]
+    blocking = sum(1 for t in tokens if t.blocking)
+    return AuditReport(
+        checked_at=timeutil.format_rfc3339(now),
+        account_id=account_id,
+        cluster_id=cluster_id,
+        levels={rule: config.level(rule) for rule in (rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION)},
+        thresholds={
+            "maxLifetimeDays": config.config(rules.MAX_LIFETIME).max_lifetime_days,
+            "minRotateBeforeDays": config.config(rules.ROTATION).min_rotate_before_days,
+        },
+        tokens=tokens,
+        summary=AuditSummary(
+            live=len(tokens),
+            not_live=len(records) - len(tokens),
+            breaking_mandatory=blocking,
+            advisory_only=sum(1 for t in tokens if t.findings and not t.blocking),
+        ),
+    )
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _status(token: TokenAudit) -> str:
+    if token.blocking:
+        return "FAIL"
+    return "warn" if token.findings else "ok"
+
+
+def render_json(report: AuditReport) -> str:
+    return report.model_dump_json(by_alias=True, indent=2)
+
+
+def render_table(report: AuditReport) -> str:
+    header = ("ID", "DESCRIPTION", "CREATED", "EXPIRES", "STATUS")
+    rows = [
+        (t.id, _clip(t.description, 32) or "-", t.created_at, t.expires_at or "never", _status(t))
+        for t in report.tokens
+    ]
+    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
+    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in (header, *rows)]
+    findings = [
+        f"  {t.id} [{f.level}] {f.rule}: {f.message}."
+        for t in report.tokens
+        for f in t.findings
+    ]
+    if findings:
+        lines += ["", "Findings:", *findings]
+    s = report.summary
+    lines += [
+        "",
+        f"{s.live} live management tokens ({s.not_live} revoked or expired not judged); "
+        f"mandatory rule broken by {s.breaking_mandatory}, advisory findings only on {s.advisory_only} "
+        f"(maxLifetimeDays {report.thresholds['maxLifetimeDays']}, "
+        f"minRotateBeforeDays {report.thresholds['minRotateBeforeDays']}).",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,99 @@
+"""``influxdb3-tokens``: commands for tokens outside any stack.
+
+``influxdb3-tokens audit`` lists the account's live management tokens through the provider's own
+client and settings (environment ``INFLUXDB3_*``, then the influxctl profile) and judges them with
+the policy pack's rules. Exit status: 0 when no mandatory rule is broken, 1 when one is, 2 when the
+settings, the config file or the Management API fail (one sentence on stderr, never a secret).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from . import rules, settings
+from .audit import audit_tokens, render_json, render_table
+from .client import client_for
+from .errors import InfluxDB3TokensError
+from .pack_config import load_pack_config
+
+EXIT_OK = 0
+EXIT_MANDATORY_BROKEN = 1
+EXIT_ERROR = 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days of at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="influxdb3-tokens", description="InfluxDB 3 Cloud Dedicated management tokens outside Pulumi stacks."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    audit = commands.add_parser(
+        "audit",
+        help="judge the account's live management tokens with the policy pack's rules",
+        description="List the live management tokens of the configured account and cluster and flag the "
+        "non-expiring, over-long and soon-expiring ones with the rules of the influxdb3-token-policies "
+        "pack. Exits 1 when a mandatory rule is broken, 2 on a settings or API error.",
+    )
+    audit.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    audit.add_argument(
+        "--policy-pack-config", type=Path, metavar="FILE",
+        help="the JSON file given to `pulumi preview --policy-pack-config`: levels and numbers for the rules",
+    )
+    audit.add_argument(
+        "--max-lifetime-days", type=_positive_int, metavar="DAYS",
+        help=f"longest allowed lifetime (default {rules.DEFAULT_MAX_LIFETIME_DAYS}, or the config file's)",
+    )
+    audit.add_argument(
+        "--min-rotate-before-days", type=_positive_int, metavar="DAYS",
+        help=f"flag tokens expiring within this many days (default {rules.DEFAULT_MIN_ROTATE_BEFORE_DAYS})",
+    )
+    audit.add_argument("--profile", help="the influxctl profile to read (default: INFLUXDB3_INFLUXCTL_PROFILE or 'default')")
+    audit.add_argument(
+        "--influxctl-config", type=Path, metavar="FILE",
+        help="the influxctl config.toml (default: INFLUXDB3_INFLUXCTL_CONFIG or ~/.config/influxctl/config.toml)",
+    )
+    return parser
+
+
+def _run_audit(args: argparse.Namespace) -> int:
+    config = load_pack_config(args.policy_pack_config)
+    config = config.with_overrides(rules.MAX_LIFETIME, max_lifetime_days=args.max_lifetime_days)
+    config = config.with_overrides(rules.ROTATION, min_rotate_before_days=args.min_rotate_before_days)
+    # The flags play the part of stack config, so they win over the environment and the profile.
+    overrides = {}
+    if args.profile:
+        overrides[settings.config_key(settings.INFLUXCTL_PROFILE)] = args.profile
+    if args.influxctl_config:
+        overrides[settings.config_key(settings.INFLUXCTL_CONFIG)] = str(args.influxctl_config)
+    connection = settings.resolve_connection(overrides)
+    records = client_for(connection).list()
+    report = audit_tokens(records, config, connection.account_id, connection.cluster_id)
+    print(render_json(report) if args.format == "json" else render_table(report))
+    return EXIT_MANDATORY_BROKEN if report.blocking else EXIT_OK
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "audit":
+            return _run_audit(args)
+    except InfluxDB3TokensError as err:
+        print(f"influxdb3-tokens {args.command}: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_ERROR  # pragma: no cover - argparse only accepts known commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,349 @@
+"""The management-token rules: one copy, used by the policy pack and by ``influxdb3-tokens audit``.
+
+Each rule is a pure function of a token's facts, its thresholds and "now" (``timeutil.now``, so
+``INFLUXDB3_TOKENS_FAKE_NOW`` moves it in tests). A fact may be :data:`UNKNOWN` (a preview value that
+depends on another resource's output); a rule then answers :attr:`Verdict.UNKNOWN` rather than
+guessing, and the caller reports "cannot verify". Rule ids are the policy names of the pack, and the
+per-rule config models below are both the pack's ``config_schema`` and the audit's config parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import timeutil
+
+# --- rule ids, levels, defaults --------------------------------------------------------------
+
+MUST_EXPIRE = "management-token-must-expire"
+MAX_LIFETIME = "management-token-max-lifetime"
+ROTATION = "management-token-rotation"
+DESCRIPTION = "management-token-description"
+MAX_PER_STACK = "management-token-max-per-stack"
+DEFAULT_EXPIRY = "management-token-default-expiry"
+
+ADVISORY = "advisory"
+MANDATORY = "mandatory"
+REMEDIATE = "remediate"
+DISABLED = "disabled"
+LEVELS = (ADVISORY, MANDATORY, REMEDIATE, DISABLED)
+
+DEFAULT_MAX_LIFETIME_DAYS = 90
+DEFAULT_MIN_ROTATE_BEFORE_DAYS = 7
+DEFAULT_MAX_TOKENS_PER_STACK = 10
+
+
+class _Unknown:
+    """A value that is not known yet (``pulumi preview`` of an input computed from an output)."""
+
+    _instance: Optional["_Unknown"] = None
+
+    def __new__(cls) -> "_Unknown":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+Fact = Union[str, datetime, None, _Unknown]
+
+
+# --- per-rule configuration ------------------------------------------------------------------
+
+
+class RuleConfig(BaseModel):
+    """Config of one rule; the field aliases are the ``--policy-pack-config`` property names."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class NoConfig(RuleConfig):
+    pass
+
+
+class MaxLifetimeConfig(RuleConfig):
+    max_lifetime_days: int = Field(
+        DEFAULT_MAX_LIFETIME_DAYS,
+        alias="maxLifetimeDays",
+        ge=1,
+        description="The longest a management token may live, in days.",
+    )
+
+
+class RotationConfig(RuleConfig):
+    min_rotate_before_days: int = Field(
+        DEFAULT_MIN_ROTATE_BEFORE_DAYS,
+        alias="minRotateBeforeDays",
+        ge=1,
+        description="The shortest rotate_before window a token may declare, in days; the audit also "
+        "flags live tokens that expire within this many days.",
+    )
+
+
+class MaxPerStackConfig(RuleConfig):
+    max_tokens_per_stack: int = Field(
+        DEFAULT_MAX_TOKENS_PER_STACK,
+        alias="maxTokensPerStack",
+        ge=0,
+        description="The most live management tokens one stack may hold.",
+    )
+
+
+class DefaultExpiryConfig(RuleConfig):
+    max_lifetime_days: int = Field(
+        DEFAULT_MAX_LIFETIME_DAYS,
+        alias="maxLifetimeDays",
+        ge=1,
+        description="The expires_in, in days, given to a token declared without any expiry.",
+    )
+
+
+def config_schema_properties(model: type[RuleConfig]) -> dict[str, dict[str, Any]]:
+    """The JSON-schema properties of a config model, for ``PolicyConfigSchema`` (the engine validates)."""
+    schema = model.model_json_schema(by_alias=True)
+    return {name: {k: v for k, v in prop.items() if k != "title"} for name, prop in schema.get("properties", {}).items()}
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule as both the pack and the audit present it."""
+
+    id: str
+    level: str  # the default enforcement level
+    config: type[RuleConfig]
+    description: str  # what is checked and how to fix it: shown with every violation
+
+
+RULES: dict[str, RuleSpec] = {
+    spec.id: spec
+    for spec in (
+        RuleSpec(
+            MUST_EXPIRE,
+            MANDATORY,
+            NoConfig,
+            "Management tokens must expire: a token that never expires is an admin credential that lives "
+            "forever. Fix: set expires_in (e.g. '30d') or expires_at on the ManagementToken.",
+        ),
+        RuleSpec(
+            MAX_LIFETIME,
+            MANDATORY,
+            MaxLifetimeConfig,
+            "Management tokens may live at most maxLifetimeDays days (default 90). Fix: shorten expires_in, "
+            "or move expires_at closer, and let rotate_before replace the token before it expires.",
+        ),
+        RuleSpec(
+            ROTATION,
+            ADVISORY,
+            RotationConfig,
+            "Management tokens should be rotated at least minRotateBeforeDays days (default 7) before they "
+            "expire. Fix: set rotate_before (e.g. '7d') so `pulumi up` replaces the token in time; the audit "
+            "flags live tokens that expire within that window: rotate or replace them now.",
+        ),
+        RuleSpec(
+            DESCRIPTION,
+            ADVISORY,
+            NoConfig,
+            "Management tokens need a description: an undescribed admin token cannot be audited. "
+            "Fix: set description to who or what uses the token.",
+        ),
+        RuleSpec(
+            MAX_PER_STACK,
+            DISABLED,
+            MaxPerStackConfig,
+            "A stack may hold at most maxTokensPerStack live management tokens (off unless enabled). "
+            "Fix: remove tokens nobody uses, or share one token between consumers.",
+        ),
+        RuleSpec(
+            DEFAULT_EXPIRY,
+            DISABLED,
+            DefaultExpiryConfig,
+            "Gives a management token declared without expires_at or expires_in an expires_in of "
+            "maxLifetimeDays days (off unless set to 'remediate'). Fix: declare an expiry yourself.",
+        ),
+    )
+}
+
+
+# --- verdicts --------------------------------------------------------------------------------
+
+
+class Verdict(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"  # cannot be verified yet: report it, never treat it as a pass
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    verdict: Verdict
+    message: str
+
+    @property
+    def failed(self) -> bool:
+        return self.verdict is Verdict.FAIL
+
+
+def _pass(rule: str, message: str = "") -> Finding:
+    return Finding(rule, Verdict.PASS, message)
+
+
+def _fail(rule: str, message: str) -> Finding:
+    return Finding(rule, Verdict.FAIL, message)
+
+
+def _unknown(rule: str, what: str) -> Finding:
+    return Finding(rule, Verdict.UNKNOWN, f"cannot verify: {what}")
+
+
+def _is_set(value: Fact) -> bool:
+    return value is not None and value is not UNKNOWN and not (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True)
+class TokenFacts:
+    """What the rules look at. Each fact is a value, None (not set) or :data:`UNKNOWN`."""
+
+    description: Fact = None
+    expires_at: Fact = None
+    expires_in: Fact = None
+    rotate_before: Fact = None
+    created_at: Fact = None
+
+
+def days(value: timedelta) -> str:
+    """A duration for messages: whole days when it is that long, else the exact duration."""
+    if value >= timedelta(days=2):
+        return f"{value.days}d"
+    minutes = timedelta(minutes=int(value.total_seconds()) // 60)
+    return timeutil.format_duration(minutes) if minutes > timedelta(0) else "less than a minute"
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+
+def must_expire(facts: TokenFacts) -> Finding:
+    if _is_set(facts.expires_at) or _is_set(facts.expires_in):
+        return _pass(MUST_EXPIRE)
+    if facts.expires_at is UNKNOWN or facts.expires_in is UNKNOWN:
+        return _unknown(MUST_EXPIRE, "whether the token expires is not known until its inputs are")
+    return _fail(MUST_EXPIRE, "the token never expires: it has neither expires_at nor expires_in")
+
+
+def lifetime(facts: TokenFacts, now: Optional[datetime] = None) -> Union[timedelta, None, _Unknown]:
+    """How long the token lives: ``expires_in``, or ``expires_at`` minus its creation (else now).
+
+    None when it never expires; UNKNOWN when that cannot be told yet. Raises ``TimeFormatError``.
+    """
+    if _is_set(facts.expires_in):
+        return timeutil.parse_duration(str(facts.expires_in))
+    if _is_set(facts.expires_at):
+        start = now or timeutil.now()
+        if _is_set(facts.created_at):
+            start = timeutil.parse_rfc3339(facts.created_at)  # type: ignore[arg-type]
+        return timeutil.parse_rfc3339(facts.expires_at) - start  # type: ignore[arg-type]
+    if facts.expires_in is UNKNOWN or facts.expires_at is UNKNOWN:
+        return UNKNOWN
+    return None
+
+
+def max_lifetime(facts: TokenFacts, config: MaxLifetimeConfig, now: Optional[datetime] = None) -> Finding:
+    limit = timedelta(days=config.max_lifetime_days)
+    try:
+        life = lifetime(facts, now)
+    except timeutil.TimeFormatError as err:
+        return _unknown(MAX_LIFETIME, f"the expiry cannot be read ({err})")
+    if life is UNKNOWN:
+        return _unknown(MAX_LIFETIME, "the token's expiry is not known until its inputs are")
+    if life is None:
+        return _pass(MAX_LIFETIME, f"no expiry; {MUST_EXPIRE} covers tokens that never expire")
+    assert isinstance(life, timedelta)
+    if life > limit:
+        if _is_set(facts.expires_in):
+            what = f"expires_in {facts.expires_in}"
+        else:
+            what = f"expires_at {timeutil.normalize_rfc3339(facts.expires_at)}"  # type: ignore[arg-type]
+        return _fail(
+            MAX_LIFETIME,
+            f"the token lives {days(life)} ({what}), longer than maxLifetimeDays {config.max_lifetime_days}",
+        )
+    return _pass(MAX_LIFETIME)
+
+
+def rotation(facts: TokenFacts, config: RotationConfig) -> Finding:
+    """The declared ``rotate_before`` window must be at least ``minRotateBeforeDays``."""
+    minimum = timedelta(days=config.min_rotate_before_days)
+    if facts.rotate_before is UNKNOWN:
+        return _unknown(ROTATION, "rotate_before is not known until its inputs are")
+    if not _is_set(facts.rotate_before):
+        return _fail(ROTATION, f"the token has no rotate_before; set one of at least {config.min_rotate_before_days}d")
+    try:
+        window = timeutil.parse_duration(str(facts.rotate_before))
+    except timeutil.TimeFormatError as err:
+        return _unknown(ROTATION, f"rotate_before cannot be read ({err})")
+    if window < minimum:
+        return _fail(
+            ROTATION,
+            f"rotate_before {facts.rotate_before} is shorter than minRotateBeforeDays {config.min_rotate_before_days}",
+        )
+    return _pass(ROTATION)
+
+
+def expiring_soon(expires_at: Optional[datetime], config: RotationConfig, now: Optional[datetime] = None) -> Finding:
+    """A live token that expires within ``minRotateBeforeDays`` is due for rotation (audit side)."""
+    if expires_at is None:
+        return _pass(ROTATION, "no expiry")
+    left = expires_at - (now or timeutil.now())
+    if left <= timedelta(days=config.min_rotate_before_days):
+        return _fail(
+            ROTATION,
+            f"the token expires in {days(left)} ({timeutil.format_rfc3339(expires_at)}), within "
+            f"minRotateBeforeDays {config.min_rotate_before_days}; rotate it now",
+        )
+    return _pass(ROTATION)
+
+
+def description(facts: TokenFacts) -> Finding:
+    if facts.description is UNKNOWN:
+        return _unknown(DESCRIPTION, "the description is not known until its inputs are")
+    if not _is_set(facts.description):
+        return _fail(DESCRIPTION, "the token has no description")
+    return _pass(DESCRIPTION)
+
+
+def max_per_stack(live_tokens: int, config: MaxPerStackConfig) -> Finding:
+    if live_tokens > config.max_tokens_per_stack:
+        return _fail(
+            MAX_PER_STACK,
+            f"the stack holds {live_tokens} live management tokens, more than maxTokensPerStack "
+            f"{config.max_tokens_per_stack}",
+        )
+    return _pass(MAX_PER_STACK)
+
+
+def is_live(revoked_at: Fact, expires_at: Fact, now: Optional[datetime] = None) -> bool:
+    """Whether a token counts as live: not revoked and not expired. Unknown facts count as live."""
+    if _is_set(revoked_at):
+        return False
+    if _is_set(expires_at):
+        try:
+            return timeutil.parse_rfc3339(expires_at) > (now or timeutil.now())  # type: ignore[arg-type]
+        except timeutil.TimeFormatError:
+            return True
+    return True
+
+
+def default_expiry(facts: TokenFacts, config: DefaultExpiryConfig) -> Optional[str]:
+    """The ``expires_in`` to give a token declared without any expiry, or None to leave it alone."""
+    if _is_set(facts.expires_at) or _is_set(facts.expires_in) or UNKNOWN in (facts.expires_at, facts.expires_in):
+        return None
+    return timeutil.format_duration(timedelta(days=config.max_lifetime_days))

@@ -1,0 +1,155 @@
+"""`influxdb3-tokens audit`, the installed console script, against the local Management API."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Mapping, Optional
+
+import pytest
+from support.local_api import LocalApi
+
+from pulumi_influxdb3_tokens import timeutil
+
+AUDIT = str(Path(sys.executable).parent / "influxdb3-tokens")
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def audit(*args: str, env: Mapping[str, str]) -> Ran:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("INFLUXDB3_")}
+    clean["HOME"] = "/nonexistent-home"  # no ~/.config/influxctl profile of the machine's user leaks in
+    done = subprocess.run([AUDIT, "audit", *args], env={**clean, **env}, capture_output=True, text=True,
+                          timeout=120, check=False)
+    return Ran(done.returncode, done.stdout, done.stderr)
+
+
+def in_days(days: float) -> str:
+    return timeutil.format_rfc3339(datetime.now(timezone.utc) + timedelta(days=days))
+
+
+@pytest.fixture
+def minted(local_api: LocalApi) -> dict[str, dict]:
+    """Tokens minted by hand (as with influxctl), never seen by any stack."""
+    tokens = {
+        "forever": local_api.mint("hand-made, never expires"),
+        "year": local_api.mint("hand-made, one year", in_days(365)),
+        "soon": local_api.mint("hand-made, expires soon", in_days(2)),
+        "revoked": local_api.mint("hand-made, revoked"),
+    }
+    local_api.revoke(tokens["revoked"]["id"])
+    return tokens
+
+
+def assert_no_token_string(ran: Ran, local_api: LocalApi, minted: dict[str, dict]) -> None:
+    for secret in [local_api.admin_token, *(t["accessToken"] for t in minted.values())]:
+        assert secret not in ran.stdout and secret not in ran.stderr
+
+
+def test_table_flags_each_hand_made_token_and_exits_1(local_api: LocalApi, minted: dict[str, dict]):
+    ran = audit(env=local_api.env())
+    assert ran.returncode == 1, ran.stderr
+    rows = {line.split()[0]: line for line in ran.stdout.splitlines() if line[:1].isalnum()}
+    assert rows[minted["forever"]["id"]].rstrip().endswith("FAIL") and "never" in rows[minted["forever"]["id"]]
+    assert rows[minted["year"]["id"]].rstrip().endswith("FAIL")
+    assert rows[minted["soon"]["id"]].rstrip().endswith("warn")
+    assert minted["revoked"]["id"] not in ran.stdout
+    assert f"{minted['forever']['id']} [mandatory] management-token-must-expire: the token never expires" in ran.stdout
+    assert f"{minted['year']['id']} [mandatory] management-token-max-lifetime: the token lives 365d" in ran.stdout
+    assert f"{minted['soon']['id']} [advisory] management-token-rotation: the token expires in" in ran.stdout
+    assert "(1 revoked or expired not judged)" in ran.stdout
+    assert_no_token_string(ran, local_api, minted)
+
+
+def test_json_output_and_thresholds_from_flags_and_the_pack_config_file(local_api: LocalApi, minted: dict[str, dict],
+                                                                         tmp_path: Path):
+    ran = audit("--format", "json", "--max-lifetime-days", "400", env=local_api.env())
+    assert ran.returncode == 1, ran.stderr  # the non-expiring ones still break a mandatory rule
+    report = json.loads(ran.stdout)
+    findings = {t["id"]: [f["rule"] for f in t["findings"]] for t in report["tokens"]}
+    assert findings[minted["forever"]["id"]] == ["management-token-must-expire"]
+    assert findings[minted["year"]["id"]] == []
+    assert findings[minted["soon"]["id"]] == ["management-token-rotation"]
+    assert minted["revoked"]["id"] not in findings
+    assert report["thresholds"] == {"maxLifetimeDays": 400, "minRotateBeforeDays": 7}
+    assert_no_token_string(ran, local_api, minted)
+
+    # The file given to `pulumi preview --policy-pack-config` drives the audit too.
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({
+        "management-token-must-expire": "advisory",
+        "management-token-max-lifetime": {"maxLifetimeDays": 400},
+        "management-token-rotation": {"minRotateBeforeDays": 1},
+    }))
+    ran = audit("--format", "json", "--policy-pack-config", str(config), env=local_api.env())
+    assert ran.returncode == 0, ran.stdout
+    report = json.loads(ran.stdout)
+    findings = {t["id"]: t["findings"] for t in report["tokens"]}
+    assert findings[minted["forever"]["id"]][0]["level"] == "advisory"
+    assert findings[minted["soon"]["id"]] == []
+    # A flag wins over the file.
+    assert audit("--policy-pack-config", str(config), "--max-lifetime-days", "30", env=local_api.env()).returncode == 1
+
+
+def test_exits_0_when_every_live_token_keeps_the_mandatory_rules(local_api: LocalApi):
+    admin = local_api.mint("audit job", in_days(30))
+    soon = local_api.mint("expires soon", in_days(2))
+    bootstrap = [t for t in local_api.list_tokens() if t["createdBy"] == "bootstrap"]
+    env = {**local_api.env(), "INFLUXDB3_MANAGEMENT_TOKEN": admin["accessToken"]}
+    for token in bootstrap:
+        local_api.revoke(token["id"])
+
+    ran = audit(env=env)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert f"{soon['id']} [advisory] management-token-rotation" in ran.stdout
+    assert "mandatory rule broken by 0" in ran.stdout
+    assert admin["accessToken"] not in ran.stdout + ran.stderr
+
+
+def test_reads_the_influxctl_profile_like_the_provider(local_api: LocalApi, minted: dict[str, dict], tmp_path: Path):
+    config = tmp_path / "influxctl.toml"
+    config.write_text(
+        '[[profile]]\nname = "audit"\n'
+        f'account_id = "{local_api.account_id}"\ncluster_id = "{local_api.cluster_id}"\n'
+        f'mgmt_token = "{local_api.admin_token}"\n'
+    )
+    ran = audit("--format", "json", "--profile", "audit", "--influxctl-config", str(config),
+                env={"INFLUXDB3_API_URL": local_api.url})
+    assert ran.returncode == 1, ran.stderr
+    assert minted["forever"]["id"] in {t["id"] for t in json.loads(ran.stdout)["tokens"]}
+    assert_no_token_string(ran, local_api, minted)
+
+
+@pytest.mark.parametrize(
+    ("env_change", "args", "message"),
+    [
+        ({"INFLUXDB3_MANAGEMENT_TOKEN": "M.V1.not-a-real-token-at-all"}, (), "HTTP 401"),
+        ({"INFLUXDB3_ACCOUNT_ID": None}, (), "INFLUXDB3_ACCOUNT_ID"),
+        ({}, ("--policy-pack-config", "/nonexistent/policy.json"), "fix --policy-pack-config"),
+        ({}, ("--profile", "nobody", "--influxctl-config", "/nonexistent/config.toml"), "does not exist"),
+    ],
+)
+def test_settings_and_api_errors_exit_2_with_one_sentence(local_api: LocalApi, env_change: dict[str, Optional[str]],
+                                                         args: tuple[str, ...], message: str):
+    env = {k: v for k, v in {**local_api.env(), **env_change}.items() if v is not None}
+    ran = audit(*args, env=env)
+    assert ran.returncode == 2
+    assert ran.stdout == ""
+    [line] = ran.stderr.strip().splitlines()
+    assert line.startswith("influxdb3-tokens audit: ") and message in line and line.endswith(".")
+    assert local_api.admin_token not in ran.stderr and "M.V1.not-a-real" not in ran.stderr
+
+
+def test_bad_flags_are_refused_by_the_parser(local_api: LocalApi):
+    ran = audit("--max-lifetime-days", "0", env=local_api.env())
+    assert ran.returncode == 2 and "--max-lifetime-days" in ran.stderr

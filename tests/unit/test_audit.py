@@ -1,0 +1,135 @@
+"""The audit's judgement and its reading of the pack's config file (the CLI itself runs in tests/e2e)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+from pulumi_influxdb3_tokens import rules
+from pulumi_influxdb3_tokens.audit import audit_tokens, render_json, render_table
+from pulumi_influxdb3_tokens.errors import ConfigurationError
+from pulumi_influxdb3_tokens.models import TokenRecord
+from pulumi_influxdb3_tokens.pack_config import PackConfig, load_pack_config, parse_pack_config
+
+NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
+
+
+def record(token_id: str, description: str = "d", expires_in_days: Optional[float] = None,
+           created_days_ago: float = 0, revoked: bool = False) -> TokenRecord:
+    created = NOW - timedelta(days=created_days_ago)
+    return TokenRecord(
+        id=token_id, account_id="acc", cluster_id="clu", description=description, token_prefix="M.V1.abcdefg",
+        created_at=created,
+        expires_at=created + timedelta(days=expires_in_days) if expires_in_days is not None else None,
+        revoked_at=NOW if revoked else None,
+    )
+
+
+def judge(records: list[TokenRecord], config: Optional[PackConfig] = None):
+    return audit_tokens(records, config or PackConfig(), "acc", "clu", now=NOW)
+
+
+def rules_of(report, token_id: str) -> dict[str, str]:
+    [token] = [t for t in report.tokens if t.id == token_id]
+    return {f.rule: f.level for f in token.findings}
+
+
+def test_flags_non_expiring_over_long_soon_expiring_and_undescribed_live_tokens():
+    report = judge([
+        record("forever"),
+        record("year", expires_in_days=365),
+        record("old", expires_in_days=100, created_days_ago=95),  # 5 days left, but lived 100 days
+        record("soon", expires_in_days=30, created_days_ago=27),
+        record("blank", description="", expires_in_days=30),
+        record("fine", expires_in_days=30),
+        record("revoked", revoked=True),
+        record("expired", expires_in_days=10, created_days_ago=20),
+    ])
+    # Oldest first; revoked and expired tokens are counted, not judged.
+    assert [t.id for t in report.tokens][:2] == ["old", "soon"]
+    assert {t.id for t in report.tokens} == {"old", "soon", "forever", "year", "blank", "fine"}
+    assert rules_of(report, "forever") == {rules.MUST_EXPIRE: "mandatory"}
+    assert rules_of(report, "year") == {rules.MAX_LIFETIME: "mandatory"}
+    assert rules_of(report, "old") == {rules.MAX_LIFETIME: "mandatory", rules.ROTATION: "advisory"}
+    assert rules_of(report, "soon") == {rules.ROTATION: "advisory"}
+    assert rules_of(report, "blank") == {rules.DESCRIPTION: "advisory"}
+    assert rules_of(report, "fine") == {}
+    assert report.blocking
+    assert report.summary.model_dump() == {"live": 6, "not_live": 2, "breaking_mandatory": 3, "advisory_only": 2}
+
+
+def test_passes_when_only_advisory_rules_are_broken():
+    report = judge([record("soon", description="", expires_in_days=30, created_days_ago=27)])
+    assert not report.blocking and report.summary.advisory_only == 1
+
+
+def test_config_file_levels_and_numbers_change_the_verdict(tmp_path: Path):
+    path = tmp_path / "policy-config.json"
+    path.write_text(json.dumps({
+        rules.MUST_EXPIRE: "advisory",
+        rules.MAX_LIFETIME: {"maxLifetimeDays": 400},
+        rules.ROTATION: {"enforcementLevel": "mandatory", "minRotateBeforeDays": 2},
+        rules.DESCRIPTION: "disabled",
+        "some-other-pack-policy": "mandatory",
+    }))
+    config = load_pack_config(path)
+    report = judge([
+        record("forever", description=""), record("year", expires_in_days=365),
+        record("soon", expires_in_days=30, created_days_ago=29),
+    ], config)
+    assert rules_of(report, "forever") == {rules.MUST_EXPIRE: "advisory"}
+    assert rules_of(report, "year") == {}
+    assert rules_of(report, "soon") == {rules.ROTATION: "mandatory"}
+    assert report.thresholds == {"maxLifetimeDays": 400, "minRotateBeforeDays": 2}
+
+
+def test_all_sets_every_level_then_policies_override_and_flags_override_numbers():
+    config = parse_pack_config({"version": 2, "policies": {"all": "advisory", rules.MAX_LIFETIME: {"maxLifetimeDays": 30}}})
+    assert config.level(rules.MUST_EXPIRE) == "advisory" and config.level(rules.MAX_LIFETIME) == "advisory"
+    config = parse_pack_config({"all": {"enforcementLevel": "advisory"}, rules.MUST_EXPIRE: "mandatory"})
+    assert config.level(rules.MUST_EXPIRE) == "mandatory" and config.level(rules.DESCRIPTION) == "advisory"
+    overridden = PackConfig().with_overrides(rules.MAX_LIFETIME, max_lifetime_days=10, unused=None)
+    assert overridden.config(rules.MAX_LIFETIME).max_lifetime_days == 10
+    assert PackConfig().config(rules.MAX_LIFETIME).max_lifetime_days == 90
+
+
+@pytest.mark.parametrize(
+    ("document", "complaint"),
+    [
+        ([], "JSON object"),
+        ({rules.MUST_EXPIRE: "sometimes"}, "enforcement level 'sometimes'"),
+        ({rules.MAX_LIFETIME: {"maxLifetimeDays": 0}}, "maxLifetimeDays is invalid"),
+        ({rules.MAX_LIFETIME: {"maxLifetimeDay": 9}}, "maxLifetimeDay is invalid"),
+        ({rules.ROTATION: 7}, "enforcement level or an object"),
+        ({"all": 7}, '"all" must be an enforcement level'),
+        ({"all": "strict"}, "enforcement level 'strict'"),
+        ({"version": 3, "policies": {}}, '"version" must be 2'),
+    ],
+)
+def test_bad_config_is_refused_naming_what_is_wrong(document, complaint):
+    with pytest.raises(ConfigurationError, match=complaint):
+        parse_pack_config(document)
+
+
+def test_unreadable_config_file_names_the_flag(tmp_path: Path):
+    with pytest.raises(ConfigurationError, match="does not exist; fix --policy-pack-config"):
+        load_pack_config(tmp_path / "missing.json")
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(ConfigurationError, match="not readable JSON"):
+        load_pack_config(tmp_path / "bad.json")
+
+
+def test_renderings_name_every_finding_and_never_a_token_prefix():
+    report = judge([record("forever"), record("fine", expires_in_days=30)])
+    table = render_table(report)
+    assert "forever" in table and "FAIL" in table and "management-token-must-expire" in table
+    assert "mandatory rule broken by 1" in table
+    document = json.loads(render_json(report))
+    assert document["summary"] == {"live": 2, "notLive": 0, "breakingMandatory": 1, "advisoryOnly": 0}
+    by_id = {t["id"]: t for t in document["tokens"]}
+    assert by_id["forever"]["findings"][0]["rule"] == rules.MUST_EXPIRE and by_id["fine"]["findings"] == []
+    assert "M.V1." not in table and "M.V1." not in render_json(report)

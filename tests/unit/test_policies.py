@@ -1,0 +1,212 @@
+"""Each policy of the pack, called as pulumi-policy calls it: known, missing and unknown props."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+import pytest
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Secret,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.deserialize import deserialize_properties, serialize_properties
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
+
+from pulumi_influxdb3_tokens import rules
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "policy"))
+import influxdb3_token_policies as pack  # noqa: E402
+
+TYPE = pack.RESOURCE_TYPE
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setenv("INFLUXDB3_TOKENS_FAKE_NOW", "2027-01-01T00:00:00Z")
+
+
+def options() -> PolicyResourceOptions:
+    return PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
+
+
+def resource_args(props: Mapping[str, Any], config: Optional[Mapping[str, Any]] = None, type_: str = TYPE,
+                  proxied: bool = True) -> ResourceValidationArgs:
+    """As the analyzer builds them: inputs behind pulumi-policy's unknown-checking proxy."""
+    bag = {"__provider": "pickled-provider", **props}
+    shown = unknown_checking_proxy(bag) if proxied else bag
+    return ResourceValidationArgs(type_, shown, f"urn:pulumi:test::p::{type_}::ci", "ci", options(), None, config)
+
+
+def policy(name: str) -> Any:
+    [found] = [p for p in pack.all_policies() if p.name == name]
+    return found
+
+
+def run(name: str, props: Mapping[str, Any], config: Optional[Mapping[str, Any]] = None, **kw: Any) -> list[str]:
+    reports: list[str] = []
+    policy(name).validate(resource_args(props, config, **kw), lambda message, urn=None: reports.append(message))
+    return reports
+
+
+GOOD = {"description": "CI deployer", "expires_in": "30d", "rotate_before": "7d"}
+
+
+def test_the_pack_declares_every_policy_with_its_default_level_and_schema():
+    policies = {p.name: p for p in pack.all_policies()}
+    assert set(policies) == set(rules.RULES)
+    for name, spec in rules.RULES.items():
+        assert policies[name].enforcement_level == EnforcementLevel(spec.level)
+        assert policies[name].description == spec.description
+        assert policies[name].config_schema.properties == rules.config_schema_properties(spec.config)
+    assert isinstance(policies[rules.MAX_PER_STACK], StackValidationPolicy)
+    assert isinstance(policies[rules.DEFAULT_EXPIRY], ResourceValidationPolicy)
+    assert policies[rules.MAX_LIFETIME].config_schema.properties["maxLifetimeDays"]["default"] == 90
+    assert policies[rules.ROTATION].config_schema.properties["minRotateBeforeDays"]["default"] == 7
+
+
+@pytest.mark.parametrize("name", [rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION])
+def test_a_well_declared_token_passes_every_resource_policy(name):
+    assert run(name, GOOD, {}) == []
+
+
+@pytest.mark.parametrize("name", [rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION])
+def test_other_resource_types_are_ignored(name):
+    assert run(name, {}, {}, type_="aws:s3/bucket:Bucket") == []
+
+
+def test_must_expire_reports_a_token_without_expiry():
+    [message] = run(rules.MUST_EXPIRE, {"description": "forever", "expires_at": None, "expires_in": None})
+    assert "'ci'" in message and "never expires" in message
+
+
+@pytest.mark.parametrize("props", [{"expires_at": "2027-02-01T00:00:00Z"}, {"expires_in": "12h"}])
+def test_must_expire_accepts_either_expiry(props):
+    assert run(rules.MUST_EXPIRE, props) == []
+
+
+def test_max_lifetime_uses_the_default_and_the_configured_days():
+    assert run(rules.MAX_LIFETIME, {"expires_in": "90d"}, {}) == []
+    [message] = run(rules.MAX_LIFETIME, {"expires_in": "91d"}, {})
+    assert "91d" in message and "maxLifetimeDays 90" in message
+    [message] = run(rules.MAX_LIFETIME, {"expires_in": "30d"}, {"maxLifetimeDays": 14.0})
+    assert "maxLifetimeDays 14" in message
+    assert run(rules.MAX_LIFETIME, {"expires_in": "300d"}, {"maxLifetimeDays": 365}) == []
+
+
+def test_max_lifetime_measures_expires_at_from_now():
+    assert run(rules.MAX_LIFETIME, {"expires_at": "2027-03-31T00:00:00Z"}, {}) == []  # 89 days out
+    [message] = run(rules.MAX_LIFETIME, {"expires_at": "2027-04-03T02:00:00+02:00"}, {})
+    assert "expires_at 2027-04-03T00:00:00Z" in message
+
+
+def test_rotation_reports_a_missing_or_short_window_with_the_configured_minimum():
+    [message] = run(rules.ROTATION, {"expires_in": "30d"}, {})
+    assert "no rotate_before" in message and "7d" in message
+    [message] = run(rules.ROTATION, {"expires_in": "30d", "rotate_before": "3d"}, {"minRotateBeforeDays": 5})
+    assert "minRotateBeforeDays 5" in message
+    assert run(rules.ROTATION, {"expires_in": "30d", "rotate_before": "5d"}, {"minRotateBeforeDays": 5}) == []
+
+
+@pytest.mark.parametrize("description", ["", "  ", None])
+def test_description_reports_an_empty_description(description):
+    [message] = run(rules.DESCRIPTION, {"description": description, "expires_in": "1d"})
+    assert "no description" in message
+
+
+@pytest.mark.parametrize("proxied", [True, False])
+@pytest.mark.parametrize(
+    ("name", "props"),
+    [
+        (rules.MUST_EXPIRE, {"expires_at": UNKNOWN_STRING_VALUE}),
+        (rules.MAX_LIFETIME, {"expires_at": UNKNOWN_STRING_VALUE}),
+        (rules.MAX_LIFETIME, {"expires_in": UNKNOWN_STRING_VALUE}),
+        (rules.ROTATION, {"expires_in": "30d", "rotate_before": UNKNOWN_STRING_VALUE}),
+        (rules.DESCRIPTION, {"description": UNKNOWN_STRING_VALUE}),
+    ],
+)
+def test_unknown_inputs_cannot_be_verified_and_say_so(name, props, proxied):
+    """pulumi-policy turns an UnknownValueError into an advisory "can't run policy" diagnostic."""
+    with pytest.raises(UnknownValueError) as raised:
+        run(name, props, {}, proxied=proxied)
+    assert isinstance(raised.value, pack.CannotVerify)
+    assert raised.value.message.startswith("ManagementToken 'ci': cannot verify")
+
+
+def test_an_unknown_value_the_rule_does_not_need_is_no_obstacle():
+    props = {"description": UNKNOWN_STRING_VALUE, "expires_in": "30d", "expires_at": UNKNOWN_STRING_VALUE}
+    assert run(rules.MUST_EXPIRE, props) == []
+    assert run(rules.MAX_LIFETIME, props, {}) == []
+
+
+# --- remediation -------------------------------------------------------------------------------
+
+
+def remediation_args(props: Mapping[str, Any], config: Optional[Mapping[str, Any]]) -> ResourceValidationArgs:
+    """As the analyzer's Remediate builds them: deserialized with secrets kept as ``Secret``."""
+    wire = serialize_properties({"__provider": "pickled-provider", **props})
+    shown = unknown_checking_proxy(deserialize_properties(dict(wire), True))
+    return ResourceValidationArgs(TYPE, shown, "urn:ci", "ci", options(), None, config)
+
+
+def test_remediation_sets_a_missing_expiry_to_the_configured_maximum_and_keeps_other_inputs():
+    props = {"description": "forever", "expires_at": None, "expires_in": None, "adopt_token": Secret("M.V1.abc")}
+    new = policy(rules.DEFAULT_EXPIRY).remediate(remediation_args(props, {"maxLifetimeDays": 30}))
+    wire = serialize_properties(new)
+    assert wire["expires_in"] == "30d"
+    assert wire["description"] == "forever" and wire["__provider"] == "pickled-provider"
+    assert wire["adopt_token"]["value"] == "M.V1.abc" and "1b47061264138c4ac30d75fd1eb44270" in wire["adopt_token"].values()
+
+
+def test_remediation_defaults_to_90_days():
+    new = policy(rules.DEFAULT_EXPIRY).remediate(remediation_args({"description": "x"}, {}))
+    assert serialize_properties(new)["expires_in"] == "90d"
+
+
+@pytest.mark.parametrize(
+    "props", [{"expires_in": "5d"}, {"expires_at": "2027-02-01T00:00:00Z"}, {"expires_at": UNKNOWN_STRING_VALUE}]
+)
+def test_remediation_leaves_a_declared_or_unknown_expiry_alone(props):
+    assert policy(rules.DEFAULT_EXPIRY).remediate(remediation_args(props, {})) is None
+
+
+# --- the stack policy --------------------------------------------------------------------------
+
+
+def stack_resource(name: str, type_: str = TYPE, **outputs: Any) -> PolicyResource:
+    return PolicyResource(type_, unknown_checking_proxy(dict(outputs)), f"urn:{name}", name, options(), None, None, [], {})
+
+
+def run_stack(resources: list[PolicyResource], config: Mapping[str, Any]) -> list[str]:
+    reports: list[str] = []
+    policy(rules.MAX_PER_STACK).validate(
+        StackValidationArgs(resources, config), lambda message, urn=None: reports.append(message)
+    )
+    return reports
+
+
+def test_stack_policy_counts_only_live_management_tokens():
+    resources = [
+        stack_resource("a", expires_at="2027-02-01T00:00:00Z", revoked_at=None),
+        stack_resource("b", expires_at=None),
+        stack_resource("c", expires_at=UNKNOWN_STRING_VALUE),  # preview: counted, never skipped
+        stack_resource("expired", expires_at="2026-12-01T00:00:00Z"),
+        stack_resource("revoked", expires_at=None, revoked_at="2026-12-01T00:00:00Z"),
+        stack_resource("bucket", type_="aws:s3/bucket:Bucket"),
+    ]
+    assert run_stack(resources, {"maxTokensPerStack": 3}) == []
+    [message] = run_stack(resources, {"maxTokensPerStack": 2})
+    assert "3 live management tokens" in message and "(a, b, c)" in message
+
+
+def test_stack_policy_default_threshold_is_ten():
+    assert run_stack([stack_resource(f"t{i}") for i in range(10)], {}) == []
+    assert len(run_stack([stack_resource(f"t{i}") for i in range(11)], {})) == 1

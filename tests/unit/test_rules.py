@@ -1,0 +1,164 @@
+"""The shared token rules: every verdict, every threshold, and unknown as its own outcome."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from pulumi_influxdb3_tokens import rules
+from pulumi_influxdb3_tokens.rules import UNKNOWN, TokenFacts, Verdict
+
+NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
+
+
+def at(days: float) -> str:
+    return (NOW + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setenv("INFLUXDB3_TOKENS_FAKE_NOW", "2027-01-01T00:00:00Z")
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [TokenFacts(expires_in="30d"), TokenFacts(expires_at=at(30)), TokenFacts(expires_in="30d", expires_at=UNKNOWN)],
+)
+def test_a_token_with_an_expiry_passes_must_expire(facts):
+    assert rules.must_expire(facts).verdict is Verdict.PASS
+
+
+@pytest.mark.parametrize("facts", [TokenFacts(), TokenFacts(expires_at=None, expires_in=""), TokenFacts(description="x")])
+def test_a_token_without_an_expiry_fails_must_expire_and_says_so(facts):
+    finding = rules.must_expire(facts)
+    assert finding.verdict is Verdict.FAIL and finding.rule == rules.MUST_EXPIRE
+    assert "never expires" in finding.message
+
+
+@pytest.mark.parametrize("facts", [TokenFacts(expires_at=UNKNOWN), TokenFacts(expires_in=UNKNOWN)])
+def test_an_unknown_expiry_is_neither_pass_nor_fail(facts):
+    finding = rules.must_expire(facts)
+    assert finding.verdict is Verdict.UNKNOWN and finding.message.startswith("cannot verify")
+
+
+@pytest.mark.parametrize(
+    ("facts", "max_days", "verdict"),
+    [
+        (TokenFacts(expires_in="90d"), 90, Verdict.PASS),
+        (TokenFacts(expires_in="91d"), 90, Verdict.FAIL),
+        (TokenFacts(expires_in="12w"), 90, Verdict.PASS),
+        (TokenFacts(expires_in="30d"), 29, Verdict.FAIL),
+        (TokenFacts(expires_at=at(90)), 90, Verdict.PASS),
+        (TokenFacts(expires_at=at(91)), 90, Verdict.FAIL),
+        (TokenFacts(expires_at=at(20)), 19, Verdict.FAIL),
+        # Measured from creation when it is known (the audit), from now otherwise (the pack).
+        (TokenFacts(expires_at=at(60), created_at=at(-40)), 90, Verdict.FAIL),
+        (TokenFacts(expires_at=at(60), created_at=NOW - timedelta(days=30)), 90, Verdict.PASS),
+        (TokenFacts(expires_at=at(60), created_at=UNKNOWN), 90, Verdict.PASS),
+        # An offset spelling is the same instant.
+        (TokenFacts(expires_at=(NOW + timedelta(days=91)).astimezone(timezone(timedelta(hours=5))).isoformat()), 90, Verdict.FAIL),
+    ],
+)
+def test_max_lifetime_against_its_threshold(facts, max_days, verdict):
+    finding = rules.max_lifetime(facts, rules.MaxLifetimeConfig(maxLifetimeDays=max_days))
+    assert finding.verdict is verdict
+    if verdict is Verdict.FAIL:
+        assert f"maxLifetimeDays {max_days}" in finding.message
+
+
+def test_max_lifetime_defaults_to_90_days():
+    assert rules.MaxLifetimeConfig().max_lifetime_days == 90
+    assert rules.max_lifetime(TokenFacts(expires_in="90d"), rules.MaxLifetimeConfig()).verdict is Verdict.PASS
+    assert rules.max_lifetime(TokenFacts(expires_in="91d"), rules.MaxLifetimeConfig()).verdict is Verdict.FAIL
+
+
+def test_max_lifetime_leaves_non_expiring_tokens_to_must_expire():
+    finding = rules.max_lifetime(TokenFacts(), rules.MaxLifetimeConfig())
+    assert finding.verdict is Verdict.PASS and rules.MUST_EXPIRE in finding.message
+
+
+@pytest.mark.parametrize(
+    "facts", [TokenFacts(expires_at=UNKNOWN), TokenFacts(expires_in=UNKNOWN), TokenFacts(expires_at="next tuesday")]
+)
+def test_max_lifetime_cannot_verify_an_unknown_or_unreadable_expiry(facts):
+    assert rules.max_lifetime(facts, rules.MaxLifetimeConfig()).verdict is Verdict.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("rotate_before", "min_days", "verdict"),
+    [
+        ("7d", 7, Verdict.PASS),
+        ("1w", 7, Verdict.PASS),
+        ("6d23h", 7, Verdict.FAIL),
+        ("14d", 14, Verdict.PASS),
+        ("7d", 8, Verdict.FAIL),
+        (None, 7, Verdict.FAIL),
+        (UNKNOWN, 7, Verdict.UNKNOWN),
+    ],
+)
+def test_rotation_window_against_its_threshold(rotate_before, min_days, verdict):
+    facts = TokenFacts(expires_in="30d", rotate_before=rotate_before)
+    assert rules.rotation(facts, rules.RotationConfig(minRotateBeforeDays=min_days)).verdict is verdict
+
+
+def test_expiring_soon_flags_live_tokens_within_the_rotation_window():
+    config = rules.RotationConfig(minRotateBeforeDays=7)
+    soon = rules.expiring_soon(NOW + timedelta(days=3), config, NOW)
+    assert soon.verdict is Verdict.FAIL and soon.rule == rules.ROTATION and "3d" in soon.message
+    assert rules.expiring_soon(NOW + timedelta(days=8), config, NOW).verdict is Verdict.PASS
+    assert rules.expiring_soon(None, config, NOW).verdict is Verdict.PASS
+    assert rules.expiring_soon(NOW + timedelta(days=8), rules.RotationConfig(minRotateBeforeDays=10), NOW).failed
+
+
+@pytest.mark.parametrize(("text", "verdict"), [("CI deployer", Verdict.PASS), ("", Verdict.FAIL), ("   ", Verdict.FAIL),
+                                               (None, Verdict.FAIL), (UNKNOWN, Verdict.UNKNOWN)])
+def test_description(text, verdict):
+    assert rules.description(TokenFacts(description=text)).verdict is verdict
+
+
+def test_max_per_stack_counts_against_its_threshold():
+    assert rules.max_per_stack(3, rules.MaxPerStackConfig(maxTokensPerStack=3)).verdict is Verdict.PASS
+    over = rules.max_per_stack(4, rules.MaxPerStackConfig(maxTokensPerStack=3))
+    assert over.failed and "4 live" in over.message and "maxTokensPerStack 3" in over.message
+
+
+def test_liveness_counts_unknowns_as_live():
+    assert rules.is_live(None, None)
+    assert rules.is_live(None, at(1))
+    assert not rules.is_live(None, at(-1))
+    assert not rules.is_live(at(-1), at(1))
+    assert rules.is_live(UNKNOWN, UNKNOWN)
+
+
+def test_default_expiry_fills_only_a_missing_expiry():
+    config = rules.DefaultExpiryConfig(maxLifetimeDays=30)
+    assert rules.default_expiry(TokenFacts(), config) == "30d"
+    assert rules.default_expiry(TokenFacts(expires_in="5d"), config) is None
+    assert rules.default_expiry(TokenFacts(expires_at=at(5)), config) is None
+    assert rules.default_expiry(TokenFacts(expires_at=UNKNOWN), config) is None
+
+
+def test_config_models_are_the_schema_the_engine_validates():
+    props = rules.config_schema_properties(rules.MaxLifetimeConfig)
+    assert props == {
+        "maxLifetimeDays": {
+            "default": 90, "minimum": 1, "type": "integer",
+            "description": "The longest a management token may live, in days.",
+        }
+    }
+    assert rules.config_schema_properties(rules.NoConfig) == {}
+    # Numbers reach the pack through protobuf as floats.
+    assert rules.MaxLifetimeConfig.model_validate({"maxLifetimeDays": 30.0}).max_lifetime_days == 30
+
+
+def test_every_rule_tells_the_user_how_to_fix_it():
+    assert {spec.id for spec in rules.RULES.values()} == {
+        rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION, rules.MAX_PER_STACK, rules.DEFAULT_EXPIRY,
+    }
+    for spec in rules.RULES.values():
+        assert "Fix:" in spec.description and spec.level in rules.LEVELS
+    assert rules.RULES[rules.MUST_EXPIRE].level == rules.MANDATORY
+    assert rules.RULES[rules.MAX_LIFETIME].level == rules.MANDATORY
+    assert rules.RULES[rules.ROTATION].level == rules.ADVISORY
+    assert rules.RULES[rules.DESCRIPTION].level == rules.ADVISORY
+    assert rules.RULES[rules.MAX_PER_STACK].level == rules.DISABLED
+    assert rules.RULES[rules.DEFAULT_EXPIRY].level == rules.DISABLED
