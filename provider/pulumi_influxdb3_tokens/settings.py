@@ -40,7 +40,7 @@ class Setting:
     help: str
 
 
-API_URL = Setting("apiUrl", "INFLUXDB3_API_URL", None, "the Management API base URL, e.g. http://127.0.0.1:8181")
+API_URL = Setting("apiUrl", "INFLUXDB3_API_URL", None, "the Management API base URL (e.g. http://127.0.0.1:8181)")
 ACCOUNT_ID = Setting("accountId", "INFLUXDB3_ACCOUNT_ID", "account_id", "the account id")
 CLUSTER_ID = Setting("clusterId", "INFLUXDB3_CLUSTER_ID", "cluster_id", "the cluster id")
 MANAGEMENT_TOKEN = Setting(
@@ -108,10 +108,17 @@ def _lookup(setting: Setting, stack_config: Mapping[str, Any], profile: Mapping[
 
 def _missing(setting: Setting) -> ConfigurationError:
     secret = " --secret" if setting is MANAGEMENT_TOKEN else ""
+    what = setting.help[0].upper() + setting.help[1:]
+    alternative = (
+        f", or '{setting.profile_key}' in an influxctl profile"
+        if setting.profile_key
+        else " (or install influxctl to use the influxctl transport instead)"
+        if setting is API_URL
+        else ""
+    )
     return ConfigurationError(
-        f"No {setting.help} is configured; set it with "
-        f"`pulumi config set{secret} {config_key(setting)} ...`, the environment variable {setting.env}"
-        + (f", or '{setting.profile_key}' in an influxctl profile." if setting.profile_key else ".")
+        f"{what} is not configured; set it with `pulumi config set{secret} {config_key(setting)} ...`, "
+        f"the environment variable {setting.env}{alternative}."
     )
 
 

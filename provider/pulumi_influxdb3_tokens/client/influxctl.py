@@ -182,7 +182,7 @@ class InfluxctlTokenClient:
         """Run an idempotent command, again on network failures and timeouts, within retryTimeout."""
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Retryable),
-            wait=tenacity.wait_exponential_jitter(initial=0.5, max=5.0, jitter=0.5),
+            wait=tenacity.wait_exponential_jitter(multiplier=0.5, max=5.0, jitter=0.5),
             stop=tenacity.stop_after_delay(self._connection.retry_timeout) | tenacity.stop_after_attempt(MAX_ATTEMPTS),
             reraise=True,
         )
