@@ -212,8 +212,9 @@ def failure_error(action: str, outcome: Outcome, connection: Connection) -> Mana
     lead = f"Could not {action} with influxctl"
     ids = f"{config_key(ACCOUNT_ID)} and {config_key(CLUSTER_ID)}"
     if connection.uses_own_influxctl_profile:
-        credential = f"the mgmt_token of the influxctl profile named by {config_key(INFLUXCTL_CONFIG)} / {config_key(INFLUXCTL_PROFILE)}"
-        ids = f"account_id and cluster_id in that profile"
+        named_by = f"{config_key(INFLUXCTL_CONFIG)} / {config_key(INFLUXCTL_PROFILE)}"
+        credential = f"the mgmt_token of the influxctl profile named by {named_by}"
+        ids = f"account_id and cluster_id in the profile named by {named_by}"
     else:
         credential = f"{config_key(MANAGEMENT_TOKEN)} or {MANAGEMENT_TOKEN.env}"
     if outcome.timed_out:
