@@ -25,7 +25,7 @@ from pulumi.dynamic import (
 from .client import TokenClient, client_for
 from .diffing import decide
 from .errors import AdoptionError, TokenNotFoundError
-from .models import TokenInputs, TokenRecord
+from .models import CreatedToken, TokenInputs, TokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secret
 from .settings import ALL_SETTINGS, config_key, resolve_connection
 from .validation import check_inputs
@@ -87,7 +87,9 @@ class ManagementTokenProvider(ResourceProvider):
             expires_at=inputs.expiry_for_new_token(),
             idempotency_key=str(uuid.uuid4()),
         )
-        return CreateResult(created.id, outputs_for(created, inputs, created.access_token.get_secret_value()))
+        # A RecoveredToken (influxctl lost the create's answer) has no string to show.
+        token = created.access_token.get_secret_value() if isinstance(created, CreatedToken) else None
+        return CreateResult(created.id, outputs_for(created, inputs, token))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:

@@ -186,6 +186,13 @@ class CreatedToken(TokenRecord):
     access_token: SecretStr
 
 
+class RecoveredToken(TokenRecord):
+    """A token minted by a create whose answer was lost (influxctl killed, timed out or garbled).
+
+    The transport found and adopted it instead of minting a duplicate; its string can never be shown.
+    """
+
+
 class ApiError(ApiModel):
     code: int
     message: str

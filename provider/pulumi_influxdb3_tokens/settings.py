@@ -1,5 +1,9 @@
 """Where the connection settings come from: stack config, then environment, then an influxctl profile.
 
+Two transports reach a cluster: ``http`` (the REST contract at ``apiUrl``) and ``influxctl`` (the
+``influxctl`` CLI as a subprocess). Without ``influxdb3:transport``, ``http`` is chosen when an
+``apiUrl`` is configured and ``influxctl`` when none is and the binary is on PATH.
+
 Resolved at operation time (inside the dynamic provider process) and never stored on the pickled
 provider object, so the admin credential never reaches the state file's ``__provider`` blob.
 """
@@ -7,6 +11,7 @@ provider object, so the admin credential never reaches the state file's ``__prov
 from __future__ import annotations
 
 import os
+import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +24,10 @@ from .errors import ConfigurationError
 CONFIG_NAMESPACE = "influxdb3"
 DEFAULT_INFLUXCTL_CONFIG = Path("~/.config/influxctl/config.toml")
 DEFAULT_PROFILE = "default"
+HTTP = "http"
+INFLUXCTL = "influxctl"
+TRANSPORTS = (HTTP, INFLUXCTL)
+DEFAULT_REQUEST_TIMEOUT = {HTTP: 10.0, INFLUXCTL: 60.0}  # influxctl's own default API timeout is 1m
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,7 @@ class Setting:
     help: str
 
 
-API_URL = Setting("apiUrl", "INFLUXDB3_API_URL", None, "the Management API base URL, e.g. http://127.0.0.1:8181")
+API_URL = Setting("apiUrl", "INFLUXDB3_API_URL", None, "the Management API base URL (e.g. http://127.0.0.1:8181)")
 ACCOUNT_ID = Setting("accountId", "INFLUXDB3_ACCOUNT_ID", "account_id", "the account id")
 CLUSTER_ID = Setting("clusterId", "INFLUXDB3_CLUSTER_ID", "cluster_id", "the cluster id")
 MANAGEMENT_TOKEN = Setting(
@@ -39,6 +48,8 @@ MANAGEMENT_TOKEN = Setting(
 )
 INFLUXCTL_CONFIG = Setting("influxctlConfig", "INFLUXDB3_INFLUXCTL_CONFIG", None, "the influxctl config.toml path")
 INFLUXCTL_PROFILE = Setting("influxctlProfile", "INFLUXDB3_INFLUXCTL_PROFILE", None, "the influxctl profile name")
+INFLUXCTL_PATH = Setting("influxctlPath", "INFLUXDB3_INFLUXCTL_PATH", None, "the influxctl executable")
+TRANSPORT = Setting("transport", "INFLUXDB3_TRANSPORT", None, "the transport, http or influxctl")
 REQUEST_TIMEOUT = Setting("requestTimeout", "INFLUXDB3_REQUEST_TIMEOUT", None, "seconds to wait for one answer")
 RETRY_TIMEOUT = Setting("retryTimeout", "INFLUXDB3_RETRY_TIMEOUT", None, "seconds to keep retrying one operation")
 
@@ -49,6 +60,8 @@ ALL_SETTINGS = (
     MANAGEMENT_TOKEN,
     INFLUXCTL_CONFIG,
     INFLUXCTL_PROFILE,
+    INFLUXCTL_PATH,
+    TRANSPORT,
     REQUEST_TIMEOUT,
     RETRY_TIMEOUT,
 )
@@ -58,12 +71,21 @@ ALL_SETTINGS = (
 class Connection:
     """Everything a transport needs to reach one cluster. Holds the credential: never pickle it."""
 
-    api_url: str
+    api_url: str  # "" for the influxctl transport
     account_id: str
     cluster_id: str
-    management_token: SecretStr
+    management_token: SecretStr  # empty when influxctl uses the user's own named profile
     request_timeout: float = 10.0
     retry_timeout: float = 60.0
+    transport: str = HTTP
+    influxctl_path: str = ""  # the resolved executable, for the influxctl transport
+    # The user's own influxctl config / profile, passed as --config / --profile when named.
+    influxctl_config: Optional[str] = None
+    influxctl_profile: Optional[str] = None
+
+    @property
+    def uses_own_influxctl_profile(self) -> bool:
+        return self.influxctl_config is not None or self.influxctl_profile is not None
 
     def __reduce__(self) -> Any:  # pragma: no cover - a guard, not a feature
         raise TypeError("a Connection holds the admin credential and must not be pickled")
@@ -86,10 +108,17 @@ def _lookup(setting: Setting, stack_config: Mapping[str, Any], profile: Mapping[
 
 def _missing(setting: Setting) -> ConfigurationError:
     secret = " --secret" if setting is MANAGEMENT_TOKEN else ""
+    what = setting.help[0].upper() + setting.help[1:]
+    alternative = (
+        f", or '{setting.profile_key}' in an influxctl profile"
+        if setting.profile_key
+        else " (or install influxctl to use the influxctl transport instead)"
+        if setting is API_URL
+        else ""
+    )
     return ConfigurationError(
-        f"No {setting.help} is configured; set it with "
-        f"`pulumi config set{secret} {config_key(setting)} ...`, the environment variable {setting.env}"
-        + (f", or '{setting.profile_key}' in an influxctl profile." if setting.profile_key else ".")
+        f"{what} is not configured; set it with `pulumi config set{secret} {config_key(setting)} ...`, "
+        f"the environment variable {setting.env}{alternative}."
     )
 
 
@@ -139,6 +168,9 @@ def resolve_connection(stack_config: Mapping[str, Any]) -> Connection:
     """Resolve every setting, first found wins: stack config, environment, influxctl profile."""
     profile = load_influxctl_profile(stack_config)
     values = {s.key: _lookup(s, stack_config, profile) for s in (API_URL, ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN)}
+    transport = _transport(stack_config, values[API_URL.key])
+    if transport == INFLUXCTL:
+        return _influxctl_connection(stack_config, values)
     for setting in (API_URL, ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN):
         if values[setting.key] is None:
             raise _missing(setting)
@@ -152,6 +184,66 @@ def resolve_connection(stack_config: Mapping[str, Any]) -> Connection:
         account_id=values[ACCOUNT_ID.key] or "",
         cluster_id=values[CLUSTER_ID.key] or "",
         management_token=SecretStr(values[MANAGEMENT_TOKEN.key] or ""),
-        request_timeout=_seconds(REQUEST_TIMEOUT, _lookup(REQUEST_TIMEOUT, stack_config, {}), 10.0),
-        retry_timeout=_seconds(RETRY_TIMEOUT, _lookup(RETRY_TIMEOUT, stack_config, {}), 60.0),
+        **_timeouts(stack_config, HTTP),
+    )
+
+
+def _timeouts(stack_config: Mapping[str, Any], transport: str) -> dict[str, float]:
+    return {
+        "request_timeout": _seconds(
+            REQUEST_TIMEOUT, _lookup(REQUEST_TIMEOUT, stack_config, {}), DEFAULT_REQUEST_TIMEOUT[transport]
+        ),
+        "retry_timeout": _seconds(RETRY_TIMEOUT, _lookup(RETRY_TIMEOUT, stack_config, {}), 60.0),
+    }
+
+
+def _influxctl_executable(stack_config: Mapping[str, Any]) -> Optional[str]:
+    return shutil.which(_lookup(INFLUXCTL_PATH, stack_config, {}) or "influxctl")
+
+
+def _transport(stack_config: Mapping[str, Any], api_url: Optional[str]) -> str:
+    chosen = _lookup(TRANSPORT, stack_config, {})
+    if chosen is not None:
+        if chosen.lower() not in TRANSPORTS:
+            raise ConfigurationError(
+                f"{config_key(TRANSPORT)} / {TRANSPORT.env} must be http or influxctl, got '{chosen}'."
+            )
+        return chosen.lower()
+    if api_url is None and _influxctl_executable(stack_config) is not None:
+        return INFLUXCTL
+    return HTTP
+
+
+def _influxctl_connection(stack_config: Mapping[str, Any], values: Mapping[str, Optional[str]]) -> Connection:
+    executable = _influxctl_executable(stack_config)
+    if executable is None:
+        named = _lookup(INFLUXCTL_PATH, stack_config, {}) or "influxctl"
+        raise ConfigurationError(
+            f"The influxctl transport needs the influxctl executable, but '{named}' is not found; install "
+            f"influxctl, put it on PATH or set {config_key(INFLUXCTL_PATH)} / {INFLUXCTL_PATH.env}."
+        )
+    own_config = _lookup(INFLUXCTL_CONFIG, stack_config, {})
+    own_profile = _lookup(INFLUXCTL_PROFILE, stack_config, {})
+    own = own_config is not None or own_profile is not None
+    explicit_token = _lookup(MANAGEMENT_TOKEN, stack_config, {})
+    if own and explicit_token is not None:
+        raise ConfigurationError(
+            f"{config_key(MANAGEMENT_TOKEN)} / {MANAGEMENT_TOKEN.env} is not used when "
+            f"{config_key(INFLUXCTL_CONFIG)} or {config_key(INFLUXCTL_PROFILE)} names your own influxctl "
+            f"profile, which carries its own credential; unset one of them."
+        )
+    required = (ACCOUNT_ID, CLUSTER_ID) if own else (ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN)
+    for setting in required:
+        if values[setting.key] is None:
+            raise _missing(setting)
+    return Connection(
+        api_url="",
+        account_id=values[ACCOUNT_ID.key] or "",
+        cluster_id=values[CLUSTER_ID.key] or "",
+        management_token=SecretStr("" if own else values[MANAGEMENT_TOKEN.key] or ""),
+        transport=INFLUXCTL,
+        influxctl_path=executable,
+        influxctl_config=str(Path(own_config).expanduser()) if own_config else None,
+        influxctl_profile=own_profile,
+        **_timeouts(stack_config, INFLUXCTL),
     )

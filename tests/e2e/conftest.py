@@ -1,16 +1,30 @@
-"""Fixtures for end-to-end tests: a fresh local Management API and stacks on the real engine."""
+"""Fixtures for end-to-end tests: a fresh local Management API and stacks on the real engine.
+
+Every test that uses ``make_stack`` runs twice: over the ``http`` transport (``apiUrl`` set) and
+over the ``influxctl`` transport (no ``apiUrl``, the stand-in ``influxctl`` from tests/standin first
+on PATH, so the provider picks influxctl by itself). Tests marked ``http_only`` assert what only
+the HTTP transport shows and run once.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Optional
 
 import pytest
 
-from support.engine import Stack, engine_bin
+from support.engine import Stack, engine_bin, engine_env
 from support.local_api import LocalApi, start_local_api
 
 pytestmark = pytest.mark.engine
+
+STANDIN_DIR = Path(__file__).resolve().parents[1] / "standin"
+TRANSPORTS = ("http", "influxctl")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "http_only: asserts what only the HTTP transport shows; runs once")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -25,20 +39,40 @@ def local_api(tmp_path: Path) -> Iterator[LocalApi]:
     server.stop()
 
 
+@pytest.fixture(params=TRANSPORTS)
+def transport(request: pytest.FixtureRequest) -> str:
+    if request.param != "http" and request.node.get_closest_marker("http_only"):
+        pytest.skip("asserts what only the HTTP transport shows")
+    return str(request.param)
+
+
+def standin_env(local_api: LocalApi, backend_dir: Path) -> dict[str, str]:
+    """PATH with the stand-in influxctl first, and the server URL only the stand-in reads."""
+    path = engine_env(backend_dir, "")["PATH"]
+    return {"PATH": os.pathsep.join([str(STANDIN_DIR), path]), "INFLUXCTL_STANDIN_API_URL": local_api.url}
+
+
 @pytest.fixture
-def make_stack(tmp_path: Path, local_api: LocalApi) -> Callable[..., Stack]:
-    """A stack of the `tokens` test program, configured through stack config (token as a secret)."""
+def make_stack(tmp_path: Path, local_api: LocalApi, transport: str) -> Callable[..., Stack]:
+    """A stack of the `tokens` test program, configured through stack config (token as a secret),
+    the environment (``via="env"``) or not at all (``via="none"``)."""
 
     def make(spec: Mapping[str, Any], program: str = "tokens", via: str = "config",
              extra_env: Optional[dict[str, str]] = None) -> Stack:
         stack = Stack.create(program, tmp_path, spec=spec, extra_env=dict(extra_env or {}))
+        if transport == "influxctl":
+            stack.extra_env.update(standin_env(local_api, stack.backend_dir))
         if via == "config":
-            stack.config_set("influxdb3:apiUrl", local_api.url)
+            if transport == "http":
+                stack.config_set("influxdb3:apiUrl", local_api.url)
             stack.config_set("influxdb3:accountId", local_api.account_id)
             stack.config_set("influxdb3:clusterId", local_api.cluster_id)
             stack.config_set("influxdb3:managementToken", local_api.admin_token, secret=True)
-        else:
-            stack.extra_env.update(local_api.env())
+        elif via == "env":
+            env = local_api.env()
+            if transport != "http":
+                del env["INFLUXDB3_API_URL"]
+            stack.extra_env.update(env)
         stack.config_set("influxdb3:retryTimeout", "20")
         return stack
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from secrets_scan import assert_nowhere
 from support.local_api import LocalApi
 
@@ -191,6 +192,7 @@ def test_bad_inputs_fail_in_preview_with_the_check_failure(make_stack, local_api
     assert local_api.live_tokens() == []
 
 
+@pytest.mark.http_only  # the sentence names the HTTP status; influxctl's is in test_influxctl_e2e.py
 def test_wrong_credentials_give_the_one_sentence_401(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d"}}})
     wrong = "M.V1.definitely-not-a-valid-token"

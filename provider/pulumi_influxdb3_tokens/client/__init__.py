@@ -1,11 +1,15 @@
 """One client interface for management tokens; transports carry the calls."""
 
+from ..settings import INFLUXCTL, Connection
 from .base import TokenClient
 from .http import HttpTokenClient
+from .influxctl import InfluxctlTokenClient
 
-__all__ = ["TokenClient", "HttpTokenClient", "client_for"]
+__all__ = ["TokenClient", "HttpTokenClient", "InfluxctlTokenClient", "client_for"]
 
 
-def client_for(connection) -> TokenClient:  # type: ignore[no-untyped-def]
-    """The client for a resolved :class:`~pulumi_influxdb3_tokens.settings.Connection`."""
+def client_for(connection: Connection) -> TokenClient:
+    """The client for a resolved connection: the transport is the connection's choice."""
+    if connection.transport == INFLUXCTL:
+        return InfluxctlTokenClient(connection)
     return HttpTokenClient(connection)

@@ -5,14 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional, Protocol
 
-from ..models import CreatedToken, TokenRecord
+from ..models import CreatedToken, RecoveredToken, TokenRecord
 
 
 class TokenClient(Protocol):
     """Management-token operations on one cluster. Implementations raise ``InfluxDB3TokensError``."""
 
-    def create(self, description: str, expires_at: Optional[datetime], idempotency_key: str) -> CreatedToken:
-        """Mint a token; a repeated call with the same key returns the first result."""
+    def create(
+        self, description: str, expires_at: Optional[datetime], idempotency_key: str
+    ) -> CreatedToken | RecoveredToken:
+        """Mint a token; a repeated call with the same key returns the first result.
+
+        A ``RecoveredToken`` (no string) comes back only when a transport without idempotency keys lost
+        the answer to its create and adopted the token that create minted instead of minting another.
+        """
         ...
 
     def get(self, token_id: str) -> TokenRecord:

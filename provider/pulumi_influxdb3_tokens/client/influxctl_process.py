@@ -1,0 +1,251 @@
+"""Running ``influxctl``: argument lists (never a shell), a timeout, the credential's profile file,
+the version check, and the mapping of its stderr to one-sentence errors.
+
+The management token never goes into argv, where other local users could read it from the process
+list: it is written to a 0600 ``config.toml`` in a private temporary directory, passed with
+``--config``/``--profile`` and removed as soon as the command ends. When the user names their own
+influxctl config or profile, that is passed instead and the provider writes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import json
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+from ..errors import ConfigurationError, ManagementApiError, scrub
+from ..settings import (
+    ACCOUNT_ID,
+    CLUSTER_ID,
+    INFLUXCTL_CONFIG,
+    INFLUXCTL_PATH,
+    INFLUXCTL_PROFILE,
+    MANAGEMENT_TOKEN,
+    REQUEST_TIMEOUT,
+    Connection,
+    config_key,
+)
+
+TEMP_PROFILE_NAME = "pulumi-influxdb3-tokens"
+# Management token commands arrived in influxctl 2.6.0; 3.x may change the JSON they print.
+SUPPORTED_VERSIONS = ((2, 6, 0), (3, 0, 0))
+SUPPORTED_TEXT = "2.6.0 or later 2.x"
+_VERSION = re.compile(r"\binfluxctl\b\D*?v?(\d+)\.(\d+)\.(\d+)\b", re.IGNORECASE)
+VERSION_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one influxctl run ended; ``returncode`` is None when it was stopped at the timeout."""
+
+    returncode: Optional[int]
+    stdout: str
+    stderr: str
+
+    @property
+    def timed_out(self) -> bool:
+        return self.returncode is None
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def run(argv: list[str], timeout: float) -> Outcome:
+    """Run argv in its own process group; at the timeout kill the group and keep what it printed."""
+    process = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+        return Outcome(process.returncode, stdout, stderr)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        return Outcome(None, stdout, stderr)
+
+
+# --- the credential ------------------------------------------------------------------------------
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string: JSON's escapes (\\", \\\\, \\n, \\uXXXX) are valid TOML escapes."""
+    return json.dumps(value, ensure_ascii=True)
+
+
+def profile_toml(connection: Connection) -> str:
+    return (
+        "[[profile]]\n"
+        f"  name = {_toml_string(TEMP_PROFILE_NAME)}\n"
+        '  product = "dedicated"\n'
+        f"  account_id = {_toml_string(connection.account_id)}\n"
+        f"  cluster_id = {_toml_string(connection.cluster_id)}\n"
+        f"  mgmt_token = {_toml_string(connection.management_token.get_secret_value())}\n"
+    )
+
+
+@contextlib.contextmanager
+def profile_flags(connection: Connection) -> Iterator[list[str]]:
+    """The global flags that select the credential, with the temporary profile alive meanwhile."""
+    if connection.uses_own_influxctl_profile:
+        flags = []
+        if connection.influxctl_config:
+            flags += ["--config", connection.influxctl_config]
+        if connection.influxctl_profile:
+            flags += ["--profile", connection.influxctl_profile]
+        yield flags
+        return
+    with tempfile.TemporaryDirectory(prefix="pulumi-influxdb3-influxctl-") as directory:  # mode 0700
+        path = Path(directory) / "config.toml"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(profile_toml(connection))
+        yield ["--config", str(path), "--profile", TEMP_PROFILE_NAME]
+
+
+# --- the version ---------------------------------------------------------------------------------
+
+_CHECKED: set[str] = set()
+_CHECKED_LOCK = threading.Lock()
+
+
+def parse_version(output: str) -> Optional[tuple[int, int, int]]:
+    match = _VERSION.search(output)
+    return (int(match[1]), int(match[2]), int(match[3])) if match else None
+
+
+def ensure_supported_version(executable: str) -> None:
+    """Run ``influxctl version`` once per executable and process; refuse an unknown version."""
+    with _CHECKED_LOCK:
+        if executable in _CHECKED:
+            return
+    outcome = run([executable, "version"], VERSION_TIMEOUT)
+    hint = f"install influxctl {SUPPORTED_TEXT} or point {config_key(INFLUXCTL_PATH)} / {INFLUXCTL_PATH.env} at one"
+    if not outcome.ok:
+        how = "gave no answer" if outcome.timed_out else f"exited with status {outcome.returncode}"
+        raise ConfigurationError(f"`{executable} version` {how}, so its version is unknown; {hint}.")
+    version = parse_version(outcome.stdout)
+    if version is None:
+        first = scrub(outcome.stdout.strip().splitlines()[0][:80]) if outcome.stdout.strip() else "nothing"
+        raise ConfigurationError(f"`{executable} version` printed '{first}', which names no version; {hint}.")
+    low, high = SUPPORTED_VERSIONS
+    if not low <= version < high:
+        shown = ".".join(map(str, version))
+        raise ConfigurationError(f"{executable} is influxctl {shown}, which this provider does not support; {hint}.")
+    with _CHECKED_LOCK:
+        _CHECKED.add(executable)
+
+
+# --- stderr -> one sentence ----------------------------------------------------------------------
+
+
+class Failure(enum.Enum):
+    AUTHENTICATION = "authentication"
+    PERMISSION = "permission"
+    NOT_FOUND = "not found"
+    INVALID = "invalid request"
+    NETWORK = "network"
+    UNKNOWN = "unknown"
+
+    @property
+    def definite(self) -> bool:
+        """The request was refused before anything happened, so a create minted nothing."""
+        return self in (Failure.AUTHENTICATION, Failure.PERMISSION, Failure.NOT_FOUND, Failure.INVALID)
+
+
+# gRPC status codes as influxctl prints them ("rpc error: code = Unauthenticated desc = ..."), and
+# the plainer texts of HTTP and socket errors, in the order they are checked.
+_PATTERNS: tuple[tuple[Failure, re.Pattern[str]], ...] = (
+    (Failure.AUTHENTICATION, re.compile(r"code = unauthenticated|unauthenticated|unauthori[sz]ed|\b401\b|token is expired|invalid (management )?token", re.I)),
+    (Failure.PERMISSION, re.compile(r"code = permissiondenied|permission ?denied|forbidden|\b403\b", re.I)),
+    (Failure.NOT_FOUND, re.compile(r"code = notfound|not ?found|\b404\b", re.I)),
+    (Failure.INVALID, re.compile(r"code = (invalidargument|failedprecondition|outofrange)|invalid argument", re.I)),
+    (Failure.NETWORK, re.compile(
+        r"code = (unavailable|deadlineexceeded|resourceexhausted|aborted)|connection (refused|reset)|"
+        r"no such host|dial tcp|i/o timeout|deadline exceeded|network is unreachable|tls handshake|\beof\b", re.I)),
+)
+
+
+def classify(stderr: str) -> Failure:
+    for failure, pattern in _PATTERNS:
+        if pattern.search(stderr):
+            return failure
+    return Failure.UNKNOWN
+
+
+def last_line(text: str, secrets: tuple[str, ...]) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    line = lines[-1] if lines else ""
+    line = re.sub(r"^(error:\s*)+", "", line, flags=re.I).rstrip(".")
+    return scrub(line[:200], secrets)
+
+
+def describe(outcome: Outcome, timeout: float) -> str:
+    """What went wrong with a run, as a clause: 'timed out after 10 s', 'exited with status 1'."""
+    if outcome.timed_out:
+        return f"gave no answer within {timeout:g} s and was stopped"
+    if outcome.returncode is not None and outcome.returncode < 0:
+        return f"was killed by signal {-outcome.returncode}"
+    if outcome.ok:
+        return "printed output that is not the JSON it documents"
+    return f"exited with status {outcome.returncode}"
+
+
+def failure_error(action: str, outcome: Outcome, connection: Connection) -> ManagementApiError:
+    """One sentence for a failed run, naming the setting to check; never the credential."""
+    secrets = (connection.management_token.get_secret_value(),)
+    lead = f"Could not {action} with influxctl"
+    ids = f"{config_key(ACCOUNT_ID)} and {config_key(CLUSTER_ID)}"
+    if connection.uses_own_influxctl_profile:
+        named_by = f"{config_key(INFLUXCTL_CONFIG)} / {config_key(INFLUXCTL_PROFILE)}"
+        credential = f"the mgmt_token of the influxctl profile named by {named_by}"
+        ids = f"account_id and cluster_id in the profile named by {named_by}"
+    else:
+        credential = f"{config_key(MANAGEMENT_TOKEN)} or {MANAGEMENT_TOKEN.env}"
+    if outcome.timed_out:
+        return ManagementApiError(
+            f"{lead}: it {describe(outcome, connection.request_timeout)}; raise {config_key(REQUEST_TIMEOUT)} "
+            f"or check the network.", secrets=secrets,
+        )
+    failure = classify(outcome.stderr)
+    detail = last_line(outcome.stderr, secrets)
+    if failure is Failure.AUTHENTICATION:
+        return ManagementApiError(
+            f"{lead}: the management token was rejected (missing, unknown, revoked or expired); check {credential}.",
+            status=401, secrets=secrets,
+        )
+    if failure is Failure.PERMISSION:
+        return ManagementApiError(
+            f"{lead}: the management token may not act on account {connection.account_id} / cluster "
+            f"{connection.cluster_id}; check {ids}.", status=403, secrets=secrets,
+        )
+    if failure is Failure.NOT_FOUND:
+        return ManagementApiError(
+            f"{lead}: the account or cluster does not exist; check {ids}.", status=404, secrets=secrets
+        )
+    if failure is Failure.NETWORK:
+        return ManagementApiError(
+            f"{lead}: influxctl cannot reach the cluster's management service ({detail or 'network error'}); "
+            f"check the network and retry.", secrets=secrets,
+        )
+    if failure is Failure.INVALID:
+        return ManagementApiError(f"{lead}: influxctl refused the request ({detail}).", status=400, secrets=secrets)
+    return ManagementApiError(
+        f"{lead}: it {describe(outcome, connection.request_timeout)}"
+        + (f" ({detail})." if detail else "."), secrets=secrets,
+    )

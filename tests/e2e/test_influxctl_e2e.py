@@ -1,0 +1,50 @@
+"""What only the influxctl transport shows, through the real engine with the stand-in influxctl."""
+
+from __future__ import annotations
+
+import pytest
+from secrets_scan import assert_nowhere
+from support.local_api import LocalApi
+
+pytestmark = pytest.mark.parametrize("transport", ["influxctl"])
+
+
+def test_wrong_credentials_give_one_sentence_without_the_token(make_stack, local_api: LocalApi):
+    stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d"}}})
+    wrong = "M.V1.definitely-not-a-valid-token"
+    stack.config_set("influxdb3:managementToken", wrong, secret=True)
+    up = stack.up()
+    assert up.returncode != 0
+    assert (
+        "Could not create a management token with influxctl: the management token was rejected (missing, "
+        "unknown, revoked or expired); check influxdb3:managementToken or INFLUXDB3_MANAGEMENT_TOKEN."
+    ) in up.output
+    assert wrong not in up.output
+    assert_nowhere(stack, wrong, local_api.admin_token)
+
+
+def test_an_interrupted_create_is_adopted_not_duplicated(make_stack, local_api: LocalApi):
+    stack = make_stack({"tokens": {"ci": {"description": "interrupted", "expires_in": "30d"}}})
+    up = stack.up(env={"INFLUXCTL_STANDIN_FAULT": "create-mint-then-fail"}).ok()
+    [live] = local_api.live_tokens()
+    assert stack.outputs()["ci.id"] == live["id"]
+    assert f"adopted token {live['id']}, which it minted, instead of minting a duplicate" in up.output
+    assert stack.secret_outputs().get("ci.token") is None  # its string was lost with the answer
+    stack.preview("--expect-no-changes").ok()
+    stack.destroy().ok()
+    assert local_api.live_tokens() == []
+
+
+def test_a_named_influxctl_profile_is_used_without_a_management_token_setting(make_stack, local_api: LocalApi, tmp_path):
+    config = tmp_path / "influxctl.toml"
+    config.write_text(
+        f'[[profile]]\nname = "ci"\nproduct = "dedicated"\naccount_id = "{local_api.account_id}"\n'
+        f'cluster_id = "{local_api.cluster_id}"\nmgmt_token = "{local_api.admin_token}"\n'
+    )
+    stack = make_stack({"tokens": {"ci": {"description": "own profile", "expires_in": "1d"}}}, via="none")
+    stack.config_set("influxdb3:influxctlConfig", str(config))
+    stack.config_set("influxdb3:influxctlProfile", "ci")
+    stack.up().ok()
+    assert [t["description"] for t in local_api.live_tokens()] == ["own profile"]
+    stack.destroy().ok()
+    assert local_api.live_tokens() == []
