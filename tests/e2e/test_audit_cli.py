@@ -153,3 +153,19 @@ def test_settings_and_api_errors_exit_2_with_one_sentence(local_api: LocalApi, e
 def test_bad_flags_are_refused_by_the_parser(local_api: LocalApi):
     ran = audit("--max-lifetime-days", "0", env=local_api.env())
     assert ran.returncode == 2 and "--max-lifetime-days" in ran.stderr
+
+
+def test_the_audit_runs_over_the_influxctl_transport_too(local_api: LocalApi, minted: dict[str, dict],
+                                                         tmp_path: Path):
+    from conftest import standin_env  # the stand-in influxctl on PATH, as in the e2e suite
+
+    env = local_api.env()
+    del env["INFLUXDB3_API_URL"]  # no API URL and influxctl on PATH: the influxctl transport
+    ran = audit("--format", "json", env=env | standin_env(local_api, tmp_path))
+    assert ran.returncode == 1, ran.stderr
+    findings = {t["id"]: [f["rule"] for f in t["findings"]] for t in json.loads(ran.stdout)["tokens"]}
+    assert findings[minted["forever"]["id"]] == ["management-token-must-expire"]
+    assert findings[minted["year"]["id"]] == ["management-token-max-lifetime"]
+    assert findings[minted["soon"]["id"]] == ["management-token-rotation"]
+    assert minted["revoked"]["id"] not in findings
+    assert_no_token_string(ran, local_api, minted)

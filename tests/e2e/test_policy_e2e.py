@@ -6,11 +6,15 @@ import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from secrets_scan import assert_nowhere
 from support.engine import REPO, Stack
 from support.local_api import LocalApi
 
 from pulumi_influxdb3_tokens import timeutil
+
+# The pack judges inputs and never talks to the cluster: one transport is enough.
+pytestmark = pytest.mark.http_only
 
 PACK = ["--policy-pack", str(REPO / "policy")]
 
