@@ -18,9 +18,9 @@ ci_deployer = ManagementToken(
 
 break_glass = ManagementToken(
     "break-glass",
-    description="Break-glass admin for the on-call engineer, rotated weekly",
-    expires_in="7d",
-    rotate_before="2d",
+    description="Break-glass admin for the on-call engineer, rotated every week",
+    expires_in="14d",
+    rotate_before="7d",
 )
 
 for name, token in {"ci_deployer": ci_deployer, "break_glass": break_glass}.items():

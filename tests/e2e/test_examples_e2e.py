@@ -120,3 +120,19 @@ def test_adopt_example_says_what_differs_from_the_server(tmp_path, local_api: Lo
     assert (f"Cannot adopt management token {by_hand['id']}: declare it as it is on the server "
             "(description is 'the real description', the program says 'what I remember').") in up.output
     assert len(local_api.live_tokens()) == 1
+
+
+def test_quickstart_passes_the_policy_pack_without_a_warning(tmp_path, local_api: LocalApi):
+    """What scripts/demo runs: the root project's program under `--policy-pack policy/`."""
+    source = tmp_path / "source"
+    shutil.copytree(EXAMPLES / "quickstart", source)
+    (source / "Pulumi.yaml").write_text("name: influxdb3-tokens-quickstart\nruntime: python\n")
+    stack = Stack.create("quickstart", tmp_path, source=source, extra_env=local_api.env())
+
+    up = stack.up("--policy-pack", str(EXAMPLES.parent / "policy")).ok()
+    assert "influxdb3-token-policies" in up.output
+    assert "advisory" not in up.output and "mandatory" not in up.output
+    assert len(local_api.live_tokens()) == 2
+    assert stack.outputs()["ci_deployer_token"] == "[secret]"
+    stack.destroy().ok()
+    assert local_api.live_tokens() == []
