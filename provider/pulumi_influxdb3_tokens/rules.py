@@ -221,10 +221,12 @@ class TokenFacts:
 
 
 def days(value: timedelta) -> str:
-    """A duration for messages: whole days when it is that long, else the exact duration."""
-    if value >= timedelta(days=2):
-        return f"{value.days}d"
-    minutes = timedelta(minutes=int(value.total_seconds()) // 60)
+    """A duration for messages, rounded to the minute first: an expiry requested as "365 days from now"
+    is measured against the server's later creation stamp and falls milliseconds short of 365d.
+    From two days on it is given in whole hours (``365d``, ``90d12h``)."""
+    minutes = timedelta(minutes=round(value.total_seconds() / 60))
+    if minutes >= timedelta(days=2):
+        return timeutil.format_duration(timedelta(hours=round(minutes.total_seconds() / 3600)))
     return timeutil.format_duration(minutes) if minutes > timedelta(0) else "less than a minute"
 
 

@@ -8,18 +8,17 @@ the HTTP transport shows and run once.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Optional
 
 import pytest
 
-from support.engine import Stack, engine_bin, engine_env
+from support.engine import Stack, engine_bin
 from support.local_api import LocalApi, start_local_api
+from support.standin import standin_env
 
 pytestmark = pytest.mark.engine
 
-STANDIN_DIR = Path(__file__).resolve().parents[1] / "standin"
 TRANSPORTS = ("http", "influxctl")
 
 
@@ -44,12 +43,6 @@ def transport(request: pytest.FixtureRequest) -> str:
     if request.param != "http" and request.node.get_closest_marker("http_only"):
         pytest.skip("asserts what only the HTTP transport shows")
     return str(request.param)
-
-
-def standin_env(local_api: LocalApi, backend_dir: Path) -> dict[str, str]:
-    """PATH with the stand-in influxctl first, and the server URL only the stand-in reads."""
-    path = engine_env(backend_dir, "")["PATH"]
-    return {"PATH": os.pathsep.join([str(STANDIN_DIR), path]), "INFLUXCTL_STANDIN_API_URL": local_api.url}
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from typing import Mapping, Optional
 
 import pytest
 from support.local_api import LocalApi
+from support.standin import standin_env
 
 from pulumi_influxdb3_tokens import timeutil
 
@@ -157,8 +158,6 @@ def test_bad_flags_are_refused_by_the_parser(local_api: LocalApi):
 
 def test_the_audit_runs_over_the_influxctl_transport_too(local_api: LocalApi, minted: dict[str, dict],
                                                          tmp_path: Path):
-    from conftest import standin_env  # the stand-in influxctl on PATH, as in the e2e suite
-
     env = local_api.env()
     del env["INFLUXDB3_API_URL"]  # no API URL and influxctl on PATH: the influxctl transport
     ran = audit("--format", "json", env=env | standin_env(local_api, tmp_path))

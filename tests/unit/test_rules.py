@@ -162,3 +162,12 @@ def test_every_rule_tells_the_user_how_to_fix_it():
     assert rules.RULES[rules.DESCRIPTION].level == rules.ADVISORY
     assert rules.RULES[rules.MAX_PER_STACK].level == rules.DISABLED
     assert rules.RULES[rules.DEFAULT_EXPIRY].level == rules.DISABLED
+
+
+def test_durations_in_messages_round_to_what_the_user_asked_for():
+    from pulumi_influxdb3_tokens.rules import days
+
+    assert days(timedelta(days=365) - timedelta(milliseconds=40)) == "365d"
+    assert days(timedelta(days=90, hours=12, minutes=1)) == "90d12h"
+    assert days(timedelta(hours=5, seconds=59.6)) == "5h1m"
+    assert days(timedelta(seconds=10)) == "less than a minute"
