@@ -22,13 +22,21 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from . import clean_errors
 from .client import TokenClient, client_for
 from .diffing import decide
-from .errors import AdoptionError, TokenNotFoundError
-from .models import CreatedToken, TokenInputs, TokenRecord
+from .errors import AdoptionError, LostAnswerError, TokenNotFoundError
+from .models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secret
 from .settings import ALL_SETTINGS, config_key, resolve_connection
 from .validation import check_inputs
+
+# The engine's provider process unpickles (imports) this module before any call: from then on our
+# errors reach the user as their sentence, without the SDK's traceback around it.
+clean_errors.install()
+
+# How many lost create answers (409 naming the token our key made) one create recovers from.
+MAX_LOST_ANSWERS = 3
 
 
 class ManagementTokenProvider(ResourceProvider):
@@ -44,6 +52,7 @@ class ManagementTokenProvider(ResourceProvider):
 
     def __setstate__(self, state: Mapping[str, Any]) -> None:
         self._stack_config = {}
+        clean_errors.install()
 
     def configure(self, req: ConfigureRequest) -> None:
         self._stack_config = {
@@ -82,11 +91,7 @@ class ManagementTokenProvider(ResourceProvider):
             record = self._adoptable(client, inputs)
             token = secret(inputs.adopt_token.get_secret_value()) if inputs.adopt_token else None
             return CreateResult(record.id, outputs_for(record, inputs, token))
-        created = client.create(
-            description=inputs.description,
-            expires_at=inputs.expiry_for_new_token(),
-            idempotency_key=str(uuid.uuid4()),
-        )
+        created = _create_recovering_lost_answers(client, inputs)
         # A RecoveredToken (influxctl lost the create's answer) has no string to show.
         token = created.access_token.get_secret_value() if isinstance(created, CreatedToken) else None
         return CreateResult(created.id, outputs_for(created, inputs, token))
@@ -143,6 +148,26 @@ class ManagementTokenProvider(ResourceProvider):
                 f"Cannot adopt management token {token_id}: declare it as it is on the server ({'; '.join(declared)})."
             )
         return record
+
+
+def _create_recovering_lost_answers(client: TokenClient, inputs: TokenInputs) -> CreatedToken | RecoveredToken:
+    """Mint with a fresh Idempotency-Key; when the server says an earlier attempt of ours already
+    made a token whose answer was lost (it restarted, so it cannot replay it), revoke that token,
+    whose string nobody can ever see, and mint again, so no orphan is left behind."""
+    expires_at = inputs.expiry_for_new_token()
+    for _ in range(MAX_LOST_ANSWERS):
+        try:
+            return client.create(inputs.description, expires_at, idempotency_key=str(uuid.uuid4()))
+        except LostAnswerError as lost:
+            client.revoke(lost.token_id)
+            # The engine shows a provider's stderr lines beside the resource.
+            print(
+                f"ManagementToken: the server created token {lost.token_id} but its answer was lost; "
+                f"revoked it and minting a new one.",
+                file=sys.stderr,
+                flush=True,
+            )
+    return client.create(inputs.description, expires_at, idempotency_key=str(uuid.uuid4()))
 
 
 def _declared_mismatches(record: TokenRecord, inputs: TokenInputs) -> list[str]:
