@@ -64,3 +64,7 @@ class LostAnswerError(ManagementApiError):
     def __init__(self, message: str, token_id: str, secrets: Iterable[str | None] = ()) -> None:
         super().__init__(message, status=409, secrets=secrets)
         self.token_id = token_id
+
+
+class OutcomeUnknownError(ManagementApiError):
+    """A create failed after it may have reached the server: a token may exist that nobody holds."""

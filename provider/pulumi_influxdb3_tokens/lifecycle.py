@@ -7,9 +7,10 @@ and the environment, resolved at call time, and HTTP clients live in a process-w
 
 from __future__ import annotations
 
+import json
 import sys
 import uuid
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -25,10 +26,11 @@ from pulumi.dynamic import (
 from . import clean_errors
 from .client import TokenClient, client_for
 from .diffing import decide
-from .errors import AdoptionError, LostAnswerError, TokenNotFoundError
+from .errors import AdoptionError, LostAnswerError, OutcomeUnknownError, TokenNotFoundError
 from .models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secret
-from .settings import ALL_SETTINGS, config_key, resolve_connection
+from .pending import Journal, PendingCreate
+from .settings import ALL_SETTINGS, HTTP, config_key, resolve_connection
 from .validation import check_inputs
 
 # The engine's provider process unpickles (imports) this module before any call: from then on our
@@ -86,12 +88,15 @@ class ManagementTokenProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = TokenInputs.model_validate(known_inputs(props))
-        client = self._client()
+        connection = resolve_connection(self._stack_config)
+        client = client_for(connection)
         if inputs.adopt_token_id is not None:
             record = self._adoptable(client, inputs)
             token = secret(inputs.adopt_token.get_secret_value()) if inputs.adopt_token else None
             return CreateResult(record.id, outputs_for(record, inputs, token))
-        created = _create_recovering_lost_answers(client, inputs)
+        # influxctl sends no Idempotency-Key (it recovers lost answers by listing): no journal there.
+        journal = Journal(connection) if connection.transport == HTTP else None
+        created = _create_recovering_lost_answers(client, inputs, journal)
         # A RecoveredToken (influxctl lost the create's answer) has no string to show.
         token = created.access_token.get_secret_value() if isinstance(created, CreatedToken) else None
         return CreateResult(created.id, outputs_for(created, inputs, token))
@@ -150,16 +155,32 @@ class ManagementTokenProvider(ResourceProvider):
         return record
 
 
-def _create_recovering_lost_answers(client: TokenClient, inputs: TokenInputs) -> CreatedToken | RecoveredToken:
-    """Mint with a fresh Idempotency-Key; when the server says an earlier attempt of ours already
-    made a token whose answer was lost (it restarted, so it cannot replay it), revoke that token,
-    whose string nobody can ever see, and mint again, so no orphan is left behind."""
-    expires_at = inputs.expiry_for_new_token()
-    for _ in range(MAX_LOST_ANSWERS):
+def _create_recovering_lost_answers(
+    client: TokenClient, inputs: TokenInputs, journal: Optional[Journal] = None
+) -> CreatedToken | RecoveredToken:
+    """Mint, recovering from answers lost on the way back.
+
+    The key and request are journaled until the outcome is known, so a create whose outcome stays
+    unknown is retried with the same key by the next create of the same request. When the server
+    says a key of ours already made a token whose answer was lost (it restarted, so it cannot replay
+    it), that token, whose string nobody can ever see, is revoked and a fresh one minted.
+    """
+    request = json.dumps([inputs.description, inputs.expires_at, inputs.expires_in])
+    for attempt in range(MAX_LOST_ANSWERS + 1):
+        entry = (
+            journal.begin(request, inputs.description, inputs.expiry_for_new_token())
+            if journal is not None
+            else PendingCreate(key=str(uuid.uuid4()), target="", request=request,
+                               description=inputs.description, expires_at=inputs.expiry_for_new_token())
+        )
         try:
-            return client.create(inputs.description, expires_at, idempotency_key=str(uuid.uuid4()))
+            created = client.create(entry.description, entry.expires_at, idempotency_key=entry.key)
         except LostAnswerError as lost:
+            if attempt == MAX_LOST_ANSWERS:
+                raise
             client.revoke(lost.token_id)
+            if journal is not None:
+                journal.finish(entry)
             # The engine shows a provider's stderr lines beside the resource.
             print(
                 f"ManagementToken: the server created token {lost.token_id} but its answer was lost; "
@@ -167,7 +188,19 @@ def _create_recovering_lost_answers(client: TokenClient, inputs: TokenInputs) ->
                 file=sys.stderr,
                 flush=True,
             )
-    return client.create(inputs.description, expires_at, idempotency_key=str(uuid.uuid4()))
+            continue
+        except OutcomeUnknownError:
+            if journal is not None:
+                journal.release(entry)  # the next create of this request asks again with this key
+            raise
+        except Exception:
+            if journal is not None:
+                journal.finish(entry)
+            raise
+        if journal is not None:
+            journal.finish(entry)
+        return created
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _declared_mismatches(record: TokenRecord, inputs: TokenInputs) -> list[str]:

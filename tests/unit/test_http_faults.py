@@ -148,3 +148,70 @@ def test_a_create_that_never_reaches_an_answer_says_where_its_token_may_be():
     assert "cannot reach the Management API (ConnectError)" in message
     assert "may have created the token" in message and "pulumi stack export" in message
     assert_one_clean_sentence(message)
+
+
+# --- the journal of pending creates: a lost answer recovered by the next create ---------------
+
+
+def test_a_create_lost_past_the_retry_window_is_recovered_by_the_next_create(tmp_path, capsys):
+    """First `up`: the server is gone (outcome unknown, key kept). Next `up`: the server is back,
+    remembers the key (409 naming the token): that token is revoked, a fresh one minted, journal empty."""
+    from pulumi_influxdb3_tokens.errors import OutcomeUnknownError
+    from pulumi_influxdb3_tokens.pending import Journal
+
+    posted: list[tuple[str, bytes]] = []
+    revoked: list[str] = []
+    server_up = False
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if not server_up:
+            raise httpx.ConnectError("connection refused", request=request)
+        if request.method == "DELETE":
+            revoked.append(request.url.path.rsplit("/", 1)[1])
+            return httpx.Response(204)
+        posted.append((request.headers["Idempotency-Key"], request.content))
+        if len(posted) == 1:
+            return httpx.Response(409, json={"code": 409, "message": "used", "tokenId": "tok-lost"})
+        return httpx.Response(201, json=created_body("tok-new"))
+
+    client = client_for(handler)
+    journal = Journal(client._connection, tmp_path)
+    inputs = TokenInputs(description="d", expires_in="30d")
+    with pytest.raises(OutcomeUnknownError):
+        _create_recovering_lost_answers(client, inputs, journal)
+    [kept] = list(tmp_path.glob("*.json"))
+
+    server_up = True
+    created = _create_recovering_lost_answers(client, inputs, journal)
+    assert created.id == "tok-new" and revoked == ["tok-lost"]
+    assert posted[0][0] == kept.stem  # the lost create's key was asked again
+    assert posted[1][0] != kept.stem
+    assert list(tmp_path.glob("*.json")) == []
+    assert "tok-lost" in capsys.readouterr().err
+
+
+def test_the_journal_hands_a_kept_create_to_one_create_at_a_time_and_drops_expired_ones(tmp_path):
+    from datetime import timedelta
+
+    from pulumi_influxdb3_tokens import timeutil
+    from pulumi_influxdb3_tokens.pending import Journal
+
+    journal = Journal(client_for(lambda r: httpx.Response(500))._connection, tmp_path)
+    expiry = timeutil.now() + timedelta(days=1)
+    first = journal.begin("req", "d", expiry)
+    journal.release(first)
+    again = journal.begin("req", "d", expiry + timedelta(hours=1))
+    assert again == first  # same key, same body as the first attempt
+    other = journal.begin("req", "d", expiry)
+    assert other.key != first.key  # the kept one is claimed by the create above
+    assert journal.begin("another request", "x", None).key not in (first.key, other.key)
+    elsewhere = Journal(Connection("http://elsewhere", "a", "c", SecretStr(ADMIN)), tmp_path)
+    journal.release(first)
+    assert elsewhere.begin("req", "d", expiry).key != first.key  # another cluster's entry is not ours
+
+    journal.finish(other)
+    stale = journal.begin("old", "d", timeutil.now() + timedelta(seconds=1))
+    journal.release(stale)
+    (tmp_path / f"{stale.key}.json").write_text(stale.model_copy(update={"expires_at": timeutil.now() - timedelta(days=1)}).model_dump_json())
+    assert journal.begin("old", "d", None).key != stale.key
+    assert not (tmp_path / f"{stale.key}.json").exists()

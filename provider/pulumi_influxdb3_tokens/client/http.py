@@ -22,7 +22,7 @@ import tenacity
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .. import timeutil
-from ..errors import LostAnswerError, ManagementApiError, TokenNotFoundError, scrub
+from ..errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError, scrub
 from ..models import ApiError, CreatedToken, CreateTokenRequest, TokenRecord
 from ..settings import Connection
 
@@ -190,9 +190,9 @@ class HttpTokenClient:
                 secrets=self._secrets(),
             ) from None
 
-    def _outcome_unknown(self, err: ManagementApiError) -> ManagementApiError:
+    def _outcome_unknown(self, err: ManagementApiError) -> OutcomeUnknownError:
         """A create that failed after it may have reached the server: say where to find its token."""
-        return ManagementApiError(f"{str(err).rstrip('.')}; {ORPHAN_HINT}.", status=err.status, secrets=self._secrets())
+        return OutcomeUnknownError(f"{str(err).rstrip('.')}; {ORPHAN_HINT}.", status=err.status, secrets=self._secrets())
 
     def _lost_answer(self, response: httpx.Response, key: str) -> Optional[LostAnswerError]:
         """A 409 naming a token means an earlier attempt with this (random, one-create) key committed."""
