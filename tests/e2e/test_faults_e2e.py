@@ -1,0 +1,209 @@
+"""Fault tolerance through the real engine: a flaky, rate-limited, slow, crashing or garbling server,
+and an interrupted `pulumi up`. HTTP transport only: influxctl does its own retries and recovery."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from secrets_scan import assert_nowhere
+from support.engine import Stack
+from support.local_api import LocalApi
+
+pytestmark = pytest.mark.http_only
+
+AUDIT = str(Path(sys.executable).parent / "influxdb3-tokens")
+ORPHAN_HINT = "the server may have created the token before its answer was lost"
+
+
+def spec(count: int, prefix: str = "t") -> dict[str, Any]:
+    return {"tokens": {f"{prefix}{i}": {"description": f"fault test {prefix}{i}", "expires_in": "30d"} for i in range(count)}}
+
+
+def state_ids(stack: Stack) -> set[str]:
+    return {r["id"] for r in stack.resources() if r.get("id")}
+
+
+def live_ids(local_api: LocalApi) -> set[str]:
+    return {t["id"] for t in local_api.live_tokens()}
+
+
+def assert_clean_failure(output: str, *needles: str) -> None:
+    """The user sees our sentence and no Python traceback."""
+    assert "Traceback" not in output and 'File "' not in output, output
+    for needle in needles:
+        assert needle in output, output
+
+
+def export_state(stack: Stack, tmp_path: Path) -> Path:
+    """`pulumi stack export` without --show-secrets: secrets stay encrypted, ids are plain."""
+    path = tmp_path / "state.json"
+    path.write_text(stack.run("stack", "export", "--stack", stack.name).ok().stdout)
+    return path
+
+
+def audit(local_api: LocalApi, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INFLUXDB3_")}
+    env.update(local_api.env(), HOME="/nonexistent-home")
+    done = subprocess.run([AUDIT, "audit", "--format", "json", *args], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert local_api.admin_token not in done.stdout + done.stderr
+    return done
+
+
+def orphans(local_api: LocalApi, state: Path, *extra: str) -> tuple[bool, list[str]]:
+    """(exited 3 for orphans, the orphan ids); 1 would only mean the never-expiring bootstrap token."""
+    done = audit(local_api, "--stack-state", str(state), *extra)
+    assert done.returncode in (0, 1, 3), done.stderr
+    return done.returncode == 3, json.loads(done.stdout)["orphans"]
+
+
+def secrets_of(stack: Stack) -> list[str]:
+    return [v for k, v in stack.secret_outputs().items() if k.endswith(".token") and v]
+
+
+# --- retries ---------------------------------------------------------------------------------
+
+
+def test_flaky_rate_limited_server_up_of_30_tokens_converges_without_duplicates(make_stack, local_api: LocalApi):
+    local_api.restart(["--fail-rate", "0.3", "--rate-limit-per-s", "5", "--seed", "11"])
+    stack = make_stack(spec(30))
+    stack.config_set("influxdb3:retryTimeout", "120")
+
+    stack.up().ok()
+    held = state_ids(stack)
+    assert len(held) == 30
+    assert live_ids(local_api) == held  # every id in state is live, and nothing else is
+
+    stack.destroy().ok()
+    assert live_ids(local_api) == set()
+    assert_nowhere(stack, local_api.admin_token)
+
+
+# --- a lost answer ------------------------------------------------------------------------------
+
+
+def test_timeout_is_one_sentence_and_the_next_up_converges_without_duplicates(make_stack, local_api: LocalApi):
+    local_api.restart(["--latency-ms", "3000"])
+    stack = make_stack(spec(2))
+    stack.config_set("influxdb3:requestTimeout", "1")
+    stack.config_set("influxdb3:retryTimeout", "2")
+
+    failed = stack.up()
+    assert failed.returncode != 0
+    assert_clean_failure(failed.output, "got no answer within 1 s", "raise influxdb3:requestTimeout", ORPHAN_HINT)
+
+    # The server committed the timed-out POSTs after the client gave up: their answers are lost.
+    committed = local_api.live_tokens()
+    local_api.restart([])
+    stack.up().ok()
+    held = state_ids(stack)
+    assert len(held) == 2 and live_ids(local_api) == held
+    for lost in committed:  # revoked by the second up, which asked again with the journaled keys
+        assert lost["id"] in stack.all_output() and lost["id"] not in held
+    assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
+
+
+def restart_when_it_dies(local_api: LocalApi) -> threading.Thread:
+    """What a supervisor does: start the crashed server again (same data, same port), healthy."""
+
+    def watch() -> None:
+        assert local_api.process is not None
+        local_api.process.wait()
+        local_api.start()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    local_api.extra_args = []
+    watcher.start()
+    return watcher
+
+
+def test_server_crash_after_a_commit_within_the_retry_window_converges_in_the_same_up(make_stack, local_api: LocalApi):
+    local_api.restart(["--crash-after-creates", "2"])
+    restarted = restart_when_it_dies(local_api)
+    stack = make_stack(spec(3))
+
+    up = stack.up().ok()
+    restarted.join(30)
+    held = state_ids(stack)
+    assert len(held) == 3 and live_ids(local_api) == held
+    [lost] = [t for t in local_api.list_tokens() if t["id"] not in held and t["createdBy"] != "bootstrap"]
+    assert lost["revokedAt"] is not None
+    assert f"the server created token {lost['id']} but its answer was lost; revoked it" in up.output
+    assert "Traceback" not in up.output
+    assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
+
+
+def test_server_down_past_the_retry_window_next_up_recovers_through_the_journal(make_stack, local_api: LocalApi,
+                                                                                  tmp_path: Path):
+    local_api.restart(["--crash-after-creates", "1"])
+    stack = make_stack(spec(1))
+    stack.config_set("influxdb3:retryTimeout", "3")
+
+    failed = stack.up()
+    assert failed.returncode != 0
+    assert_clean_failure(failed.output, "cannot reach the Management API", ORPHAN_HINT)
+    local_api.extra_args = []
+    local_api.start()  # healthy again, same data and port
+    [lost] = local_api.live_tokens()
+    assert orphans(local_api, export_state(stack, tmp_path)) == (True, [lost["id"]])
+
+    up = stack.up().ok()
+    held = state_ids(stack)
+    assert len(held) == 1 and live_ids(local_api) == held and lost["id"] not in held
+    assert f"the server created token {lost['id']} but its answer was lost; revoked it" in up.output
+    assert orphans(local_api, export_state(stack, tmp_path)) == (False, [])
+
+
+def test_server_down_past_the_retry_window_without_the_journal_audit_reports_the_orphan(make_stack, local_api: LocalApi,
+                                                                                         tmp_path: Path):
+    local_api.restart(["--crash-after-creates", "1"])
+    stack = make_stack(spec(1))
+    stack.config_set("influxdb3:retryTimeout", "3")
+    assert stack.up().returncode != 0
+    local_api.extra_args = []
+    local_api.start()  # healthy again, same data and port
+    [lost] = local_api.live_tokens()
+    stack.extra_env["INFLUXDB3_TOKENS_JOURNAL_DIR"] = str(tmp_path / "another-machine")  # the journal is gone
+
+    stack.up().ok()
+    held = state_ids(stack)
+    assert len(held) == 1 and live_ids(local_api) == held | {lost["id"]}
+    state = export_state(stack, tmp_path)
+    assert orphans(local_api, state) == (True, [lost["id"]])
+    assert orphans(local_api, state, "--revoke-orphans") == (False, [lost["id"]])
+    assert live_ids(local_api) == held
+    assert orphans(local_api, state) == (False, [])
+
+
+# --- garbage --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "sentence"),
+    [
+        ("html", "Could not create a management token: the server failed: it answered with 'text/html' instead of JSON (HTTP 500)."),
+        ("truncated-json", "with a body that is not a valid management token response (body: Invalid JSON"),
+        ("wrong-content-type", "answered HTTP 201 with 'text/plain' instead of JSON"),
+    ],
+)
+def test_garbage_from_the_server_is_one_sentence_and_the_next_up_converges(make_stack, local_api: LocalApi,
+                                                                           mode: str, sentence: str):
+    local_api.restart(["--garbage", mode])
+    stack = make_stack(spec(1))
+    failed = stack.up()
+    assert failed.returncode != 0
+    assert_clean_failure(failed.output, sentence)
+
+    local_api.restart([])
+    stack.up().ok()
+    held = state_ids(stack)
+    assert len(held) == 1 and live_ids(local_api) == held
+    assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
