@@ -73,16 +73,20 @@ def secrets_of(stack: Stack) -> list[str]:
 
 
 def test_flaky_rate_limited_server_up_of_30_tokens_converges_without_duplicates(make_stack, local_api: LocalApi):
-    local_api.restart(["--fail-rate", "0.3", "--rate-limit-per-s", "5", "--seed", "11"])
+    faults = ["--fail-rate", "0.3", "--rate-limit-per-s", "5", "--seed", "11"]
+    local_api.restart(faults)
     stack = make_stack(spec(30))
     stack.config_set("influxdb3:retryTimeout", "120")
 
     stack.up().ok()
     held = state_ids(stack)
     assert len(held) == 30
+    local_api.restart([])  # the test's own look at the server must not be refused
     assert live_ids(local_api) == held  # every id in state is live, and nothing else is
 
+    local_api.restart(faults)
     stack.destroy().ok()
+    local_api.restart([])
     assert live_ids(local_api) == set()
     assert_nowhere(stack, local_api.admin_token)
 
@@ -206,4 +210,79 @@ def test_garbage_from_the_server_is_one_sentence_and_the_next_up_converges(make_
     stack.up().ok()
     held = state_ids(stack)
     assert len(held) == 1 and live_ids(local_api) == held
+    assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
+
+
+# --- an interrupted `pulumi up` -------------------------------------------------------------------
+
+
+def interrupted_up(stack: Stack, signals: int) -> str:
+    """Start `pulumi up`, send SIGINT `signals` times once creates are in flight, return its output."""
+    argv = ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack.name]
+    process = subprocess.Popen(argv, cwd=stack.work_dir, env=stack.env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    in_flight = threading.Event()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if "ManagementToken" in line and "creating" in line:
+                in_flight.set()
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    assert in_flight.wait(120), "".join(lines)
+    for _ in range(signals):
+        process.send_signal(signal.SIGINT)
+        threading.Event().wait(0.5)  # two separate interrupts, as a user pressing ^C twice
+    process.wait(120)
+    reader.join(10)
+    output = "".join(lines)
+    stack.log.append(f"$ {' '.join(argv)} (interrupted)\n{output}")
+    return output
+
+
+def pending_creates(stack: Stack) -> list[dict[str, Any]]:
+    return [op for op in stack.export()["deployment"].get("pending_operations") or [] if op["type"] == "creating"]
+
+
+def test_one_sigint_lets_in_flight_creates_finish_then_refresh_and_up_converge(make_stack, local_api: LocalApi,
+                                                                              tmp_path: Path):
+    local_api.restart(["--latency-ms", "1500"])
+    stack = make_stack(spec(6))
+    output = interrupted_up(stack, signals=1)
+    assert "ManagementToken t" in output and "created" in output, output  # in flight when cancelled, finished
+    assert pending_creates(stack) == []  # the engine waited for the creates it had started
+
+    stack.refresh().ok()
+    stack.up().ok()
+    held = state_ids(stack)
+    assert len(held) == 6 and live_ids(local_api) == held
+    assert orphans(local_api, export_state(stack, tmp_path)) == (False, [])
+    assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
+
+
+def test_two_sigints_leave_pending_creates_that_refresh_clears_and_up_converges(make_stack, local_api: LocalApi,
+                                                                               tmp_path: Path):
+    local_api.restart(["--latency-ms", "1500"])
+    stack = make_stack(spec(6))
+    interrupted_up(stack, signals=2)
+    pending = pending_creates(stack)
+    assert pending, "a second SIGINT stops the engine with creates in flight"
+
+    # Non-interactively, refresh keeps pending creates unless told; up would only warn about them.
+    stack.refresh("--clear-pending-creates").ok()
+    assert pending_creates(stack) == []
+    stack.up().ok()
+    held = state_ids(stack)
+    assert len(held) == 6
+    # A create the engine abandoned may still have finished in the provider: its token is in no
+    # state. It is never silent: the audit names exactly the live tokens the state does not hold.
+    state = export_state(stack, tmp_path)
+    found, lost = orphans(local_api, state)
+    assert set(lost) == live_ids(local_api) - held and len(lost) <= len(pending) and found == bool(lost)
+    orphans(local_api, state, "--revoke-orphans")
+    assert live_ids(local_api) == held
     assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
