@@ -1,8 +1,8 @@
 """Fault injection for `/api/v0` routes: latency, random 503s, a rate limit, garbage and a crash.
 
-Runs as ASGI middleware in front of routing. Order per request: latency, then rate limit (429),
-then the random failure (503); a request rejected by those never reaches a handler and never
-writes anything. Then garbage: an HTML error page instead of any handler, or the handler's real
+Runs as ASGI middleware in front of routing. Latency delays every answer (the handler has already
+run). Then, per request: rate limit (429), then the random failure (503); a request rejected by
+those never reaches a handler and never writes anything. Then garbage: an HTML error page instead of any handler, or the handler's real
 answer mangled (JSON cut in half, or sent as text/plain), so a create mangled that way HAS
 committed and its answer is lost. Last, `crash_after_creates`: the process dies (os._exit, like
 kill -9) right after the N-th create committed, before its answer leaves.
@@ -96,7 +96,7 @@ class FaultInjectionMiddleware:
             await self.app(scope, receive, send)
             return
         if self.config.latency_ms > 0:
-            await asyncio.sleep(self.config.latency_ms / 1000)
+            send = self._late(send)
         if self.bucket is not None:
             wait = self.bucket.acquire()
             if wait > 0:
@@ -118,6 +118,17 @@ class FaultInjectionMiddleware:
             await _send_html_error(send)
         else:
             await self.app(scope, receive, _Mangler(send, garbage))
+
+    def _late(self, send: Send) -> Send:
+        """Hold the answer back, not the request: a create commits at once and answers late, as a
+        slow server or network does (and a client that gave up meanwhile has lost that answer)."""
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await asyncio.sleep(self.config.latency_ms / 1000)
+            await send(message)
+
+        return sending
 
     def _crash_after_commit(self, send: Send) -> Send:
         """Die when a create's 201 is about to leave: the token is stored, its answer is lost."""

@@ -148,3 +148,13 @@ def test_crash_after_creates_does_not_count_replays(start: StartServer) -> None:
     for _ in range(3):
         assert client.post(server.tokens_path(), json={}, headers={"Idempotency-Key": "same"}).status_code == 201
     assert server.proc.poll() is None
+
+
+def test_latency_holds_back_the_answer_so_a_timed_out_create_has_committed(start: StartServer) -> None:
+    server = start(None, "--latency-ms", "1500")
+    impatient = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.admin_token}"},
+                             timeout=0.3, trust_env=False)
+    with impatient, pytest.raises(httpx.ReadTimeout):
+        impatient.post(server.tokens_path(), json={"description": "answered too late"})
+    listed = server.client().get(server.tokens_path()).json()  # itself answered 1.5 s later
+    assert "answered too late" in [t["description"] for t in listed]
