@@ -84,7 +84,7 @@ class Journal:
     def _claim(self, request: str) -> Optional[PendingCreate]:
         if not self._dir.is_dir():
             return None
-        for path in sorted(self._dir.glob("*.json"), key=lambda p: p.stat().st_mtime if p.exists() else 0):
+        for path in sorted(self._dir.glob("*.json"), key=_age):
             try:
                 entry = PendingCreate.model_validate_json(path.read_bytes())
             except (OSError, ValidationError):
@@ -112,3 +112,11 @@ class Journal:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, self._path(entry.key))
+
+
+def _age(path: Path) -> float:
+    """Oldest first; a file another process just removed sorts first and is skipped when read."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

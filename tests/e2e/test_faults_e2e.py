@@ -188,6 +188,35 @@ def test_server_down_past_the_retry_window_without_the_journal_audit_reports_the
     assert orphans(local_api, state) == (False, [])
 
 
+def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_orphaned(make_stack, local_api: LocalApi,
+                                                                                        tmp_path: Path):
+    local_api.restart(["--latency-ms", "1000"])
+    stack = make_stack(spec(8))
+    stack.config_set("influxdb3:retryTimeout", "3")
+    argv = ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack.name]
+    up = subprocess.Popen(argv, cwd=stack.work_dir, env=stack.env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    while not local_api.live_tokens():  # until creates commit (their answers are 1 s late)
+        assert up.poll() is None, "the up ended before any create reached the server"
+    local_api.kill()
+    output = [up.communicate(timeout=300)[0]]
+    stack.log.append(f"$ {' '.join(argv)} (server killed)\n{''.join(output)}")
+    assert up.returncode != 0
+    assert_clean_failure("".join(output), ORPHAN_HINT)
+
+    local_api.restart([])
+    stack.up().ok()
+    held = state_ids(stack)
+    assert len(held) == 8
+    # Creates committed when the server died lost their answers; the next up revoked each by name.
+    for token in local_api.list_tokens():
+        if token["id"] not in held and token["createdBy"] != "bootstrap":
+            assert token["revokedAt"] is not None and f"created token {token['id']} but its answer was lost" in stack.all_output()
+    assert orphans(local_api, export_state(stack, tmp_path)) == (False, [])
+    assert live_ids(local_api) == held
+    assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
+
+
 # --- garbage --------------------------------------------------------------------------------------
 
 
