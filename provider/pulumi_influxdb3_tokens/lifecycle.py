@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -29,7 +29,7 @@ from .diffing import decide
 from .errors import AdoptionError, LostAnswerError, OutcomeUnknownError, TokenNotFoundError
 from .models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secret
-from .pending import Journal, PendingCreate
+from .pending import Journal, NoJournal
 from .settings import ALL_SETTINGS, HTTP, config_key, resolve_connection
 from .validation import check_inputs
 
@@ -95,7 +95,7 @@ class ManagementTokenProvider(ResourceProvider):
             token = secret(inputs.adopt_token.get_secret_value()) if inputs.adopt_token else None
             return CreateResult(record.id, outputs_for(record, inputs, token))
         # influxctl sends no Idempotency-Key (it recovers lost answers by listing): no journal there.
-        journal = Journal(connection) if connection.transport == HTTP else None
+        journal = Journal(connection) if connection.transport == HTTP else NoJournal()
         created = _create_recovering_lost_answers(client, inputs, journal)
         # A RecoveredToken (influxctl lost the create's answer) has no string to show.
         token = created.access_token.get_secret_value() if isinstance(created, CreatedToken) else None
@@ -156,7 +156,7 @@ class ManagementTokenProvider(ResourceProvider):
 
 
 def _create_recovering_lost_answers(
-    client: TokenClient, inputs: TokenInputs, journal: Optional[Journal] = None
+    client: TokenClient, inputs: TokenInputs, journal: Journal | NoJournal | None = None
 ) -> CreatedToken | RecoveredToken:
     """Mint, recovering from answers lost on the way back.
 
@@ -165,22 +165,21 @@ def _create_recovering_lost_answers(
     says a key of ours already made a token whose answer was lost (it restarted, so it cannot replay
     it), that token, whose string nobody can ever see, is revoked and a fresh one minted.
     """
+    journal = journal or NoJournal()
     request = json.dumps([inputs.description, inputs.expires_at, inputs.expires_in])
     for attempt in range(MAX_LOST_ANSWERS + 1):
-        entry = (
-            journal.begin(request, inputs.description, inputs.expiry_for_new_token())
-            if journal is not None
-            else PendingCreate(key=str(uuid.uuid4()), target="", request=request,
-                               description=inputs.description, expires_at=inputs.expiry_for_new_token())
-        )
+        entry = journal.begin(request, inputs.description, inputs.expiry_for_new_token())
         try:
             created = client.create(entry.description, entry.expires_at, idempotency_key=entry.key)
         except LostAnswerError as lost:
-            if attempt == MAX_LOST_ANSWERS:
+            try:
+                if attempt == MAX_LOST_ANSWERS:
+                    raise
+                client.revoke(lost.token_id)
+            except Exception:
+                journal.release(entry)  # the token is still there: the next create asks again
                 raise
-            client.revoke(lost.token_id)
-            if journal is not None:
-                journal.finish(entry)
+            journal.finish(entry)
             # The engine shows a provider's stderr lines beside the resource.
             print(
                 f"ManagementToken: the server created token {lost.token_id} but its answer was lost; "
@@ -190,15 +189,12 @@ def _create_recovering_lost_answers(
             )
             continue
         except OutcomeUnknownError:
-            if journal is not None:
-                journal.release(entry)  # the next create of this request asks again with this key
+            journal.release(entry)  # the next create of this request asks again with this key
             raise
         except Exception:
-            if journal is not None:
-                journal.finish(entry)
+            journal.finish(entry)  # refused: nothing was created
             raise
-        if journal is not None:
-            journal.finish(entry)
+        journal.finish(entry)
         return created
     raise AssertionError("unreachable")  # pragma: no cover
 

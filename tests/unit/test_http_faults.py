@@ -215,3 +215,20 @@ def test_the_journal_hands_a_kept_create_to_one_create_at_a_time_and_drops_expir
     (tmp_path / f"{stale.key}.json").write_text(stale.model_copy(update={"expires_at": timeutil.now() - timedelta(days=1)}).model_dump_json())
     assert journal.begin("old", "d", None).key != stale.key
     assert not (tmp_path / f"{stale.key}.json").exists()
+
+
+def test_recovery_from_lost_answers_is_bounded(capsys):
+    from pulumi_influxdb3_tokens.lifecycle import MAX_LOST_ANSWERS
+
+    revoked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "DELETE":
+            revoked.append(request.url.path)
+            return httpx.Response(204)
+        return httpx.Response(409, json={"code": 409, "message": "used", "tokenId": f"tok-{len(revoked)}"})
+
+    with pytest.raises(LostAnswerError) as raised:
+        _create_recovering_lost_answers(client_for(handler), TokenInputs(description="d"))
+    assert len(revoked) == MAX_LOST_ANSWERS and raised.value.token_id == f"tok-{MAX_LOST_ANSWERS}"
+    assert capsys.readouterr().err.count("revoked it") == MAX_LOST_ANSWERS

@@ -31,8 +31,9 @@ MAX_ATTEMPTS = 12
 MAX_SINGLE_WAIT = 10.0
 GARBLED_CREATE_ATTEMPTS = 3  # asks, with the same key, for a create answer that came back garbled
 ORPHAN_HINT = (
-    "the server may have created the token before its answer was lost: "
-    "`influxdb3-tokens audit --stack-state FILE` (FILE from `pulumi stack export`) lists it as an orphan"
+    "the server may have created the token before its answer was lost: the next `pulumi up` on this machine "
+    "asks again with the same key, and `influxdb3-tokens audit --stack-state FILE` (FILE from "
+    "`pulumi stack export`) lists such a token as an orphan"
 )
 
 _M = TypeVar("_M", bound=BaseModel)
