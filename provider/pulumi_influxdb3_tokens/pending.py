@@ -14,6 +14,7 @@ machine, a wiped cache) ``influxdb3-tokens audit --stack-state`` still finds suc
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import threading
@@ -30,9 +31,9 @@ from .settings import Connection
 JOURNAL_ENV = "INFLUXDB3_TOKENS_JOURNAL_DIR"
 DEFAULT_JOURNAL = Path("~/.cache/pulumi-influxdb3-tokens/pending-creates")
 
-# Keys a create in this process is using: two creates of the same request never share one.
-_CLAIMED: set[str] = set()
-_CLAIMED_LOCK = threading.Lock()
+# The locked entry file of each create this process is running, by key.
+_HELD: dict[str, int] = {}
+_HELD_LOCK = threading.Lock()
 
 
 class PendingCreate(BaseModel):
@@ -65,7 +66,12 @@ def _target(connection: Connection) -> str:
 
 
 class Journal:
-    """The pending creates for one cluster."""
+    """The pending creates for one cluster.
+
+    A create holds an exclusive ``flock`` on its entry while it runs, so no other create (thread,
+    process or concurrent ``up``) sends the same key at the same time; the kernel drops the lock
+    when the process dies, which leaves the entry free for the next ``up``.
+    """
 
     def __init__(self, connection: Connection, directory: Optional[Path] = None) -> None:
         self._target = _target(connection)
@@ -80,52 +86,74 @@ class Journal:
             key=str(uuid.uuid4()), target=self._target, request=request,
             description=description, expires_at=fresh_expiry,
         )
-        with _CLAIMED_LOCK:
-            _CLAIMED.add(entry.key)
-        self._write(entry)
+        self._dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = self._dir / f".{entry.key}.tmp"
+        fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # before the entry is visible under its final name
+        os.write(fd, entry.model_dump_json().encode())
+        os.fsync(fd)
+        os.replace(temporary, self._path(entry.key))
+        _hold(entry.key, fd)
         return entry
 
     def release(self, entry: PendingCreate) -> None:
         """The outcome is still unknown: keep the entry for the next create of the request."""
-        with _CLAIMED_LOCK:
-            _CLAIMED.discard(entry.key)
+        _let_go(entry.key)
 
     def finish(self, entry: PendingCreate) -> None:
         """The outcome is known (answered, refused or revoked): forget the entry."""
         self._path(entry.key).unlink(missing_ok=True)
-        self.release(entry)
+        _let_go(entry.key)
 
     def _claim(self, request: str) -> Optional[PendingCreate]:
         if not self._dir.is_dir():
             return None
         for path in sorted(self._dir.glob("*.json"), key=_age):
             try:
-                entry = PendingCreate.model_validate_json(path.read_bytes())
-            except (OSError, ValidationError):
+                fd = os.open(path, os.O_RDWR)
+            except OSError:
+                continue  # finished meanwhile
+            entry = self._locked_entry(fd, path, request)
+            if entry is None:
+                os.close(fd)
                 continue
-            if entry.target != self._target or entry.request != request:
-                continue
-            if entry.expires_at is not None and entry.expires_at <= timeutil.now():
-                path.unlink(missing_ok=True)  # whatever it made has expired: nothing to recover
-                continue
-            with _CLAIMED_LOCK:
-                if entry.key in _CLAIMED:
-                    continue
-                _CLAIMED.add(entry.key)
+            _hold(entry.key, fd)
             return entry
         return None
+
+    def _locked_entry(self, fd: int, path: Path, request: str) -> Optional[PendingCreate]:
+        """The entry when it is ours to retry and nobody else holds it, else None."""
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return None  # another create is using this key right now
+        try:
+            if os.fstat(fd).st_ino != path.stat().st_ino:
+                return None  # finished and removed between our open and our lock
+            entry = PendingCreate.model_validate_json(os.pread(fd, 1 << 16, 0))
+        except (OSError, ValidationError):
+            return None
+        if entry.target != self._target or entry.request != request:
+            return None
+        if entry.expires_at is not None and entry.expires_at <= timeutil.now():
+            path.unlink(missing_ok=True)  # whatever it made has expired: nothing to recover
+            return None
+        return entry
 
     def _path(self, key: str) -> Path:
         return self._dir / f"{key}.json"
 
-    def _write(self, entry: PendingCreate) -> None:
-        self._dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary = self._dir / f".{entry.key}.tmp"
-        with open(temporary, "w", encoding="utf-8") as out:
-            out.write(entry.model_dump_json())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, self._path(entry.key))
+
+def _hold(key: str, fd: int) -> None:
+    with _HELD_LOCK:
+        _HELD[key] = fd
+
+
+def _let_go(key: str) -> None:
+    with _HELD_LOCK:
+        fd = _HELD.pop(key, None)
+    if fd is not None:
+        os.close(fd)  # drops the flock
 
 
 def _age(path: Path) -> float:

@@ -232,3 +232,30 @@ def test_recovery_from_lost_answers_is_bounded(capsys):
         _create_recovering_lost_answers(client_for(handler), TokenInputs(description="d"))
     assert len(revoked) == MAX_LOST_ANSWERS and raised.value.token_id == f"tok-{MAX_LOST_ANSWERS}"
     assert capsys.readouterr().err.count("revoked it") == MAX_LOST_ANSWERS
+
+
+def test_a_create_running_in_another_process_keeps_its_key_until_that_process_dies(tmp_path):
+    import subprocess
+    import sys
+
+    from pulumi_influxdb3_tokens.pending import Journal
+
+    journal = Journal(client_for(lambda r: httpx.Response(500))._connection, tmp_path)
+    entry = journal.begin("req", "d", None)
+    journal.release(entry)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX); "
+         "print('held', flush=True); sys.stdin.read()",
+         str(tmp_path / f"{entry.key}.json")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        busy = journal.begin("req", "d", None)
+        assert busy.key != entry.key  # never the same key in two creates at once
+        journal.finish(busy)
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert journal.begin("req", "d", None) == entry  # the dead process's lock is gone
