@@ -106,8 +106,12 @@ def test_timeout_is_one_sentence_and_the_next_up_converges_without_duplicates(ma
 
     # The server committed the timed-out POSTs after the client gave up: their answers are lost.
     committed = local_api.live_tokens()
-    assert len(committed) == 2  # one per resource: the retries with the same key were replays
+    # At most one per resource (the retries with the same key were replays), and at least one, or
+    # this test would prove nothing (a POST the server had not read when the client left is dropped).
+    assert 1 <= len(committed) <= 2
     local_api.restart([])
+    stack.config_set("influxdb3:requestTimeout", "10")  # the usual settings against a healthy server
+    stack.config_set("influxdb3:retryTimeout", "20")
     stack.up().ok()
     held = state_ids(stack)
     assert len(held) == 2 and live_ids(local_api) == held
