@@ -161,6 +161,7 @@ def test_server_down_past_the_retry_window_next_up_recovers_through_the_journal(
     assert_clean_failure(failed.output, "cannot reach the Management API", ORPHAN_HINT)
     local_api.extra_args = []
     local_api.start()  # healthy again, same data and port
+    stack.config_set("influxdb3:retryTimeout", "20")  # the usual window against a healthy server
     [lost] = local_api.live_tokens()
     assert orphans(local_api, export_state(stack, tmp_path)) == (True, [lost["id"]])
 
@@ -179,6 +180,7 @@ def test_server_down_past_the_retry_window_without_the_journal_audit_reports_the
     assert stack.up().returncode != 0
     local_api.extra_args = []
     local_api.start()  # healthy again, same data and port
+    stack.config_set("influxdb3:retryTimeout", "20")  # the usual window against a healthy server
     [lost] = local_api.live_tokens()
     stack.extra_env["INFLUXDB3_TOKENS_JOURNAL_DIR"] = str(tmp_path / "another-machine")  # the journal is gone
 
@@ -194,13 +196,14 @@ def test_server_down_past_the_retry_window_without_the_journal_audit_reports_the
 
 def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_orphaned(make_stack, local_api: LocalApi,
                                                                                         tmp_path: Path):
-    local_api.restart(["--latency-ms", "1000"])
-    stack = make_stack(spec(8))
+    # The provider runs 4 creates at a time: 12 slow ones are still coming when the first commit.
+    local_api.restart(["--latency-ms", "1500"])
+    stack = make_stack(spec(12))
     stack.config_set("influxdb3:retryTimeout", "3")
     argv = ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack.name]
     up = subprocess.Popen(argv, cwd=stack.work_dir, env=stack.env(), stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
-    while not local_api.live_tokens():  # until creates commit (their answers are 1 s late)
+    while not local_api.live_tokens():  # until creates commit (their answers come 1.5 s later)
         assert up.poll() is None, "the up ended before any create reached the server"
     local_api.kill()
     output = [up.communicate(timeout=300)[0]]
@@ -209,9 +212,10 @@ def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_or
     assert_clean_failure("".join(output), ORPHAN_HINT)
 
     local_api.restart([])
+    stack.config_set("influxdb3:retryTimeout", "20")  # the usual window against a healthy server
     stack.up().ok()
     held = state_ids(stack)
-    assert len(held) == 8
+    assert len(held) == 12
     # Creates committed when the server died lost their answers; the next up revoked each by name.
     for token in local_api.list_tokens():
         if token["id"] not in held and token["createdBy"] != "bootstrap":
