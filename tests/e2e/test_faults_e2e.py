@@ -235,6 +235,7 @@ def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_or
         ("truncated-json", "with a body that is not a valid management token response (body: Invalid JSON"),
         ("wrong-content-type", "answered HTTP 201 with 'text/plain' instead of JSON"),
     ],
+    ids=["html", "truncated-json", "wrong-content-type"],
 )
 def test_garbage_from_the_server_is_one_sentence_and_the_next_up_converges(make_stack, local_api: LocalApi,
                                                                            mode: str, sentence: str):
