@@ -19,7 +19,7 @@ import uvicorn
 
 from .app import create_app
 from .bootstrap import BootstrapError, BootstrapOptions, BootstrapResult, bootstrap
-from .faults import FaultConfig
+from .faults import GARBAGE_MODES, FaultConfig
 from .settings import Settings
 from .store import Store
 
@@ -51,6 +51,13 @@ def _non_negative_int(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must be >= 0")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
     return value
 
 
@@ -96,7 +103,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--rate-limit-per-s", type=_positive_float, metavar="N",
         help="allow N /api/v0 requests per second across all clients; excess gets 429 with Retry-After",
     )
-    add("--seed", type=int, metavar="N", help="seed for --fail-rate, for reproducible faults")
+    add("--seed", type=int, metavar="N", help="seed for --fail-rate and --garbage-rate, for reproducible faults")
+    add(
+        "--garbage", choices=GARBAGE_MODES, metavar="MODE",
+        help="answer /api/v0 requests with junk: 'html' (an HTML 500 page, no handler runs), 'truncated-json' "
+        "(the real answer cut in half) or 'wrong-content-type' (the real answer as text/plain); the last two "
+        "run the handler, so a create commits and its answer is lost",
+    )
+    add(
+        "--garbage-rate", type=_fraction, default=1.0, metavar="P",
+        help="share P (0..1) of /api/v0 requests that --garbage mangles (default: 1.0)",
+    )
+    add(
+        "--crash-after-creates", type=_positive_int, metavar="N",
+        help="exit at once (as kill -9 would) right after the N-th create is stored, before it is answered",
+    )
     return parser
 
 
@@ -160,7 +181,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         store.close()
     _announce_bootstrap(result)
-    faults = FaultConfig(args.latency_ms, args.fail_rate, args.rate_limit_per_s, args.seed)
+    faults = FaultConfig(
+        args.latency_ms, args.fail_rate, args.rate_limit_per_s, args.seed,
+        garbage=args.garbage, garbage_rate=args.garbage_rate, crash_after_creates=args.crash_after_creates,
+    )
     app = create_app(Settings(data_dir=data_dir, faults=faults))
     config = uvicorn.Config(app, host=args.host, port=sock.getsockname()[1], log_level="warning", access_log=False)
     _AnnouncingServer(config, url).run(sockets=[sock])

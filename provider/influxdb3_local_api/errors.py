@@ -1,4 +1,4 @@
-"""Error responses: every failure is `{"code": N, "message": "..."}`.
+"""Error responses: every failure is `{"code": N, "message": "..."}` (plus `tokenId` on a reused key).
 
 Messages are fixed sentences; the only inputs they echo are field names (plain identifiers
 only) and an Idempotency-Key, never a body value, a bearer token or the Authorization header.
@@ -22,14 +22,25 @@ _SAFE_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 class ApiError(StarletteHTTPException):
     """An HTTP error whose message is safe to show to the client."""
 
-    def __init__(self, status_code: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        token_id: str | None = None,
+    ) -> None:
         super().__init__(status_code=status_code, detail=message, headers=dict(headers) if headers else None)
+        self.token_id = token_id
 
 
-def error_response(status_code: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(
-        status_code=status_code, content={"code": status_code, "message": message}, headers=headers
-    )
+def error_response(
+    status_code: int, message: str, headers: Mapping[str, str] | None = None, token_id: str | None = None
+) -> JSONResponse:
+    """The error body; `tokenId` (only on 409/422 of a reused Idempotency-Key) lets a client act on it."""
+    content: dict[str, Any] = {"code": status_code, "message": message}
+    if token_id is not None:
+        content["tokenId"] = token_id
+    return JSONResponse(status_code=status_code, content=content, headers=headers)
 
 
 def _field_name(loc: Sequence[Any]) -> str | None:
@@ -64,7 +75,7 @@ def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     message = str(exc.detail).strip() or "Request failed."
-    return error_response(exc.status_code, message, exc.headers)
+    return error_response(exc.status_code, message, exc.headers, getattr(exc, "token_id", None))
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -84,10 +84,17 @@ class CreatedManagementToken(ManagementToken):
 
 
 class ErrorBody(BaseModel):
-    """Every error response: `{"code": <HTTP status>, "message": "..."}`."""
+    """Every error response: `{"code": <HTTP status>, "message": "..."}`.
+
+    A 409 or 422 for a reused Idempotency-Key also names the token that key created (`tokenId`), so a
+    client whose first answer was lost can revoke it instead of leaving an orphan.
+    """
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
     code: int
     message: str
+    token_id: str | None = Field(default=None, description="The token an already used Idempotency-Key created.")
 
 
 class Health(BaseModel):

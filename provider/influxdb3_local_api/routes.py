@@ -96,7 +96,9 @@ def build_router(store: Store, replays: ReplayCache) -> APIRouter:
             if key is not None and (entry := store.find_idempotency_key(key)) is not None:
                 if entry.request_hash != body_hash:
                     raise ApiError(
-                        422, f"Idempotency-Key {key.key} was already used with a different request body."
+                        422,
+                        f"Idempotency-Key {key.key} was already used with a different request body.",
+                        token_id=entry.token_id,
                     )
                 replay = replays.get(key)
                 if replay is None:
@@ -104,6 +106,7 @@ def build_router(store: Store, replays: ReplayCache) -> APIRouter:
                         409,
                         f"Idempotency-Key {key.key} was already used for token {entry.token_id}; "
                         "its access token cannot be shown again.",
+                        token_id=entry.token_id,
                     )
                 response.headers["Idempotency-Replayed"] = "true"
                 return replay

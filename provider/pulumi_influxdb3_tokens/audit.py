@@ -36,6 +36,7 @@ class TokenAudit(_Out):
     created_at: str
     expires_at: Optional[str]
     findings: list[AuditFinding]
+    orphan: bool = False  # held by no ManagementToken in the --stack-state files
 
     @property
     def blocking(self) -> bool:
@@ -57,6 +58,8 @@ class AuditReport(_Out):
     thresholds: dict[str, int]
     tokens: list[TokenAudit]
     summary: AuditSummary
+    orphans: Optional[list[str]] = None  # None when no stack state was given
+    pending_creates: int = 0  # creates an interrupted `up` left pending in the given states
 
     @property
     def blocking(self) -> bool:
@@ -82,7 +85,7 @@ def _findings(record: TokenRecord, config: PackConfig, now: datetime) -> list[Au
 
 def audit_tokens(
     records: Iterable[TokenRecord], config: PackConfig, account_id: str, cluster_id: str,
-    now: Optional[datetime] = None,
+    now: Optional[datetime] = None, orphans: Optional[list[str]] = None, pending_creates: int = 0,
 ) -> AuditReport:
     now = now or timeutil.now()
     records = list(records)
@@ -94,6 +97,7 @@ def audit_tokens(
             created_at=timeutil.format_rfc3339(r.created_at),
             expires_at=timeutil.format_rfc3339(r.expires_at) if r.expires_at else None,
             findings=_findings(r, config, now),
+            orphan=orphans is not None and r.id in orphans,
         )
         for r in live
     ]
@@ -114,6 +118,8 @@ def audit_tokens(
             breaking_mandatory=blocking,
             advisory_only=sum(1 for t in tokens if t.findings and not t.blocking),
         ),
+        orphans=orphans,
+        pending_creates=pending_creates,
     )
 
 
@@ -126,6 +132,8 @@ def _clip(text: str, width: int) -> str:
 
 
 def _status(token: TokenAudit) -> str:
+    if token.orphan:
+        return "ORPHAN"
     if token.blocking:
         return "FAIL"
     return "warn" if token.findings else "ok"
@@ -158,4 +166,20 @@ def render_table(report: AuditReport) -> str:
         f"(maxLifetimeDays {report.thresholds['maxLifetimeDays']}, "
         f"minRotateBeforeDays {report.thresholds['minRotateBeforeDays']}).",
     ]
+    if report.orphans is not None:
+        lines.append(_orphan_line(report))
     return "\n".join(lines)
+
+
+def _orphan_line(report: AuditReport) -> str:
+    pending = (
+        f"; the stack state records {report.pending_creates} pending creates of an interrupted update, "
+        f"which may have made them"
+        if report.pending_creates else ""
+    )
+    if not report.orphans:
+        return f"No orphans: every live token this credential created is held by the given stack state{pending}."
+    return (
+        f"{len(report.orphans)} orphans, live tokens held by no ManagementToken in the given stack state: "
+        f"{', '.join(report.orphans)}{pending}; revoke them (--revoke-orphans) unless something else uses them."
+    )

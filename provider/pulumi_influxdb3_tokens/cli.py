@@ -4,6 +4,11 @@
 client and settings (environment ``INFLUXDB3_*``, then the influxctl profile) and judges them with
 the policy pack's rules. Exit status: 0 when no mandatory rule is broken, 1 when one is, 2 when the
 settings, the config file or the Management API fail (one sentence on stderr, never a secret).
+
+With ``--stack-state FILE`` (``pulumi stack export`` output; repeatable, one per stack on the
+cluster) it also marks orphans, live tokens this credential created that no ManagementToken in those
+states holds (a create whose answer was lost for good), and exits 3 when there are any;
+``--revoke-orphans`` revokes them (and then exits as if there were none).
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from . import rules, settings
 from .audit import audit_tokens, render_json, render_table
 from .client import client_for
 from .errors import InfluxDB3TokensError
+from .orphans import find_orphans, held_tokens
 from .pack_config import load_pack_config
 
 EXIT_OK = 0
 EXIT_MANDATORY_BROKEN = 1
 EXIT_ERROR = 2
+EXIT_ORPHANS = 3
 
 
 def _positive_int(text: str) -> int:
@@ -59,6 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-rotate-before-days", type=_positive_int, metavar="DAYS",
         help=f"flag tokens expiring within this many days (default {rules.DEFAULT_MIN_ROTATE_BEFORE_DAYS})",
     )
+    audit.add_argument(
+        "--stack-state", type=Path, action="append", metavar="FILE",
+        help="`pulumi stack export` output (repeatable): mark live tokens no ManagementToken in it holds as "
+        "orphans and exit 3 when there are any",
+    )
+    audit.add_argument(
+        "--revoke-orphans", action="store_true", help="with --stack-state: revoke the orphans it finds",
+    )
     audit.add_argument("--profile", help="the influxctl profile to read (default: INFLUXDB3_INFLUXCTL_PROFILE or 'default')")
     audit.add_argument(
         "--influxctl-config", type=Path, metavar="FILE",
@@ -77,15 +92,33 @@ def _run_audit(args: argparse.Namespace) -> int:
         overrides[settings.config_key(settings.INFLUXCTL_PROFILE)] = args.profile
     if args.influxctl_config:
         overrides[settings.config_key(settings.INFLUXCTL_CONFIG)] = str(args.influxctl_config)
+    held = held_tokens(args.stack_state) if args.stack_state else None
     connection = settings.resolve_connection(overrides)
-    records = client_for(connection).list()
-    report = audit_tokens(records, config, connection.account_id, connection.cluster_id)
+    client = client_for(connection)
+    records = client.list()
+    orphans = None
+    if held is not None:
+        orphans = find_orphans(records, held, connection.management_token.get_secret_value())
+    report = audit_tokens(
+        records, config, connection.account_id, connection.cluster_id,
+        orphans=orphans, pending_creates=held.pending_creates if held else 0,
+    )
     print(render_json(report) if args.format == "json" else render_table(report))
+    if orphans and args.revoke_orphans:
+        for token_id in orphans:
+            client.revoke(token_id)
+            print(f"influxdb3-tokens audit: revoked orphan {token_id}.", file=sys.stderr)
+        orphans = []
+    if orphans:
+        return EXIT_ORPHANS
     return EXIT_MANDATORY_BROKEN if report.blocking else EXIT_OK
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "audit" and args.revoke_orphans and not args.stack_state:
+        parser.error("--revoke-orphans needs --stack-state: without a stack state nothing is an orphan")
     try:
         if args.command == "audit":
             return _run_audit(args)

@@ -55,3 +55,16 @@ class TokenNotFoundError(ManagementApiError):
 
 class AdoptionError(InfluxDB3TokensError):
     """A token named by ``adopt_token_id`` cannot be adopted; the message says why."""
+
+
+class LostAnswerError(ManagementApiError):
+    """The server says this create's Idempotency-Key already made ``token_id``: an earlier attempt of
+    the same create committed and its answer (with the only copy of the token string) was lost."""
+
+    def __init__(self, message: str, token_id: str, secrets: Iterable[str | None] = ()) -> None:
+        super().__init__(message, status=409, secrets=secrets)
+        self.token_id = token_id
+
+
+class OutcomeUnknownError(ManagementApiError):
+    """A create failed after it may have reached the server: a token may exist that nobody holds."""

@@ -7,6 +7,7 @@ and the environment, resolved at call time, and HTTP clients live in a process-w
 
 from __future__ import annotations
 
+import json
 import sys
 import uuid
 from typing import Any, Mapping
@@ -22,13 +23,22 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from . import clean_errors
 from .client import TokenClient, client_for
 from .diffing import decide
-from .errors import AdoptionError, TokenNotFoundError
-from .models import CreatedToken, TokenInputs, TokenRecord
+from .errors import AdoptionError, LostAnswerError, OutcomeUnknownError, TokenNotFoundError
+from .models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secret
-from .settings import ALL_SETTINGS, config_key, resolve_connection
+from .pending import Journal, NoJournal
+from .settings import ALL_SETTINGS, HTTP, config_key, resolve_connection
 from .validation import check_inputs
+
+# The engine's provider process unpickles (imports) this module before any call: from then on our
+# errors reach the user as their sentence, without the SDK's traceback around it.
+clean_errors.install()
+
+# How many lost create answers (409 naming the token our key made) one create recovers from.
+MAX_LOST_ANSWERS = 3
 
 
 class ManagementTokenProvider(ResourceProvider):
@@ -44,6 +54,7 @@ class ManagementTokenProvider(ResourceProvider):
 
     def __setstate__(self, state: Mapping[str, Any]) -> None:
         self._stack_config = {}
+        clean_errors.install()
 
     def configure(self, req: ConfigureRequest) -> None:
         self._stack_config = {
@@ -77,16 +88,15 @@ class ManagementTokenProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = TokenInputs.model_validate(known_inputs(props))
-        client = self._client()
+        connection = resolve_connection(self._stack_config)
+        client = client_for(connection)
         if inputs.adopt_token_id is not None:
             record = self._adoptable(client, inputs)
             token = secret(inputs.adopt_token.get_secret_value()) if inputs.adopt_token else None
             return CreateResult(record.id, outputs_for(record, inputs, token))
-        created = client.create(
-            description=inputs.description,
-            expires_at=inputs.expiry_for_new_token(),
-            idempotency_key=str(uuid.uuid4()),
-        )
+        # influxctl sends no Idempotency-Key (it recovers lost answers by listing): no journal there.
+        journal = Journal(connection) if connection.transport == HTTP else NoJournal()
+        created = _create_recovering_lost_answers(client, inputs, journal)
         # A RecoveredToken (influxctl lost the create's answer) has no string to show.
         token = created.access_token.get_secret_value() if isinstance(created, CreatedToken) else None
         return CreateResult(created.id, outputs_for(created, inputs, token))
@@ -143,6 +153,50 @@ class ManagementTokenProvider(ResourceProvider):
                 f"Cannot adopt management token {token_id}: declare it as it is on the server ({'; '.join(declared)})."
             )
         return record
+
+
+def _create_recovering_lost_answers(
+    client: TokenClient, inputs: TokenInputs, journal: Journal | NoJournal | None = None
+) -> CreatedToken | RecoveredToken:
+    """Mint, recovering from answers lost on the way back.
+
+    The key and request are journaled until the outcome is known, so a create whose outcome stays
+    unknown is retried with the same key by the next create of the same request. When the server
+    says a key of ours already made a token whose answer was lost (it restarted, so it cannot replay
+    it), that token, whose string nobody can ever see, is revoked and a fresh one minted.
+    """
+    journal = journal or NoJournal()
+    request = json.dumps([inputs.description, inputs.expires_at, inputs.expires_in])
+    for attempt in range(MAX_LOST_ANSWERS + 1):
+        entry = journal.begin(request, inputs.description, inputs.expiry_for_new_token())
+        try:
+            created = client.create(entry.description, entry.expires_at, idempotency_key=entry.key)
+        except LostAnswerError as lost:
+            try:
+                if attempt == MAX_LOST_ANSWERS:
+                    raise
+                client.revoke(lost.token_id)
+            except Exception:
+                journal.release(entry)  # the token is still there: the next create asks again
+                raise
+            journal.finish(entry)
+            # The engine shows a provider's stderr lines beside the resource.
+            print(
+                f"ManagementToken: the server created token {lost.token_id} but its answer was lost; "
+                f"revoked it and minting a new one.",
+                file=sys.stderr,
+                flush=True,
+            )
+            continue
+        except OutcomeUnknownError:
+            journal.release(entry)  # the next create of this request asks again with this key
+            raise
+        except Exception:
+            journal.finish(entry)  # refused: nothing was created
+            raise
+        journal.finish(entry)
+        return created
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _declared_mismatches(record: TokenRecord, inputs: TokenInputs) -> list[str]:

@@ -196,3 +196,4 @@ class RecoveredToken(TokenRecord):
 class ApiError(ApiModel):
     code: int
     message: str
+    token_id: Optional[str] = None  # on a 409 for a reused Idempotency-Key: the token that key created

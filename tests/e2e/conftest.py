@@ -52,7 +52,9 @@ def make_stack(tmp_path: Path, local_api: LocalApi, transport: str) -> Callable[
 
     def make(spec: Mapping[str, Any], program: str = "tokens", via: str = "config",
              extra_env: Optional[dict[str, str]] = None) -> Stack:
-        stack = Stack.create(program, tmp_path, spec=spec, extra_env=dict(extra_env or {}))
+        # Pending creates are journaled under the test's own directory, not the user's cache.
+        journal = {"INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "journal")}
+        stack = Stack.create(program, tmp_path, spec=spec, extra_env={**journal, **(extra_env or {})})
         if transport == "influxctl":
             stack.extra_env.update(standin_env(local_api, stack.backend_dir))
         if via == "config":

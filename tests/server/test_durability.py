@@ -70,6 +70,7 @@ def test_restart_keeps_tokens_and_adds_admin_token(start: StartServer, tmp_path:
         "code": 409,
         "message": f"Idempotency-Key {key} was already used for token {keyed_id}; "
         "its access token cannot be shown again.",
+        "tokenId": keyed_id,
     }
 
 

@@ -27,13 +27,15 @@ def test_same_key_returns_first_result_and_creates_one_token(server: Server, adm
 
 def test_same_key_with_different_body_is_422(server: Server, admin: httpx.Client) -> None:
     key = str(uuid.uuid4())
-    assert post(admin, server, key, {"description": "one"}).status_code == 201
+    first = post(admin, server, key, {"description": "one"})
+    assert first.status_code == 201
     before = len(admin.get(server.tokens_path()).json())
     response = post(admin, server, key, {"description": "two"})
     assert response.status_code == 422
     assert response.json() == {
         "code": 422,
         "message": f"Idempotency-Key {key} was already used with a different request body.",
+        "tokenId": first.json()["id"],
     }
     assert len(admin.get(server.tokens_path()).json()) == before
 

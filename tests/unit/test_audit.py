@@ -133,3 +133,31 @@ def test_renderings_name_every_finding_and_never_a_token_prefix():
     by_id = {t["id"]: t for t in document["tokens"]}
     assert by_id["forever"]["findings"][0]["rule"] == rules.MUST_EXPIRE and by_id["fine"]["findings"] == []
     assert "M.V1." not in table and "M.V1." not in render_json(report)
+
+
+def test_orphans_are_marked_in_the_table_and_the_json():
+    records = [record("held", expires_in_days=30), record("lost", expires_in_days=30)]
+    report = audit_tokens(records, PackConfig(), "acc", "clu", now=NOW, orphans=["lost"], pending_creates=1)
+    table = render_table(report)
+    rows = {line.split()[0]: line for line in table.splitlines() if line[:1].isalnum()}
+    assert rows["lost"].rstrip().endswith("ORPHAN") and rows["held"].rstrip().endswith("ok")
+    assert table.splitlines()[-1] == (
+        "1 orphans, live tokens held by no ManagementToken in the given stack state: lost; the stack state "
+        "records 1 pending creates of an interrupted update, which may have made them; revoke them "
+        "(--revoke-orphans) unless something else uses them."
+    )
+    assert json.loads(render_json(report))["orphans"] == ["lost"]
+
+
+def test_without_a_stack_state_nothing_is_called_an_orphan():
+    report = judge([record("t", expires_in_days=30)])
+    assert report.orphans is None and "orphan" not in render_table(report).lower()
+
+
+def test_revoke_orphans_needs_a_stack_state(capsys: pytest.CaptureFixture[str]):
+    from pulumi_influxdb3_tokens.cli import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["audit", "--revoke-orphans"])
+    assert exited.value.code == 2
+    assert "--revoke-orphans needs --stack-state" in capsys.readouterr().err

@@ -3,6 +3,11 @@
 Retried: connection errors and timeouts, HTTP 429 (honouring ``Retry-After``), 502, 503 and 504,
 within a bounded total time. A retried POST is safe because every create carries an
 ``Idempotency-Key``; GET and DELETE are idempotent.
+
+A create whose answer is lost is handled by outcome: a garbled 2xx answer is asked for again with
+the same key (the server replays it); a 409 naming the token our key already made (the server
+restarted and cannot replay) raises ``LostAnswerError`` for the provider to revoke that token; and a
+create that fails with its outcome unknown says the server may hold a token nobody knows of.
 """
 
 from __future__ import annotations
@@ -17,13 +22,19 @@ import tenacity
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .. import timeutil
-from ..errors import ManagementApiError, TokenNotFoundError, scrub
+from ..errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError, scrub
 from ..models import ApiError, CreatedToken, CreateTokenRequest, TokenRecord
 from ..settings import Connection
 
 RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
 MAX_ATTEMPTS = 12
 MAX_SINGLE_WAIT = 10.0
+GARBLED_CREATE_ATTEMPTS = 3  # asks, with the same key, for a create answer that came back garbled
+ORPHAN_HINT = (
+    "the server may have created the token before its answer was lost: the next `pulumi up` on this machine "
+    "asks again with the same key, and `influxdb3-tokens audit --stack-state FILE` (FILE from "
+    "`pulumi stack export`) lists such a token as an orphan"
+)
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -97,9 +108,22 @@ class HttpTokenClient:
             description=description,
             expires_at=timeutil.format_rfc3339(expires_at) if expires_at else None,
         ).model_dump(by_alias=True, exclude_none=True)
-        response = self._send("POST", self._base, json=body, headers={"Idempotency-Key": idempotency_key})
-        self._raise_for_status(response, "create a management token")
-        return self._parse(response, CreatedToken)
+        garbled: Optional[ManagementApiError] = None
+        for _ in range(GARBLED_CREATE_ATTEMPTS):
+            try:
+                response = self._send("POST", self._base, json=body, headers={"Idempotency-Key": idempotency_key})
+            except ManagementApiError as unknown:
+                raise self._outcome_unknown(unknown) from None
+            lost = self._lost_answer(response, idempotency_key)
+            if lost is not None:
+                raise lost
+            self._raise_for_status(response, "create a management token")
+            try:
+                return self._parse(response, CreatedToken)
+            except ManagementApiError as err:
+                garbled = err  # the token exists; the same key makes the server replay its answer
+        assert garbled is not None
+        raise self._outcome_unknown(garbled)
 
     def get(self, token_id: str) -> TokenRecord:
         response = self._send("GET", f"{self._base}/{quote(token_id, safe='')}")
@@ -167,6 +191,27 @@ class HttpTokenClient:
                 secrets=self._secrets(),
             ) from None
 
+    def _outcome_unknown(self, err: ManagementApiError) -> OutcomeUnknownError:
+        """A create that failed after it may have reached the server: say where to find its token."""
+        return OutcomeUnknownError(f"{str(err).rstrip('.')}; {ORPHAN_HINT}.", status=err.status, secrets=self._secrets())
+
+    def _lost_answer(self, response: httpx.Response, key: str) -> Optional[LostAnswerError]:
+        """A 409 naming a token means an earlier attempt with this (random, one-create) key committed."""
+        if response.status_code != 409:
+            return None
+        try:
+            token_id = ApiError.model_validate_json(response.content).token_id
+        except (ValidationError, ValueError):
+            return None
+        if not token_id:
+            return None
+        return LostAnswerError(
+            f"The server already created management token {token_id} for Idempotency-Key {key}, but its answer "
+            f"was lost and the token string cannot be shown again (HTTP 409).",
+            token_id=token_id,
+            secrets=self._secrets(),
+        )
+
     def _raise_for_status(self, response: httpx.Response, action: str) -> None:
         status = response.status_code
         if status < 400:
@@ -193,10 +238,13 @@ class HttpTokenClient:
         try:
             return ApiError.model_validate_json(response.content).message.rstrip(".")
         except (ValidationError, ValueError):
-            return ""
+            content_type = _content_type(response)
+            if content_type != "application/json":
+                return f"it answered with '{content_type or 'no content type'}' instead of JSON"
+            return "its answer is not valid JSON"
 
     def _check_json(self, response: httpx.Response) -> None:
-        content_type = response.headers.get("content-type", "").split(";")[0].strip()
+        content_type = _content_type(response)
         if content_type != "application/json":
             raise ManagementApiError(
                 f"{response.request.method} {response.request.url} answered HTTP {response.status_code} with "
@@ -229,3 +277,7 @@ class HttpTokenClient:
             status=response.status_code,
             secrets=self._secrets(),
         )
+
+
+def _content_type(response: httpx.Response) -> str:
+    return response.headers.get("content-type", "").split(";")[0].strip().lower()

@@ -1,0 +1,68 @@
+"""Orphans: live tokens this credential created that no ManagementToken in the stack states holds."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from pulumi_influxdb3_tokens.orphans import HeldTokens, StackStateError, find_orphans, held_tokens
+from pulumi_influxdb3_tokens.models import TokenRecord
+
+TYPE = "pulumi-python:dynamic/influxdb3:ManagementToken"
+NOW = datetime.now(timezone.utc)
+
+
+def record(token_id: str, prefix: str, created_by: str, revoked: bool = False) -> TokenRecord:
+    return TokenRecord(id=token_id, account_id="a", cluster_id="c", token_prefix=prefix, created_at=NOW - timedelta(hours=1),
+                       revoked_at=NOW if revoked else None, created_by=created_by)
+
+
+def export(tmp_path: Path, name: str, resources: list[dict], pending: list[dict] | None = None) -> Path:
+    path = tmp_path / name
+    deployment: dict = {"manifest": {}, "resources": resources}
+    if pending is not None:
+        deployment["pending_operations"] = pending
+    path.write_text(json.dumps({"version": 3, "deployment": deployment}))
+    return path
+
+
+def test_held_ids_come_from_managementtokens_of_every_state(tmp_path: Path):
+    one = export(tmp_path, "one.json", [
+        {"urn": "u1", "type": "pulumi:pulumi:Stack"},
+        {"urn": "u2", "type": TYPE, "id": "t1", "outputs": {"token": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "x"}}},
+        {"urn": "u3", "type": "pulumi:providers:other", "id": "not-a-token"},
+    ])
+    two = export(tmp_path, "two.json", [{"urn": "u4", "type": TYPE, "id": "t2"}],
+                 pending=[{"resource": {"urn": "u5", "type": TYPE}, "type": "creating"}])
+    assert held_tokens([one, two]) == HeldTokens(ids=frozenset({"t1", "t2"}), pending_creates=1)
+
+
+def test_orphans_are_live_tokens_of_this_credential_held_by_no_state():
+    records = [
+        record("admin", "M.V1.admin00", "bootstrap"),
+        record("held", "M.V1.held000", "admin"),
+        record("lost", "M.V1.lost000", "admin"),
+        record("revoked", "M.V1.revoke0", "admin", revoked=True),
+        record("someone-else", "M.V1.other00", "another-admin"),
+    ]
+    held = HeldTokens(ids=frozenset({"held"}), pending_creates=0)
+    assert find_orphans(records, held, "M.V1.admin00-and-the-rest-of-the-secret") == ["lost"]
+    # The credential's own token is not listed (another account's admin): every unheld live token counts.
+    assert find_orphans(records, held, "M.V1.unlisted-credential") == ["admin", "lost", "someone-else"]
+
+
+@pytest.mark.parametrize("content", ["not json", json.dumps({"version": 3})], ids=["not-json", "no-deployment"])
+def test_a_file_that_is_no_stack_export_is_one_sentence(tmp_path: Path, content: str):
+    path = tmp_path / "state.json"
+    path.write_text(content)
+    with pytest.raises(StackStateError) as raised:
+        held_tokens([path])
+    assert str(raised.value) == f"--stack-state {path} is not the JSON `pulumi stack export` prints; export the stack again."
+
+
+def test_a_missing_file_is_one_sentence(tmp_path: Path):
+    with pytest.raises(StackStateError, match=r"^Cannot read --stack-state .*missing.json: No such file or directory\.$"):
+        held_tokens([tmp_path / "missing.json"])
