@@ -162,7 +162,10 @@ def median_of(repeat: int, action: Callable[[], float]) -> float:
 
 
 def ratio(a: float, b: float) -> str:
-    return f"{a / b:.1f}x" if b > 0 else "n/a"
+    if b <= 0:
+        return "n/a"
+    value = a / b
+    return f"{value:.1f}x" if value >= 1 else f"{value:.2g}x"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
