@@ -186,3 +186,13 @@ def machine_line() -> str:
         f"machine: {os.cpu_count()} cores, {mem_gb:.0f} GiB, {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}; {now}; command: {command}"
     )
+
+
+def closed_port_url() -> str:
+    """A loopback URL nothing listens on (a port the kernel just handed out and took back)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
