@@ -165,7 +165,7 @@ def ratio(a: float, b: float) -> str:
     if b <= 0:
         return "n/a"
     value = a / b
-    return f"{value:.1f}x" if value >= 1 else f"{value:.2g}x"
+    return f"{value:.1f}x" if value >= 0.995 else f"{value:.2f}x"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
