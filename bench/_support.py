@@ -12,7 +12,6 @@ import os
 import platform
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tarfile
@@ -155,10 +154,6 @@ def timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
     return time.perf_counter() - start
-
-
-def median_of(repeat: int, action: Callable[[], float]) -> float:
-    return statistics.median(action() for _ in range(repeat))
 
 
 def ratio(a: float, b: float) -> str:
