@@ -2,7 +2,9 @@
 
 A presented string is matched against the stored scrypt hashes once; after that a keyed-hash
 cache (verified.py) names its token, whose revocation and expiry are still read from the
-database on every request. Order of checks: 401 (no valid token) first; then, for the account and then the cluster,
+database on every request.
+
+Order of checks: 401 (no valid token) first; then, for the account and then the cluster,
 404 when it does not exist and 403 when it exists but is not the token's. Messages never
 echo path values, so a token pasted into a URL is not reflected back.
 """
