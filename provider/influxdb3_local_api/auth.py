@@ -1,5 +1,9 @@
 """Bearer authentication and account/cluster authorization for `/api/v0` routes.
 
+A presented string is matched against the stored scrypt hashes once; after that a keyed-hash
+cache (verified.py) names its token, whose revocation and expiry are still read from the
+database on every request.
+
 Order of checks: 401 (no valid token) first; then, for the account and then the cluster,
 404 when it does not exist and 403 when it exists but is not the token's. Messages never
 echo path values, so a token pasted into a URL is not reflected back.
@@ -18,6 +22,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from .errors import ApiError
 from .store import Store, TokenRecord
 from .timefmt import utc_now
+from .verified import VerifiedTokens
 
 bearer_scheme = HTTPBearer(auto_error=False, description="A management token: `Authorization: Bearer <token>`.")
 
@@ -43,15 +48,29 @@ def _unauthorized(message: str) -> ApiError:
     return ApiError(401, message, _CHALLENGE)
 
 
-def make_authorizer(store: Store) -> Callable[..., Caller]:
+def _identify(store: Store, verified: VerifiedTokens, presented: str) -> TokenRecord | None:
+    """The stored token `presented` belongs to, as it is in the database right now."""
+    token_id = verified.get(presented)
+    if token_id is not None:
+        token = store.get_token_by_id(token_id)
+        if token is not None:
+            return token
+    token = store.find_by_secret(presented)  # the scrypt check
+    if token is not None:
+        verified.put(presented, token.id)
+    return token
+
+
+def make_authorizer(store: Store, verified: VerifiedTokens | None = None) -> Callable[..., Caller]:
     """Build the dependency that every management-token route uses."""
+    cache = verified if verified is not None else VerifiedTokens()
 
     def authenticate(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     ) -> TokenRecord:
         if credentials is None or not credentials.credentials.strip():
             raise _unauthorized("Missing or malformed Authorization header; expected 'Bearer <management token>'.")
-        token = store.find_by_secret(credentials.credentials.strip())
+        token = _identify(store, cache, credentials.credentials.strip())
         if token is None:
             raise _unauthorized("The bearer token is not a valid management token.")
         if token.revoked_at is not None:

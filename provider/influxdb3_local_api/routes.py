@@ -4,7 +4,7 @@
 # because the Depends() targets are closures it could not resolve from strings.
 
 import json
-import threading
+from contextlib import nullcontext
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from .auth import Caller, make_authorizer
 from .errors import ApiError
 from .idempotency import ReplayCache, request_hash, valid_key
+from .keyed_lock import KeyedLock
 from .models import CreatedManagementToken, CreateManagementTokenRequest, ErrorBody, ManagementToken
 from .store import IdempotencyKey, Store
 from .timefmt import utc_now
@@ -67,7 +68,9 @@ async def read_create_body(request: Request) -> CreateManagementTokenRequest:
 def build_router(store: Store, replays: ReplayCache) -> APIRouter:
     router = APIRouter(prefix="/api/v0", tags=["managementTokens"])
     authorize = make_authorizer(store)
-    create_lock = threading.Lock()  # makes "look up key, then create and cache" atomic
+    # Makes "look up the key, then create, record and cache" atomic per Idempotency-Key only:
+    # creates without a key, or with different keys, hash their tokens concurrently.
+    key_locks = KeyedLock()
 
     @router.post(
         TOKENS_PATH,
@@ -92,7 +95,7 @@ def build_router(store: Store, replays: ReplayCache) -> APIRouter:
             else IdempotencyKey(caller.account_id, caller.cluster_id, caller.token.id, idempotency_key)
         )
         body_hash = request_hash(body.description, body.expires_at)
-        with create_lock:
+        with key_locks.hold(key) if key is not None else nullcontext():
             if key is not None and (entry := store.find_idempotency_key(key)) is not None:
                 if entry.request_hash != body_hash:
                     raise ApiError(

@@ -268,6 +268,11 @@ class Store:
                 return _record(row)
         return None
 
+    def get_token_by_id(self, token_id: str) -> TokenRecord | None:
+        """The token with this id in any scope, whatever its state (revoked, expired)."""
+        rows = self._query(f"SELECT {_TOKEN_COLUMNS} FROM management_tokens WHERE id = ?", (token_id,))
+        return _record(rows[0]) if rows else None
+
     def get_token(self, account_id: str, cluster_id: str, token_id: str) -> TokenRecord | None:
         rows = self._query(
             f"SELECT {_TOKEN_COLUMNS} FROM management_tokens WHERE id = ? AND account_id = ? AND cluster_id = ?",
