@@ -7,27 +7,25 @@ Only the standard library is imported at module level, so a bench script can cal
 from __future__ import annotations
 
 import io
-import json
 import os
 import platform
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from support.local_api import LocalApi as Server
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
-READY_PREFIX = "influxdb3-local-api listening on "
 SERVER_PACKAGE = "provider/influxdb3_local_api"
 
 
@@ -62,71 +60,6 @@ def export_server_source(revision: str, dest: Path) -> Path:
     return dest / "provider"
 
 
-@dataclass
-class Server:
-    """A local Management API server subprocess on a free loopback port."""
-
-    data_dir: Path
-    flags: list[str]
-    pythonpath: Path | None = None  # None: the working tree's server, as installed in .venv
-    process: subprocess.Popen[str] | None = None
-    url: str = ""
-    output: list[str] = field(default_factory=list)
-
-    def start(self, timeout: float = 60.0) -> Server:
-        env = dict(os.environ)
-        if self.pythonpath is not None:
-            env["PYTHONPATH"] = os.pathsep.join([str(self.pythonpath), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-        args = [str(VENV_PYTHON), "-m", "influxdb3_local_api", "--host", "127.0.0.1", "--port", "0"]
-        args += ["--data-dir", str(self.data_dir), *self.flags]
-        self.process = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True
-        )
-        ready = threading.Event()
-
-        def pump() -> None:
-            assert self.process is not None and self.process.stdout is not None
-            for line in self.process.stdout:
-                self.output.append(line)
-                if line.startswith(READY_PREFIX):
-                    self.url = line[len(READY_PREFIX):].strip()
-                    ready.set()
-
-        threading.Thread(target=pump, daemon=True).start()
-        if not ready.wait(timeout):
-            self.stop()
-            raise SystemExit("bench: the local server did not start:\n" + "".join(self.output))
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-
-    @property
-    def bootstrap(self) -> dict[str, Any]:
-        return dict(json.loads((self.data_dir / "bootstrap.json").read_text()))
-
-    @property
-    def tokens_path(self) -> str:
-        boot = self.bootstrap
-        return f"/api/v0/accounts/{boot['accountId']}/clusters/{boot['clusterId']}/managementTokens"
-
-    def env(self) -> dict[str, str]:
-        """The provider's settings for this server (INFLUXDB3_*)."""
-        boot = self.bootstrap
-        return {
-            "INFLUXDB3_API_URL": self.url,
-            "INFLUXDB3_ACCOUNT_ID": boot["accountId"],
-            "INFLUXDB3_CLUSTER_ID": boot["clusterId"],
-            "INFLUXDB3_MANAGEMENT_TOKEN": boot["managementToken"],
-        }
-
-
 @contextmanager
 def temp_dir(prefix: str) -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix=prefix))
@@ -139,8 +72,11 @@ def temp_dir(prefix: str) -> Iterator[Path]:
 @contextmanager
 def running_server(tmp: Path, name: str, flags: Sequence[str], revision: str | None = None) -> Iterator[Server]:
     """A server of the working tree (revision None) or of a git revision, stopped on exit."""
+    sys.path.insert(0, str(ROOT / "tests"))  # tests/support holds the one server runner
+    from support.local_api import LocalApi
+
     pythonpath = None if revision is None else export_server_source(revision, tmp / f"src-{name}")
-    server = Server(tmp / f"data-{name}", list(flags), pythonpath).start()
+    server = LocalApi(tmp / f"data-{name}", list(flags), pythonpath=pythonpath).start(timeout=60)
     try:
         yield server
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ class LocalApi:
 
     data_dir: Path
     extra_args: list[str] = field(default_factory=list)
+    pythonpath: Optional[Path] = None  # run the server from this source tree instead of the installed one
     process: Optional[subprocess.Popen[str]] = None
     url: str = ""
     port: int = 0
@@ -32,8 +34,11 @@ class LocalApi:
         args = [sys.executable, "-m", "influxdb3_local_api", "--host", "127.0.0.1", "--data-dir", str(self.data_dir)]
         args += ["--port", str(self.port)] + self.extra_args
         self.output = []
+        env = dict(os.environ)
+        if self.pythonpath is not None:
+            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.pythonpath), env.get("PYTHONPATH")]))
         self.process = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+            args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True
         )
         ready = threading.Event()
 
