@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-import uuid
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -24,14 +23,20 @@ from pulumi.dynamic import (
 )
 
 from . import clean_errors
-from .client import TokenClient, client_for
 from .diffing import decide
 from .errors import AdoptionError, LostAnswerError, OutcomeUnknownError, TokenNotFoundError
 from .models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secret
-from .pending import Journal, NoJournal
-from .settings import ALL_SETTINGS, HTTP, config_key, resolve_connection
 from .validation import check_inputs
+
+if TYPE_CHECKING:
+    from .client import TokenClient
+    from .pending import Journal, NoJournal
+    from .settings import Connection
+
+# The transports (httpx, settings, the influxctl client) are imported where an operation needs
+# them: the Pulumi program imports this module only to pickle the provider, and would pay ~0.25 s
+# for them in every `pulumi up` and `preview`.
 
 # The engine's provider process unpickles (imports) this module before any call: from then on our
 # errors reach the user as their sentence, without the SDK's traceback around it.
@@ -57,14 +62,23 @@ class ManagementTokenProvider(ResourceProvider):
         clean_errors.install()
 
     def configure(self, req: ConfigureRequest) -> None:
+        from .settings import ALL_SETTINGS, config_key
+
         self._stack_config = {
             config_key(s): req.config.get(config_key(s))
             for s in ALL_SETTINGS
             if req.config.get(config_key(s)) is not None
         }
 
+    def _connect(self) -> tuple[Connection, TokenClient]:
+        from .client import client_for
+        from .settings import resolve_connection
+
+        connection = resolve_connection(self._stack_config)
+        return connection, client_for(connection)
+
     def _client(self) -> TokenClient:
-        return client_for(resolve_connection(self._stack_config))
+        return self._connect()[1]
 
     # --- check / diff: no HTTP --------------------------------------------------------------
 
@@ -88,12 +102,14 @@ class ManagementTokenProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = TokenInputs.model_validate(known_inputs(props))
-        connection = resolve_connection(self._stack_config)
-        client = client_for(connection)
+        connection, client = self._connect()
         if inputs.adopt_token_id is not None:
             record = self._adoptable(client, inputs)
             token = secret(inputs.adopt_token.get_secret_value()) if inputs.adopt_token else None
             return CreateResult(record.id, outputs_for(record, inputs, token))
+        from .pending import Journal, NoJournal
+        from .settings import HTTP
+
         # influxctl sends no Idempotency-Key (it recovers lost answers by listing): no journal there.
         journal = Journal(connection) if connection.transport == HTTP else NoJournal()
         created = _create_recovering_lost_answers(client, inputs, journal)
@@ -165,6 +181,8 @@ def _create_recovering_lost_answers(
     says a key of ours already made a token whose answer was lost (it restarted, so it cannot replay
     it), that token, whose string nobody can ever see, is revoked and a fresh one minted.
     """
+    from .pending import NoJournal
+
     journal = journal or NoJournal()
     request = json.dumps([inputs.description, inputs.expires_at, inputs.expires_in])
     for attempt in range(MAX_LOST_ANSWERS + 1):
