@@ -259,3 +259,30 @@ def test_a_create_running_in_another_process_keeps_its_key_until_that_process_di
         holder.kill()
         holder.wait(10)
     assert journal.begin("req", "d", None) == entry  # the dead process's lock is gone
+
+
+def test_a_server_error_answering_a_create_keeps_its_key_for_the_next_create(tmp_path):
+    """A 500 may come after the token was stored (a proxy, a crash in the handler): the outcome is
+    unknown, so the journal keeps the key and the next create of the same request re-asks with it."""
+    from pulumi_influxdb3_tokens.errors import OutcomeUnknownError
+    from pulumi_influxdb3_tokens.pending import Journal
+
+    keys: list[str] = []
+
+    def failing(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers["Idempotency-Key"])
+        return httpx.Response(500, text="<html>500 Internal Server Error</html>", headers={"content-type": "text/html"})
+
+    def replaying(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers["Idempotency-Key"])
+        return httpx.Response(201, json=created_body("tok-1"))
+
+    inputs = TokenInputs.model_validate({"description": "d"})
+    first = client_for(failing)
+    journal = Journal(first._connection, tmp_path)
+    with pytest.raises(OutcomeUnknownError) as raised:
+        _create_recovering_lost_answers(first, inputs, journal)
+    assert "(HTTP 500)" in str(raised.value)
+    assert_one_clean_sentence(str(raised.value))
+    created = _create_recovering_lost_answers(client_for(replaying), inputs, journal)
+    assert created.id == "tok-1" and keys[0] == keys[-1]

@@ -117,7 +117,12 @@ class HttpTokenClient:
             lost = self._lost_answer(response, idempotency_key)
             if lost is not None:
                 raise lost
-            self._raise_for_status(response, "create a management token")
+            try:
+                self._raise_for_status(response, "create a management token")
+            except ManagementApiError as failed:
+                if response.status_code >= 500:  # it may have failed after the token was stored
+                    raise self._outcome_unknown(failed) from None
+                raise
             try:
                 return self._parse(response, CreatedToken)
             except ManagementApiError as err:
