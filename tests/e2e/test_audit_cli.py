@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Optional
 
 import pytest
+from support.audit_cli import Ran, run_audit
 from support.local_api import LocalApi
 from support.standin import standin_env
 
 from pulumi_influxdb3_tokens import timeutil
-
-AUDIT = str(Path(sys.executable).parent / "influxdb3-tokens")
-
-
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def audit(*args: str, env: Mapping[str, str]) -> Ran:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("INFLUXDB3_")}
-    clean["HOME"] = "/nonexistent-home"  # no ~/.config/influxctl profile of the machine's user leaks in
-    done = subprocess.run([AUDIT, "audit", *args], env={**clean, **env}, capture_output=True, text=True,
-                          timeout=120, check=False)
-    return Ran(done.returncode, done.stdout, done.stderr)
-
 
 def in_days(days: float) -> str:
     return timeutil.format_rfc3339(datetime.now(timezone.utc) + timedelta(days=days))
@@ -58,7 +37,7 @@ def assert_no_token_string(ran: Ran, local_api: LocalApi, minted: dict[str, dict
 
 
 def test_table_flags_each_hand_made_token_and_exits_1(local_api: LocalApi, minted: dict[str, dict]):
-    ran = audit(env=local_api.env())
+    ran = run_audit(env=local_api.env())
     assert ran.returncode == 1, ran.stderr
     rows = {line.split()[0]: line for line in ran.stdout.splitlines() if line[:1].isalnum()}
     assert rows[minted["forever"]["id"]].rstrip().endswith("FAIL") and "never" in rows[minted["forever"]["id"]]
@@ -74,7 +53,7 @@ def test_table_flags_each_hand_made_token_and_exits_1(local_api: LocalApi, minte
 
 def test_json_output_and_thresholds_from_flags_and_the_pack_config_file(local_api: LocalApi, minted: dict[str, dict],
                                                                          tmp_path: Path):
-    ran = audit("--format", "json", "--max-lifetime-days", "400", env=local_api.env())
+    ran = run_audit("--format", "json", "--max-lifetime-days", "400", env=local_api.env())
     assert ran.returncode == 1, ran.stderr  # the non-expiring ones still break a mandatory rule
     report = json.loads(ran.stdout)
     findings = {t["id"]: [f["rule"] for f in t["findings"]] for t in report["tokens"]}
@@ -92,14 +71,14 @@ def test_json_output_and_thresholds_from_flags_and_the_pack_config_file(local_ap
         "management-token-max-lifetime": {"maxLifetimeDays": 400},
         "management-token-rotation": {"minRotateBeforeDays": 1},
     }))
-    ran = audit("--format", "json", "--policy-pack-config", str(config), env=local_api.env())
+    ran = run_audit("--format", "json", "--policy-pack-config", str(config), env=local_api.env())
     assert ran.returncode == 0, ran.stdout
     report = json.loads(ran.stdout)
     findings = {t["id"]: t["findings"] for t in report["tokens"]}
     assert findings[minted["forever"]["id"]][0]["level"] == "advisory"
     assert findings[minted["soon"]["id"]] == []
     # A flag wins over the file.
-    assert audit("--policy-pack-config", str(config), "--max-lifetime-days", "30", env=local_api.env()).returncode == 1
+    assert run_audit("--policy-pack-config", str(config), "--max-lifetime-days", "30", env=local_api.env()).returncode == 1
 
 
 def test_exits_0_when_every_live_token_keeps_the_mandatory_rules(local_api: LocalApi):
@@ -110,7 +89,7 @@ def test_exits_0_when_every_live_token_keeps_the_mandatory_rules(local_api: Loca
     for token in bootstrap:
         local_api.revoke(token["id"])
 
-    ran = audit(env=env)
+    ran = run_audit(env=env)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert f"{soon['id']} [advisory] management-token-rotation" in ran.stdout
     assert "mandatory rule broken by 0" in ran.stdout
@@ -124,7 +103,7 @@ def test_reads_the_influxctl_profile_like_the_provider(local_api: LocalApi, mint
         f'account_id = "{local_api.account_id}"\ncluster_id = "{local_api.cluster_id}"\n'
         f'mgmt_token = "{local_api.admin_token}"\n'
     )
-    ran = audit("--format", "json", "--profile", "audit", "--influxctl-config", str(config),
+    ran = run_audit("--format", "json", "--profile", "audit", "--influxctl-config", str(config),
                 env={"INFLUXDB3_API_URL": local_api.url})
     assert ran.returncode == 1, ran.stderr
     assert minted["forever"]["id"] in {t["id"] for t in json.loads(ran.stdout)["tokens"]}
@@ -143,7 +122,7 @@ def test_reads_the_influxctl_profile_like_the_provider(local_api: LocalApi, mint
 def test_settings_and_api_errors_exit_2_with_one_sentence(local_api: LocalApi, env_change: dict[str, Optional[str]],
                                                          args: tuple[str, ...], message: str):
     env = {k: v for k, v in {**local_api.env(), **env_change}.items() if v is not None}
-    ran = audit(*args, env=env)
+    ran = run_audit(*args, env=env)
     assert ran.returncode == 2
     assert ran.stdout == ""
     [line] = ran.stderr.strip().splitlines()
@@ -152,7 +131,7 @@ def test_settings_and_api_errors_exit_2_with_one_sentence(local_api: LocalApi, e
 
 
 def test_bad_flags_are_refused_by_the_parser(local_api: LocalApi):
-    ran = audit("--max-lifetime-days", "0", env=local_api.env())
+    ran = run_audit("--max-lifetime-days", "0", env=local_api.env())
     assert ran.returncode == 2 and "--max-lifetime-days" in ran.stderr
 
 
@@ -160,7 +139,7 @@ def test_the_audit_runs_over_the_influxctl_transport_too(local_api: LocalApi, mi
                                                          tmp_path: Path):
     env = local_api.env()
     del env["INFLUXDB3_API_URL"]  # no API URL and influxctl on PATH: the influxctl transport
-    ran = audit("--format", "json", env=env | standin_env(local_api, tmp_path))
+    ran = run_audit("--format", "json", env=env | standin_env(local_api, tmp_path))
     assert ran.returncode == 1, ran.stderr
     findings = {t["id"]: [f["rule"] for f in t["findings"]] for t in json.loads(ran.stdout)["tokens"]}
     assert findings[minted["forever"]["id"]] == ["management-token-must-expire"]

@@ -4,22 +4,20 @@ and an interrupted `pulumi up`. HTTP transport only: influxctl does its own retr
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from secrets_scan import assert_nowhere
+from support.audit_cli import Ran, run_audit
 from support.engine import Stack
 from support.local_api import LocalApi
 
 pytestmark = pytest.mark.http_only
 
-AUDIT = str(Path(sys.executable).parent / "influxdb3-tokens")
 ORPHAN_HINT = "the server may have created the token before its answer was lost"
 
 
@@ -49,11 +47,8 @@ def export_state(stack: Stack, tmp_path: Path) -> Path:
     return path
 
 
-def audit(local_api: LocalApi, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INFLUXDB3_")}
-    env.update(local_api.env(), HOME="/nonexistent-home")
-    done = subprocess.run([AUDIT, "audit", "--format", "json", *args], env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+def audit(local_api: LocalApi, *args: str) -> Ran:
+    done = run_audit("--format", "json", *args, env=local_api.env())
     assert local_api.admin_token not in done.stdout + done.stderr
     return done
 
