@@ -59,7 +59,6 @@ class ManagementTokenProvider(ResourceProvider):
 
     def __setstate__(self, state: Mapping[str, Any]) -> None:
         self._stack_config = {}
-        clean_errors.install()
 
     def configure(self, req: ConfigureRequest) -> None:
         from .settings import ALL_SETTINGS, config_key
