@@ -122,18 +122,27 @@ class Journal:
         return None
 
     def _locked_entry(self, fd: int, path: Path, request: str) -> Optional[PendingCreate]:
-        """The entry when it is ours to retry and nobody else holds it, else None."""
+        """The entry when it is ours to retry and nobody else holds it, else None.
+
+        Whose entry it is is read before locking it: a create that locked every entry it looked at
+        would, for that instant, make a concurrent create of another request skip its own entry
+        and mint under a new key, leaving the token of the lost create in no state. Entries are
+        written once (temporary file, then rename), so reading one unlocked is safe.
+        """
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return None  # another create is using this key right now
-        try:
-            if os.fstat(fd).st_ino != path.stat().st_ino:
-                return None  # finished and removed between our open and our lock
             entry = PendingCreate.model_validate_json(os.pread(fd, 1 << 16, 0))
         except (OSError, ValidationError):
             return None
         if entry.target != self._target or entry.request != request:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return None  # another create of the same request is using this key right now
+        try:
+            if os.fstat(fd).st_ino != path.stat().st_ino:
+                return None  # finished and removed between our open and our lock
+        except OSError:
             return None
         if entry.expires_at is not None and entry.expires_at <= timeutil.now():
             path.unlink(missing_ok=True)  # whatever it made has expired: nothing to recover
