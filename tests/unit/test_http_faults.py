@@ -190,33 +190,6 @@ def test_a_create_lost_past_the_retry_window_is_recovered_by_the_next_create(tmp
     assert "tok-lost" in capsys.readouterr().err
 
 
-def test_the_journal_hands_a_kept_create_to_one_create_at_a_time_and_drops_expired_ones(tmp_path):
-    from datetime import timedelta
-
-    from pulumi_influxdb3_tokens import timeutil
-    from pulumi_influxdb3_tokens.pending import Journal
-
-    journal = Journal(client_for(lambda r: httpx.Response(500))._connection, tmp_path)
-    expiry = timeutil.now() + timedelta(days=1)
-    first = journal.begin("req", "d", expiry)
-    journal.release(first)
-    again = journal.begin("req", "d", expiry + timedelta(hours=1))
-    assert again == first  # same key, same body as the first attempt
-    other = journal.begin("req", "d", expiry)
-    assert other.key != first.key  # the kept one is claimed by the create above
-    assert journal.begin("another request", "x", None).key not in (first.key, other.key)
-    elsewhere = Journal(Connection("http://elsewhere", "a", "c", SecretStr(ADMIN)), tmp_path)
-    journal.release(first)
-    assert elsewhere.begin("req", "d", expiry).key != first.key  # another cluster's entry is not ours
-
-    journal.finish(other)
-    stale = journal.begin("old", "d", timeutil.now() + timedelta(seconds=1))
-    journal.release(stale)
-    (tmp_path / f"{stale.key}.json").write_text(stale.model_copy(update={"expires_at": timeutil.now() - timedelta(days=1)}).model_dump_json())
-    assert journal.begin("old", "d", None).key != stale.key
-    assert not (tmp_path / f"{stale.key}.json").exists()
-
-
 def test_recovery_from_lost_answers_is_bounded(capsys):
     from pulumi_influxdb3_tokens.lifecycle import MAX_LOST_ANSWERS
 
@@ -232,33 +205,6 @@ def test_recovery_from_lost_answers_is_bounded(capsys):
         _create_recovering_lost_answers(client_for(handler), TokenInputs(description="d"))
     assert len(revoked) == MAX_LOST_ANSWERS and raised.value.token_id == f"tok-{MAX_LOST_ANSWERS}"
     assert capsys.readouterr().err.count("revoked it") == MAX_LOST_ANSWERS
-
-
-def test_a_create_running_in_another_process_keeps_its_key_until_that_process_dies(tmp_path):
-    import subprocess
-    import sys
-
-    from pulumi_influxdb3_tokens.pending import Journal
-
-    journal = Journal(client_for(lambda r: httpx.Response(500))._connection, tmp_path)
-    entry = journal.begin("req", "d", None)
-    journal.release(entry)
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX); "
-         "print('held', flush=True); sys.stdin.read()",
-         str(tmp_path / f"{entry.key}.json")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        busy = journal.begin("req", "d", None)
-        assert busy.key != entry.key  # never the same key in two creates at once
-        journal.finish(busy)
-    finally:
-        holder.kill()
-        holder.wait(10)
-    assert journal.begin("req", "d", None) == entry  # the dead process's lock is gone
 
 
 def test_a_server_error_answering_a_create_keeps_its_key_for_the_next_create(tmp_path):

@@ -1,13 +1,18 @@
-"""The journal of pending creates under concurrency: what one provider process sees when the engine
-runs several creates at once (the SDK serves up to 4 calls in parallel)."""
+"""The journal of pending creates: which create gets a kept key back, and when. Two creates never
+send one key at once, whether they run in another process or on the threads of one provider (the
+SDK serves up to 4 calls in parallel)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
 
+from pulumi_influxdb3_tokens import timeutil
 from pulumi_influxdb3_tokens.pending import Journal, PendingCreate
 from pulumi_influxdb3_tokens.settings import Connection
 
@@ -15,8 +20,52 @@ CONCURRENT_CREATES = 4  # the most the SDK runs at once in one provider
 ROUNDS = 150
 
 
-def journal_in(directory: Path) -> Journal:
-    return Journal(Connection("http://mgmt.test", "a", "c", SecretStr("M.V1.admin")), directory)
+def journal_in(directory: Path, api_url: str = "http://mgmt.test") -> Journal:
+    return Journal(Connection(api_url, "a", "c", SecretStr("M.V1.admin")), directory)
+
+
+def test_the_journal_hands_a_kept_create_to_one_create_at_a_time_and_drops_expired_ones(tmp_path: Path):
+    journal = journal_in(tmp_path)
+    expiry = timeutil.now() + timedelta(days=1)
+    first = journal.begin("req", "d", expiry)
+    journal.release(first)
+    again = journal.begin("req", "d", expiry + timedelta(hours=1))
+    assert again == first  # same key, same body as the first attempt
+    other = journal.begin("req", "d", expiry)
+    assert other.key != first.key  # the kept one is claimed by the create above
+    assert journal.begin("another request", "x", None).key not in (first.key, other.key)
+    elsewhere = journal_in(tmp_path, api_url="http://elsewhere")
+    journal.release(first)
+    assert elsewhere.begin("req", "d", expiry).key != first.key  # another cluster's entry is not ours
+
+    journal.finish(other)
+    stale = journal.begin("old", "d", timeutil.now() + timedelta(seconds=1))
+    journal.release(stale)
+    (tmp_path / f"{stale.key}.json").write_text(stale.model_copy(update={"expires_at": timeutil.now() - timedelta(days=1)}).model_dump_json())
+    assert journal.begin("old", "d", None).key != stale.key
+    assert not (tmp_path / f"{stale.key}.json").exists()
+
+
+def test_a_create_running_in_another_process_keeps_its_key_until_that_process_dies(tmp_path: Path):
+    journal = journal_in(tmp_path)
+    entry = journal.begin("req", "d", None)
+    journal.release(entry)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX); "
+         "print('held', flush=True); sys.stdin.read()",
+         str(tmp_path / f"{entry.key}.json")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        busy = journal.begin("req", "d", None)
+        assert busy.key != entry.key  # never the same key in two creates at once
+        journal.finish(busy)
+    finally:
+        holder.kill()
+        holder.wait(10)
+    assert journal.begin("req", "d", None) == entry  # the dead process's lock is gone
 
 
 def begin_all_at_once(journal: Journal, requests: list[str]) -> list[PendingCreate]:
