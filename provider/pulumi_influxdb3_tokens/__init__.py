@@ -1,7 +1,7 @@
 """Pulumi resources for InfluxDB 3 Cloud Dedicated management tokens."""
 
-from .errors import AdoptionError, ConfigurationError, InfluxDB3TokensError, ManagementApiError
-from .resource import ManagementToken
+from .core.errors import AdoptionError, ConfigurationError, InfluxDB3TokensError, ManagementApiError
+from .dynamic.resource import ManagementToken
 
 __all__ = [
     "ManagementToken",

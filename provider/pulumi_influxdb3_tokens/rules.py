@@ -16,7 +16,7 @@ from typing import Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import timeutil
+from .core import timeutil
 
 # --- rule ids, levels, defaults --------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from secrets_scan import assert_nowhere
 from support.engine import REPO, Stack
 from support.local_api import LocalApi
 
-from pulumi_influxdb3_tokens import timeutil
+from pulumi_influxdb3_tokens.core import timeutil
 
 # The pack judges inputs and never talks to the cluster: one transport is enough.
 pytestmark = pytest.mark.http_only

@@ -9,10 +9,10 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from pulumi_influxdb3_tokens.client.http import HttpTokenClient
-from pulumi_influxdb3_tokens.errors import LostAnswerError, ManagementApiError
-from pulumi_influxdb3_tokens.lifecycle import _create_recovering_lost_answers
-from pulumi_influxdb3_tokens.models import CreatedToken, TokenInputs
+from pulumi_influxdb3_tokens.clients.http import HttpTokenClient
+from pulumi_influxdb3_tokens.core.errors import LostAnswerError, ManagementApiError
+from pulumi_influxdb3_tokens.dynamic.provider import _create_recovering_lost_answers
+from pulumi_influxdb3_tokens.core.models import CreatedToken, TokenInputs
 from pulumi_influxdb3_tokens.settings import Connection
 
 ADMIN = "M.V1.admin-credential-never-shown"
@@ -156,8 +156,8 @@ def test_a_create_that_never_reaches_an_answer_says_where_its_token_may_be():
 def test_a_create_lost_past_the_retry_window_is_recovered_by_the_next_create(tmp_path, capsys):
     """First `up`: the server is gone (outcome unknown, key kept). Next `up`: the server is back,
     remembers the key (409 naming the token): that token is revoked, a fresh one minted, journal empty."""
-    from pulumi_influxdb3_tokens.errors import OutcomeUnknownError
-    from pulumi_influxdb3_tokens.pending import Journal
+    from pulumi_influxdb3_tokens.core.errors import OutcomeUnknownError
+    from pulumi_influxdb3_tokens.clients.pending import Journal
 
     posted: list[tuple[str, bytes]] = []
     revoked: list[str] = []
@@ -191,7 +191,7 @@ def test_a_create_lost_past_the_retry_window_is_recovered_by_the_next_create(tmp
 
 
 def test_recovery_from_lost_answers_is_bounded(capsys):
-    from pulumi_influxdb3_tokens.lifecycle import MAX_LOST_ANSWERS
+    from pulumi_influxdb3_tokens.dynamic.provider import MAX_LOST_ANSWERS
 
     revoked: list[str] = []
 
@@ -210,8 +210,8 @@ def test_recovery_from_lost_answers_is_bounded(capsys):
 def test_a_server_error_answering_a_create_keeps_its_key_for_the_next_create(tmp_path):
     """A 500 may come after the token was stored (a proxy, a crash in the handler): the outcome is
     unknown, so the journal keeps the key and the next create of the same request re-asks with it."""
-    from pulumi_influxdb3_tokens.errors import OutcomeUnknownError
-    from pulumi_influxdb3_tokens.pending import Journal
+    from pulumi_influxdb3_tokens.core.errors import OutcomeUnknownError
+    from pulumi_influxdb3_tokens.clients.pending import Journal
 
     keys: list[str] = []
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_influxdb3_tokens.orphans import HeldTokens, StackStateError, find_orphans, held_tokens
-from pulumi_influxdb3_tokens.models import TokenRecord
+from pulumi_influxdb3_tokens.audit.orphans import HeldTokens, StackStateError, find_orphans, held_tokens
+from pulumi_influxdb3_tokens.core.models import TokenRecord
 
 TYPE = "pulumi-python:dynamic/influxdb3:ManagementToken"
 NOW = datetime.now(timezone.utc)

@@ -23,16 +23,16 @@ from pulumi.dynamic import (
 )
 
 from . import clean_errors
-from .diffing import decide
-from .errors import AdoptionError, LostAnswerError, OutcomeUnknownError, TokenNotFoundError
-from .models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
-from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secret
-from .validation import check_inputs
+from ..core.diff import decide
+from ..core.errors import AdoptionError, LostAnswerError, OutcomeUnknownError, TokenNotFoundError
+from ..core.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
+from ..core.props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secret
+from ..core.validation import check_inputs
 
 if TYPE_CHECKING:
-    from .client import TokenClient
-    from .pending import Journal, NoJournal
-    from .settings import Connection
+    from ..clients import TokenClient
+    from ..clients.pending import Journal, NoJournal
+    from ..settings import Connection
 
 # The transports (httpx, settings, the influxctl client) are imported where an operation needs
 # them: the Pulumi program imports this module only to pickle the provider, and would pay ~0.25 s
@@ -61,7 +61,7 @@ class ManagementTokenProvider(ResourceProvider):
         self._stack_config = {}
 
     def configure(self, req: ConfigureRequest) -> None:
-        from .settings import ALL_SETTINGS, config_key
+        from ..settings import ALL_SETTINGS, config_key
 
         self._stack_config = {
             config_key(s): req.config.get(config_key(s))
@@ -70,8 +70,8 @@ class ManagementTokenProvider(ResourceProvider):
         }
 
     def _connect(self) -> tuple[Connection, TokenClient]:
-        from .client import client_for
-        from .settings import resolve_connection
+        from ..clients import client_for
+        from ..settings import resolve_connection
 
         connection = resolve_connection(self._stack_config)
         return connection, client_for(connection)
@@ -106,8 +106,8 @@ class ManagementTokenProvider(ResourceProvider):
             record = self._adoptable(client, inputs)
             token = secret(inputs.adopt_token.get_secret_value()) if inputs.adopt_token else None
             return CreateResult(record.id, outputs_for(record, inputs, token))
-        from .pending import Journal, NoJournal
-        from .settings import HTTP
+        from ..clients.pending import Journal, NoJournal
+        from ..settings import HTTP
 
         # influxctl sends no Idempotency-Key (it recovers lost answers by listing): no journal there.
         journal = Journal(connection) if connection.transport == HTTP else NoJournal()
@@ -180,7 +180,7 @@ def _create_recovering_lost_answers(
     says a key of ours already made a token whose answer was lost (it restarted, so it cannot replay
     it), that token, whose string nobody can ever see, is revoked and a fresh one minted.
     """
-    from .pending import NoJournal
+    from ..clients.pending import NoJournal
 
     journal = journal or NoJournal()
     request = json.dumps([inputs.description, inputs.expires_at, inputs.expires_in])

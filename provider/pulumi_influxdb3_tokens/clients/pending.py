@@ -25,8 +25,8 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from . import timeutil
-from .settings import Connection
+from ..core import timeutil
+from ..settings import Connection
 
 JOURNAL_ENV = "INFLUXDB3_TOKENS_JOURNAL_DIR"
 DEFAULT_JOURNAL = Path("~/.cache/pulumi-influxdb3-tokens/pending-creates")

@@ -9,8 +9,8 @@ import pulumi
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
-from .lifecycle import ManagementTokenProvider
-from .props import INPUT_NAMES, OUTPUT_NAMES, SECRET_OUTPUTS
+from ..core.props import INPUT_NAMES, OUTPUT_NAMES, SECRET_OUTPUTS
+from .provider import ManagementTokenProvider
 
 ExpiryInput = Input[Union[str, datetime]]
 

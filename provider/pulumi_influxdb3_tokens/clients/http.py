@@ -21,9 +21,9 @@ import httpx
 import tenacity
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .. import timeutil
-from ..errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError, scrub
-from ..models import ApiError, CreatedToken, CreateTokenRequest, TokenRecord
+from ..core import timeutil
+from ..core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError, scrub
+from ..core.models import ApiError, CreatedToken, CreateTokenRequest, TokenRecord
 from ..settings import Connection
 
 RETRYABLE_STATUS = frozenset({429, 502, 503, 504})

@@ -17,12 +17,12 @@ from typing import Optional
 import tenacity
 from pydantic import ValidationError
 
-from .. import timeutil
-from ..errors import ManagementApiError, TokenNotFoundError
-from ..models import CreatedToken, RecoveredToken, TokenRecord
-from ..settings import Connection
-from .influxctl_json import TOKEN_LIST, InfluxctlCreatedToken
-from .influxctl_process import Failure, Outcome, classify, describe, ensure_supported_version, failure_error, profile_flags, run
+from ...core import timeutil
+from ...core.errors import ManagementApiError, TokenNotFoundError
+from ...core.models import CreatedToken, RecoveredToken, TokenRecord
+from ...settings import Connection
+from .output import TOKEN_LIST, InfluxctlCreatedToken
+from .process import Failure, Outcome, classify, describe, ensure_supported_version, failure_error, profile_flags, run
 
 # Server clocks and ours differ a little; a token minted by our create is younger than this.
 RECOVERY_WINDOW = timedelta(minutes=5)

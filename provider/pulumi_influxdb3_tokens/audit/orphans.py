@@ -12,8 +12,8 @@ from typing import Iterable, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import InfluxDB3TokensError
-from .models import TokenRecord
+from ..core.errors import InfluxDB3TokensError
+from ..core.models import TokenRecord
 
 TOKEN_TYPE_SUFFIX = "influxdb3:ManagementToken"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional, Protocol
 
-from ..models import CreatedToken, RecoveredToken, TokenRecord
+from ..core.models import CreatedToken, RecoveredToken, TokenRecord
 
 
 class TokenClient(Protocol):
