@@ -46,20 +46,6 @@ class PendingCreate(BaseModel):
     expires_at: Optional[datetime]  # exactly what the first attempt sent
 
 
-class NoJournal:
-    """For a transport without Idempotency-Keys (influxctl): a fresh key per create, nothing kept."""
-
-    def begin(self, request: str, description: str, fresh_expiry: Optional[datetime]) -> PendingCreate:
-        return PendingCreate(key=str(uuid.uuid4()), target="", request=request, description=description,
-                             expires_at=fresh_expiry)
-
-    def release(self, entry: PendingCreate) -> None:
-        pass
-
-    def finish(self, entry: PendingCreate) -> None:
-        pass
-
-
 def _target(connection: Connection) -> str:
     text = "\n".join((connection.api_url, connection.account_id, connection.cluster_id))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
