@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
-from .diff import Decision, decide
+from .diff import IN_PLACE_INPUTS, Decision, decide
 from .errors import AdoptionError, TokenNotFoundError
 from .models import CreatedToken, TokenInputs, TokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secret
@@ -96,7 +96,7 @@ def update(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
     """Only inputs that never force a new token reach here (rotate_before, adopt_token, ...):
     keep every old output and take the new values of those inputs."""
     outs = {name: value for name, value in olds.items() if not name.startswith("__")}
-    for name in ("rotate_before", "adopt_token_id", "adopt_token"):
+    for name in IN_PLACE_INPUTS:
         outs[name] = news.get(name)
     return outs
 
