@@ -54,6 +54,14 @@ def test_orphans_are_live_tokens_of_this_credential_held_by_no_state():
     assert find_orphans(records, held, "M.V1.unlisted-credential") == ["admin", "lost", "someone-else"]
 
 
+def test_tokens_of_the_plugin_type_are_held_too(tmp_path: Path):
+    state = export(tmp_path, "yaml.json", [
+        {"urn": "u1", "type": "influxdb3:index:ManagementToken", "id": "t-plugin"},
+        {"urn": "u2", "type": "pulumi:providers:influxdb3", "id": "provider-id"},
+    ], pending=[{"resource": {"urn": "u3", "type": "influxdb3:index:ManagementToken"}, "type": "creating"}])
+    assert held_tokens([state]) == HeldTokens(ids=frozenset({"t-plugin"}), pending_creates=1)
+
+
 @pytest.mark.parametrize("content", ["not json", json.dumps({"version": 3})], ids=["not-json", "no-deployment"])
 def test_a_file_that_is_no_stack_export_is_one_sentence(tmp_path: Path, content: str):
     path = tmp_path / "state.json"
