@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Optional, TypeVar
 
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
@@ -20,14 +20,18 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from ..clients import TokenClient, client_for
 from ..core import lifecycle
 from ..core.errors import ConfigurationError
+from ..core.notices import told_to
 from ..core.diff import IN_PLACE_INPUTS
 from ..core.props import is_unknown, plain
 from ..core.validation import check_inputs
 from ..settings import ALL_SETTINGS, config_key, resolve_connection
+from .engine_log import EngineLog
 from .wire import camel, camel_text, from_bag, to_bag, value_of
 
 PACKAGE = "influxdb3"
 TOKEN_TYPE = f"{PACKAGE}:index:ManagementToken"
+
+_T = TypeVar("_T")
 
 
 def schema_text() -> str:
@@ -38,8 +42,14 @@ def schema_text() -> str:
 class InfluxDB3Provider(rpc.Provider):
     """``influxdb3:index:ManagementToken`` for the engine; every decision is the core's."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine_address: Optional[str] = None) -> None:
         self._config: dict[str, Any] = {}
+        self._log = EngineLog(engine_address)
+
+    async def _run(self, urn: str, work: Callable[..., _T], *args: Any) -> _T:
+        """The core's (blocking) work in a worker thread, its lines to the user logged beside ``urn``."""
+        with told_to(lambda line: self._log.sink_for(urn)(camel_text(line))):
+            return await asyncio.to_thread(work, *args)
 
     async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
         return rpc.GetSchemaResponse(schema=schema_text())
@@ -57,7 +67,7 @@ class InfluxDB3Provider(rpc.Provider):
 
     async def diff(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
         olds, news = to_bag(request.old_state), to_bag(request.new_inputs)
-        decision = await asyncio.to_thread(lifecycle.diff, olds, news)
+        decision = await self._run(request.urn, lifecycle.diff, olds, news)
         detailed = _detailed_diff(olds, news, decision.replaces)
         return rpc.DiffResponse(
             changes=decision.changes,
@@ -68,16 +78,16 @@ class InfluxDB3Provider(rpc.Provider):
         )
 
     async def create(self, request: rpc.CreateRequest) -> rpc.CreateResponse:
-        created = await asyncio.to_thread(lifecycle.create, self._client(), to_bag(request.properties))
+        created = await self._run(request.urn, lifecycle.create, self._client(), to_bag(request.properties))
         return rpc.CreateResponse(resource_id=created.id, properties=from_bag(created.outputs))
 
     async def read(self, request: rpc.ReadRequest) -> rpc.ReadResponse:
         client = self._client()
         if not request.properties:
             # `pulumi import`: only the id is known; answer with the inputs that declare the token as it is.
-            imported = await asyncio.to_thread(lifecycle.import_token, client, request.resource_id)
+            imported = await self._run(request.urn, lifecycle.import_token, client, request.resource_id)
             return rpc.ReadResponse(imported.id, from_bag(imported.outputs), from_bag(imported.inputs))
-        found = await asyncio.to_thread(lifecycle.read, client, request.resource_id, to_bag(request.properties))
+        found = await self._run(request.urn, lifecycle.read, client, request.resource_id, to_bag(request.properties))
         if found is None:
             return rpc.ReadResponse(resource_id=None)  # revoked, expired or gone: the next up mints anew
         token_id, outputs = found
@@ -87,7 +97,7 @@ class InfluxDB3Provider(rpc.Provider):
         return rpc.UpdateResponse(from_bag(lifecycle.update(to_bag(request.olds), to_bag(request.news))))
 
     async def delete(self, request: rpc.DeleteRequest) -> None:
-        await asyncio.to_thread(lifecycle.delete, self._client(), request.resource_id)
+        await self._run(request.urn, lifecycle.delete, self._client(), request.resource_id)
 
     def _client(self) -> TokenClient:
         return client_for(resolve_connection(self._config))
