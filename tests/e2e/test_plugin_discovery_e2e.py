@@ -9,12 +9,14 @@ with PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true, so nothing may be downloa
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from support.engine import Stack, engine_bin
+from support.engine import REPO, Stack, engine_bin, engine_env
 from support.local_api import LocalApi
 
 VENV_BIN = Path(sys.executable).parent
@@ -38,3 +40,14 @@ def test_the_engine_finds_the_plugin_without_downloading_it(tmp_path: Path, loca
     assert "download" not in up.output.lower()
     stack.destroy().ok()
     assert local_api.live_tokens() == []
+
+
+def test_the_engine_reads_the_package_schema_from_the_plugin(tmp_path: Path):
+    """`pulumi package get-schema <plugin>` asks the plugin (GetSchema): the answer is schema.json."""
+    plugin = VENV_BIN / "pulumi-resource-influxdb3"
+    done = subprocess.run(
+        ["pulumi", "package", "get-schema", str(plugin)], cwd=tmp_path, env=engine_env(tmp_path, "unused"),
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == json.loads((REPO / "schema.json").read_text())

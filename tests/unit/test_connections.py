@@ -38,7 +38,8 @@ def test_a_named_connection_never_borrows_the_credential_from_the_environment(mo
     with pytest.raises(ConfigurationError) as missing:
         connection_config(STACK_CONFIG.get, "half")
     assert str(missing.value) == (
-        "Connection 'half' has no half:managementToken; set it with `pulumi config set --secret half:managementToken ...`."
+        "Connection 'half' has no half:managementToken; "
+        "set it with `pulumi config set --secret half:managementToken ...`."
     )
 
 

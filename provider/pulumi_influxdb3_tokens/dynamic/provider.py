@@ -82,7 +82,8 @@ class ManagementTokenProvider(ResourceProvider):
         decision = lifecycle.diff(olds, news)
         old, new = plain(olds.get(CONNECTION)), plain(news.get(CONNECTION))
         if is_unknown(new) or old != new:
-            decision.replace(CONNECTION, f"the token moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}")
+            moved = f"the token moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}"
+            decision.replace(CONNECTION, moved)
             say(f"replace: {decision.reasons[-1]}.")
         return DiffResult(
             changes=decision.changes, replaces=decision.replaces, stables=[], delete_before_replace=False

@@ -33,5 +33,5 @@ class EngineLog:
         with self._lock:
             if self._stub is None:
                 channel = grpc.insecure_channel(self._address or "127.0.0.1:1")
-                self._stub = engine_pb2_grpc.EngineStub(channel)  # type: ignore[no-untyped-call]
+                self._stub = engine_pb2_grpc.EngineStub(channel)
             return self._stub

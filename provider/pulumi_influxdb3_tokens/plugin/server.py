@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     async def serve() -> None:
         server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
         servicer = _Servicer(args, __version__, InfluxDB3Provider(engine), engine_address=engine)
-        provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]
+        provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
         port = server.add_insecure_port(address="127.0.0.1:0")
         await server.start()
         sys.stdout.buffer.write(f"{port}\n".encode())
