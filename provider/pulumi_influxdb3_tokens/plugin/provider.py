@@ -33,6 +33,9 @@ TOKEN_TYPE = f"{PACKAGE}:index:ManagementToken"
 
 _T = TypeVar("_T")
 
+# Provider settings that name the cluster: a change of one moves every token to another cluster.
+CLUSTER_SETTINGS = ("apiUrl", "accountId", "clusterId")
+
 
 def schema_text() -> str:
     """The package schema, exactly as shipped (the repository's root ``schema.json``)."""
@@ -57,6 +60,17 @@ class InfluxDB3Provider(rpc.Provider):
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
         self._config = _stack_config(request.args, request.variables)
         return rpc.ConfigureResponse(accept_secrets=True, supports_preview=False)
+
+    async def diff_config(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
+        """A provider moved to another cluster replaces every token it manages (minted there, then the old
+        ones revoked through the old provider); a new credential or timeout only reconfigures it."""
+        detailed: dict[str, rpc.PropertyDiff] = {}
+        for setting in ALL_SETTINGS:
+            old, new = _setting(request.old_state, setting.key), _setting(request.new_inputs, setting.key)
+            if is_unknown(new) or old != new:
+                detailed[setting.key] = _property_diff(old, new, setting.key in CLUSTER_SETTINGS)
+        replaces = [key for key, change in detailed.items() if change.kind.name.endswith("_REPLACE")]
+        return rpc.DiffResponse(changes=bool(detailed), replaces=replaces, diffs=list(detailed), detailed_diff=detailed)
 
     async def check(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
         _expect_token(request.urn)
@@ -109,11 +123,15 @@ def _expect_token(urn: str) -> None:
         raise ConfigurationError(f"The influxdb3 provider has no resource type {kind}; it manages {TOKEN_TYPE}.")
 
 
+def _setting(args: Mapping[str, PropertyValue], key: str) -> Any:
+    return plain(value_of(args[key])) if key in args else None
+
+
 def _stack_config(args: Mapping[str, PropertyValue], variables: Mapping[str, str]) -> dict[str, Any]:
     """Provider inputs (``apiUrl``, ...) in the ``influxdb3:apiUrl`` form the settings resolve."""
     config: dict[str, Any] = {}
     for setting in ALL_SETTINGS:
-        value = plain(value_of(args[setting.key])) if setting.key in args else None
+        value = _setting(args, setting.key)
         if value is None:
             # Older engines pass the config as variables named `influxdb3:config:apiUrl`.
             value = variables.get(f"{PACKAGE}:config:{setting.key}")
