@@ -40,6 +40,16 @@ def _cause(error: BaseException) -> BaseException:
     return error.__context__ if error.__context__ is not None and type(error) is Exception else error
 
 
+_KINDS = {
+    rpc.PropertyDiffKind.ADD: proto.PropertyDiff.ADD,
+    rpc.PropertyDiffKind.ADD_REPLACE: proto.PropertyDiff.ADD_REPLACE,
+    rpc.PropertyDiffKind.DELETE: proto.PropertyDiff.DELETE,
+    rpc.PropertyDiffKind.DELETE_REPLACE: proto.PropertyDiff.DELETE_REPLACE,
+    rpc.PropertyDiffKind.UPDATE: proto.PropertyDiff.UPDATE,
+    rpc.PropertyDiffKind.UPDATE_REPLACE: proto.PropertyDiff.UPDATE_REPLACE,
+}
+
+
 def _diff_proto(answer: rpc.DiffResponse) -> Any:
     changes = {None: proto.DiffResponse.DIFF_UNKNOWN, False: proto.DiffResponse.DIFF_NONE}.get(
         answer.changes, proto.DiffResponse.DIFF_SOME
@@ -51,7 +61,7 @@ def _diff_proto(answer: rpc.DiffResponse) -> Any:
         changes=changes,
         diffs=answer.diffs,
         detailedDiff={
-            name: proto.PropertyDiff(kind=diff.kind.value, inputDiff=diff.input_diff)
+            name: proto.PropertyDiff(kind=_KINDS[diff.kind], inputDiff=diff.input_diff)
             for name, diff in answer.detailed_diff.items()
         },
         hasDetailedDiff=True,
