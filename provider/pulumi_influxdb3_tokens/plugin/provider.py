@@ -19,9 +19,9 @@ from pulumi.provider.experimental.property_value import PropertyValue
 
 from ..clients import TokenClient, client_for
 from ..core import lifecycle
+from ..core.diff import IN_PLACE_INPUTS
 from ..core.errors import ConfigurationError
 from ..core.notices import told_to
-from ..core.diff import IN_PLACE_INPUTS
 from ..core.props import is_unknown, plain
 from ..core.validation import check_inputs
 from ..settings import ALL_SETTINGS, config_key, resolve_connection
@@ -49,10 +49,11 @@ class InfluxDB3Provider(rpc.Provider):
         self._config: dict[str, Any] = {}
         self._log = EngineLog(engine_address)
 
-    async def _run(self, urn: str, work: Callable[..., _T], *args: Any) -> _T:
-        """The core's (blocking) work in a worker thread, its lines to the user logged beside ``urn``."""
+    async def _run(self, urn: str, work: Callable[[], _T]) -> _T:
+        """Blocking work (the core, a client's set-up) in a worker thread, its lines to the user logged
+        beside ``urn``."""
         with told_to(lambda line: self._log.sink_for(urn)(camel_text(line))):
-            return await asyncio.to_thread(work, *args)
+            return await asyncio.to_thread(work)
 
     async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
         return rpc.GetSchemaResponse(schema=schema_text())
@@ -81,7 +82,7 @@ class InfluxDB3Provider(rpc.Provider):
 
     async def diff(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
         olds, news = to_bag(request.old_state), to_bag(request.new_inputs)
-        decision = await self._run(request.urn, lifecycle.diff, olds, news)
+        decision = await self._run(request.urn, lambda: lifecycle.diff(olds, news))
         detailed = _detailed_diff(olds, news, decision.replaces)
         return rpc.DiffResponse(
             changes=decision.changes,
@@ -92,26 +93,28 @@ class InfluxDB3Provider(rpc.Provider):
         )
 
     async def create(self, request: rpc.CreateRequest) -> rpc.CreateResponse:
-        created = await self._run(request.urn, lifecycle.create, self._client(), to_bag(request.properties))
+        props = to_bag(request.properties)
+        created = await self._run(request.urn, lambda: lifecycle.create(self._client(), props))
         return rpc.CreateResponse(resource_id=created.id, properties=from_bag(created.outputs))
 
     async def read(self, request: rpc.ReadRequest) -> rpc.ReadResponse:
-        client = self._client()
+        token_id = request.resource_id
         if not request.properties:
             # `pulumi import`: only the id is known; answer with the inputs that declare the token as it is.
-            imported = await self._run(request.urn, lifecycle.import_token, client, request.resource_id)
+            imported = await self._run(request.urn, lambda: lifecycle.import_token(self._client(), token_id))
             return rpc.ReadResponse(imported.id, from_bag(imported.outputs), from_bag(imported.inputs))
-        found = await self._run(request.urn, lifecycle.read, client, request.resource_id, to_bag(request.properties))
+        props = to_bag(request.properties)
+        found = await self._run(request.urn, lambda: lifecycle.read(self._client(), token_id, props))
         if found is None:
             return rpc.ReadResponse(resource_id=None)  # revoked, expired or gone: the next up mints anew
-        token_id, outputs = found
-        return rpc.ReadResponse(token_id, from_bag(outputs), request.inputs)
+        live_id, outputs = found
+        return rpc.ReadResponse(live_id, from_bag(outputs), request.inputs)
 
     async def update(self, request: rpc.UpdateRequest) -> rpc.UpdateResponse:
         return rpc.UpdateResponse(from_bag(lifecycle.update(to_bag(request.olds), to_bag(request.news))))
 
     async def delete(self, request: rpc.DeleteRequest) -> None:
-        await self._run(request.urn, lifecycle.delete, self._client(), request.resource_id)
+        await self._run(request.urn, lambda: lifecycle.delete(self._client(), request.resource_id))
 
     def _client(self) -> TokenClient:
         return client_for(resolve_connection(self._config))
