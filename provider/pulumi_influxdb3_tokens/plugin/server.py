@@ -84,6 +84,9 @@ class _Servicer(ProviderServicer):
     async def Configure(self, request: Any, context: Any) -> Any:
         return await self._clean(super().Configure, request, context)
 
+    async def Diff(self, request: Any, context: Any) -> Any:
+        return await self._clean(super().Diff, request, context)
+
     async def DiffConfig(self, request: Any, context: Any) -> Any:
         return await self._clean(self._diff_config, request, context)
 
