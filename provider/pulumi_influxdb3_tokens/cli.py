@@ -74,10 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--revoke-orphans", action="store_true", help="with --stack-state: revoke the orphans it finds",
     )
-    audit.add_argument("--profile", help="the influxctl profile to read (default: INFLUXDB3_INFLUXCTL_PROFILE or 'default')")
+    audit.add_argument(
+        "--profile", help="the influxctl profile to read (default: INFLUXDB3_INFLUXCTL_PROFILE, INFLUXCTL_PROFILE or 'default')"
+    )
     audit.add_argument(
         "--influxctl-config", type=Path, metavar="FILE",
-        help="the influxctl config.toml (default: INFLUXDB3_INFLUXCTL_CONFIG or ~/.config/influxctl/config.toml)",
+        help="the influxctl config.toml (default: INFLUXDB3_INFLUXCTL_CONFIG or influxctl's default for the OS)",
     )
     return parser
 
