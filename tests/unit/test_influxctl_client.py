@@ -197,7 +197,7 @@ def test_the_timeout_flag_goes_only_to_releases_that_have_it(calls, server, monk
 
 
 def test_influxctl_reports_its_own_timeout_before_we_would_kill_it(calls, server, monkeypatch):
-    client = connect(server, requestTimeout="4", retryTimeout="1")
+    client = connect(server, requestTimeout="10", retryTimeout="1")  # influxctl gives up at 8 s
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "hang-until-timeout")
     with pytest.raises(ManagementApiError) as caught:
         client.list()
