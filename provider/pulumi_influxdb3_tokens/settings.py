@@ -258,6 +258,12 @@ def _influxctl_connection(stack_config: Mapping[str, Any], values: Mapping[str, 
             f"{config_key(INFLUXCTL_CONFIG)}, {config_key(INFLUXCTL_PROFILE)} or {INFLUXCTL_OWN_PROFILE_ENV} names "
             f"your own influxctl profile, which carries its own credential; unset one of them."
         )
+    if own and not influxctl_config_path(stack_config).is_file():
+        raise ConfigurationError(
+            f"The influxctl profile '{own_profile or DEFAULT_PROFILE}' cannot be read: there is no config file "
+            f"{influxctl_config_path(stack_config)}; create it or set {config_key(INFLUXCTL_CONFIG)} / "
+            f"{INFLUXCTL_CONFIG.env}."
+        )
     required = (ACCOUNT_ID, CLUSTER_ID) if own else (ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN)
     for setting in required:
         if values[setting.key] is None:

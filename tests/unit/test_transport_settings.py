@@ -134,3 +134,14 @@ def test_a_named_profile_always_travels_with_its_config_file(monkeypatch, tmp_pa
     config.write_text('[[profile]]\nname = "ci"\naccount_id = "a"\ncluster_id = "c"\nmgmt_token = "M.V1.z"\n')
     connection = resolve_connection(stack_config(influxctlProfile="ci"))
     assert (connection.influxctl_config, connection.influxctl_profile) == (str(config), "ci")
+
+
+def test_a_profile_named_without_any_config_file_is_one_clear_error(monkeypatch, tmp_path):
+    isolate(monkeypatch, tmp_path, standin_on_path=True)
+    monkeypatch.setenv("INFLUXCTL_PROFILE", "ci")
+    with pytest.raises(ConfigurationError) as caught:
+        resolve_connection(stack_config(accountId="a", clusterId="c"))
+    assert str(caught.value) == (
+        f"The influxctl profile 'ci' cannot be read: there is no config file {tmp_path}/.config/influxctl/config.toml; "
+        "create it or set influxdb3:influxctlConfig / INFLUXDB3_INFLUXCTL_CONFIG."
+    )
