@@ -55,14 +55,16 @@ async def read_create_body(request: Request) -> CreateManagementTokenRequest:
         return CreateManagementTokenRequest()
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "The request body is not valid JSON.") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
-    try:
+        if not isinstance(data, dict):
+            raise ApiError(400, "The request body must be a JSON object.")
         return CreateManagementTokenRequest.model_validate(data)
-    except ValidationError as exc:
-        raise RequestValidationError([{**err, "loc": ("body", *err["loc"])} for err in exc.errors()]) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        if isinstance(exc, ValidationError):
+            raise RequestValidationError([{**err, "loc": ("body", *err["loc"])} for err in exc.errors()]) from None
+        raise ApiError(400, "The request body is not valid JSON.") from None
+    except RecursionError:
+        # json and pydantic recurse once per nesting level; a hostile body nests deeper than the stack.
+        raise ApiError(400, "The request body nests too deeply.") from None
 
 
 def build_router(store: Store, replays: ReplayCache) -> APIRouter:
@@ -87,6 +89,7 @@ def build_router(store: Store, replays: ReplayCache) -> APIRouter:
         idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
     ) -> CreatedManagementToken:
         """Create a token; `accessToken` is returned only by this call."""
+        response.headers["Cache-Control"] = "no-store"  # RFC 9111 section 5.2.2.5: it carries a secret
         if idempotency_key is not None and not valid_key(idempotency_key):
             raise ApiError(400, "Idempotency-Key must be 1 to 255 printable ASCII characters.")
         key = (
