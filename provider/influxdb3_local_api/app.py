@@ -9,12 +9,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from .auth import Verifier
 from .body_limit import BodyLimitMiddleware
 from .errors import install_error_handlers
 from .faults import FaultInjectionMiddleware
 from .idempotency import ReplayCache
 from .models import Health
 from .routes import build_router
+from .scrypt_budget import ScryptBudget
 from .settings import Settings
 from .store import Store
 
@@ -63,7 +65,8 @@ def create_app(settings: Settings) -> FastAPI:
     if settings.faults.active:
         app.add_middleware(FaultInjectionMiddleware, config=settings.faults)
     app.add_middleware(BodyLimitMiddleware)
-    app.include_router(build_router(store, ReplayCache()))
+    budget = ScryptBudget(settings.failed_auth_per_s, settings.failed_auth_burst)
+    app.include_router(build_router(store, ReplayCache(), Verifier(store, budget=budget)))
 
     @app.get("/health", response_model=Health, tags=["health"])
     def health() -> Health:

@@ -78,10 +78,11 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 def _allowed_methods(request: Request) -> str:
     """Every method some route serves at this path; Starlette's 405 names only the first route's."""
+    routes = request.app.router.routes
     return ", ".join(
         method
         for method in _METHODS
-        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in request.app.router.routes)
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
     )
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from .auth import Caller, make_authorizer
+from .auth import Caller, Verifier, make_authorizer
 from .errors import ApiError
 from .idempotency import ReplayCache, request_hash, valid_key
 from .keyed_lock import KeyedLock
@@ -67,9 +67,9 @@ async def read_create_body(request: Request) -> CreateManagementTokenRequest:
         raise ApiError(400, "The request body nests too deeply.") from None
 
 
-def build_router(store: Store, replays: ReplayCache) -> APIRouter:
+def build_router(store: Store, replays: ReplayCache, verifier: Verifier | None = None) -> APIRouter:
     router = APIRouter(prefix="/api/v0", tags=["managementTokens"])
-    authorize = make_authorizer(store)
+    authorize = make_authorizer(store, verifier)
     # Makes "look up the key, then create, record and cache" atomic per Idempotency-Key only:
     # creates without a key, or with different keys, hash their tokens concurrently.
     key_locks = KeyedLock()

@@ -274,6 +274,13 @@ class Store:
                 )
         return record, plaintext
 
+    def prefix_in_use(self, access_token: str) -> bool:
+        """Whether any stored token shares the prefix: only then can the scrypt check succeed."""
+        rows = self._query(
+            "SELECT 1 FROM management_tokens WHERE token_prefix = ? LIMIT 1", (token_prefix(access_token),)
+        )
+        return bool(rows)
+
     def find_by_secret(self, access_token: str) -> TokenRecord | None:
         """The token whose hash matches `access_token`, whatever its state (revoked, expired)."""
         rows = self._query(
