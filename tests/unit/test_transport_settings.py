@@ -80,3 +80,27 @@ def test_a_named_profile_carries_its_own_credential(monkeypatch, tmp_path):
     with pytest.raises(ConfigurationError) as caught:
         resolve_connection(stack_config(influxctlConfig=str(config), influxctlProfile="ci", managementToken="M.V1.y"))
     assert "is not used when" in str(caught.value) and "M.V1.y" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.5:8181", "http://mgmt.example.com", "http://127.0.0.1.nip.io:8181"])
+def test_plain_http_to_a_host_off_this_machine_is_refused_unless_allowed(monkeypatch, tmp_path, url):
+    # The admin token rides in every request's Authorization header: over http:// it crosses the network in clear.
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    with pytest.raises(ConfigurationError) as refused:
+        resolve_connection(stack_config(apiUrl=url, **IDS))
+    message = str(refused.value)
+    assert "influxdb3:apiUrl" in message and "https://" in message and "influxdb3:allowInsecureHttp" in message
+    assert IDS["managementToken"] not in message
+    allowed = resolve_connection(stack_config(apiUrl=url, allowInsecureHttp="true", **IDS))
+    assert allowed.api_url == url
+    monkeypatch.setenv("INFLUXDB3_ALLOW_INSECURE_HTTP", "true")
+    assert resolve_connection(stack_config(apiUrl=url, **IDS)).api_url == url
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8181", "http://127.8.9.10", "http://[::1]:8181", "http://localhost:8181",
+            "https://mgmt.example.com"],
+)
+def test_loopback_http_and_any_https_need_no_opt_in(monkeypatch, tmp_path, url):
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    assert resolve_connection(stack_config(apiUrl=url, **IDS)).api_url == url
