@@ -198,5 +198,6 @@ def _orphan_line(report: AuditReport) -> str:
         return f"No orphans: every live token this credential created is held by the given stack state{pending}."
     return (
         f"{len(report.orphans)} orphans, live tokens held by no ManagementToken in the given stack state: "
-        f"{', '.join(printable(o) for o in report.orphans)}{pending}; revoke them (--revoke-orphans) unless something else uses them."
+        f"{', '.join(printable(o) for o in report.orphans)}{pending}; "
+        "revoke them (--revoke-orphans) unless something else uses them."
     )

@@ -95,7 +95,8 @@ class TokenInputs(BaseModel):
                 self.expiry_for_new_token()
             except OverflowError:
                 raise _field_error(
-                    "expires_in", f"expires_in ({self.expires_in}) would expire after the year 9999; choose a shorter one"
+                    "expires_in",
+                    f"expires_in ({self.expires_in}) would expire after the year 9999; choose a shorter one",
                 ) from None
         if self.expires_at is not None:
             if timeutil.parse_rfc3339(self.expires_at) <= timeutil.now():
