@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from . import rules, settings
-from .audit import audit_tokens, render_json, render_table
+from .audit import audit_tokens, printable, render_json, render_table
 from .client import client_for
 from .errors import InfluxDB3TokensError
 from .orphans import find_orphans, held_tokens
@@ -109,7 +109,7 @@ def _run_audit(args: argparse.Namespace) -> int:
     if orphans and args.revoke_orphans:
         for token_id in orphans:
             client.revoke(token_id)
-            print(f"influxdb3-tokens audit: revoked orphan {token_id}.", file=sys.stderr)
+            print(f"influxdb3-tokens audit: revoked orphan {printable(token_id)}.", file=sys.stderr)
         orphans = []
     if orphans:
         return EXIT_ORPHANS
@@ -125,7 +125,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "audit":
             return _run_audit(args)
     except InfluxDB3TokensError as err:
-        print(f"influxdb3-tokens {args.command}: {err}", file=sys.stderr)
+        print(f"influxdb3-tokens {args.command}: {printable(str(err))}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_ERROR  # pragma: no cover - argparse only accepts known commands
 

@@ -10,6 +10,7 @@ provider object, so the admin credential never reaches the state file's ``__prov
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
 import sys
@@ -17,6 +18,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Optional
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
@@ -54,6 +56,9 @@ INFLUXCTL_PATH = Setting("influxctlPath", "INFLUXDB3_INFLUXCTL_PATH", None, "the
 TRANSPORT = Setting("transport", "INFLUXDB3_TRANSPORT", None, "the transport, http or influxctl")
 REQUEST_TIMEOUT = Setting("requestTimeout", "INFLUXDB3_REQUEST_TIMEOUT", None, "seconds to wait for one answer")
 RETRY_TIMEOUT = Setting("retryTimeout", "INFLUXDB3_RETRY_TIMEOUT", None, "seconds to keep retrying one operation")
+ALLOW_INSECURE_HTTP = Setting(
+    "allowInsecureHttp", "INFLUXDB3_ALLOW_INSECURE_HTTP", None, "true to send the admin token over plain http"
+)
 
 ALL_SETTINGS = (
     API_URL,
@@ -66,6 +71,7 @@ ALL_SETTINGS = (
     TRANSPORT,
     REQUEST_TIMEOUT,
     RETRY_TIMEOUT,
+    ALLOW_INSECURE_HTTP,
 )
 
 
@@ -205,12 +211,36 @@ def resolve_connection(stack_config: Mapping[str, Any]) -> Connection:
         raise ConfigurationError(
             f"{config_key(API_URL)} / {API_URL.env} must start with http:// or https://, got '{api_url}'."
         )
+    _refuse_cleartext_off_this_machine(api_url, stack_config)
     return Connection(
         api_url=api_url.rstrip("/"),
         account_id=values[ACCOUNT_ID.key] or "",
         cluster_id=values[CLUSTER_ID.key] or "",
         management_token=SecretStr(values[MANAGEMENT_TOKEN.key] or ""),
         **_timeouts(stack_config, HTTP),
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):  # RFC 6761 section 6.3: always loopback
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse_cleartext_off_this_machine(api_url: str, stack_config: Mapping[str, Any]) -> None:
+    """Over http:// the admin token in the Authorization header crosses the network readable."""
+    host = urlsplit(api_url).hostname or ""
+    if not api_url.startswith("http://") or _is_loopback(host):
+        return
+    if (_lookup(ALLOW_INSECURE_HTTP, stack_config, {}) or "").lower() in ("true", "1", "yes"):
+        return
+    raise ConfigurationError(
+        f"{config_key(API_URL)} / {API_URL.env} uses plain http:// to {host}, which is not this machine, so the "
+        f"admin token would cross the network in clear; use https://, or set {config_key(ALLOW_INSECURE_HTTP)} / "
+        f"{ALLOW_INSECURE_HTTP.env} to true if that network is trusted."
     )
 
 

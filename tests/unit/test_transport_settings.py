@@ -145,3 +145,27 @@ def test_a_profile_named_without_any_config_file_is_one_clear_error(monkeypatch,
         f"The influxctl profile 'ci' cannot be read: there is no config file {tmp_path}/.config/influxctl/config.toml; "
         "create it or set influxdb3:influxctlConfig / INFLUXDB3_INFLUXCTL_CONFIG."
     )
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.5:8181", "http://mgmt.example.com", "http://127.0.0.1.nip.io:8181"])
+def test_plain_http_to_a_host_off_this_machine_is_refused_unless_allowed(monkeypatch, tmp_path, url):
+    # The admin token rides in every request's Authorization header: over http:// it crosses the network in clear.
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    with pytest.raises(ConfigurationError) as refused:
+        resolve_connection(stack_config(apiUrl=url, **IDS))
+    message = str(refused.value)
+    assert "influxdb3:apiUrl" in message and "https://" in message and "influxdb3:allowInsecureHttp" in message
+    assert IDS["managementToken"] not in message
+    allowed = resolve_connection(stack_config(apiUrl=url, allowInsecureHttp="true", **IDS))
+    assert allowed.api_url == url
+    monkeypatch.setenv("INFLUXDB3_ALLOW_INSECURE_HTTP", "true")
+    assert resolve_connection(stack_config(apiUrl=url, **IDS)).api_url == url
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8181", "http://127.8.9.10", "http://[::1]:8181", "http://localhost:8181",
+            "https://mgmt.example.com"],
+)
+def test_loopback_http_and_any_https_need_no_opt_in(monkeypatch, tmp_path, url):
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    assert resolve_connection(stack_config(apiUrl=url, **IDS)).api_url == url
