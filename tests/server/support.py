@@ -135,6 +135,14 @@ def start_server(data_dir: Path, *args: str) -> Server:
         startup.append(line)
 
 
+def admin_token_file(directory: Path, token: str) -> str:
+    """A 0600 file holding `token`, for `--admin-token-file` (argv would show the token to `ps`)."""
+    path = directory / f"admin-token-{time.monotonic_ns()}"
+    path.write_text(token + "\n")
+    path.chmod(0o600)
+    return str(path)
+
+
 def create_token(client: httpx.Client, server: Server, **body: Any) -> dict[str, Any]:
     """POST a token and return the 201 body."""
     response = client.post(server.tokens_path(), json=body)

@@ -85,10 +85,10 @@ def test_cache_holds_no_plaintext_and_its_keys_differ_per_process() -> None:
     cache.put(token, "token-id")
     other.put(token, "token-id")
     assert cache.get(token) == "token-id" and cache.get(token + "x") is None
-    held = [*vars(cache).values(), *cache._ids.keys(), *cache._ids.values()]
+    held = [*vars(cache).values(), *cache._values.keys(), *cache._values.values()]
     for part in (token, token[5:], token.encode(), token[5:].encode(), hashlib.sha256(token.encode()).digest()):
         check(not any(_contains(item, part) for item in held), "the verified-token cache holds the token")
-    check(set(cache._ids) != set(other._ids), "two processes' caches share their keyed hashes")
+    check(set(cache._values) != set(other._values), "two processes' caches share their keyed hashes")
 
 
 def test_cache_is_bounded() -> None:

@@ -23,7 +23,7 @@ from ..clients import client_for
 from ..core.errors import InfluxDB3TokensError
 from .orphans import find_orphans, held_tokens
 from .pack_config import load_pack_config
-from .report import audit_tokens, render_json, render_table
+from .report import audit_tokens, printable, render_json, render_table
 
 EXIT_OK = 0
 EXIT_MANDATORY_BROKEN = 1
@@ -74,10 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--revoke-orphans", action="store_true", help="with --stack-state: revoke the orphans it finds",
     )
-    audit.add_argument("--profile", help="the influxctl profile to read (default: INFLUXDB3_INFLUXCTL_PROFILE or 'default')")
+    audit.add_argument(
+        "--profile", help="the influxctl profile to read (default: INFLUXDB3_INFLUXCTL_PROFILE, INFLUXCTL_PROFILE or 'default')"
+    )
     audit.add_argument(
         "--influxctl-config", type=Path, metavar="FILE",
-        help="the influxctl config.toml (default: INFLUXDB3_INFLUXCTL_CONFIG or ~/.config/influxctl/config.toml)",
+        help="the influxctl config.toml (default: INFLUXDB3_INFLUXCTL_CONFIG or influxctl's default for the OS)",
     )
     return parser
 
@@ -107,7 +109,7 @@ def _run_audit(args: argparse.Namespace) -> int:
     if orphans and args.revoke_orphans:
         for token_id in orphans:
             client.revoke(token_id)
-            print(f"influxdb3-tokens audit: revoked orphan {token_id}.", file=sys.stderr)
+            print(f"influxdb3-tokens audit: revoked orphan {printable(token_id)}.", file=sys.stderr)
         orphans = []
     if orphans:
         return EXIT_ORPHANS
@@ -123,7 +125,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "audit":
             return _run_audit(args)
     except InfluxDB3TokensError as err:
-        print(f"influxdb3-tokens {args.command}: {err}", file=sys.stderr)
+        print(f"influxdb3-tokens {args.command}: {printable(str(err))}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_ERROR  # pragma: no cover - argparse only accepts known commands
 

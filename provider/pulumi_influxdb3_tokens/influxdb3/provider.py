@@ -33,6 +33,7 @@ class Provider(pulumi.ProviderResource):
         transport: Optional[Input[str]] = None,
         request_timeout: Optional[Input[float]] = None,
         retry_timeout: Optional[Input[float]] = None,
+        allow_insecure_http: Optional[Input[bool]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
         if management_token is not None:
@@ -48,6 +49,7 @@ class Provider(pulumi.ProviderResource):
             "transport": transport,
             "request_timeout": request_timeout,
             "retry_timeout": retry_timeout,
+            "allow_insecure_http": allow_insecure_http,
         }
         opts = ResourceOptions.merge(
             ResourceOptions(version=__version__, additional_secret_outputs=["management_token"]), opts
