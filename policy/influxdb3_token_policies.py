@@ -1,7 +1,9 @@
 """The policies of the ``influxdb3-token-policies`` pack, built on the shared rules module.
 
 Resource policies see a ManagementToken's inputs after ``check`` (``expires_at`` normalised to
-``...Z``, ``expires_in``/``rotate_before`` as durations such as ``30d``). During preview an input
+``...Z``, ``expires_in``/``rotate_before`` as durations such as ``30d``), whichever face declared
+it: the dynamic resource or the plugin's ``influxdb3:index:ManagementToken``, whose inputs are the
+same in camelCase (``rules.property_name``). During preview an input
 computed from another resource's output is unknown: pulumi-policy's props proxy raises
 ``UnknownValueError`` when it is read (plain dicts carry the unknown sentinel string). A rule that
 cannot be decided then raises :class:`CannotVerify`, which pulumi-policy reports at advisory level
@@ -34,7 +36,7 @@ PACK_DESCRIPTION = (
     "InfluxDB 3 Cloud Dedicated management tokens must expire, within maxLifetimeDays, and should "
     "declare a rotation window and a description."
 )
-RESOURCE_TYPE = "pulumi-python:dynamic/influxdb3:ManagementToken"
+RESOURCE_TYPE = rules.DYNAMIC_TOKEN_TYPE  # the dynamic resource; rules.TOKEN_TYPES has both faces' types
 
 # How an unknown looks in a bag that is not behind the unknown-checking proxy (e.g. in Remediate).
 _UNKNOWN_SENTINELS = frozenset({
@@ -70,13 +72,17 @@ def fact(props: Mapping[str, Any], name: str) -> rules.Fact:
     return cast(rules.Fact, value)
 
 
-def token_facts(props: Mapping[str, Any]) -> rules.TokenFacts:
+def token_fact(props: Mapping[str, Any], resource_type: str, name: str) -> rules.Fact:
+    return fact(props, rules.property_name(resource_type, name))
+
+
+def token_facts(props: Mapping[str, Any], resource_type: str = RESOURCE_TYPE) -> rules.TokenFacts:
     return rules.TokenFacts(
-        description=fact(props, "description"),
-        expires_at=fact(props, "expires_at"),
-        expires_in=fact(props, "expires_in"),
-        rotate_before=fact(props, "rotate_before"),
-        created_at=fact(props, "created_at"),
+        description=token_fact(props, resource_type, "description"),
+        expires_at=token_fact(props, resource_type, "expires_at"),
+        expires_in=token_fact(props, resource_type, "expires_in"),
+        rotate_before=token_fact(props, resource_type, "rotate_before"),
+        created_at=token_fact(props, resource_type, "created_at"),
     )
 
 
@@ -96,25 +102,25 @@ def _judge(args: ResourceValidationArgs, finding: rules.Finding, report_violatio
 
 
 def validate_must_expire(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type == RESOURCE_TYPE:
-        _judge(args, rules.must_expire(token_facts(args.props)), report_violation)
+    if args.resource_type in rules.TOKEN_TYPES:
+        _judge(args, rules.must_expire(token_facts(args.props, args.resource_type)), report_violation)
 
 
 def validate_max_lifetime(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type == RESOURCE_TYPE:
+    if args.resource_type in rules.TOKEN_TYPES:
         config = _config(rules.MaxLifetimeConfig, args.get_config())
-        _judge(args, rules.max_lifetime(token_facts(args.props), config), report_violation)
+        _judge(args, rules.max_lifetime(token_facts(args.props, args.resource_type), config), report_violation)
 
 
 def validate_rotation(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type == RESOURCE_TYPE:
+    if args.resource_type in rules.TOKEN_TYPES:
         config = _config(rules.RotationConfig, args.get_config())
-        _judge(args, rules.rotation(token_facts(args.props), config), report_violation)
+        _judge(args, rules.rotation(token_facts(args.props, args.resource_type), config), report_violation)
 
 
 def validate_description(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type == RESOURCE_TYPE:
-        _judge(args, rules.description(token_facts(args.props)), report_violation)
+    if args.resource_type in rules.TOKEN_TYPES:
+        _judge(args, rules.description(token_facts(args.props, args.resource_type)), report_violation)
 
 
 def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[str, Any]]:
@@ -123,13 +129,14 @@ def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[s
     The engine replaces all inputs with what a remediation returns, so the whole (proxied) property
     bag goes back, secrets still marked.
     """
-    if args.resource_type != RESOURCE_TYPE:
+    if args.resource_type not in rules.TOKEN_TYPES:
         return None
-    expires_in = rules.default_expiry(token_facts(args.props), _config(rules.DefaultExpiryConfig, args.get_config()))
+    facts = token_facts(args.props, args.resource_type)
+    expires_in = rules.default_expiry(facts, _config(rules.DefaultExpiryConfig, args.get_config()))
     if expires_in is None:
         return None
     props = cast(MutableMapping[str, Any], args.props)
-    props["expires_in"] = expires_in
+    props[rules.property_name(args.resource_type, "expires_in")] = expires_in
     return props
 
 
@@ -141,7 +148,10 @@ def validate_max_per_stack(args: StackValidationArgs, report_violation: ReportVi
     live = [
         r
         for r in args.resources
-        if r.resource_type == RESOURCE_TYPE and rules.is_live(fact(r.props, "revoked_at"), fact(r.props, "expires_at"))
+        if r.resource_type in rules.TOKEN_TYPES
+        and rules.is_live(
+            token_fact(r.props, r.resource_type, "revoked_at"), token_fact(r.props, r.resource_type, "expires_at")
+        )
     ]
     finding = rules.max_per_stack(len(live), config)
     if finding.failed:

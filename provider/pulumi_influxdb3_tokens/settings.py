@@ -19,7 +19,7 @@ from typing import Any, Mapping, Optional
 
 from pydantic import SecretStr
 
-from .errors import ConfigurationError
+from .core.errors import ConfigurationError
 
 CONFIG_NAMESPACE = "influxdb3"
 DEFAULT_INFLUXCTL_CONFIG = Path("~/.config/influxctl/config.toml")

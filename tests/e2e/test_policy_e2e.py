@@ -11,7 +11,7 @@ from secrets_scan import assert_nowhere
 from support.engine import REPO, Stack
 from support.local_api import LocalApi
 
-from pulumi_influxdb3_tokens import timeutil
+from pulumi_influxdb3_tokens.core import timeutil
 
 # The pack judges inputs and never talks to the cluster: one transport is enough.
 pytestmark = pytest.mark.http_only
@@ -25,6 +25,7 @@ def with_config(tmp_path: Path, config: dict) -> list[str]:
     return [*PACK, "--policy-pack-config", str(path)]
 
 
+@pytest.mark.parametrize("face", ["dynamic", "plugin"])  # the plugin's type meets the same policies
 def test_preview_fails_on_a_non_expiring_token_and_passes_once_it_expires(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"forever": {"description": "CI deployer"}}})
     preview = stack.preview(*PACK)
@@ -60,6 +61,7 @@ def test_config_outside_the_schema_is_refused_by_the_engine(make_stack, tmp_path
     assert refused.returncode != 0 and "maxLifetimeDays" in refused.output
 
 
+@pytest.mark.parametrize("face", ["dynamic", "plugin"])
 def test_up_with_a_broken_mandatory_policy_creates_nothing(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"forever": {"description": "never expires"}}})
     up = stack.up(*PACK)

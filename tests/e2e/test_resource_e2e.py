@@ -8,7 +8,7 @@ import pytest
 from secrets_scan import assert_nowhere
 from support.local_api import LocalApi
 
-from pulumi_influxdb3_tokens import timeutil
+from pulumi_influxdb3_tokens.core import timeutil
 
 
 def iso(dt: datetime) -> str:

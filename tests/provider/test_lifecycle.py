@@ -17,9 +17,9 @@ from pulumi.runtime import rpc
 
 from support.local_api import LocalApi
 
-from pulumi_influxdb3_tokens.errors import AdoptionError, ManagementApiError
-from pulumi_influxdb3_tokens.lifecycle import ManagementTokenProvider
-from pulumi_influxdb3_tokens.validation import check_inputs
+from pulumi_influxdb3_tokens.core.errors import AdoptionError, ManagementApiError
+from pulumi_influxdb3_tokens.dynamic.provider import ManagementTokenProvider
+from pulumi_influxdb3_tokens.core.validation import check_inputs
 
 
 def provider_for(local_api: LocalApi, token: str | None = None) -> ManagementTokenProvider:

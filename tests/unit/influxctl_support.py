@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_influxdb3_tokens.client import influxctl_process
+from pulumi_influxdb3_tokens.clients.influxctl import process as influxctl_process
 
 STANDIN_DIR = Path(__file__).resolve().parents[1] / "standin"
 

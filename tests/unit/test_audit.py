@@ -10,10 +10,10 @@ from typing import Optional
 import pytest
 
 from pulumi_influxdb3_tokens import rules
-from pulumi_influxdb3_tokens.audit import audit_tokens, render_json, render_table
-from pulumi_influxdb3_tokens.errors import ConfigurationError
-from pulumi_influxdb3_tokens.models import TokenRecord
-from pulumi_influxdb3_tokens.pack_config import PackConfig, load_pack_config, parse_pack_config
+from pulumi_influxdb3_tokens.audit.report import audit_tokens, render_json, render_table
+from pulumi_influxdb3_tokens.core.errors import ConfigurationError
+from pulumi_influxdb3_tokens.core.models import TokenRecord
+from pulumi_influxdb3_tokens.audit.pack_config import PackConfig, load_pack_config, parse_pack_config
 
 NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
 
@@ -155,7 +155,7 @@ def test_without_a_stack_state_nothing_is_called_an_orphan():
 
 
 def test_revoke_orphans_needs_a_stack_state(capsys: pytest.CaptureFixture[str]):
-    from pulumi_influxdb3_tokens.cli import main
+    from pulumi_influxdb3_tokens.audit.command import main
 
     with pytest.raises(SystemExit) as exited:
         main(["audit", "--revoke-orphans"])

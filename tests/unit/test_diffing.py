@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from pulumi.output import Unknown
 
-from pulumi_influxdb3_tokens import timeutil
-from pulumi_influxdb3_tokens.diffing import decide
+from pulumi_influxdb3_tokens.core import timeutil
+from pulumi_influxdb3_tokens.core.diff import decide
 
 
 def at(days: float) -> str:

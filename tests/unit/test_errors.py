@@ -1,4 +1,4 @@
-from pulumi_influxdb3_tokens.errors import REDACTED, ManagementApiError, scrub
+from pulumi_influxdb3_tokens.core.errors import REDACTED, ManagementApiError, scrub
 
 
 def test_scrub_removes_token_shapes_bearer_headers_and_known_secrets():

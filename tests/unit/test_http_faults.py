@@ -9,10 +9,10 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from pulumi_influxdb3_tokens.client.http import HttpTokenClient
-from pulumi_influxdb3_tokens.errors import LostAnswerError, ManagementApiError
-from pulumi_influxdb3_tokens.lifecycle import _create_recovering_lost_answers
-from pulumi_influxdb3_tokens.models import CreatedToken, TokenInputs
+from pulumi_influxdb3_tokens.clients.http import MAX_LOST_ANSWERS, HttpTokenClient
+from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
+from pulumi_influxdb3_tokens.core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError
+from pulumi_influxdb3_tokens.core.models import CreatedToken, TokenInputs
 from pulumi_influxdb3_tokens.settings import Connection
 
 ADMIN = "M.V1.admin-credential-never-shown"
@@ -27,6 +27,12 @@ def created_body(token_id: str) -> dict[str, object]:
         "createdAt": "2026-11-26T07:00:00Z", "expiresAt": None, "revokedAt": None, "createdBy": "admin",
         "accessToken": ACCESS,
     }
+
+
+@pytest.fixture(autouse=True)
+def _journal_in_tmp(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each client journals its pending creates in the test's own directory."""
+    monkeypatch.setenv(JOURNAL_ENV, str(tmp_path))
 
 
 def client_for(handler: Handler, retry_timeout: float = 0.3) -> HttpTokenClient:
@@ -73,7 +79,7 @@ def test_the_provider_revokes_the_lost_token_and_mints_a_fresh_one(capsys: pytes
             return httpx.Response(409, json={"code": 409, "message": "used", "tokenId": "tok-lost"})
         return httpx.Response(201, json=created_body("tok-new"))
 
-    created = _create_recovering_lost_answers(client_for(handler), TokenInputs(description="d"))
+    created = client_for(handler).mint(TokenInputs(description="d"))
     assert isinstance(created, CreatedToken) and created.id == "tok-new"
     posts = [key for method, key in seen if method == "POST"]
     assert len(posts) == 2 and posts[0] != posts[1]  # the fresh mint has a fresh key
@@ -156,9 +162,6 @@ def test_a_create_that_never_reaches_an_answer_says_where_its_token_may_be():
 def test_a_create_lost_past_the_retry_window_is_recovered_by_the_next_create(tmp_path, capsys):
     """First `up`: the server is gone (outcome unknown, key kept). Next `up`: the server is back,
     remembers the key (409 naming the token): that token is revoked, a fresh one minted, journal empty."""
-    from pulumi_influxdb3_tokens.errors import OutcomeUnknownError
-    from pulumi_influxdb3_tokens.pending import Journal
-
     posted: list[tuple[str, bytes]] = []
     revoked: list[str] = []
     server_up = False
@@ -175,14 +178,13 @@ def test_a_create_lost_past_the_retry_window_is_recovered_by_the_next_create(tmp
         return httpx.Response(201, json=created_body("tok-new"))
 
     client = client_for(handler)
-    journal = Journal(client._connection, tmp_path)
     inputs = TokenInputs(description="d", expires_in="30d")
     with pytest.raises(OutcomeUnknownError):
-        _create_recovering_lost_answers(client, inputs, journal)
+        client.mint(inputs)
     [kept] = list(tmp_path.glob("*.json"))
 
     server_up = True
-    created = _create_recovering_lost_answers(client, inputs, journal)
+    created = client.mint(inputs)
     assert created.id == "tok-new" and revoked == ["tok-lost"]
     assert posted[0][0] == kept.stem  # the lost create's key was asked again
     assert posted[1][0] != kept.stem
@@ -191,8 +193,6 @@ def test_a_create_lost_past_the_retry_window_is_recovered_by_the_next_create(tmp
 
 
 def test_recovery_from_lost_answers_is_bounded(capsys):
-    from pulumi_influxdb3_tokens.lifecycle import MAX_LOST_ANSWERS
-
     revoked: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -202,7 +202,7 @@ def test_recovery_from_lost_answers_is_bounded(capsys):
         return httpx.Response(409, json={"code": 409, "message": "used", "tokenId": f"tok-{len(revoked)}"})
 
     with pytest.raises(LostAnswerError) as raised:
-        _create_recovering_lost_answers(client_for(handler), TokenInputs(description="d"))
+        client_for(handler).mint(TokenInputs(description="d"))
     assert len(revoked) == MAX_LOST_ANSWERS and raised.value.token_id == f"tok-{MAX_LOST_ANSWERS}"
     assert capsys.readouterr().err.count("revoked it") == MAX_LOST_ANSWERS
 
@@ -210,9 +210,6 @@ def test_recovery_from_lost_answers_is_bounded(capsys):
 def test_a_server_error_answering_a_create_keeps_its_key_for_the_next_create(tmp_path):
     """A 500 may come after the token was stored (a proxy, a crash in the handler): the outcome is
     unknown, so the journal keeps the key and the next create of the same request re-asks with it."""
-    from pulumi_influxdb3_tokens.errors import OutcomeUnknownError
-    from pulumi_influxdb3_tokens.pending import Journal
-
     keys: list[str] = []
 
     def failing(request: httpx.Request) -> httpx.Response:
@@ -225,10 +222,9 @@ def test_a_server_error_answering_a_create_keeps_its_key_for_the_next_create(tmp
 
     inputs = TokenInputs.model_validate({"description": "d"})
     first = client_for(failing)
-    journal = Journal(first._connection, tmp_path)
     with pytest.raises(OutcomeUnknownError) as raised:
-        _create_recovering_lost_answers(first, inputs, journal)
+        first.mint(inputs)
     assert "(HTTP 500)" in str(raised.value)
     assert_one_clean_sentence(str(raised.value))
-    created = _create_recovering_lost_answers(client_for(replaying), inputs, journal)
+    created = client_for(replaying).mint(inputs)
     assert created.id == "tok-1" and keys[0] == keys[-1]

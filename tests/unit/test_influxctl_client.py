@@ -12,10 +12,10 @@ import pytest
 from influxctl_support import isolate, stack_config
 from support.local_api import LocalApi, start_local_api
 
-from pulumi_influxdb3_tokens import timeutil
-from pulumi_influxdb3_tokens.client import InfluxctlTokenClient, client_for
-from pulumi_influxdb3_tokens.errors import ConfigurationError, ManagementApiError, TokenNotFoundError
-from pulumi_influxdb3_tokens.models import CreatedToken, RecoveredToken
+from pulumi_influxdb3_tokens.core import timeutil
+from pulumi_influxdb3_tokens.clients import InfluxctlTokenClient, client_for
+from pulumi_influxdb3_tokens.core.errors import ConfigurationError, ManagementApiError, TokenNotFoundError
+from pulumi_influxdb3_tokens.core.models import CreatedToken, RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
 
 OTHER_ACCOUNT, OTHER_CLUSTER = str(uuid.uuid4()), str(uuid.uuid4())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_influxdb3_tokens.orphans import HeldTokens, StackStateError, find_orphans, held_tokens
-from pulumi_influxdb3_tokens.models import TokenRecord
+from pulumi_influxdb3_tokens.audit.orphans import HeldTokens, StackStateError, find_orphans, held_tokens
+from pulumi_influxdb3_tokens.core.models import TokenRecord
 
 TYPE = "pulumi-python:dynamic/influxdb3:ManagementToken"
 NOW = datetime.now(timezone.utc)
@@ -52,6 +52,14 @@ def test_orphans_are_live_tokens_of_this_credential_held_by_no_state():
     assert find_orphans(records, held, "M.V1.admin00-and-the-rest-of-the-secret") == ["lost"]
     # The credential's own token is not listed (another account's admin): every unheld live token counts.
     assert find_orphans(records, held, "M.V1.unlisted-credential") == ["admin", "lost", "someone-else"]
+
+
+def test_tokens_of_the_plugin_type_are_held_too(tmp_path: Path):
+    state = export(tmp_path, "yaml.json", [
+        {"urn": "u1", "type": "influxdb3:index:ManagementToken", "id": "t-plugin"},
+        {"urn": "u2", "type": "pulumi:providers:influxdb3", "id": "provider-id"},
+    ], pending=[{"resource": {"urn": "u3", "type": "influxdb3:index:ManagementToken"}, "type": "creating"}])
+    assert held_tokens([state]) == HeldTokens(ids=frozenset({"t-plugin"}), pending_creates=1)
 
 
 @pytest.mark.parametrize("content", ["not json", json.dumps({"version": 3})], ids=["not-json", "no-deployment"])

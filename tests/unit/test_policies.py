@@ -210,3 +210,34 @@ def test_stack_policy_counts_only_live_management_tokens():
 def test_stack_policy_default_threshold_is_ten():
     assert run_stack([stack_resource(f"t{i}") for i in range(10)], {}) == []
     assert len(run_stack([stack_resource(f"t{i}") for i in range(11)], {})) == 1
+
+
+# --- the plugin's type: the same policies over camelCase inputs ----------------------------------
+
+
+def camel(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {rules.property_name(rules.PLUGIN_TOKEN_TYPE, name): value for name, value in props.items()}
+
+
+@pytest.mark.parametrize(("name", "props", "fails"), [
+    (rules.MUST_EXPIRE, {"description": "forever"}, True),
+    (rules.MUST_EXPIRE, {"description": "x", "expires_in": "12h"}, False),
+    (rules.MAX_LIFETIME, {"description": "x", "expires_in": "400d"}, True),
+    (rules.MAX_LIFETIME, {"description": "x", "expires_at": "2027-02-01T00:00:00Z"}, False),
+    (rules.ROTATION, {"description": "x", "expires_in": "30d"}, True),
+    (rules.ROTATION, GOOD, False),
+])
+def test_the_plugin_type_is_judged_exactly_like_the_dynamic_type(name: str, props: Mapping[str, Any], fails: bool):
+    """A YAML or plugin token (camelCase inputs) meets the same policies with the same messages."""
+    config = None if name == rules.MUST_EXPIRE else {}
+    dynamic = run(name, props, config, type_=rules.DYNAMIC_TOKEN_TYPE)
+    plugin = run(name, camel(props), config, type_=rules.PLUGIN_TOKEN_TYPE)
+    assert plugin == dynamic and bool(plugin) is fails
+
+
+def test_remediation_gives_a_plugin_token_its_camelcase_expiry():
+    args = remediation_args({"description": "forever"}, {"maxLifetimeDays": 30})
+    plugin_args = ResourceValidationArgs(rules.PLUGIN_TOKEN_TYPE, args.props, "urn:ci", "ci", options(), None,
+                                         {"maxLifetimeDays": 30})
+    new = policy(rules.DEFAULT_EXPIRY).remediate(plugin_args)
+    assert serialize_properties(new)["expiresIn"] == "30d"

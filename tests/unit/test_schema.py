@@ -4,8 +4,8 @@ import json
 import re
 from pathlib import Path
 
-from pulumi_influxdb3_tokens.models import TokenInputs
-from pulumi_influxdb3_tokens.props import INPUT_NAMES, OUTPUT_NAMES, SECRET_INPUTS, SECRET_OUTPUTS
+from pulumi_influxdb3_tokens.core.models import TokenInputs
+from pulumi_influxdb3_tokens.core.props import INPUT_NAMES, OUTPUT_NAMES, SECRET_INPUTS, SECRET_OUTPUTS
 from pulumi_influxdb3_tokens.settings import ALL_SETTINGS, CONFIG_NAMESPACE
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "schema.json").read_text())

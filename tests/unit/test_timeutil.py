@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pulumi_influxdb3_tokens import timeutil
+from pulumi_influxdb3_tokens.core import timeutil
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from influxctl_support import STANDIN_DIR, isolate, stack_config
 
-from pulumi_influxdb3_tokens.errors import ConfigurationError
+from pulumi_influxdb3_tokens.core.errors import ConfigurationError
 from pulumi_influxdb3_tokens.settings import resolve_connection
 
 IDS = {"accountId": "acc", "clusterId": "clu", "managementToken": "M.V1.a-secret-token-value"}

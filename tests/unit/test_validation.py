@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from pulumi.output import Unknown
 
-from pulumi_influxdb3_tokens import timeutil
-from pulumi_influxdb3_tokens.props import is_unknown, plain
-from pulumi_influxdb3_tokens.validation import check_inputs
+from pulumi_influxdb3_tokens.core import timeutil
+from pulumi_influxdb3_tokens.core.props import is_unknown, plain
+from pulumi_influxdb3_tokens.core.validation import check_inputs
 
 
 def future(days: float) -> str:

@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional, Protocol
 
-from ..models import CreatedToken, RecoveredToken, TokenRecord
+from ..core.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 
 
 class TokenClient(Protocol):
     """Management-token operations on one cluster. Implementations raise ``InfluxDB3TokensError``."""
+
+    def mint(self, inputs: TokenInputs) -> CreatedToken | RecoveredToken:
+        """Mint the token the inputs declare, exactly once, whatever answers get lost on the way.
+
+        Each transport keeps this promise its own way (HTTP: retries with one Idempotency-Key, the
+        pending-create journal and revoking a token whose answer was lost; influxctl: recovery by
+        listing), so the lifecycle never asks which one it has.
+        """
+        ...
 
     def create(
         self, description: str, expires_at: Optional[datetime], idempotency_key: str

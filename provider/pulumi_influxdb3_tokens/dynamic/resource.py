@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Optional, Union
+from typing import Optional
 
-import pulumi
-from pulumi import Input, Output, ResourceOptions
+from pulumi import Input, ResourceOptions
 from pulumi.dynamic import Resource
 
-from .lifecycle import ManagementTokenProvider
-from .props import INPUT_NAMES, OUTPUT_NAMES, SECRET_OUTPUTS
-
-ExpiryInput = Input[Union[str, datetime]]
-
-
-def _as_rfc3339(value: Any) -> Any:
-    """Datetimes cannot cross the wire: send their ISO form and let ``check`` judge the zone."""
-    return value.isoformat() if isinstance(value, datetime) else value
+from ..core.props import SECRET_OUTPUTS
+from ..declared import ExpiryInput, TokenOutputs, token_props
+from .provider import ManagementTokenProvider
 
 
-class ManagementToken(Resource, module="influxdb3", name="ManagementToken"):
+class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="ManagementToken"):
     """An InfluxDB 3 Cloud Dedicated management token.
 
     Its type is ``pulumi-python:dynamic/influxdb3:ManagementToken`` and its id is the token id.
@@ -38,19 +30,6 @@ class ManagementToken(Resource, module="influxdb3", name="ManagementToken"):
     :param adopt_token: the adopted token's string, if you have it; checked against its prefix.
     """
 
-    token: Output[Optional[str]]
-    token_prefix: Output[str]
-    created_at: Output[str]
-    expires_at: Output[Optional[str]]
-    revoked_at: Output[Optional[str]]
-    created_by: Output[str]
-    account_id: Output[str]
-    cluster_id: Output[str]
-    description: Output[str]
-    expires_in: Output[Optional[str]]
-    rotate_before: Output[Optional[str]]
-    adopt_token_id: Output[Optional[str]]
-
     def __init__(
         self,
         resource_name: str,
@@ -63,21 +42,7 @@ class ManagementToken(Resource, module="influxdb3", name="ManagementToken"):
         adopt_token: Optional[Input[str]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        if isinstance(expires_at, Output):
-            expires_at = expires_at.apply(_as_rfc3339)
-        else:
-            expires_at = _as_rfc3339(expires_at)
-        if adopt_token is not None and not isinstance(adopt_token, Output):
-            adopt_token = pulumi.Output.secret(adopt_token)
-        props: dict[str, Any] = {name: None for name in (*INPUT_NAMES, *OUTPUT_NAMES)}
-        props.update(
-            description=description,
-            expires_at=expires_at,
-            expires_in=expires_in,
-            rotate_before=rotate_before,
-            adopt_token_id=adopt_token_id,
-            adopt_token=adopt_token,
-        )
+        props = token_props(description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token)
         opts = ResourceOptions.merge(
             ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS), delete_before_replace=False), opts
         )

@@ -3,7 +3,7 @@
 from ..settings import INFLUXCTL, Connection
 from .base import TokenClient
 from .http import HttpTokenClient
-from .influxctl import InfluxctlTokenClient
+from .influxctl.client import InfluxctlTokenClient
 
 __all__ = ["TokenClient", "HttpTokenClient", "InfluxctlTokenClient", "client_for"]
 

@@ -13,6 +13,10 @@ from . import timeutil
 from .props import INPUT_NAMES, is_unknown, plain
 
 
+# Inputs whose change alone updates the resource in place (no new token).
+IN_PLACE_INPUTS = ("rotate_before", "adopt_token", "adopt_token_id")
+
+
 @dataclass
 class Decision:
     changes: bool = False
@@ -54,7 +58,7 @@ def decide(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Decision:
         # Inputs that never force a new token: rotate_before, adopt_token, dropping adopt_token_id.
         decision.changes = any(
             is_unknown(_value(news, name)) or _value(news, name) != _value(olds, name)
-            for name in ("rotate_before", "adopt_token", "adopt_token_id")
+            for name in IN_PLACE_INPUTS
         )
     return decision
 
@@ -103,4 +107,4 @@ def _decide_rotation(olds: Mapping[str, Any], news: Mapping[str, Any], decision:
             )
 
 
-__all__ = ["Decision", "decide", "INPUT_NAMES"]
+__all__ = ["Decision", "decide", "INPUT_NAMES", "IN_PLACE_INPUTS"]

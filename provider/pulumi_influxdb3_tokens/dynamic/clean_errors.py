@@ -15,7 +15,7 @@ import traceback
 from types import ModuleType
 from typing import Any
 
-from .errors import InfluxDB3TokensError
+from ..core.errors import InfluxDB3TokensError
 
 _HOST_MODULES = ("__main__", "pulumi.dynamic.__main__")
 

@@ -13,8 +13,9 @@ from typing import Iterable, Optional
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from . import rules, timeutil
-from .models import TokenRecord
+from .. import rules
+from ..core import timeutil
+from ..core.models import TokenRecord
 from .pack_config import PackConfig
 
 BLOCKING_LEVELS = (rules.MANDATORY, rules.REMEDIATE)  # the engine treats a failed remediate as mandatory

@@ -25,8 +25,8 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from . import timeutil
-from .settings import Connection
+from ..core import timeutil
+from ..settings import Connection
 
 JOURNAL_ENV = "INFLUXDB3_TOKENS_JOURNAL_DIR"
 DEFAULT_JOURNAL = Path("~/.cache/pulumi-influxdb3-tokens/pending-creates")
@@ -44,20 +44,6 @@ class PendingCreate(BaseModel):
     request: str  # what the program declared: description and expiry inputs
     description: str
     expires_at: Optional[datetime]  # exactly what the first attempt sent
-
-
-class NoJournal:
-    """For a transport without Idempotency-Keys (influxctl): a fresh key per create, nothing kept."""
-
-    def begin(self, request: str, description: str, fresh_expiry: Optional[datetime]) -> PendingCreate:
-        return PendingCreate(key=str(uuid.uuid4()), target="", request=request, description=description,
-                             expires_at=fresh_expiry)
-
-    def release(self, entry: PendingCreate) -> None:
-        pass
-
-    def finish(self, entry: PendingCreate) -> None:
-        pass
 
 
 def _target(connection: Connection) -> str:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-from ..errors import ConfigurationError, ManagementApiError, scrub
-from ..settings import (
+from ...core.errors import ConfigurationError, ManagementApiError, scrub
+from ...settings import (
     ACCOUNT_ID,
     CLUSTER_ID,
     INFLUXCTL_CONFIG,

@@ -15,8 +15,8 @@ from typing import Any, Mapping, Optional
 
 from pydantic import ValidationError
 
-from . import rules
-from .errors import ConfigurationError
+from .. import rules
+from ..core.errors import ConfigurationError
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,16 @@ within a bounded total time. A retried POST is safe because every create carries
 
 A create whose answer is lost is handled by outcome: a garbled 2xx answer is asked for again with
 the same key (the server replays it); a 409 naming the token our key already made (the server
-restarted and cannot replay) raises ``LostAnswerError`` for the provider to revoke that token; and a
-create that fails with its outcome unknown says the server may hold a token nobody knows of.
+restarted and cannot replay) raises ``LostAnswerError``; and a create that fails with its outcome
+unknown says the server may hold a token nobody knows of. ``mint`` wraps ``create`` in the recovery:
+it journals the key until the outcome is known (``pending``), and revokes a token whose answer was
+lost before minting a fresh one.
 """
 
 from __future__ import annotations
 
+import json
+import sys
 import threading
 from datetime import datetime
 from typing import Any, Optional, TypeVar
@@ -21,15 +25,18 @@ import httpx
 import tenacity
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .. import timeutil
-from ..errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError, scrub
-from ..models import ApiError, CreatedToken, CreateTokenRequest, TokenRecord
+from ..core import timeutil
+from ..core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError, scrub
+from ..core.models import ApiError, CreatedToken, CreateTokenRequest, TokenInputs, TokenRecord
 from ..settings import Connection
+from .pending import Journal
 
 RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
 MAX_ATTEMPTS = 12
 MAX_SINGLE_WAIT = 10.0
 GARBLED_CREATE_ATTEMPTS = 3  # asks, with the same key, for a create answer that came back garbled
+# How many lost create answers (409 naming the token our key made) one mint recovers from.
+MAX_LOST_ANSWERS = 3
 ORPHAN_HINT = (
     "the server may have created the token before its answer was lost: the next `pulumi up` on this machine "
     "asks again with the same key, and `influxdb3-tokens audit --stack-state FILE` (FILE from "
@@ -93,15 +100,56 @@ def _wait(state: tenacity.RetryCallState) -> float:
 class HttpTokenClient:
     """Management tokens over our REST contract (``/api/v0``)."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, journal: Optional[Journal] = None) -> None:
         self._connection = connection
         self._http = shared_http_client(connection.api_url, connection.request_timeout)
+        self._journal = journal or Journal(connection)
         self._base = (
             f"/api/v0/accounts/{quote(connection.account_id, safe='')}"
             f"/clusters/{quote(connection.cluster_id, safe='')}/managementTokens"
         )
 
     # --- operations ----------------------------------------------------------------------------
+
+    def mint(self, inputs: TokenInputs) -> CreatedToken:
+        """Create, recovering from answers lost on the way back.
+
+        The key and request are journaled until the outcome is known, so a create whose outcome stays
+        unknown is retried with the same key by the next mint of the same request. When the server
+        says a key of ours already made a token whose answer was lost (it restarted, so it cannot replay
+        it), that token, whose string nobody can ever see, is revoked and a fresh one minted.
+        """
+        request = json.dumps([inputs.description, inputs.expires_at, inputs.expires_in])
+        for attempt in range(MAX_LOST_ANSWERS + 1):
+            entry = self._journal.begin(request, inputs.description, inputs.expiry_for_new_token())
+            try:
+                created = self.create(entry.description, entry.expires_at, idempotency_key=entry.key)
+            except LostAnswerError as lost:
+                try:
+                    if attempt == MAX_LOST_ANSWERS:
+                        raise
+                    self.revoke(lost.token_id)
+                except Exception:
+                    self._journal.release(entry)  # the token is still there: the next mint asks again
+                    raise
+                self._journal.finish(entry)
+                # Providers' stderr lines are shown beside the resource.
+                print(
+                    f"ManagementToken: the server created token {lost.token_id} but its answer was lost; "
+                    f"revoked it and minting a new one.",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                continue
+            except OutcomeUnknownError:
+                self._journal.release(entry)  # the next mint of this request asks again with this key
+                raise
+            except Exception:
+                self._journal.finish(entry)  # refused: nothing was created
+                raise
+            self._journal.finish(entry)
+            return created
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def create(self, description: str, expires_at: Optional[datetime], idempotency_key: str) -> CreatedToken:
         body = CreateTokenRequest(

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import sys
 import threading
+import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 import tenacity
 from pydantic import ValidationError
 
-from .. import timeutil
-from ..errors import ManagementApiError, TokenNotFoundError
-from ..models import CreatedToken, RecoveredToken, TokenRecord
-from ..settings import Connection
-from .influxctl_json import TOKEN_LIST, InfluxctlCreatedToken
-from .influxctl_process import Failure, Outcome, classify, describe, ensure_supported_version, failure_error, profile_flags, run
+from ...core import timeutil
+from ...core.errors import ManagementApiError, TokenNotFoundError
+from ...core.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
+from ...settings import Connection
+from .output import TOKEN_LIST, InfluxctlCreatedToken
+from .process import Failure, Outcome, classify, describe, ensure_supported_version, failure_error, profile_flags, run
 
 # Server clocks and ours differ a little; a token minted by our create is younger than this.
 RECOVERY_WINDOW = timedelta(minutes=5)
@@ -68,6 +69,10 @@ class InfluxctlTokenClient:
         ensure_supported_version(connection.influxctl_path)
 
     # --- operations ----------------------------------------------------------------------------
+
+    def mint(self, inputs: TokenInputs) -> CreatedToken | RecoveredToken:
+        """influxctl sends no key and keeps no journal: ``create`` recovers a lost answer by listing."""
+        return self.create(inputs.description, inputs.expiry_for_new_token(), idempotency_key=str(uuid.uuid4()))
 
     def create(
         self, description: str, expires_at: Optional[datetime], idempotency_key: str

@@ -15,7 +15,7 @@ from typing import Optional
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, TypeAdapter
 
-from ..models import CreatedToken, TokenRecord
+from ...core.models import CreatedToken, TokenRecord
 
 
 class ProtoTimestamp(BaseModel):

@@ -12,10 +12,9 @@ from typing import Iterable, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .errors import InfluxDB3TokensError
-from .models import TokenRecord
-
-TOKEN_TYPE_SUFFIX = "influxdb3:ManagementToken"
+from .. import rules
+from ..core.errors import InfluxDB3TokensError
+from ..core.models import TokenRecord
 
 
 class _Loose(BaseModel):
@@ -66,11 +65,11 @@ def held_tokens(paths: Iterable[Path]) -> HeldTokens:
             ) from None
         deployment = export.deployment
         for resource in deployment.resources or []:
-            if resource.type.endswith(TOKEN_TYPE_SUFFIX) and resource.id:
+            if resource.type in rules.TOKEN_TYPES and resource.id:
                 ids.add(resource.id)
         pending += sum(
             1 for op in deployment.pending_operations or []
-            if op.type == "creating" and op.resource.type.endswith(TOKEN_TYPE_SUFFIX)
+            if op.type == "creating" and op.resource.type in rules.TOKEN_TYPES
         )
     return HeldTokens(ids=frozenset(ids), pending_creates=pending)
 

@@ -18,12 +18,12 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from . import rules, settings
-from .audit import audit_tokens, render_json, render_table
-from .client import client_for
-from .errors import InfluxDB3TokensError
+from .. import rules, settings
+from ..clients import client_for
+from ..core.errors import InfluxDB3TokensError
 from .orphans import find_orphans, held_tokens
 from .pack_config import load_pack_config
+from .report import audit_tokens, render_json, render_table
 
 EXIT_OK = 0
 EXIT_MANDATORY_BROKEN = 1

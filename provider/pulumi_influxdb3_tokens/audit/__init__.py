@@ -1,0 +1,1 @@
+"""``influxdb3-tokens audit``: the command, its report, orphans and the policy pack config it reads."""

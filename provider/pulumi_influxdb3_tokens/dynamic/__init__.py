@@ -1,0 +1,1 @@
+"""Face 1: the ``pulumi.dynamic`` resource and its provider, a thin adapter over the core."""

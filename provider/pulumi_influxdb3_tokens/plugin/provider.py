@@ -1,0 +1,142 @@
+"""The resource provider behind ``pulumi-resource-influxdb3``: the core's lifecycle in plugin wire types.
+
+Each provider instance (the default one, configured from the stack's ``influxdb3:*`` config, or an
+explicit ``pulumi:providers:influxdb3`` resource) is its own plugin process and gets one Configure;
+settings not given there fall back to the environment and the influxctl profile, as for the dynamic
+resource. The core is synchronous (httpx, subprocesses), so each call runs in a worker thread:
+unlike the dynamic provider host, the plugin serves any number of calls at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from importlib import resources
+from typing import Any, Mapping
+
+from pulumi.provider.experimental import provider as rpc
+from pulumi.provider.experimental.property_value import PropertyValue
+
+from ..clients import TokenClient, client_for
+from ..core import lifecycle
+from ..core.errors import ConfigurationError
+from ..core.diff import IN_PLACE_INPUTS
+from ..core.props import is_unknown, plain
+from ..core.validation import check_inputs
+from ..settings import ALL_SETTINGS, config_key, resolve_connection
+from .wire import camel, camel_text, from_bag, to_bag, value_of
+
+PACKAGE = "influxdb3"
+TOKEN_TYPE = f"{PACKAGE}:index:ManagementToken"
+
+
+def schema_text() -> str:
+    """The package schema, exactly as shipped (the repository's root ``schema.json``)."""
+    return resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8")
+
+
+class InfluxDB3Provider(rpc.Provider):
+    """``influxdb3:index:ManagementToken`` for the engine; every decision is the core's."""
+
+    def __init__(self) -> None:
+        self._config: dict[str, Any] = {}
+
+    async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
+        return rpc.GetSchemaResponse(schema=schema_text())
+
+    async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
+        self._config = _stack_config(request.args, request.variables)
+        return rpc.ConfigureResponse(accept_secrets=True, supports_preview=False)
+
+    async def check(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
+        _expect_token(request.urn)
+        checked = check_inputs(to_bag(request.new_inputs))
+        inputs = {name: value for name, value in checked.inputs.items() if value is not None}
+        failures = [rpc.CheckFailure(camel(prop), camel_text(reason)) for prop, reason in checked.failures]
+        return rpc.CheckResponse(inputs=from_bag(inputs), failures=failures)
+
+    async def diff(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
+        olds, news = to_bag(request.old_state), to_bag(request.new_inputs)
+        decision = await asyncio.to_thread(lifecycle.diff, olds, news)
+        detailed = _detailed_diff(olds, news, decision.replaces)
+        return rpc.DiffResponse(
+            changes=decision.changes,
+            replaces=[camel(name) for name in decision.replaces],
+            delete_before_replace=False,
+            diffs=list(detailed),
+            detailed_diff=detailed,
+        )
+
+    async def create(self, request: rpc.CreateRequest) -> rpc.CreateResponse:
+        created = await asyncio.to_thread(lifecycle.create, self._client(), to_bag(request.properties))
+        return rpc.CreateResponse(resource_id=created.id, properties=from_bag(created.outputs))
+
+    async def read(self, request: rpc.ReadRequest) -> rpc.ReadResponse:
+        client = self._client()
+        if not request.properties:
+            # `pulumi import`: only the id is known; answer with the inputs that declare the token as it is.
+            imported = await asyncio.to_thread(lifecycle.import_token, client, request.resource_id)
+            return rpc.ReadResponse(imported.id, from_bag(imported.outputs), from_bag(imported.inputs))
+        found = await asyncio.to_thread(lifecycle.read, client, request.resource_id, to_bag(request.properties))
+        if found is None:
+            return rpc.ReadResponse(resource_id=None)  # revoked, expired or gone: the next up mints anew
+        token_id, outputs = found
+        return rpc.ReadResponse(token_id, from_bag(outputs), request.inputs)
+
+    async def update(self, request: rpc.UpdateRequest) -> rpc.UpdateResponse:
+        return rpc.UpdateResponse(from_bag(lifecycle.update(to_bag(request.olds), to_bag(request.news))))
+
+    async def delete(self, request: rpc.DeleteRequest) -> None:
+        await asyncio.to_thread(lifecycle.delete, self._client(), request.resource_id)
+
+    def _client(self) -> TokenClient:
+        return client_for(resolve_connection(self._config))
+
+
+def _expect_token(urn: str) -> None:
+    kind = urn.split("::")[-2] if urn.count("::") >= 3 else ""
+    if kind and kind.split("$")[-1] != TOKEN_TYPE:
+        raise ConfigurationError(f"The influxdb3 provider has no resource type {kind}; it manages {TOKEN_TYPE}.")
+
+
+def _stack_config(args: Mapping[str, PropertyValue], variables: Mapping[str, str]) -> dict[str, Any]:
+    """Provider inputs (``apiUrl``, ...) in the ``influxdb3:apiUrl`` form the settings resolve."""
+    config: dict[str, Any] = {}
+    for setting in ALL_SETTINGS:
+        value = plain(value_of(args[setting.key])) if setting.key in args else None
+        if value is None:
+            # Older engines pass the config as variables named `influxdb3:config:apiUrl`.
+            value = variables.get(f"{PACKAGE}:config:{setting.key}")
+        if value is not None and not is_unknown(value):
+            config[config_key(setting)] = _text(value)
+    return config
+
+
+def _text(value: Any) -> str:
+    """Config values may arrive typed (a number) or as text; the settings read text."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _detailed_diff(
+    olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]
+) -> dict[str, rpc.PropertyDiff]:
+    """The core's decision per property: what it replaces for, and the inputs that change in place."""
+    detailed = {camel(name): _property_diff(olds.get(name), news.get(name), True) for name in replaces}
+    for name in IN_PLACE_INPUTS:
+        old, new = plain(olds.get(name)), plain(news.get(name))
+        if name not in replaces and (is_unknown(new) or old != new):
+            detailed[camel(name)] = _property_diff(old, new, False)
+    return detailed
+
+
+def _property_diff(old: Any, new: Any, replace: bool) -> rpc.PropertyDiff:
+    kinds = rpc.PropertyDiffKind
+    if plain(old) is None and plain(new) is not None:
+        kind = kinds.ADD_REPLACE if replace else kinds.ADD
+    elif plain(new) is None and plain(old) is not None:
+        kind = kinds.DELETE_REPLACE if replace else kinds.DELETE
+    else:
+        kind = kinds.UPDATE_REPLACE if replace else kinds.UPDATE
+    return rpc.PropertyDiff(kind, input_diff=True)

@@ -1,0 +1,90 @@
+"""``pulumi-resource-influxdb3``: serve the provider over gRPC, as the engine expects of a plugin.
+
+This is ``pulumi.provider.experimental.server.main`` with one difference: the SDK's servicer turns
+every failure into its message plus a Python traceback, and our errors are written to be read
+alone. So a failure whose cause is one of ours (``InfluxDB3TokensError``, already scrubbed of
+secrets) ends the call with just its sentence; anything else keeps the SDK's traceback, as a bug
+should. Nothing but the port may reach stdout: the engine reads it as the first line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any, Awaitable, Callable
+
+import grpc
+import grpc.aio
+from pulumi.provider.experimental.server import ProviderServicer
+from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+from pulumi.runtime.proto import provider_pb2_grpc
+
+from .. import __version__
+from ..core.errors import InfluxDB3TokensError
+from .provider import InfluxDB3Provider
+from .wire import camel_text
+
+Call = Callable[[Any, Any], Awaitable[Any]]
+
+
+def _cause(error: BaseException) -> BaseException:
+    """The SDK re-raises our error as a new Exception while handling it: the original is its context."""
+    return error.__context__ if error.__context__ is not None and type(error) is Exception else error
+
+
+class _Servicer(ProviderServicer):
+    async def _clean(self, call: Call, request: Any, context: grpc.aio.ServicerContext) -> Any:
+        try:
+            return await call(request, context)
+        except Exception as error:
+            cause = _cause(error)
+            if isinstance(cause, InfluxDB3TokensError):
+                await context.abort(grpc.StatusCode.UNKNOWN, camel_text(str(cause)))
+            raise
+
+    async def Check(self, request: Any, context: Any) -> Any:
+        return await self._clean(super().Check, request, context)
+
+    async def Configure(self, request: Any, context: Any) -> Any:
+        return await self._clean(super().Configure, request, context)
+
+    async def Create(self, request: Any, context: Any) -> Any:
+        return await self._clean(super().Create, request, context)
+
+    async def Read(self, request: Any, context: Any) -> Any:
+        return await self._clean(super().Read, request, context)
+
+    async def Update(self, request: Any, context: Any) -> Any:
+        return await self._clean(super().Update, request, context)
+
+    async def Delete(self, request: Any, context: Any) -> Any:
+        return await self._clean(super().Delete, request, context)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="pulumi-resource-influxdb3", description="Pulumi resource provider plugin")
+    parser.add_argument("engine", help="the Pulumi engine's gRPC address")
+    parser.add_argument("--logflow", action="store_true", help="ignored")
+    parser.add_argument("--logtostderr", action="store_true", help="ignored")
+    engine = parser.parse_known_args(args)[0].engine
+
+    async def serve() -> None:
+        server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+        servicer = _Servicer(args, __version__, InfluxDB3Provider(), engine_address=engine)
+        provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]
+        port = server.add_insecure_port(address="127.0.0.1:0")
+        await server.start()
+        sys.stdout.buffer.write(f"{port}\n".encode())
+        sys.stdout.buffer.flush()
+        await server.wait_for_termination()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

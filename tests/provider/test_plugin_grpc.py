@@ -1,0 +1,130 @@
+"""The ``pulumi-resource-influxdb3`` plugin over gRPC, as the engine speaks to it, against a real local server.
+
+Documented facts held here (pulumi/pulumi ``proto/pulumi/provider.proto`` and the SDK's
+``pulumi/provider/experimental/server.py``): a plugin prints its port as the first stdout line;
+GetSchema answers the package schema as a string; Read with an empty ``properties`` is an import
+(`pulumi import` knows only the id) and must answer inputs and outputs; a Read that answers an
+empty id tells the engine the resource is gone.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+import grpc
+import pytest
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from support.local_api import LocalApi
+
+REPO = Path(__file__).resolve().parents[2]
+PLUGIN = Path(sys.executable).parent / "pulumi-resource-influxdb3"
+URN = "urn:pulumi:test::project::influxdb3:index:ManagementToken::tok"
+
+
+class Plugin:
+    def __init__(self, process: subprocess.Popen[bytes], port: int) -> None:
+        self.process = process
+        self.stub = provider_pb2_grpc.ResourceProviderStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
+
+    def configure(self, local_api: LocalApi, token: str | None = None) -> None:
+        args = {
+            "apiUrl": PropertyValue(local_api.url),
+            "accountId": PropertyValue(local_api.account_id),
+            "clusterId": PropertyValue(local_api.cluster_id),
+            "managementToken": PropertyValue(token or local_api.admin_token, is_secret=True),
+            "retryTimeout": PropertyValue(5.0),
+        }
+        self.stub.Configure(provider_pb2.ConfigureRequest(args=PropertyValue.marshal_map(args), acceptSecrets=True))
+
+    def check(self, **inputs: Any) -> tuple[dict[str, PropertyValue], list[tuple[str, str]]]:
+        news = PropertyValue.marshal_map({k: PropertyValue(v) for k, v in inputs.items()})
+        answer = self.stub.Check(provider_pb2.CheckRequest(urn=URN, olds=PropertyValue.marshal_map({}), news=news))
+        return PropertyValue.unmarshal_map(answer.inputs), [(f.property, f.reason) for f in answer.failures]
+
+    def create(self, **inputs: Any) -> tuple[str, dict[str, PropertyValue]]:
+        checked, failures = self.check(**inputs)
+        assert failures == []
+        answer = self.stub.Create(provider_pb2.CreateRequest(urn=URN, properties=PropertyValue.marshal_map(checked)))
+        return answer.id, PropertyValue.unmarshal_map(answer.properties)
+
+    def read(self, token_id: str, properties: dict[str, PropertyValue]) -> Any:
+        return self.stub.Read(provider_pb2.ReadRequest(
+            id=token_id, urn=URN, properties=PropertyValue.marshal_map(properties),
+            inputs=PropertyValue.marshal_map({}),
+        ))
+
+
+@pytest.fixture
+def plugin() -> Iterator[Plugin]:
+    process = subprocess.Popen([str(PLUGIN), "127.0.0.1:1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    first_line = process.stdout.readline().decode()
+    yield Plugin(process, int(first_line))
+    process.terminate()
+    process.wait(10)
+
+
+def plain(values: dict[str, PropertyValue]) -> dict[str, Any]:
+    return {k: v.value for k, v in values.items()}
+
+
+def test_get_schema_returns_exactly_the_repository_schema(plugin: Plugin):
+    answer = plugin.stub.GetSchema(provider_pb2.GetSchemaRequest(version=0))
+    assert answer.schema == (REPO / "schema.json").read_text()
+
+
+def test_the_schema_properties_are_exactly_what_create_returns(plugin: Plugin, local_api: LocalApi):
+    plugin.configure(local_api)
+    schema = json.loads((REPO / "schema.json").read_text())["resources"]["influxdb3:index:ManagementToken"]
+    _, outputs = plugin.create(description="schema check", expiresIn="2d", rotateBefore="1d")
+    assert set(outputs) == set(schema["properties"])
+    assert {k for k, v in outputs.items() if v.is_secret} == {"token"}  # adoptToken is null here
+    assert outputs["token"].is_secret and local_api.authenticates(str(outputs["token"].value))
+
+
+def test_check_names_the_bad_input_as_the_schema_does(plugin: Plugin):
+    _, failures = plugin.check(description="x", expiresAt="2030-01-01T00:00:00Z", expiresIn="2d")
+    assert failures == [("expiresIn", "set either expiresAt or expiresIn, not both")]
+
+
+def test_import_reads_inputs_and_outputs_and_refuses_a_revoked_token(plugin: Plugin, local_api: LocalApi):
+    plugin.configure(local_api)
+    minted = local_api.mint("made by hand", "2030-01-01T00:00:00Z")
+    answer = plugin.read(minted["id"], {})
+    assert answer.id == minted["id"]
+    assert plain(PropertyValue.unmarshal_map(answer.inputs)) == {
+        "description": "made by hand", "expiresAt": "2030-01-01T00:00:00Z",
+    }
+    outputs = plain(PropertyValue.unmarshal_map(answer.properties))
+    assert outputs["token"] is None and outputs["tokenPrefix"] == minted["tokenPrefix"]
+
+    local_api.revoke(minted["id"])
+    with pytest.raises(grpc.RpcError) as refused:
+        plugin.read(minted["id"], {})
+    assert refused.value.details().startswith(f"Cannot import management token {minted['id']}: it was revoked at ")
+    assert "\n" not in refused.value.details() and "Traceback" not in refused.value.details()
+
+
+def test_refresh_drops_a_revoked_token_and_delete_is_idempotent(plugin: Plugin, local_api: LocalApi):
+    plugin.configure(local_api)
+    token_id, outputs = plugin.create(description="refresh me", expiresIn="1d")
+    assert plugin.read(token_id, outputs).id == token_id
+    plugin.stub.Delete(provider_pb2.DeleteRequest(id=token_id, urn=URN, properties=PropertyValue.marshal_map(outputs)))
+    assert plugin.read(token_id, outputs).id == ""
+    plugin.stub.Delete(provider_pb2.DeleteRequest(id=token_id, urn=URN, properties=PropertyValue.marshal_map(outputs)))
+
+
+def test_a_rejected_credential_is_one_sentence_without_the_credential(plugin: Plugin, local_api: LocalApi):
+    wrong = "M.V1.this-is-not-the-admin-token"
+    plugin.configure(local_api, token=wrong)
+    with pytest.raises(grpc.RpcError) as failed:
+        plugin.create(description="never minted", expiresIn="1d")
+    message = failed.value.details()
+    assert message.endswith("(HTTP 401).") and "\n" not in message
+    assert wrong not in message and local_api.admin_token not in message
