@@ -1,16 +1,17 @@
-"""Pulumi resources for InfluxDB 3 Cloud Dedicated management tokens."""
+"""Pulumi resources for InfluxDB 3 Cloud Dedicated management tokens.
+
+``ManagementToken`` is the dynamic resource (the default for Python programs); ``influxdb3`` holds
+the typed classes of the ``pulumi-resource-influxdb3`` plugin (``influxdb3.ManagementToken``,
+``influxdb3.Provider``), for imported tokens and several clusters through explicit providers.
+"""
 
 import sys
-from importlib import metadata
 
+from . import influxdb3
+from ._version import __version__
 from .core.errors import AdoptionError, ConfigurationError, InfluxDB3TokensError, ManagementApiError
 from .dynamic import provider as _dynamic_provider
 from .dynamic.resource import ManagementToken
-
-try:
-    __version__ = metadata.version("pulumi-influxdb3-tokens")
-except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0.0.0"
 
 # Stacks written before the dynamic/ folder existed hold the provider pickled (by dill, by reference)
 # as ``pulumi_influxdb3_tokens.lifecycle.ManagementTokenProvider``; their provider process unpickles
@@ -20,6 +21,7 @@ sys.modules.setdefault(f"{__name__}.lifecycle", _dynamic_provider)
 __all__ = [
     "__version__",
     "ManagementToken",
+    "influxdb3",
     "InfluxDB3TokensError",
     "ConfigurationError",
     "ManagementApiError",

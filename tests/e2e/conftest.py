@@ -4,6 +4,10 @@ Every test that uses ``make_stack`` runs twice: over the ``http`` transport (``a
 over the ``influxctl`` transport (no ``apiUrl``, the stand-in ``influxctl`` from tests/standin first
 on PATH, so the provider picks influxctl by itself). Tests marked ``http_only`` assert what only
 the HTTP transport shows and run once.
+
+``face`` picks the class the `tokens` program declares: the dynamic resource (default) or the
+plugin's ``influxdb3:index:ManagementToken``. A module that parametrizes ``face`` over ``FACES``
+holds both faces to the same contract.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from support.standin import standin_env
 pytestmark = pytest.mark.engine
 
 TRANSPORTS = ("http", "influxctl")
+FACES = ("dynamic", "plugin")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -46,7 +51,12 @@ def transport(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def make_stack(tmp_path: Path, local_api: LocalApi, transport: str) -> Callable[..., Stack]:
+def face() -> str:
+    return "dynamic"
+
+
+@pytest.fixture
+def make_stack(tmp_path: Path, local_api: LocalApi, transport: str, face: str) -> Callable[..., Stack]:
     """A stack of the `tokens` test program, configured through stack config (token as a secret),
     the environment (``via="env"``) or not at all (``via="none"``)."""
 
@@ -54,7 +64,9 @@ def make_stack(tmp_path: Path, local_api: LocalApi, transport: str) -> Callable[
              extra_env: Optional[dict[str, str]] = None) -> Stack:
         # Pending creates are journaled under the test's own directory, not the user's cache.
         journal = {"INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "journal")}
-        stack = Stack.create(program, tmp_path, spec=spec, extra_env={**journal, **(extra_env or {})})
+        stack = Stack.create(program, tmp_path, extra_env={**journal, **(extra_env or {})},
+                             spec_defaults={"face": face})
+        stack.write_spec(spec)
         if transport == "influxctl":
             stack.extra_env.update(standin_env(local_api, stack.backend_dir))
         if via == "config":

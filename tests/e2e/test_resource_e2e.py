@@ -1,4 +1,9 @@
-"""ManagementToken through the real engine against the local Management API."""
+"""ManagementToken through the real engine against the local Management API: the contract of both faces.
+
+Every test runs for the dynamic resource and for the plugin's ``influxdb3:index:ManagementToken``
+(the same program declares one or the other), so a behaviour cannot drift between the faces; only
+the spelling of property names differs (snake_case in Python, camelCase in the plugin's schema).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,14 @@ from secrets_scan import assert_nowhere
 from support.local_api import LocalApi
 
 from pulumi_influxdb3_tokens.core import timeutil
+
+pytestmark = pytest.mark.parametrize("face", ["dynamic", "plugin"])
+
+
+def spelled(face: str, name: str) -> str:
+    """A property as the face's user writes it: the plugin's schema camelCases."""
+    head, *rest = name.split("_")
+    return name if face == "dynamic" else head + "".join(part.title() for part in rest)
 
 
 def iso(dt: datetime) -> str:
@@ -98,7 +111,7 @@ def test_refresh_keeps_the_secret_of_a_live_token(make_stack):
     stack.preview("--expect-no-changes").ok()
 
 
-def test_rotation_window_replaces_the_token(make_stack, local_api: LocalApi):
+def test_rotation_window_replaces_the_token(make_stack, local_api: LocalApi, face: str):
     stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "10d", "rotate_before": "3d"}}})
     stack.up().ok()
     first = stack.outputs()["ci.id"]
@@ -108,7 +121,7 @@ def test_rotation_window_replaces_the_token(make_stack, local_api: LocalApi):
 
     inside = {"INFLUXDB3_TOKENS_FAKE_NOW": in_days(8)}
     preview = stack.preview(env=inside).ok()
-    assert "within rotate_before (3d)" in preview.output
+    assert f"within {spelled(face, 'rotate_before')} (3d)" in preview.output
     stack.up(env=inside).ok()
     second = stack.outputs()["ci.id"]
     assert second != first
@@ -183,12 +196,12 @@ def test_destroy_revokes_everything(make_stack, local_api: LocalApi):
     assert all(t["revokedAt"] for t in local_api.list_tokens() if t["description"] in ("a", "b"))
 
 
-def test_bad_inputs_fail_in_preview_with_the_check_failure(make_stack, local_api: LocalApi):
+def test_bad_inputs_fail_in_preview_with_the_check_failure(make_stack, local_api: LocalApi, face: str):
     stack = make_stack({"tokens": {"bad": {"description": "bad", "expires_at": "2027-03-01T00:00:00"}}})
     preview = stack.preview()
     assert preview.returncode != 0
     assert "has no time zone; add Z or an offset" in preview.output
-    assert "expires_at" in preview.output
+    assert spelled(face, "expires_at") in preview.output
     assert local_api.live_tokens() == []
 
 

@@ -128,3 +128,22 @@ def test_a_rejected_credential_is_one_sentence_without_the_credential(plugin: Pl
     message = failed.value.details()
     assert message.endswith("(HTTP 401).") and "\n" not in message
     assert wrong not in message and local_api.admin_token not in message
+
+
+def test_a_provider_moved_to_another_cluster_replaces_its_tokens_and_a_new_credential_does_not(plugin: Plugin):
+    """DiffConfig: the engine replaces every resource of a provider whose diff says replace."""
+    old = {"apiUrl": PropertyValue("http://a"), "accountId": PropertyValue("acc"), "clusterId": PropertyValue("c1"),
+           "managementToken": PropertyValue("M.V1.old", is_secret=True)}
+
+    def diff_config(**changes: PropertyValue) -> Any:
+        news = PropertyValue.marshal_map({**old, **changes})
+        return plugin.stub.DiffConfig(provider_pb2.DiffRequest(
+            urn="urn:pulumi:test::project::pulumi:providers:influxdb3::p", olds=PropertyValue.marshal_map(old),
+            news=news,
+        ))
+
+    moved = diff_config(clusterId=PropertyValue("c2"))
+    assert list(moved.replaces) == ["clusterId"] and moved.changes == provider_pb2.DiffResponse.DIFF_SOME
+    rotated = diff_config(managementToken=PropertyValue("M.V1.new", is_secret=True))
+    assert list(rotated.replaces) == [] and list(rotated.diffs) == ["managementToken"]
+    assert diff_config().changes == provider_pb2.DiffResponse.DIFF_NONE

@@ -79,6 +79,7 @@ class Stack:
     passphrase: str = "correct horse battery staple"
     extra_env: dict[str, str] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
+    spec_defaults: dict[str, Any] = field(default_factory=dict)  # merged into every spec.json written
 
     @classmethod
     def create(cls, program: str, tmp: Path, spec: Optional[Mapping[str, Any]] = None,
@@ -95,7 +96,7 @@ class Stack:
 
     def write_spec(self, spec: Mapping[str, Any]) -> None:
         """The test programs read what to declare from spec.json beside them."""
-        (self.work_dir / "spec.json").write_text(json.dumps(spec, indent=2))
+        (self.work_dir / "spec.json").write_text(json.dumps({**self.spec_defaults, **spec}, indent=2))
 
     def env(self, extra: Optional[Mapping[str, str]] = None) -> dict[str, str]:
         env = engine_env(self.backend_dir, self.passphrase)

@@ -12,10 +12,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-# What the provider's pickle was before the move: these are the exact bytes the old code wrote.
-PICKLED_BEFORE_THE_MOVE = (
-    "gASVRwAAAAAAAACMIXB1bHVtaV9pbmZsdXhkYjNfdG9rZW5zLmxpZmVjeWNsZZSMF01hbmFnZW1lbnRUb2tlblByb3ZpZGVylJOUKYGUfZRiLg=="
-)
+from support.old_state import PICKLED_BEFORE_THE_MOVE
 
 
 def test_a_provider_pickled_under_the_old_module_path_loads_in_a_fresh_provider_process():

@@ -15,7 +15,6 @@ lost before minting a fresh one.
 from __future__ import annotations
 
 import json
-import sys
 import threading
 from datetime import datetime
 from typing import Any, Optional, TypeVar
@@ -28,6 +27,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from ..core import timeutil
 from ..core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError, scrub
 from ..core.models import ApiError, CreatedToken, CreateTokenRequest, TokenInputs, TokenRecord
+from ..core.notices import say
 from ..settings import Connection
 from .pending import Journal
 
@@ -133,12 +133,9 @@ class HttpTokenClient:
                     self._journal.release(entry)  # the token is still there: the next mint asks again
                     raise
                 self._journal.finish(entry)
-                # Providers' stderr lines are shown beside the resource.
-                print(
-                    f"ManagementToken: the server created token {lost.token_id} but its answer was lost; "
-                    f"revoked it and minting a new one.",
-                    file=sys.stderr,
-                    flush=True,
+                say(
+                    f"the server created token {lost.token_id} but its answer was lost; "
+                    f"revoked it and minting a new one."
                 )
                 continue
             except OutcomeUnknownError:

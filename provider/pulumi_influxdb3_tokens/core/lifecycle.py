@@ -9,21 +9,17 @@ recovery by listing) is the client's promise (``TokenClient.mint``).
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from .diff import IN_PLACE_INPUTS, Decision, decide
 from .errors import AdoptionError, TokenNotFoundError
 from .models import CreatedToken, TokenInputs, TokenRecord
+from .notices import say
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secret
 
 if TYPE_CHECKING:
     from ..clients.base import TokenClient
-
-# The resource's name in the lines a provider writes to stderr, which the engine shows beside it.
-LOG_PREFIX = "ManagementToken"
-
 
 @dataclass(frozen=True)
 class Created:
@@ -40,12 +36,8 @@ class Imported:
     outputs: dict[str, Any]
 
 
-def say(message: str) -> None:
-    """A line the engine shows beside the resource (providers' stderr reaches the user)."""
-    print(f"{LOG_PREFIX}: {message}", file=sys.stderr, flush=True)
-
-
 def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Decision:
+    """The decision, each reason for a replacement told to the user."""
     decision = decide(olds, news)
     for reason in decision.reasons:
         say(f"replace: {reason}.")
@@ -111,7 +103,9 @@ def adoptable(client: TokenClient, inputs: TokenInputs) -> TokenRecord:
     try:
         record = client.get(token_id)
     except TokenNotFoundError:
-        raise AdoptionError(f"Cannot adopt management token {token_id}: the server does not know it (HTTP 404).") from None
+        raise AdoptionError(
+            f"Cannot adopt management token {token_id}: the server does not know it (HTTP 404)."
+        ) from None
     _refuse_dead(record, "adopt")
     if inputs.adopt_token is not None:
         given = inputs.adopt_token.get_secret_value()
@@ -143,5 +137,7 @@ def _declared_mismatches(record: TokenRecord, inputs: TokenInputs) -> list[str]:
     if inputs.description != record.description:
         problems.append(f"description is '{record.description}', the program says '{inputs.description}'")
     if inputs.expires_at != server["expires_at"]:
-        problems.append(f"expires_at is {server['expires_at'] or 'never'}, the program says {inputs.expires_at or 'never'}")
+        problems.append(
+            f"expires_at is {server['expires_at'] or 'never'}, the program says {inputs.expires_at or 'never'}"
+        )
     return problems

@@ -7,11 +7,12 @@ and the environment, resolved at call time, and HTTP clients live in a process-w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
+    Config,
     ConfigureRequest,
     CreateResult,
     DiffResult,
@@ -20,7 +21,10 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from ..connections import connection_problem
 from ..core import lifecycle
+from ..core.notices import say
+from ..core.props import is_unknown, plain
 from ..core.validation import check_inputs
 from . import clean_errors
 
@@ -35,57 +39,69 @@ if TYPE_CHECKING:
 # errors reach the user as their sentence, without the SDK's traceback around it.
 clean_errors.install()
 
+# The dynamic face's own input: which stack-config namespace holds the cluster's settings (connections.py).
+CONNECTION = "connection"
+
 
 class ManagementTokenProvider(ResourceProvider):
     """CRUD for one management token through the Management API."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._stack_config: dict[str, Any] = {}
+        self._config: Optional[Config] = None
 
     # Nothing of a live provider goes into state: not the stack config, not a client.
     def __getstate__(self) -> dict[str, Any]:
         return {}
 
     def __setstate__(self, state: Mapping[str, Any]) -> None:
-        self._stack_config = {}
+        self._config = None
 
     def configure(self, req: ConfigureRequest) -> None:
-        from ..settings import ALL_SETTINGS, config_key
+        self._config = req.config  # held in the provider process only
 
-        self._stack_config = {
-            config_key(s): req.config.get(config_key(s))
-            for s in ALL_SETTINGS
-            if req.config.get(config_key(s)) is not None
-        }
-
-    def _client(self) -> TokenClient:
+    def _client(self, props: Mapping[str, Any]) -> TokenClient:
         from ..clients import client_for
+        from ..connections import connection_config
         from ..settings import resolve_connection
 
-        return client_for(resolve_connection(self._stack_config))
+        config = self._config
+        settings = connection_config(lambda key: config.get(key) if config else None, plain(props.get(CONNECTION)))
+        return client_for(resolve_connection(settings))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         checked = check_inputs(news)
-        return CheckResult(checked.inputs, [CheckFailure(prop, reason) for prop, reason in checked.failures])
+        failures = [CheckFailure(prop, reason) for prop, reason in checked.failures]
+        connection = plain(news.get(CONNECTION))
+        problem = None if is_unknown(connection) else connection_problem(connection)
+        if problem:
+            failures.append(CheckFailure(CONNECTION, problem))
+        return CheckResult({**checked.inputs, CONNECTION: news.get(CONNECTION)}, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         decision = lifecycle.diff(olds, news)
+        old, new = plain(olds.get(CONNECTION)), plain(news.get(CONNECTION))
+        if is_unknown(new) or old != new:
+            moved = f"the token moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}"
+            decision.replace(CONNECTION, moved)
+            say(f"replace: {decision.reasons[-1]}.")
         return DiffResult(
             changes=decision.changes, replaces=decision.replaces, stables=[], delete_before_replace=False
         )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        created = lifecycle.create(self._client(), props)
-        return CreateResult(created.id, created.outputs)
+        created = lifecycle.create(self._client(props), props)
+        return CreateResult(created.id, {**created.outputs, CONNECTION: props.get(CONNECTION)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        found = lifecycle.read(self._client(), id_, props)
-        # Revoked, expired or gone behind our back: dropped, so the next `up` mints a new one.
-        return ReadResult(*found) if found else ReadResult("", {})
+        found = lifecycle.read(self._client(props), id_, props)
+        if not found:
+            return ReadResult("", {})  # revoked, expired or gone behind our back: the next `up` mints anew
+        token_id, outputs = found
+        return ReadResult(token_id, {**outputs, CONNECTION: props.get(CONNECTION)})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         return UpdateResult(lifecycle.update(olds, news))
 
-    def delete(self, id_: str, _props: dict[str, Any]) -> None:
-        lifecycle.delete(self._client(), id_)
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        lifecycle.delete(self._client(props), id_)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from pulumi import Input, ResourceOptions
+from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
 from ..core.props import SECRET_OUTPUTS
 from ..declared import ExpiryInput, TokenOutputs, token_props
-from .provider import ManagementTokenProvider
+from .provider import CONNECTION, ManagementTokenProvider
 
 
 class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="ManagementToken"):
@@ -28,7 +28,13 @@ class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="Manageme
     :param adopt_token_id: take over this existing live token instead of minting one (Pulumi's
         ``import`` does not work for Python dynamic resources).
     :param adopt_token: the adopted token's string, if you have it; checked against its prefix.
+    :param connection: the stack-config namespace that holds this token's cluster settings, for a
+        program that reaches several clusters (``"staging"`` reads ``staging:apiUrl``,
+        ``staging:accountId``, ``staging:clusterId``, ``staging:managementToken``, ...); omitted, the
+        ``influxdb3:*`` config. Only the name is kept in state; a change replaces the token.
     """
+
+    connection: Output[Optional[str]]
 
     def __init__(
         self,
@@ -40,9 +46,11 @@ class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="Manageme
         rotate_before: Optional[Input[str]] = None,
         adopt_token_id: Optional[Input[str]] = None,
         adopt_token: Optional[Input[str]] = None,
+        connection: Optional[Input[str]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
         props = token_props(description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token)
+        props[CONNECTION] = connection
         opts = ResourceOptions.merge(
             ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS), delete_before_replace=False), opts
         )

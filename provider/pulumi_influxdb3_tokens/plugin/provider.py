@@ -12,22 +12,29 @@ from __future__ import annotations
 import asyncio
 import json
 from importlib import resources
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Optional, TypeVar
 
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 
 from ..clients import TokenClient, client_for
 from ..core import lifecycle
-from ..core.errors import ConfigurationError
 from ..core.diff import IN_PLACE_INPUTS
+from ..core.errors import ConfigurationError
+from ..core.notices import told_to
 from ..core.props import is_unknown, plain
 from ..core.validation import check_inputs
 from ..settings import ALL_SETTINGS, config_key, resolve_connection
+from .engine_log import EngineLog
 from .wire import camel, camel_text, from_bag, to_bag, value_of
 
 PACKAGE = "influxdb3"
 TOKEN_TYPE = f"{PACKAGE}:index:ManagementToken"
+
+_T = TypeVar("_T")
+
+# Provider settings that name the cluster: a change of one moves every token to another cluster.
+CLUSTER_SETTINGS = ("apiUrl", "accountId", "clusterId")
 
 
 def schema_text() -> str:
@@ -38,8 +45,15 @@ def schema_text() -> str:
 class InfluxDB3Provider(rpc.Provider):
     """``influxdb3:index:ManagementToken`` for the engine; every decision is the core's."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine_address: Optional[str] = None) -> None:
         self._config: dict[str, Any] = {}
+        self._log = EngineLog(engine_address)
+
+    async def _run(self, urn: str, work: Callable[[], _T]) -> _T:
+        """Blocking work (the core, a client's set-up) in a worker thread, its lines to the user logged
+        beside ``urn``."""
+        with told_to(lambda line: self._log.sink_for(urn)(camel_text(line))):
+            return await asyncio.to_thread(work)
 
     async def get_schema(self, request: rpc.GetSchemaRequest) -> rpc.GetSchemaResponse:
         return rpc.GetSchemaResponse(schema=schema_text())
@@ -47,6 +61,17 @@ class InfluxDB3Provider(rpc.Provider):
     async def configure(self, request: rpc.ConfigureRequest) -> rpc.ConfigureResponse:
         self._config = _stack_config(request.args, request.variables)
         return rpc.ConfigureResponse(accept_secrets=True, supports_preview=False)
+
+    async def diff_config(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
+        """A provider moved to another cluster replaces every token it manages (minted there, then the old
+        ones revoked through the old provider); a new credential or timeout only reconfigures it."""
+        detailed: dict[str, rpc.PropertyDiff] = {}
+        for setting in ALL_SETTINGS:
+            old, new = _setting(request.old_state, setting.key), _setting(request.new_inputs, setting.key)
+            if is_unknown(new) or old != new:
+                detailed[setting.key] = _property_diff(old, new, setting.key in CLUSTER_SETTINGS)
+        replaces = [key for key, change in detailed.items() if change.kind.name.endswith("_REPLACE")]
+        return rpc.DiffResponse(changes=bool(detailed), replaces=replaces, diffs=list(detailed), detailed_diff=detailed)
 
     async def check(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
         _expect_token(request.urn)
@@ -57,7 +82,7 @@ class InfluxDB3Provider(rpc.Provider):
 
     async def diff(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
         olds, news = to_bag(request.old_state), to_bag(request.new_inputs)
-        decision = await asyncio.to_thread(lifecycle.diff, olds, news)
+        decision = await self._run(request.urn, lambda: lifecycle.diff(olds, news))
         detailed = _detailed_diff(olds, news, decision.replaces)
         return rpc.DiffResponse(
             changes=decision.changes,
@@ -68,26 +93,28 @@ class InfluxDB3Provider(rpc.Provider):
         )
 
     async def create(self, request: rpc.CreateRequest) -> rpc.CreateResponse:
-        created = await asyncio.to_thread(lifecycle.create, self._client(), to_bag(request.properties))
+        props = to_bag(request.properties)
+        created = await self._run(request.urn, lambda: lifecycle.create(self._client(), props))
         return rpc.CreateResponse(resource_id=created.id, properties=from_bag(created.outputs))
 
     async def read(self, request: rpc.ReadRequest) -> rpc.ReadResponse:
-        client = self._client()
+        token_id = request.resource_id
         if not request.properties:
             # `pulumi import`: only the id is known; answer with the inputs that declare the token as it is.
-            imported = await asyncio.to_thread(lifecycle.import_token, client, request.resource_id)
+            imported = await self._run(request.urn, lambda: lifecycle.import_token(self._client(), token_id))
             return rpc.ReadResponse(imported.id, from_bag(imported.outputs), from_bag(imported.inputs))
-        found = await asyncio.to_thread(lifecycle.read, client, request.resource_id, to_bag(request.properties))
+        props = to_bag(request.properties)
+        found = await self._run(request.urn, lambda: lifecycle.read(self._client(), token_id, props))
         if found is None:
             return rpc.ReadResponse(resource_id=None)  # revoked, expired or gone: the next up mints anew
-        token_id, outputs = found
-        return rpc.ReadResponse(token_id, from_bag(outputs), request.inputs)
+        live_id, outputs = found
+        return rpc.ReadResponse(live_id, from_bag(outputs), request.inputs)
 
     async def update(self, request: rpc.UpdateRequest) -> rpc.UpdateResponse:
         return rpc.UpdateResponse(from_bag(lifecycle.update(to_bag(request.olds), to_bag(request.news))))
 
     async def delete(self, request: rpc.DeleteRequest) -> None:
-        await asyncio.to_thread(lifecycle.delete, self._client(), request.resource_id)
+        await self._run(request.urn, lambda: lifecycle.delete(self._client(), request.resource_id))
 
     def _client(self) -> TokenClient:
         return client_for(resolve_connection(self._config))
@@ -99,11 +126,15 @@ def _expect_token(urn: str) -> None:
         raise ConfigurationError(f"The influxdb3 provider has no resource type {kind}; it manages {TOKEN_TYPE}.")
 
 
+def _setting(args: Mapping[str, PropertyValue], key: str) -> Any:
+    return plain(value_of(args[key])) if key in args else None
+
+
 def _stack_config(args: Mapping[str, PropertyValue], variables: Mapping[str, str]) -> dict[str, Any]:
     """Provider inputs (``apiUrl``, ...) in the ``influxdb3:apiUrl`` form the settings resolve."""
     config: dict[str, Any] = {}
     for setting in ALL_SETTINGS:
-        value = plain(value_of(args[setting.key])) if setting.key in args else None
+        value = _setting(args, setting.key)
         if value is None:
             # Older engines pass the config as variables named `influxdb3:config:apiUrl`.
             value = variables.get(f"{PACKAGE}:config:{setting.key}")

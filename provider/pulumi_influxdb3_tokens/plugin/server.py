@@ -5,6 +5,10 @@ every failure into its message plus a Python traceback, and our errors are writt
 alone. So a failure whose cause is one of ours (``InfluxDB3TokensError``, already scrubbed of
 secrets) ends the call with just its sentence; anything else keeps the SDK's traceback, as a bug
 should. Nothing but the port may reach stdout: the engine reads it as the first line.
+
+DiffConfig is answered here too: the SDK's own (3.272) passes the ``PropertyDiff`` objects' Python
+enum and a missing ``inputDiff`` attribute to the proto and a bool as the ``changes`` enum, so any
+provider diff with a detailed diff fails and ``changes=True`` reads as DIFF_NONE.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from typing import Any, Awaitable, Callable
 
 import grpc
 import grpc.aio
+from pulumi.provider.experimental import provider as rpc
+from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
+from pulumi.runtime import proto
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from .. import __version__
+from .._version import __version__
 from ..core.errors import InfluxDB3TokensError
 from .provider import InfluxDB3Provider
 from .wire import camel_text
@@ -31,6 +38,34 @@ Call = Callable[[Any, Any], Awaitable[Any]]
 def _cause(error: BaseException) -> BaseException:
     """The SDK re-raises our error as a new Exception while handling it: the original is its context."""
     return error.__context__ if error.__context__ is not None and type(error) is Exception else error
+
+
+_KINDS = {
+    rpc.PropertyDiffKind.ADD: proto.PropertyDiff.ADD,
+    rpc.PropertyDiffKind.ADD_REPLACE: proto.PropertyDiff.ADD_REPLACE,
+    rpc.PropertyDiffKind.DELETE: proto.PropertyDiff.DELETE,
+    rpc.PropertyDiffKind.DELETE_REPLACE: proto.PropertyDiff.DELETE_REPLACE,
+    rpc.PropertyDiffKind.UPDATE: proto.PropertyDiff.UPDATE,
+    rpc.PropertyDiffKind.UPDATE_REPLACE: proto.PropertyDiff.UPDATE_REPLACE,
+}
+
+
+def _diff_proto(answer: rpc.DiffResponse) -> Any:
+    changes = {None: proto.DiffResponse.DIFF_UNKNOWN, False: proto.DiffResponse.DIFF_NONE}.get(
+        answer.changes, proto.DiffResponse.DIFF_SOME
+    )
+    return proto.DiffResponse(
+        replaces=answer.replaces,
+        stables=answer.stables,
+        deleteBeforeReplace=answer.delete_before_replace,
+        changes=changes,
+        diffs=answer.diffs,
+        detailedDiff={
+            name: proto.PropertyDiff(kind=_KINDS[diff.kind], inputDiff=diff.input_diff)
+            for name, diff in answer.detailed_diff.items()
+        },
+        hasDetailedDiff=True,
+    )
 
 
 class _Servicer(ProviderServicer):
@@ -48,6 +83,17 @@ class _Servicer(ProviderServicer):
 
     async def Configure(self, request: Any, context: Any) -> Any:
         return await self._clean(super().Configure, request, context)
+
+    async def Diff(self, request: Any, context: Any) -> Any:
+        return await self._clean(super().Diff, request, context)
+
+    async def DiffConfig(self, request: Any, context: Any) -> Any:
+        return await self._clean(self._diff_config, request, context)
+
+    async def _diff_config(self, request: Any, _context: Any) -> Any:
+        olds, news = PropertyValue.unmarshal_map(request.olds), PropertyValue.unmarshal_map(request.news)
+        ask = rpc.DiffRequest(request.urn, request.id, olds, news, list(request.ignoreChanges))
+        return _diff_proto(await self._provider.diff_config(ask))
 
     async def Create(self, request: Any, context: Any) -> Any:
         return await self._clean(super().Create, request, context)
@@ -72,8 +118,8 @@ def main(argv: list[str] | None = None) -> None:
 
     async def serve() -> None:
         server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
-        servicer = _Servicer(args, __version__, InfluxDB3Provider(), engine_address=engine)
-        provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]
+        servicer = _Servicer(args, __version__, InfluxDB3Provider(engine), engine_address=engine)
+        provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
         port = server.add_insecure_port(address="127.0.0.1:0")
         await server.start()
         sys.stdout.buffer.write(f"{port}\n".encode())

@@ -9,7 +9,6 @@ adopted; with none or several such tokens the create fails with a sentence that 
 
 from __future__ import annotations
 
-import sys
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -21,6 +20,7 @@ from pydantic import ValidationError
 from ...core import timeutil
 from ...core.errors import ManagementApiError, TokenNotFoundError
 from ...core.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
+from ...core.notices import say
 from ...settings import Connection
 from .output import TOKEN_LIST, InfluxctlCreatedToken
 from .process import Failure, Outcome, classify, describe, ensure_supported_version, failure_error, profile_flags, run
@@ -155,12 +155,9 @@ class InfluxctlTokenClient:
             )
         [record] = candidates
         _hold(record.id)
-        # The engine shows a provider's stderr lines beside the resource.
-        print(
-            f"ManagementToken: {what}; adopted token {record.id}, which it minted, instead of minting a duplicate. "
-            f"Its string was lost: replace the resource (pulumi up --replace) for a token you can use.",
-            file=sys.stderr,
-            flush=True,
+        say(
+            f"{what}; adopted token {record.id}, which it minted, instead of minting a duplicate. "
+            f"Its string was lost: replace the resource (pulumi up --replace) for a token you can use."
         )
         return RecoveredToken(**record.model_dump())
 

@@ -1,13 +1,18 @@
-"""Declare what spec.json says: {"tokens": {name: kwargs}, "get": {name: id}}."""
+"""Declare what spec.json says: {"tokens": {name: kwargs}, "get": {name: id}, "face": "dynamic" | "plugin"}.
+
+The face picks the class: the dynamic resource, or the plugin's typed class (same arguments, same outputs).
+"""
 
 import json
 from pathlib import Path
 
 import pulumi
 
-from pulumi_influxdb3_tokens import ManagementToken
-
 spec = json.loads((Path(__file__).parent / "spec.json").read_text())
+if spec.get("face") == "plugin":
+    from pulumi_influxdb3_tokens.influxdb3 import ManagementToken
+else:
+    from pulumi_influxdb3_tokens import ManagementToken
 
 for name, kwargs in spec.get("tokens", {}).items():
     token = ManagementToken(name, **kwargs)

@@ -1,0 +1,54 @@
+"""One program, two clusters (two local servers): explicit plugin providers and named dynamic connections.
+
+Documented fact held here: a resource given `opts=ResourceOptions(provider=p)` is managed by that
+provider instance, configured from its own inputs, not the stack's default provider
+(https://www.pulumi.com/docs/iac/concepts/resources/providers/#explicit-provider-configuration).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from secrets_scan import assert_nowhere
+from support.engine import Stack
+from support.local_api import LocalApi, start_local_api
+
+
+@pytest.fixture
+def staging_api(tmp_path: Path) -> Iterator[LocalApi]:
+    server = start_local_api(tmp_path / "staging-data")
+    yield server
+    server.stop()
+
+
+def test_one_program_manages_tokens_on_two_clusters_through_both_faces(
+    tmp_path: Path, local_api: LocalApi, staging_api: LocalApi
+):
+    clusters = {"prod": local_api, "staging": staging_api}
+    stack = Stack.create("two_clusters", tmp_path, extra_env={"INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "j")})
+    for name, server in clusters.items():
+        stack.config_set(f"{name}:apiUrl", server.url)
+        stack.config_set(f"{name}:accountId", server.account_id)
+        stack.config_set(f"{name}:clusterId", server.cluster_id)
+        stack.config_set(f"{name}:managementToken", server.admin_token, secret=True)
+    stack.config_set("influxdb3:retryTimeout", "20")
+
+    stack.up().ok()
+    outputs = stack.secret_outputs()
+    for name, server in clusters.items():
+        live = {t["id"]: t["description"] for t in server.live_tokens()}
+        assert live == {
+            outputs[f"{name}.plugin.id"]: f"{name} deployer (plugin)",
+            outputs[f"{name}.dynamic.id"]: f"{name} deployer (dynamic)",
+        }
+        for face in ("plugin", "dynamic"):
+            assert server.authenticates(outputs[f"{name}.{face}.token"])
+    stack.preview("--expect-no-changes").ok()
+
+    tokens = [outputs[f"{name}.{face}.token"] for name in clusters for face in ("plugin", "dynamic")]
+    assert_nowhere(stack, *tokens, local_api.admin_token, staging_api.admin_token)
+
+    stack.destroy().ok()
+    assert local_api.live_tokens() == [] and staging_api.live_tokens() == []
