@@ -18,20 +18,25 @@ from typing import Any, Iterator, Mapping, Optional
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMS = REPO / "tests" / "e2e" / "programs"
 EXAMPLES = REPO / "examples"
-_ENGINE_BIN: Optional[Path] = None
+_ENGINE_PATH: list[Path] = []
 
 
-def engine_bin() -> Path:
-    """The folder with pulumi and its Python host (scripts/ensure-pulumi; cached after the first build)."""
-    global _ENGINE_BIN
-    if _ENGINE_BIN is None:
+def engine_path() -> list[Path]:
+    """The folders scripts/ensure-pulumi prints for PATH (cached after the first build): the engine's
+    last, and before it the YAML host's when that cannot sit beside the engine."""
+    if not _ENGINE_PATH:
         done = subprocess.run(
             [str(REPO / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=False
         )
         if done.returncode != 0:
             raise RuntimeError(f"scripts/ensure-pulumi failed:\n{done.stderr[-4000:]}")
-        _ENGINE_BIN = Path(done.stdout.strip().splitlines()[-1])
-    return _ENGINE_BIN
+        _ENGINE_PATH.extend(Path(line) for line in done.stdout.strip().splitlines())
+    return _ENGINE_PATH
+
+
+def engine_bin() -> Path:
+    """The folder with pulumi and its Python host."""
+    return engine_path()[-1]
 
 
 def engine_env(backend_dir: Path, passphrase: str) -> dict[str, str]:
@@ -39,7 +44,7 @@ def engine_env(backend_dir: Path, passphrase: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "INFLUXDB3_"))}
     venv_bin = str(Path(sys.executable).parent)
     env.update(
-        PATH=os.pathsep.join([str(engine_bin()), venv_bin, env.get("PATH", "")]),
+        PATH=os.pathsep.join([*map(str, engine_path()), venv_bin, env.get("PATH", "")]),
         PULUMI_SKIP_UPDATE_CHECK="true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
         PULUMI_CONFIG_PASSPHRASE=passphrase,
