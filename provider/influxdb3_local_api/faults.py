@@ -2,10 +2,10 @@
 
 Runs as ASGI middleware in front of routing. Latency delays every answer (the handler has already
 run). Then, per request: rate limit (429), then the random failure (503); a request rejected by
-those never reaches a handler and never writes anything. Then garbage: an HTML error page instead of any handler, or the handler's real
-answer mangled (JSON cut in half, or sent as text/plain), so a create mangled that way HAS
-committed and its answer is lost. Last, `crash_after_creates`: the process dies (os._exit, like
-kill -9) right after the N-th create committed, before its answer leaves.
+those never reaches a handler and never writes anything. Then garbage: an HTML error page instead
+of any handler, or the handler's real answer mangled (JSON cut in half, or sent as text/plain), so
+a create mangled that way HAS committed and its answer is lost. Last, `crash_after_creates`: the
+process dies (os._exit, like kill -9) right after the N-th create committed, before its answer leaves.
 """
 
 from __future__ import annotations

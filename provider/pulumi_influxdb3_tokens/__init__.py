@@ -4,9 +4,9 @@ from .errors import AdoptionError, ConfigurationError, InfluxDB3TokensError, Man
 from .resource import ManagementToken
 
 __all__ = [
-    "ManagementToken",
-    "InfluxDB3TokensError",
-    "ConfigurationError",
-    "ManagementApiError",
     "AdoptionError",
+    "ConfigurationError",
+    "InfluxDB3TokensError",
+    "ManagementApiError",
+    "ManagementToken",
 ]

@@ -103,4 +103,4 @@ def _decide_rotation(olds: Mapping[str, Any], news: Mapping[str, Any], decision:
             )
 
 
-__all__ = ["Decision", "decide", "INPUT_NAMES"]
+__all__ = ["INPUT_NAMES", "Decision", "decide"]

@@ -63,13 +63,10 @@ class ManagementToken(Resource, module="influxdb3", name="ManagementToken"):
         adopt_token: Optional[Input[str]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        if isinstance(expires_at, Output):
-            expires_at = expires_at.apply(_as_rfc3339)
-        else:
-            expires_at = _as_rfc3339(expires_at)
+        expires_at = expires_at.apply(_as_rfc3339) if isinstance(expires_at, Output) else _as_rfc3339(expires_at)
         if adopt_token is not None and not isinstance(adopt_token, Output):
             adopt_token = pulumi.Output.secret(adopt_token)
-        props: dict[str, Any] = {name: None for name in (*INPUT_NAMES, *OUTPUT_NAMES)}
+        props: dict[str, Any] = dict.fromkeys((*INPUT_NAMES, *OUTPUT_NAMES))
         props.update(
             description=description,
             expires_at=expires_at,

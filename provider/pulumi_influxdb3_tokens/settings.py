@@ -15,7 +15,7 @@ import shutil
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, TypedDict
 
 from pydantic import SecretStr
 
@@ -188,7 +188,12 @@ def resolve_connection(stack_config: Mapping[str, Any]) -> Connection:
     )
 
 
-def _timeouts(stack_config: Mapping[str, Any], transport: str) -> dict[str, float]:
+class _Timeouts(TypedDict):
+    request_timeout: float
+    retry_timeout: float
+
+
+def _timeouts(stack_config: Mapping[str, Any], transport: str) -> _Timeouts:
     return {
         "request_timeout": _seconds(
             REQUEST_TIMEOUT, _lookup(REQUEST_TIMEOUT, stack_config, {}), DEFAULT_REQUEST_TIMEOUT[transport]

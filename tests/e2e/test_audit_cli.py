@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
+
+from pulumi_influxdb3_tokens import timeutil
 from support.audit_cli import Ran, run_audit
 from support.local_api import LocalApi
 from support.standin import standin_env
 
-from pulumi_influxdb3_tokens import timeutil
 
 def in_days(days: float) -> str:
     return timeutil.format_rfc3339(datetime.now(timezone.utc) + timedelta(days=days))

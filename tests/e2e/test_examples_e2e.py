@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from secrets_scan import assert_nowhere
+
 from support.engine import EXAMPLES, Stack
 from support.local_api import LocalApi
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from secrets_scan import assert_nowhere
+
 from support.local_api import LocalApi
 
 pytestmark = pytest.mark.parametrize("transport", ["influxctl"])

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from secrets_scan import assert_nowhere
-from support.engine import REPO, Stack
-from support.local_api import LocalApi
 
 from pulumi_influxdb3_tokens import timeutil
+from support.engine import REPO, Stack
+from support.local_api import LocalApi
 
 # The pack judges inputs and never talks to the cluster: one transport is enough.
 pytestmark = pytest.mark.http_only

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from secrets_scan import assert_nowhere
-from support.local_api import LocalApi
 
 from pulumi_influxdb3_tokens import timeutil
+from support.local_api import LocalApi
 
 
 def iso(dt: datetime) -> str:

@@ -15,11 +15,10 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 
-from support.local_api import LocalApi
-
 from pulumi_influxdb3_tokens.errors import AdoptionError, ManagementApiError
 from pulumi_influxdb3_tokens.lifecycle import ManagementTokenProvider
 from pulumi_influxdb3_tokens.validation import check_inputs
+from support.local_api import LocalApi
 
 
 def provider_for(local_api: LocalApi, token: str | None = None) -> ManagementTokenProvider:

@@ -32,7 +32,7 @@ class LocalApi:
 
     def start(self, timeout: float = 30.0) -> "LocalApi":
         args = [sys.executable, "-m", "influxdb3_local_api", "--host", "127.0.0.1", "--data-dir", str(self.data_dir)]
-        args += ["--port", str(self.port)] + self.extra_args
+        args += ["--port", str(self.port), *self.extra_args]
         self.output = []
         env = dict(os.environ)
         if self.pythonpath is not None:

@@ -22,7 +22,7 @@ def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, *, standin_on_path: boo
     monkeypatch.setenv("HOME", str(home))
     venv_bin = str(Path(sys.executable).parent)  # the stand-in's `env python3` finds this one
     dirs = [str(STANDIN_DIR), venv_bin] if standin_on_path else [venv_bin]
-    monkeypatch.setenv("PATH", os.pathsep.join(dirs + ["/usr/bin", "/bin"]))
+    monkeypatch.setenv("PATH", os.pathsep.join([*dirs, "/usr/bin", "/bin"]))
     monkeypatch.setattr(influxctl_process, "_CHECKED", set())
 
 

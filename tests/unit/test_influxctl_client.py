@@ -10,13 +10,13 @@ from typing import Any, Iterator
 
 import pytest
 from influxctl_support import isolate, stack_config
-from support.local_api import LocalApi, start_local_api
 
 from pulumi_influxdb3_tokens import timeutil
 from pulumi_influxdb3_tokens.client import InfluxctlTokenClient, client_for
 from pulumi_influxdb3_tokens.errors import ConfigurationError, ManagementApiError, TokenNotFoundError
 from pulumi_influxdb3_tokens.models import CreatedToken, RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
+from support.local_api import LocalApi, start_local_api
 
 OTHER_ACCOUNT, OTHER_CLUSTER = str(uuid.uuid4()), str(uuid.uuid4())
 

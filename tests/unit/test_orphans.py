@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_influxdb3_tokens.orphans import HeldTokens, StackStateError, find_orphans, held_tokens
 from pulumi_influxdb3_tokens.models import TokenRecord
+from pulumi_influxdb3_tokens.orphans import HeldTokens, StackStateError, find_orphans, held_tokens
 
 TYPE = "pulumi-python:dynamic/influxdb3:ManagementToken"
 NOW = datetime.now(timezone.utc)

@@ -24,7 +24,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 from pulumi_influxdb3_tokens import rules
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "policy"))
-import influxdb3_token_policies as pack  # noqa: E402
+import influxdb3_token_policies as pack
 
 TYPE = pack.RESOURCE_TYPE
 

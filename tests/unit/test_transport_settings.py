@@ -58,7 +58,7 @@ def test_influxctl_path_setting_picks_the_executable(monkeypatch, tmp_path):
 
 def test_unknown_transport_is_refused(monkeypatch, tmp_path):
     isolate(monkeypatch, tmp_path, standin_on_path=True)
-    with pytest.raises(ConfigurationError, match="must be http or influxctl, got 'grpc'."):
+    with pytest.raises(ConfigurationError, match=r"must be http or influxctl, got 'grpc'\."):
         resolve_connection(stack_config(transport="grpc", **IDS))
 
 

@@ -12,9 +12,10 @@ create that fails with its outcome unknown says the server may hold a token nobo
 
 from __future__ import annotations
 
+import builtins
 import threading
 from datetime import datetime
-from typing import Any, Optional, TypeVar
+from typing import Any, Mapping, Optional, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -223,7 +224,10 @@ class HttpTokenClient:
             return
         detail = self._server_message(response)
         if status == 401:
-            hint = "the management token was rejected (missing, unknown, revoked or expired); check influxdb3:managementToken or INFLUXDB3_MANAGEMENT_TOKEN"
+            hint = (
+                "the management token was rejected (missing, unknown, revoked or expired); "
+                "check influxdb3:managementToken or INFLUXDB3_MANAGEMENT_TOKEN"
+            )
         elif status == 403:
             hint = (
                 f"the management token may not act on account {self._connection.account_id} / cluster "
@@ -266,7 +270,7 @@ class HttpTokenClient:
         except ValidationError as err:
             raise self._bad_body(response, err) from None
 
-    def _parse_list(self, response: httpx.Response) -> list[TokenRecord]:
+    def _parse_list(self, response: httpx.Response) -> builtins.list[TokenRecord]:
         self._check_json(response)
         try:
             return TypeAdapter(list[TokenRecord]).validate_json(response.content)
@@ -274,7 +278,7 @@ class HttpTokenClient:
             raise self._bad_body(response, err) from None
 
     def _bad_body(self, response: httpx.Response, err: ValidationError) -> ManagementApiError:
-        first = err.errors()[0] if err.errors() else {}
+        first: Mapping[str, Any] = err.errors()[0] if err.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ())) or "body"
         return ManagementApiError(
             f"{response.request.method} {response.request.url} answered HTTP {response.status_code} with a body "
@@ -285,4 +289,4 @@ class HttpTokenClient:
 
 
 def _content_type(response: httpx.Response) -> str:
-    return response.headers.get("content-type", "").split(";")[0].strip().lower()
+    return str(response.headers.get("content-type", "")).split(";")[0].strip().lower()

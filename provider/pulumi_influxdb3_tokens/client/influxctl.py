@@ -9,10 +9,11 @@ adopted; with none or several such tokens the create fails with a sentence that 
 
 from __future__ import annotations
 
+import builtins
 import sys
 import threading
 from datetime import datetime, timedelta, timezone
-from typing import Optional
+from typing import Any, Mapping, Optional
 
 import tenacity
 from pydantic import ValidationError
@@ -22,7 +23,16 @@ from ..errors import ManagementApiError, TokenNotFoundError
 from ..models import CreatedToken, RecoveredToken, TokenRecord
 from ..settings import Connection
 from .influxctl_json import TOKEN_LIST, InfluxctlCreatedToken
-from .influxctl_process import Failure, Outcome, classify, describe, ensure_supported_version, failure_error, profile_flags, run
+from .influxctl_process import (
+    Failure,
+    Outcome,
+    classify,
+    describe,
+    ensure_supported_version,
+    failure_error,
+    profile_flags,
+    run,
+)
 
 # Server clocks and ours differ a little; a token minted by our create is younger than this.
 RECOVERY_WINDOW = timedelta(minutes=5)
@@ -159,7 +169,7 @@ class InfluxctlTokenClient:
         )
         return RecoveredToken(**record.model_dump())
 
-    def _identity(self, records: list[TokenRecord]) -> set[str]:
+    def _identity(self, records: builtins.list[TokenRecord]) -> set[str]:
         """Who our creates are attributed to: our own token's id and creator, when it is listed."""
         secret = self._connection.management_token.get_secret_value()
         if not secret:
@@ -174,11 +184,11 @@ class InfluxctlTokenClient:
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)
 
-    def _run(self, args: list[str]) -> Outcome:
+    def _run(self, args: builtins.list[str]) -> Outcome:
         with profile_flags(self._connection) as flags:
             return run([self._connection.influxctl_path, *flags, *args], self._connection.request_timeout)
 
-    def _run_retrying(self, args: list[str], action: str) -> Outcome:
+    def _run_retrying(self, args: builtins.list[str], action: str) -> Outcome:
         """Run an idempotent command, again on network failures and timeouts, within retryTimeout."""
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Retryable),
@@ -217,7 +227,7 @@ class InfluxctlTokenClient:
         return parsed.to_created(self._connection.account_id, self._connection.cluster_id)
 
     def _bad_output(self, command: str, err: ValidationError) -> ManagementApiError:
-        first = err.errors()[0] if err.errors() else {}
+        first: Mapping[str, Any] = err.errors()[0] if err.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ())) or "output"
         return ManagementApiError(
             f"`{command} --format json` printed output that is not the JSON it documents ({where}: "

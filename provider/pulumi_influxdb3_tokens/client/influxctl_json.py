@@ -52,7 +52,7 @@ class InfluxctlToken(BaseModel):
     revoked_at: Optional[ProtoTimestamp] = None
 
     def to_record(self, account_id: str, cluster_id: str) -> TokenRecord:
-        return TokenRecord(**self._fields(account_id, cluster_id))
+        return TokenRecord.model_validate(self._fields(account_id, cluster_id))
 
     def _fields(self, account_id: str, cluster_id: str) -> dict[str, object]:
         return {
@@ -74,7 +74,7 @@ class InfluxctlCreatedToken(InfluxctlToken):
     access_token: SecretStr = Field(validation_alias=AliasChoices("access_token", "token"), min_length=1)
 
     def to_created(self, account_id: str, cluster_id: str) -> CreatedToken:
-        return CreatedToken(**self._fields(account_id, cluster_id), access_token=self.access_token)
+        return CreatedToken.model_validate({**self._fields(account_id, cluster_id), "access_token": self.access_token})
 
 
 # Go prints a nil slice as `null`: an empty cluster lists as null or [].
