@@ -2,6 +2,7 @@
 
 from .errors import AdoptionError, ConfigurationError, InfluxDB3TokensError, ManagementApiError
 from .resource import ManagementToken
+from .version import __version__
 
 __all__ = [
     "AdoptionError",
@@ -9,4 +10,5 @@ __all__ = [
     "InfluxDB3TokensError",
     "ManagementApiError",
     "ManagementToken",
+    "__version__",
 ]
