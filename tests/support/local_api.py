@@ -25,13 +25,14 @@ class LocalApi:
     data_dir: Path
     extra_args: list[str] = field(default_factory=list)
     pythonpath: Optional[Path] = None  # run the server from this source tree instead of the installed one
+    python: str = sys.executable  # the interpreter whose installed package serves (e.g. a fresh wheel install)
     process: Optional[subprocess.Popen[str]] = None
     url: str = ""
     port: int = 0
     output: list[str] = field(default_factory=list)
 
     def start(self, timeout: float = 30.0) -> "LocalApi":
-        args = [sys.executable, "-m", "influxdb3_local_api", "--host", "127.0.0.1", "--data-dir", str(self.data_dir)]
+        args = [self.python, "-m", "influxdb3_local_api", "--host", "127.0.0.1", "--data-dir", str(self.data_dir)]
         args += ["--port", str(self.port), *self.extra_args]
         self.output = []
         env = dict(os.environ)
@@ -151,9 +152,9 @@ def _epoch(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def start_local_api(data_dir: Path, *extra: str) -> LocalApi:
+def start_local_api(data_dir: Path, *extra: str, python: str = sys.executable) -> LocalApi:
     data_dir.mkdir(parents=True, exist_ok=True)
-    return LocalApi(data_dir=data_dir, extra_args=list(extra)).start()
+    return LocalApi(data_dir=data_dir, extra_args=list(extra), python=python).start()
 
 
 __all__ = ["LocalApi", "start_local_api"]

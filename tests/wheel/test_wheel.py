@@ -1,0 +1,194 @@
+"""The product as users get it: sdist and wheel from a standard front end, installed into a fresh virtualenv.
+
+Nothing of the checkout is on that virtualenv's path: it has no .pth into the checkout, the engine
+runs its Python (PULUMI_PYTHON_CMD, PATH without the checkout's .venv), and every program and the
+server start from temporary folders. So a file the wheel forgot fails here.
+
+Documented facts this holds:
+- ``python -m build`` with no flags builds the sdist, then the wheel from that sdist
+  (build.pypa.io, "build"), so a file missing from either shows.
+- Pulumi installs a Python pack's ``requirements.txt`` with pip into a virtualenv of its own
+  (pulumi.com/docs, "Policy Pack Project File Reference", runtime options): installing exactly that
+  file into a fresh virtualenv, with our built distribution as the only source of the package, is
+  what Pulumi does.
+- ``pulumi up --policy-pack DIR`` runs the pack in DIR on every resource before it is created; a
+  mandatory violation stops the update (pulumi.com/docs, "Policy CLI Reference", running policies
+  locally).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+import venv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from support.engine import PROGRAMS, REPO, Stack, engine_bin
+from support.local_api import LocalApi, start_local_api
+
+VERSION = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+DISTRIBUTION = "pulumi-influxdb3-tokens"
+PACK_REQUIREMENTS = REPO / "provider" / "pulumi_influxdb3_tokens" / "policy_pack" / "requirements.txt"
+CONSTRAINTS = REPO / "constraints.txt"
+
+
+@dataclass
+class Installed:
+    """A fresh virtualenv with the built wheel installed, and where it came from."""
+
+    root: Path
+    dist: Path
+
+    @property
+    def bin(self) -> Path:
+        return self.root / "bin"
+
+    @property
+    def python(self) -> str:
+        return str(self.bin / "python")
+
+    def run(self, *args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            list(args), cwd=cwd, env=clean_env(self), capture_output=True, text=True, timeout=900, check=False
+        )
+        if check:
+            assert done.returncode == 0, f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        return done
+
+    def pip_install(self, *args: str, cwd: Path) -> None:
+        # Only our dist folder and PyPI; the exact versions the tests use (constraints.txt).
+        self.run(
+            self.python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--find-links",
+            str(self.dist),
+            "-c",
+            str(CONSTRAINTS),
+            *args,
+            cwd=cwd,
+        )
+
+
+def clean_env(installed: Installed) -> dict[str, str]:
+    """The environment of a user of the install: its bin first, no checkout, no project settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "INFLUXDB3_", "PYTHON", "VIRTUAL_ENV"))}
+    checkout_bin = str(Path(sys.executable).parent)
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != checkout_bin]
+    env["PATH"] = os.pathsep.join([str(installed.bin), *path])
+    env["VIRTUAL_ENV"] = str(installed.root)
+    env["PYTHONNOUSERSITE"] = "1"
+    return env
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+    work = tmp_path_factory.mktemp("wheel")
+    dist = work / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert built.returncode == 0, f"python -m build failed:\n{built.stdout[-3000:]}\n{built.stderr[-3000:]}"
+    assert sorted(p.name for p in dist.iterdir()) == [
+        f"pulumi_influxdb3_tokens-{VERSION}-py3-none-any.whl",
+        f"pulumi_influxdb3_tokens-{VERSION}.tar.gz",
+    ]
+    root = work / "venv"
+    venv.EnvBuilder(with_pip=True, clear=True).create(root)  # no system site-packages
+    yield Installed(root=root, dist=dist)
+
+
+def test_the_pack_requirements_install_into_a_fresh_virtualenv_and_the_server_needs_its_extra(
+    installed: Installed, tmp_path: Path
+):
+    # What Pulumi does for a pack: pip install -r requirements.txt into the pack's own virtualenv.
+    installed.pip_install("-r", str(PACK_REQUIREMENTS), cwd=tmp_path)
+    where = installed.run(
+        installed.python, "-c", "import pulumi_influxdb3_tokens as p; print(p.__file__, p.__version__)", cwd=tmp_path
+    ).stdout.split()
+    assert Path(where[0]).is_relative_to(installed.root) and where[1] == VERSION
+
+    # Without the [server] extra the local server says what to install, in one sentence.
+    server = installed.run(str(installed.bin / "influxdb3-local-api"), "--help", cwd=tmp_path, check=False)
+    assert server.returncode == 1
+    assert server.stderr.strip() == (
+        "influxdb3-local-api needs fastapi and uvicorn, which come with the server extra: "
+        "pip install 'pulumi-influxdb3-tokens[server]'"
+    )
+
+    installed.pip_install(f"{DISTRIBUTION}[server]=={VERSION}", cwd=tmp_path)
+    assert installed.run(str(installed.bin / "influxdb3-local-api"), "--help", cwd=tmp_path).returncode == 0
+
+    # The installed pack: a folder inside the install, with its project file, entry point and requirements.
+    folder = Path(installed.run(str(installed.bin / "influxdb3-tokens"), "policy-pack", cwd=tmp_path).stdout.strip())
+    assert folder.is_relative_to(installed.root)
+    assert f"version: {VERSION}" in (folder / "PulumiPolicy.yaml").read_text()
+    assert (folder / "requirements.txt").read_text() == PACK_REQUIREMENTS.read_text()
+    assert (folder.parent / "py.typed").is_file() and (folder.parent / "schema.json").is_file()
+
+
+@pytest.fixture
+def installed_server(installed: Installed, tmp_path: Path) -> Iterator[LocalApi]:
+    server = start_local_api(tmp_path / "server-data", python=installed.python)
+    yield server
+    server.stop()
+
+
+def installed_stack(installed: Installed, program: Path, tmp_path: Path, server: LocalApi) -> Stack:
+    """A stack of ``program`` whose engine runs the install's Python, with the server's settings."""
+    stack = Stack.create(program.name, tmp_path, source=program, extra_env=server.env())
+    engine_and_install = [str(engine_bin()), *clean_env(installed)["PATH"].split(os.pathsep)]
+    stack.extra_env.update(
+        PATH=os.pathsep.join(engine_and_install),
+        PULUMI_PYTHON_CMD=installed.python,
+        VIRTUAL_ENV=str(installed.root),
+        PYTHONNOUSERSITE="1",
+    )
+    return stack
+
+
+@pytest.mark.engine
+def test_quickstart_and_the_policy_pack_run_from_the_install_alone(
+    installed: Installed, installed_server: LocalApi, tmp_path: Path
+):
+    installed.pip_install(f"{DISTRIBUTION}[server]=={VERSION}", cwd=tmp_path)
+    pack = installed.run(str(installed.bin / "influxdb3-tokens"), "policy-pack", cwd=tmp_path).stdout.strip()
+
+    # The quickstart as a user would have it: its program in a folder of their own.
+    quickstart = tmp_path / "quickstart-src" / "quickstart"
+    shutil.copytree(REPO / "examples" / "quickstart", quickstart)
+    (quickstart / "Pulumi.yaml").write_text("name: influxdb3-tokens-quickstart\nruntime: python\n")
+    stack = installed_stack(installed, quickstart, tmp_path / "q", installed_server)
+    up = stack.up("--policy-pack", pack).ok()
+    assert "influxdb3-token-policies" in up.output
+    assert "advisory" not in up.output and "mandatory" not in up.output
+    outputs = stack.outputs()
+    assert outputs["ci_deployer_token"] == "[secret]" and outputs["break_glass_token"] == "[secret]"
+    assert {t["id"] for t in installed_server.live_tokens()} == {outputs["ci_deployer_id"], outputs["break_glass_id"]}
+    stack.destroy().ok()
+    assert installed_server.live_tokens() == []
+
+    # The installed pack blocks a token that never expires before anything is minted.
+    forever = tmp_path / "forever-src" / "tokens"
+    shutil.copytree(PROGRAMS / "tokens", forever)
+    (forever / "Pulumi.yaml").write_text("name: forever\nruntime: python\n")
+    blocked = installed_stack(installed, forever, tmp_path / "f", installed_server)
+    blocked.write_spec({"tokens": {"forever": {"description": "never expires"}}})
+    refused = blocked.up("--policy-pack", pack)
+    assert refused.returncode != 0
+    assert "[mandatory]" in refused.output and "management-token-must-expire" in refused.output
+    assert installed_server.live_tokens() == []
