@@ -29,11 +29,12 @@ def created_body(token_id: str) -> dict[str, object]:
     }
 
 
+def connection(retry_timeout: float = 0.3) -> Connection:
+    return Connection(URL, "a", "c", SecretStr(ADMIN), request_timeout=1.0, retry_timeout=retry_timeout)
+
+
 def client_for(handler: Handler, retry_timeout: float = 0.3) -> HttpTokenClient:
-    connection = Connection(URL, "a", "c", SecretStr(ADMIN), request_timeout=1.0, retry_timeout=retry_timeout)
-    client = HttpTokenClient(connection)
-    client._http = httpx.Client(base_url=URL, transport=httpx.MockTransport(handler))
-    return client
+    return HttpTokenClient(connection(retry_timeout), transport=httpx.MockTransport(handler))
 
 
 def assert_one_clean_sentence(message: str) -> None:
@@ -181,7 +182,7 @@ def test_a_create_lost_past_the_retry_window_is_recovered_by_the_next_create(tmp
         return httpx.Response(201, json=created_body("tok-new"))
 
     client = client_for(handler)
-    journal = Journal(client._connection, tmp_path)
+    journal = Journal(connection(), tmp_path)
     inputs = TokenInputs(description="d", expires_in="30d")
     with pytest.raises(OutcomeUnknownError):
         _create_recovering_lost_answers(client, inputs, journal)
@@ -231,7 +232,7 @@ def test_a_server_error_answering_a_create_keeps_its_key_for_the_next_create(tmp
 
     inputs = TokenInputs.model_validate({"description": "d"})
     first = client_for(failing)
-    journal = Journal(first._connection, tmp_path)
+    journal = Journal(connection(), tmp_path)
     with pytest.raises(OutcomeUnknownError) as raised:
         _create_recovering_lost_answers(first, inputs, journal)
     assert "(HTTP 500)" in str(raised.value)

@@ -45,17 +45,24 @@ _CLIENTS: dict[tuple[str, float], httpx.Client] = {}
 _CLIENTS_LOCK = threading.Lock()
 
 
+def new_http_client(
+    api_url: str, request_timeout: float, transport: Optional[httpx.BaseTransport] = None
+) -> httpx.Client:
+    return httpx.Client(
+        base_url=api_url,
+        timeout=httpx.Timeout(request_timeout, connect=min(request_timeout, 5.0)),
+        limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+        headers={"Accept": "application/json", "User-Agent": "pulumi-influxdb3-tokens"},
+        transport=transport,
+    )
+
+
 def shared_http_client(api_url: str, request_timeout: float) -> httpx.Client:
     key = (api_url, request_timeout)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)
         if client is None:
-            client = httpx.Client(
-                base_url=api_url,
-                timeout=httpx.Timeout(request_timeout, connect=min(request_timeout, 5.0)),
-                limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
-                headers={"Accept": "application/json", "User-Agent": "pulumi-influxdb3-tokens"},
-            )
+            client = new_http_client(api_url, request_timeout)
             _CLIENTS[key] = client
         return client
 
@@ -92,11 +99,18 @@ def _wait(state: tenacity.RetryCallState) -> float:
 
 
 class HttpTokenClient:
-    """Management tokens over our REST contract (``/api/v0``)."""
+    """Management tokens over our REST contract (``/api/v0``).
 
-    def __init__(self, connection: Connection) -> None:
+    Clients share one connection pool per API URL. A ``transport`` (e.g. ``httpx.MockTransport``)
+    gives this client its own pool that sends every request through it instead.
+    """
+
+    def __init__(self, connection: Connection, transport: Optional[httpx.BaseTransport] = None) -> None:
         self._connection = connection
-        self._http = shared_http_client(connection.api_url, connection.request_timeout)
+        if transport is None:
+            self._http = shared_http_client(connection.api_url, connection.request_timeout)
+        else:
+            self._http = new_http_client(connection.api_url, connection.request_timeout, transport)
         self._base = (
             f"/api/v0/accounts/{quote(connection.account_id, safe='')}"
             f"/clusters/{quote(connection.cluster_id, safe='')}/managementTokens"
