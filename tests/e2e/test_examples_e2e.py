@@ -6,10 +6,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from secrets_scan import assert_nowhere
-
 from support.engine import EXAMPLES, Stack
 from support.local_api import LocalApi
+from support.secrets_scan import assert_nowhere
 
 PIPELINE_DESCRIPTIONS = {
     "CI job deploy-databases (influxdb3-tokens-pipeline/ci)",

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from secrets_scan import assert_nowhere
 
 from support.audit_cli import Ran, run_audit
 from support.engine import Stack
 from support.local_api import LocalApi
+from support.secrets_scan import assert_nowhere
 
 pytestmark = pytest.mark.http_only
 

@@ -7,7 +7,6 @@ config, then the CRUD methods with raw property bags), without the engine in bet
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from pulumi_influxdb3_tokens.errors import AdoptionError, ManagementApiError
 from pulumi_influxdb3_tokens.lifecycle import ManagementTokenProvider
 from pulumi_influxdb3_tokens.validation import check_inputs
 from support.local_api import LocalApi
+from support.times import in_days
 
 
 def provider_for(local_api: LocalApi, token: str | None = None) -> ManagementTokenProvider:
@@ -38,9 +38,6 @@ def checked(**inputs: Any) -> dict[str, Any]:
     assert result.failures == []
     return result.inputs
 
-
-def in_days(days: float) -> str:
-    return (datetime.now(timezone.utc) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def server_token(local_api: LocalApi, token_id: str) -> dict[str, Any]:

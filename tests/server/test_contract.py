@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .support import Server
+from support.local_api import LocalApi
 
 TOKENS = "/api/v0/accounts/{accountId}/clusters/{clusterId}/managementTokens"
 
 
-def test_openapi_describes_management_token_routes(server: Server) -> None:
+def test_openapi_describes_management_token_routes(server: LocalApi) -> None:
     response = server.client("").get("/openapi.json")
     assert response.status_code == 200
     schema = response.json()
@@ -24,7 +24,7 @@ def test_openapi_describes_management_token_routes(server: Server) -> None:
     assert "HTTPValidationError" not in schema["components"]["schemas"]
 
 
-def test_health_needs_no_auth(server: Server) -> None:
+def test_health_needs_no_auth(server: LocalApi) -> None:
     response = server.client("").get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from influxctl_support import STANDIN_DIR, isolate, stack_config
 
 from pulumi_influxdb3_tokens.errors import ConfigurationError
 from pulumi_influxdb3_tokens.settings import resolve_connection
+from support.influxctl import STANDIN_DIR, isolate, stack_config
 
 IDS = {"accountId": "acc", "clusterId": "clu", "managementToken": "M.V1.a-secret-token-value"}
 
