@@ -142,7 +142,8 @@ class LocalApi:
         return self.tokens_path_for()
 
     def tokens_path_for(self, account_id: Optional[str] = None, cluster_id: Optional[str] = None) -> str:
-        return f"/api/v0/accounts/{account_id or self.account_id}/clusters/{cluster_id or self.cluster_id}/managementTokens"
+        account, cluster = account_id or self.account_id, cluster_id or self.cluster_id
+        return f"/api/v0/accounts/{account}/clusters/{cluster}/managementTokens"
 
     def env(self) -> dict[str, str]:
         """The provider's settings for this server, as INFLUXDB3_* environment variables."""
