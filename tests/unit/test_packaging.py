@@ -129,17 +129,41 @@ def test_the_server_libraries_come_only_with_the_server_extra():
     }
 
 
-def test_constraints_pin_every_dependency_inside_its_range():
-    pins = {}
-    for line in requirement_lines(REPO / "constraints.txt"):
+def normalized(name: str) -> str:
+    return name.lower().replace("_", "-")
+
+
+def pins(path: Path) -> dict[str, Version]:
+    pinned = {}
+    for line in requirement_lines(path):
         requirement = Requirement(line)
         (spec,) = requirement.specifier
-        assert spec.operator == "==", f"constraints.txt: {line} is not an exact pin"
-        pins[requirement.name.lower().replace("_", "-")] = Version(spec.version)
+        assert spec.operator == "==", f"{path.name}: {line} is not an exact pin"
+        pinned[normalized(requirement.name)] = Version(spec.version)
+    return pinned
+
+
+def test_constraints_pin_every_dependency_inside_its_range():
+    pinned = pins(REPO / "constraints.txt")
     project = PYPROJECT["project"]
     extras = project["optional-dependencies"]
     for text in [*project["dependencies"], *extras["server"], *extras["test"]]:
         requirement = Requirement(text)
-        name = requirement.name.lower().replace("_", "-")
-        assert name in pins, f"constraints.txt does not pin {name}"
-        assert requirement.specifier.contains(pins[name]), f"constraints.txt pins {name} {pins[name]} outside {text}"
+        name = normalized(requirement.name)
+        assert name in pinned, f"constraints.txt does not pin {name}"
+        assert requirement.specifier.contains(pinned[name]), (
+            f"constraints.txt pins {name} {pinned[name]} outside {text}"
+        )
+
+
+def test_the_lowest_constraints_pin_each_floor_that_users_may_get():
+    """tests/wheel/test_lowest_versions.py runs on these, so every floor is a version we ran."""
+    lowest = pins(REPO / "constraints-lowest.txt")
+    project = PYPROJECT["project"]
+    declared = [Requirement(text) for text in [*project["dependencies"], *project["optional-dependencies"]["server"]]]
+    assert set(lowest) == {normalized(r.name) for r in declared}
+    for requirement in declared:
+        (floor,) = [Version(spec.version) for spec in requirement.specifier if spec.operator == ">="]
+        assert lowest[normalized(requirement.name)] == floor, (
+            f"{requirement}: constraints-lowest.txt pins another floor"
+        )

@@ -20,11 +20,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import tomllib
-import venv
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -32,84 +27,12 @@ import pytest
 
 from support.engine import PROGRAMS, REPO, Stack, engine_bin
 from support.local_api import LocalApi, start_local_api
-
-VERSION = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
-DISTRIBUTION = "pulumi-influxdb3-tokens"
-PACK_REQUIREMENTS = REPO / "provider" / "pulumi_influxdb3_tokens" / "policy_pack" / "requirements.txt"
-CONSTRAINTS = REPO / "constraints.txt"
-
-
-@dataclass
-class Installed:
-    """A fresh virtualenv with the built wheel installed, and where it came from."""
-
-    root: Path
-    dist: Path
-
-    @property
-    def bin(self) -> Path:
-        return self.root / "bin"
-
-    @property
-    def python(self) -> str:
-        return str(self.bin / "python")
-
-    def run(self, *args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            list(args), cwd=cwd, env=clean_env(self), capture_output=True, text=True, timeout=900, check=False
-        )
-        if check:
-            assert done.returncode == 0, f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
-        return done
-
-    def pip_install(self, *args: str, cwd: Path) -> None:
-        # Only our dist folder and PyPI; the exact versions the tests use (constraints.txt).
-        self.run(
-            self.python,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--find-links",
-            str(self.dist),
-            "-c",
-            str(CONSTRAINTS),
-            *args,
-            cwd=cwd,
-        )
-
-
-def clean_env(installed: Installed) -> dict[str, str]:
-    """The environment of a user of the install: its bin first, no checkout, no project settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "INFLUXDB3_", "PYTHON", "VIRTUAL_ENV"))}
-    checkout_bin = str(Path(sys.executable).parent)
-    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != checkout_bin]
-    env["PATH"] = os.pathsep.join([str(installed.bin), *path])
-    env["VIRTUAL_ENV"] = str(installed.root)
-    env["PYTHONNOUSERSITE"] = "1"
-    return env
+from support.wheel import DISTRIBUTION, PACK_REQUIREMENTS, VERSION, Installed
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
-    work = tmp_path_factory.mktemp("wheel")
-    dist = work / "dist"
-    built = subprocess.run(
-        [sys.executable, "-m", "build", "--outdir", str(dist), str(REPO)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert built.returncode == 0, f"python -m build failed:\n{built.stdout[-3000:]}\n{built.stderr[-3000:]}"
-    assert sorted(p.name for p in dist.iterdir()) == [
-        f"pulumi_influxdb3_tokens-{VERSION}-py3-none-any.whl",
-        f"pulumi_influxdb3_tokens-{VERSION}.tar.gz",
-    ]
-    root = work / "venv"
-    venv.EnvBuilder(with_pip=True, clear=True).create(root)  # no system site-packages
-    yield Installed(root=root, dist=dist)
+def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    return Installed.create(tmp_path_factory.mktemp("wheel") / "venv", dist)
 
 
 def test_the_pack_requirements_install_into_a_fresh_virtualenv_and_the_server_needs_its_extra(
@@ -117,10 +40,11 @@ def test_the_pack_requirements_install_into_a_fresh_virtualenv_and_the_server_ne
 ):
     # What Pulumi does for a pack: pip install -r requirements.txt into the pack's own virtualenv.
     installed.pip_install("-r", str(PACK_REQUIREMENTS), cwd=tmp_path)
-    where = installed.run(
-        installed.python, "-c", "import pulumi_influxdb3_tokens as p; print(p.__file__, p.__version__)", cwd=tmp_path
-    ).stdout.split()
-    assert Path(where[0]).is_relative_to(installed.root) and where[1] == VERSION
+    assert installed.package_file(tmp_path).is_relative_to(installed.root)
+    reported = installed.run(
+        installed.python, "-P", "-c", "import pulumi_influxdb3_tokens as p; print(p.__version__)", cwd=tmp_path
+    )
+    assert reported.stdout.strip() == VERSION
 
     # Without the [server] extra the local server says what to install, in one sentence.
     server = installed.run(str(installed.bin / "influxdb3-local-api"), "--help", cwd=tmp_path, check=False)
@@ -151,7 +75,7 @@ def installed_server(installed: Installed, tmp_path: Path) -> Iterator[LocalApi]
 def installed_stack(installed: Installed, program: Path, tmp_path: Path, server: LocalApi) -> Stack:
     """A stack of ``program`` whose engine runs the install's Python, with the server's settings."""
     stack = Stack.create(program.name, tmp_path, source=program, extra_env=server.env())
-    engine_and_install = [str(engine_bin()), *clean_env(installed)["PATH"].split(os.pathsep)]
+    engine_and_install = [str(engine_bin()), *installed.env()["PATH"].split(os.pathsep)]
     stack.extra_env.update(
         PATH=os.pathsep.join(engine_and_install),
         PULUMI_PYTHON_CMD=installed.python,
