@@ -2,9 +2,11 @@
 
 Documented facts this holds:
 - A policy pack is a folder with ``PulumiPolicy.yaml`` (``runtime``, and an optional semver
-  ``version``) and, for Python, the ``requirements.txt`` Pulumi installs into the pack's own
-  virtualenv (pulumi.com/docs, "Policy Pack Project File Reference"). That virtualenv has no
-  checkout, so ``-e .`` cannot resolve there: the pack must name the package and its version.
+  ``version``) (pulumi.com/docs, "Policy Pack Project File Reference"). For Python, Pulumi's
+  ``virtualenv`` runtime option makes a virtualenv with ``requirements.txt`` installed (pulumi.com/docs,
+  Python language page), as ``pulumi policy publish`` and server-side enforcement do for a pack. That
+  virtualenv has no checkout, so ``-e .`` cannot resolve there: the pack must name the package and
+  its version.
 - ``pulumi preview --policy-pack DIR`` runs ``DIR/__main__.py`` (the SDK's ``pulumi.policy``
   module calls ``runpy.run_path(DIR)``).
 - PEP 561: a package that ships its annotations says so with a ``py.typed`` file.

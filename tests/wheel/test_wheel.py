@@ -6,11 +6,11 @@ server start from temporary folders. So a file the wheel forgot fails here.
 
 Documented facts this holds:
 - ``python -m build`` with no flags builds the sdist, then the wheel from that sdist
-  (build.pypa.io, "build"), so a file missing from either shows.
-- Pulumi installs a Python pack's ``requirements.txt`` with pip into a virtualenv of its own
-  (pulumi.com/docs, "Policy Pack Project File Reference", runtime options): installing exactly that
-  file into a fresh virtualenv, with our built distribution as the only source of the package, is
-  what Pulumi does.
+  (build docs, "Basic Usage"), so a file missing from either shows.
+- Pulumi's Python ``virtualenv`` runtime option makes a virtualenv with ``requirements.txt``
+  installed (pulumi.com/docs, Python language page), as it does for a published pack: installing
+  exactly the pack's file into a fresh virtualenv, with our built distribution as the only source
+  of the package, is what Pulumi does.
 - ``pulumi up --policy-pack DIR`` runs the pack in DIR on every resource before it is created; a
   mandatory violation stops the update (pulumi.com/docs, "Policy CLI Reference", running policies
   locally).
