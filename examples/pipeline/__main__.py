@@ -1,8 +1,9 @@
 """Pipeline: one rotating management token per CI job, for `pulumi up --yes` in CI.
 
 Nothing about the cluster is in this project or its stack config: the pipeline provides
-INFLUXDB3_API_URL, INFLUXDB3_ACCOUNT_ID, INFLUXDB3_CLUSTER_ID and INFLUXDB3_MANAGEMENT_TOKEN (a
-masked CI secret) as environment variables. `ci-step` beside this file is the job's script.
+INFLUXDB3_ACCOUNT_ID, INFLUXDB3_CLUSTER_ID and INFLUXDB3_MANAGEMENT_TOKEN (a masked CI secret) as
+environment variables, and influxctl on PATH (or INFLUXDB3_API_URL for the HTTP transport).
+`ci-step` beside this file is the job's script; github-actions.yml and .gitlab-ci.yml run it.
 
 Stack config (all optional):
   jobs          JSON list of job names          default ["deploy-databases", "rotate-database-tokens"]

@@ -10,11 +10,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from .auth import Verifier
+from .body_limit import BodyLimitMiddleware
 from .errors import install_error_handlers
 from .faults import FaultInjectionMiddleware
 from .idempotency import ReplayCache
 from .models import Health
 from .routes import build_router
+from .scrypt_budget import ScryptBudget
 from .settings import Settings
 from .store import Store
 
@@ -41,7 +44,6 @@ def _contract(app: FastAPI) -> dict[str, Any]:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; it opens `settings.data_dir/management.db` and closes it on shutdown."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(settings.data_dir)
 
     @asynccontextmanager
@@ -56,12 +58,16 @@ def create_app(settings: Settings) -> FastAPI:
         version=VERSION,
         description="A local stand-in for the InfluxDB 3 Cloud Dedicated Management API (management tokens).",
         lifespan=lifespan,
+        # Starlette would answer `path/` with a redirect whose URL it builds from the Host header.
+        redirect_slashes=False,
     )
     app.openapi = lambda: _contract(app)  # type: ignore[method-assign]
     install_error_handlers(app)
     if settings.faults.active:
         app.add_middleware(FaultInjectionMiddleware, config=settings.faults)
-    app.include_router(build_router(store, ReplayCache()))
+    app.add_middleware(BodyLimitMiddleware)
+    budget = ScryptBudget(settings.failed_auth_per_s, settings.failed_auth_burst)
+    app.include_router(build_router(store, ReplayCache(), Verifier(store, budget=budget)))
 
     @app.get("/health", response_model=Health, tags=["health"])
     def health() -> Health:

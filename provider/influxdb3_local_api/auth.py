@@ -2,7 +2,8 @@
 
 A presented string is matched against the stored scrypt hashes once; after that a keyed-hash
 cache (verified.py) names its token, whose revocation and expiry are still read from the
-database on every request.
+database on every request. A string that failed is remembered too, and failed checks draw on a
+budget (scrypt_budget.py): past it, unverified strings get 429, so guesses cannot buy unbounded CPU.
 
 Order of checks: 401 (no valid token) first; then, for the account and then the cluster,
 404 when it does not exist and 403 when it exists but is not the token's. Messages never
@@ -13,16 +14,17 @@ echo path values, so a token pasted into a URL is not reflected back.
 # because the Depends() targets are closures it could not resolve from strings.
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .errors import ApiError
+from .scrypt_budget import ScryptBudget
 from .store import Store, TokenRecord
 from .timefmt import utc_now
-from .verified import VerifiedTokens
+from .verified import RejectedStrings, VerifiedTokens
 
 bearer_scheme = HTTPBearer(auto_error=False, description="A management token: `Authorization: Bearer <token>`.")
 
@@ -48,29 +50,51 @@ def _unauthorized(message: str) -> ApiError:
     return ApiError(401, message, _CHALLENGE)
 
 
-def _identify(store: Store, verified: VerifiedTokens, presented: str) -> TokenRecord | None:
-    """The stored token `presented` belongs to, as it is in the database right now."""
-    token_id = verified.get(presented)
-    if token_id is not None:
-        token = store.get_token_by_id(token_id)
-        if token is not None:
-            return token
-    token = store.find_by_secret(presented)  # the scrypt check
-    if token is not None:
-        verified.put(presented, token.id)
-    return token
+@dataclass
+class Verifier:
+    """Names the stored token a presented string belongs to, paying scrypt as rarely as it can."""
+
+    store: Store
+    verified: VerifiedTokens = field(default_factory=VerifiedTokens)
+    rejected: RejectedStrings = field(default_factory=RejectedStrings)
+    budget: ScryptBudget = field(default_factory=ScryptBudget)
+
+    def identify(self, presented: str) -> TokenRecord | None:
+        """The stored token `presented` belongs to, as it is in the database right now.
+
+        Raises a 429 when the scrypt check is needed but the failure budget is spent.
+        """
+        token_id = self.verified.get(presented)
+        if token_id is not None:
+            token = self.store.get_token_by_id(token_id)
+            if token is not None:
+                return token
+        if presented in self.rejected or not self.store.prefix_in_use(presented):
+            return None
+        wait = self.budget.take()
+        if wait is not None:
+            raise ApiError(
+                429, "Too many failed authentication attempts; retry later.", {"Retry-After": str(wait)}
+            )
+        token = self.store.find_by_secret(presented)  # the scrypt check
+        if token is None:
+            self.rejected.add(presented)
+        else:
+            self.budget.give_back()
+            self.verified.put(presented, token.id)
+        return token
 
 
-def make_authorizer(store: Store, verified: VerifiedTokens | None = None) -> Callable[..., Caller]:
+def make_authorizer(store: Store, verifier: Verifier | None = None) -> Callable[..., Caller]:
     """Build the dependency that every management-token route uses."""
-    cache = verified if verified is not None else VerifiedTokens()
+    identify = (verifier or Verifier(store)).identify
 
     def authenticate(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     ) -> TokenRecord:
         if credentials is None or not credentials.credentials.strip():
             raise _unauthorized("Missing or malformed Authorization header; expected 'Bearer <management token>'.")
-        token = _identify(store, cache, credentials.credentials.strip())
+        token = identify(credentials.credentials.strip())
         if token is None:
             raise _unauthorized("The bearer token is not a valid management token.")
         if token.revoked_at is not None:

@@ -69,7 +69,7 @@ def _read_bootstrap_file(path: Path) -> dict[str, Any]:
 
 def _check_admin_token(token: str | None) -> None:
     if token is not None and len(token) < MIN_ADMIN_TOKEN_LENGTH:
-        raise BootstrapError(f"--admin-token must be at least {MIN_ADMIN_TOKEN_LENGTH} characters long")
+        raise BootstrapError(f"the admin token must be at least {MIN_ADMIN_TOKEN_LENGTH} characters long")
 
 
 def _first_start(store: Store, path: Path, api_url: str, options: BootstrapOptions) -> BootstrapResult:
@@ -115,7 +115,7 @@ def _later_start(
         if known is None:
             _add_admin_token(store, account_id, cluster_id, options.admin_token, now)
         elif not known.is_active(now):
-            raise BootstrapError("--admin-token matches a management token that was revoked or has expired")
+            raise BootstrapError("the admin token matches a management token that was revoked or has expired")
     previous = _read_bootstrap_file(path)
     token = previous.get("managementToken") or options.admin_token
     write_bootstrap_file(

@@ -9,6 +9,7 @@ once, when none was given); then, on every start, once the server accepts connec
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import sys
 import uuid
@@ -24,6 +25,7 @@ from .settings import Settings
 from .store import Store
 
 PROG = "influxdb3-local-api"
+ADMIN_TOKEN_ENV = "INFLUXDB3_LOCAL_ADMIN_TOKEN"
 
 
 def _uuid(text: str) -> str:
@@ -85,10 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add("--account-id", type=_uuid, metavar="UUID", help="account id to bootstrap (default: random UUID)")
     add("--cluster-id", type=_uuid, metavar="UUID", help="cluster id to bootstrap (default: random UUID)")
-    add(
+    given = parser.add_mutually_exclusive_group()
+    given.add_argument(
+        "--admin-token-file", type=Path, metavar="FILE",
+        help="read the bootstrap admin management token from FILE (at least 24 characters; default: "
+        f"${ADMIN_TOKEN_ENV}, else generated); on later starts an unknown value is added as another admin token",
+    )
+    given.add_argument(
         "--admin-token", metavar="TOKEN",
-        help="bootstrap admin management token (at least 24 characters; default: generated); "
-        "on later starts an unknown value is added as another admin token",
+        help="the admin token itself; avoid it: any local user can read argv (ps). Prefer --admin-token-file "
+        f"or ${ADMIN_TOKEN_ENV}",
     )
     add(
         "--extra-account", type=_account_cluster, action="append", default=[], metavar="ACCOUNT_ID:CLUSTER_ID",
@@ -166,8 +174,24 @@ def _announce_bootstrap(result: BootstrapResult) -> None:
         print(f"{PROG}: generated a bootstrap admin management token; read it from {result.path}", flush=True)
 
 
+def _admin_token(args: argparse.Namespace) -> str | None:
+    """The admin token from --admin-token-file, --admin-token or the environment, in that order."""
+    if args.admin_token_file is not None:
+        try:
+            return str(args.admin_token_file.read_text(encoding="utf-8").strip()) or None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            raise BootstrapError(f"cannot read --admin-token-file {args.admin_token_file}: {reason}") from None
+    return args.admin_token or os.environ.get(ADMIN_TOKEN_ENV, "").strip() or None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        admin_token = _admin_token(args)
+    except BootstrapError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
     data_dir: Path = args.data_dir.resolve()
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
@@ -176,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     url = api_url(args.host, sock.getsockname()[1])
-    options = BootstrapOptions(args.account_id, args.cluster_id, args.admin_token, tuple(args.extra_account))
+    options = BootstrapOptions(args.account_id, args.cluster_id, admin_token, tuple(args.extra_account))
     store = Store(data_dir)
     try:
         result = bootstrap(store, data_dir, url, options)

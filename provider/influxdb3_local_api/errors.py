@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 _LOCATIONS = {"body", "header", "query", "path", "cookie"}
 _SAFE_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
@@ -72,10 +73,26 @@ def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
     return f"Invalid value for field '{field}': {reason[:1].lower()}{reason[1:]}."
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path; Starlette's 405 names only the first route's."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in _METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     message = str(exc.detail).strip() or "Request failed."
-    return error_response(exc.status_code, message, exc.headers, getattr(exc, "token_id", None))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return error_response(exc.status_code, message, headers or None, getattr(exc, "token_id", None))
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -20,6 +20,7 @@ from .timefmt import format_rfc3339
 
 REPLAY_TTL_SECONDS = 24 * 3600
 MAX_KEY_LENGTH = 255
+IDEMPOTENCY_KEY_PATTERN = r"^[ -~]{1,255}$"  # what valid_key() accepts, for the OpenAPI document
 
 
 def valid_key(key: str) -> bool:

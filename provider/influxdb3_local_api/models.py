@@ -16,7 +16,7 @@ MAX_DESCRIPTION_LENGTH = 1024
 Timestamp = Annotated[
     datetime,
     PlainSerializer(format_rfc3339, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2026-11-25T07:00:00Z"]}),
+    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2099-11-25T07:00:00Z"]}),
 ]
 
 
@@ -27,7 +27,10 @@ class CreateManagementTokenRequest(BaseModel):
 
     description: str = Field(default="", max_length=MAX_DESCRIPTION_LENGTH)
     expires_at: Timestamp | None = Field(
-        default=None, description="RFC3339 timestamp with a zone, in the future; omit for no expiry."
+        default=None,
+        description="RFC3339 timestamp with a zone, strictly in the future when the request arrives; omit for "
+        "no expiry. Deliberately stricter than `format: date-time` can say: a well-formed time that is not in "
+        "the future, or that leaves the years 1 to 9999 once moved to UTC, is refused with 400.",
     )
 
     @field_validator("expires_at", mode="before")

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from .auth import Caller, make_authorizer
+from .auth import Caller, Verifier, make_authorizer
 from .errors import ApiError
-from .idempotency import ReplayCache, request_hash, valid_key
+from .idempotency import IDEMPOTENCY_KEY_PATTERN, ReplayCache, request_hash, valid_key
 from .keyed_lock import KeyedLock
 from .models import CreatedManagementToken, CreateManagementTokenRequest, ErrorBody, ManagementToken
 from .store import IdempotencyKey, Store
@@ -27,13 +27,17 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         401: "Missing, unknown, revoked or expired management token.",
         403: "The token belongs to another account or cluster.",
         404: "Unknown account, cluster or token.",
-        429: "Rate limited (see Retry-After).",
+        429: "Rate limited, or too many failed authentication attempts (see Retry-After).",
         503: "Temporarily unavailable.",
     }.items()
 }
 _CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
     **_ERRORS,
-    400: {"model": ErrorBody, "description": "Invalid request body."},
+    400: {
+        "model": ErrorBody,
+        "description": "Invalid request body, including a well-formed expiresAt that is not in the future.",
+    },
+    413: {"model": ErrorBody, "description": "Request body larger than 64 KiB."},
     409: {"model": ErrorBody, "description": "Idempotency-Key already used; the access token cannot be shown again."},
     422: {"model": ErrorBody, "description": "Idempotency-Key reused with a different request body."},
 }
@@ -55,19 +59,21 @@ async def read_create_body(request: Request) -> CreateManagementTokenRequest:
         return CreateManagementTokenRequest()
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "The request body is not valid JSON.") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
-    try:
+        if not isinstance(data, dict):
+            raise ApiError(400, "The request body must be a JSON object.")
         return CreateManagementTokenRequest.model_validate(data)
-    except ValidationError as exc:
-        raise RequestValidationError([{**err, "loc": ("body", *err["loc"])} for err in exc.errors()]) from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        if isinstance(exc, ValidationError):
+            raise RequestValidationError([{**err, "loc": ("body", *err["loc"])} for err in exc.errors()]) from None
+        raise ApiError(400, "The request body is not valid JSON.") from None
+    except RecursionError:
+        # json and pydantic recurse once per nesting level; a hostile body nests deeper than the stack.
+        raise ApiError(400, "The request body nests too deeply.") from None
 
 
-def build_router(store: Store, replays: ReplayCache) -> APIRouter:
+def build_router(store: Store, replays: ReplayCache, verifier: Verifier | None = None) -> APIRouter:
     router = APIRouter(prefix="/api/v0", tags=["managementTokens"])
-    authorize = make_authorizer(store)
+    authorize = make_authorizer(store, verifier)
     # Makes "look up the key, then create, record and cache" atomic per Idempotency-Key only:
     # creates without a key, or with different keys, hash their tokens concurrently.
     key_locks = KeyedLock()
@@ -84,9 +90,18 @@ def build_router(store: Store, replays: ReplayCache) -> APIRouter:
         caller: Annotated[Caller, Depends(authorize)],
         body: Annotated[CreateManagementTokenRequest, Depends(read_create_body)],
         response: Response,
-        idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+        idempotency_key: Annotated[
+            str | None,
+            Header(
+                alias="Idempotency-Key",
+                description="Makes retries safe: the same key and body within this token's scope answer with the "
+                "first create's token instead of minting another.",
+                json_schema_extra={"pattern": IDEMPOTENCY_KEY_PATTERN},
+            ),
+        ] = None,
     ) -> CreatedManagementToken:
         """Create a token; `accessToken` is returned only by this call."""
+        response.headers["Cache-Control"] = "no-store"  # RFC 9111 section 5.2.2.5: it carries a secret
         if idempotency_key is not None and not valid_key(idempotency_key):
             raise ApiError(400, "Idempotency-Key must be 1 to 255 printable ASCII characters.")
         key = (
@@ -141,6 +156,8 @@ def build_router(store: Store, replays: ReplayCache) -> APIRouter:
         response_model=ManagementToken,
         responses=_ERRORS,
         summary="Get a management token",
+        description="A revoked token stays readable, with `revokedAt` set, as `influxctl management list` shows "
+        "revoked tokens: revocation is not deletion, so a GET after the DELETE answers 200, not 404.",
     )
     def get_management_token(
         caller: Annotated[Caller, Depends(authorize)], token_id: Annotated[str, Path(alias="tokenId")]
@@ -156,6 +173,7 @@ def build_router(store: Store, replays: ReplayCache) -> APIRouter:
         response_class=Response,
         responses=_ERRORS,
         summary="Revoke a management token (idempotent)",
+        description="Sets `revokedAt`; the token stays in listings and readable by id (see GET).",
     )
     def revoke_management_token(
         caller: Annotated[Caller, Depends(authorize)], token_id: Annotated[str, Path(alias="tokenId")]

@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .faults import FaultConfig
+from .scrypt_budget import DEFAULT_BURST, DEFAULT_FAILURES_PER_S
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
     faults: FaultConfig = field(default_factory=FaultConfig)
+    failed_auth_per_s: float = DEFAULT_FAILURES_PER_S  # scrypt checks that may fail per second, sustained
+    failed_auth_burst: int = DEFAULT_BURST

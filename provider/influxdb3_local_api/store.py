@@ -8,6 +8,7 @@ their non-secret prefix.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import uuid
@@ -21,6 +22,7 @@ from .timefmt import format_rfc3339, parse_rfc3339
 from .tokens import hash_token, new_access_token, new_salt, token_matches, token_prefix
 
 DB_FILENAME = "management.db"
+_DB_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
@@ -120,11 +122,26 @@ def _record(row: sqlite3.Row) -> TokenRecord:
     )
 
 
+def _make_private(data_dir: Path, db_path: Path) -> None:
+    """Owner-only access to the data directory and the database, whatever umask or earlier runs left.
+
+    SQLite creates the -wal and -shm files with the mode of the database file, so a 0600 database
+    keeps them private too; ones an earlier version left readable are tightened here.
+    """
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    os.close(os.open(db_path, os.O_RDWR | os.O_CREAT, 0o600))
+    for path in (db_path, *(db_path.with_name(db_path.name + side) for side in _DB_SIDE_FILES)):
+        if path.exists():
+            path.chmod(0o600)
+
+
 class Store:
     """Thread-safe access to `management.db`."""
 
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / DB_FILENAME
+        _make_private(Path(data_dir), self.path)
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
@@ -256,6 +273,13 @@ class Store:
                     ),
                 )
         return record, plaintext
+
+    def prefix_in_use(self, access_token: str) -> bool:
+        """Whether any stored token shares the prefix: only then can the scrypt check succeed."""
+        rows = self._query(
+            "SELECT 1 FROM management_tokens WHERE token_prefix = ? LIMIT 1", (token_prefix(access_token),)
+        )
+        return bool(rows)
 
     def find_by_secret(self, access_token: str) -> TokenRecord | None:
         """The token whose hash matches `access_token`, whatever its state (revoked, expired)."""

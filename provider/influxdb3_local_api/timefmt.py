@@ -28,4 +28,7 @@ def parse_rfc3339(text: str) -> datetime:
         raise ValueError("must be an RFC3339 timestamp such as 2026-11-25T07:00:00Z") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("must include a time zone (Z or +HH:MM)")
-    return moment.astimezone(timezone.utc).replace(microsecond=0)
+    try:
+        return moment.astimezone(timezone.utc).replace(microsecond=0)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-01:00 is in year 10000 in UTC
+        raise ValueError("must fall between years 1 and 9999 in UTC") from None

@@ -7,6 +7,7 @@ minRotateBeforeDays". Levels and numbers come from the same ``PackConfig`` the p
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Iterable, Optional
 
@@ -126,8 +127,24 @@ def audit_tokens(
 # --- rendering -------------------------------------------------------------------------------
 
 
+_UNSAFE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp")  # controls (ESC, BEL, CR, C1), format (bidi), line breaks
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def printable(text: str) -> str:
+    """Text from the server as a terminal shows it safely: control and bidi characters written as escapes."""
+    return "".join(_escape(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in text)
+
+
 def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    text = " ".join(printable(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -146,13 +163,13 @@ def render_json(report: AuditReport) -> str:
 def render_table(report: AuditReport) -> str:
     header = ("ID", "DESCRIPTION", "CREATED", "EXPIRES", "STATUS")
     rows = [
-        (t.id, _clip(t.description, 32) or "-", t.created_at, t.expires_at or "never", _status(t))
+        (printable(t.id), _clip(t.description, 32) or "-", t.created_at, t.expires_at or "never", _status(t))
         for t in report.tokens
     ]
     widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
     lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in (header, *rows)]
     findings = [
-        f"  {t.id} [{f.level}] {f.rule}: {f.message}."
+        f"  {printable(t.id)} [{f.level}] {f.rule}: {printable(f.message)}."
         for t in report.tokens
         for f in t.findings
     ]
@@ -181,5 +198,6 @@ def _orphan_line(report: AuditReport) -> str:
         return f"No orphans: every live token this credential created is held by the given stack state{pending}."
     return (
         f"{len(report.orphans)} orphans, live tokens held by no ManagementToken in the given stack state: "
-        f"{', '.join(report.orphans)}{pending}; revoke them (--revoke-orphans) unless something else uses them."
+        f"{', '.join(printable(o) for o in report.orphans)}{pending}; "
+        "revoke them (--revoke-orphans) unless something else uses them."
     )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from . import rules, settings
-from .audit import audit_tokens, render_json, render_table
+from .audit import audit_tokens, printable, render_json, render_table
 from .client import client_for
 from .errors import InfluxDB3TokensError
 from .orphans import find_orphans, held_tokens
@@ -82,10 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--revoke-orphans", action="store_true", help="with --stack-state: revoke the orphans it finds",
     )
-    audit.add_argument("--profile", help="the influxctl profile to read (default: INFLUXDB3_INFLUXCTL_PROFILE or 'default')")
+    audit.add_argument(
+        "--profile", help="the influxctl profile to read (default: INFLUXDB3_INFLUXCTL_PROFILE, INFLUXCTL_PROFILE or 'default')"
+    )
     audit.add_argument(
         "--influxctl-config", type=Path, metavar="FILE",
-        help="the influxctl config.toml (default: INFLUXDB3_INFLUXCTL_CONFIG or ~/.config/influxctl/config.toml)",
+        help="the influxctl config.toml (default: INFLUXDB3_INFLUXCTL_CONFIG or influxctl's default for the OS)",
     )
     pack = commands.add_parser(
         "policy-pack",
@@ -141,7 +143,7 @@ def _run_audit(args: argparse.Namespace) -> int:
     if orphans and args.revoke_orphans:
         for token_id in orphans:
             client.revoke(token_id)
-            print(f"influxdb3-tokens audit: revoked orphan {token_id}.", file=sys.stderr)
+            print(f"influxdb3-tokens audit: revoked orphan {printable(token_id)}.", file=sys.stderr)
         orphans = []
     if orphans:
         return EXIT_ORPHANS
@@ -159,7 +161,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "audit":
             return _run_audit(args)
     except InfluxDB3TokensError as err:
-        print(f"influxdb3-tokens {args.command}: {err}", file=sys.stderr)
+        print(f"influxdb3-tokens {args.command}: {printable(str(err))}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_ERROR  # pragma: no cover - argparse only accepts known commands
 

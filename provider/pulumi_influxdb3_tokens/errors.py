@@ -8,7 +8,9 @@ in one sentence naming the cause, and anything that could carry a token passes t
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.parse
 from typing import Iterable
 
 REDACTED = "[redacted]"
@@ -19,11 +21,26 @@ _BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)[^\s\"',;]+")
 _AUTH_HEADER_PATTERN = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^\s\"',;]+(\s+[^\s\"',;]+)?")
 
 
+def _spellings(secret: str) -> set[str]:
+    """The forms a secret takes in URLs, JSON or TOML strings and Python reprs, as errors may quote it."""
+    return {
+        secret,
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote(secret),
+        urllib.parse.quote_plus(secret),
+        json.dumps(secret)[1:-1],
+        json.dumps(secret, ensure_ascii=False)[1:-1],
+        secret.replace("\\", "\\\\").replace('"', '\\"'),  # a TOML basic string
+        repr(secret)[1:-1],
+        repr(secret.encode("utf-8"))[2:-1],
+    }
+
+
 def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """Replace known secret values, token-shaped strings and bearer credentials with [redacted]."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, REDACTED)
+    """Replace known secret values (in any encoding), token-shaped strings and bearer credentials with [redacted]."""
+    spellings = {form for secret in secrets if secret and len(secret) >= 4 for form in _spellings(secret)}
+    for form in sorted(spellings, key=len, reverse=True):  # longest first: no half-replaced escapes
+        text = text.replace(form, REDACTED)
     text = _TOKEN_PATTERN.sub(REDACTED, text)
     text = _AUTH_HEADER_PATTERN.sub(lambda m: m.group(1) + REDACTED, text)
     text = _BEARER_PATTERN.sub(lambda m: m.group(1) + REDACTED, text)

@@ -91,6 +91,14 @@ class TokenInputs(BaseModel):
                 "an adopted token keeps the expiry it was minted with; "
                 "declare it with expires_at instead of expires_in",
             )
+        if self.expires_in is not None:
+            try:
+                self.expiry_for_new_token()
+            except OverflowError:
+                raise _field_error(
+                    "expires_in",
+                    f"expires_in ({self.expires_in}) would expire after the year 9999; choose a shorter one",
+                ) from None
         if self.expires_at is not None and timeutil.parse_rfc3339(self.expires_at) <= timeutil.now():
             raise _field_error("expires_at", f"{self.expires_at} is in the past; choose a future expiry")
         if self.rotate_before is not None:

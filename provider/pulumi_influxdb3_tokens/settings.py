@@ -10,20 +10,24 @@ provider object, so the admin credential never reaches the state file's ``__prov
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import shutil
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Optional, TypedDict
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
 from .errors import ConfigurationError
 
 CONFIG_NAMESPACE = "influxdb3"
-DEFAULT_INFLUXCTL_CONFIG = Path("~/.config/influxctl/config.toml")
 DEFAULT_PROFILE = "default"
+# influxctl's own variable for the profile name (influxctl 2.10.1 and later read it).
+INFLUXCTL_OWN_PROFILE_ENV = "INFLUXCTL_PROFILE"
 HTTP = "http"
 INFLUXCTL = "influxctl"
 TRANSPORTS = (HTTP, INFLUXCTL)
@@ -52,6 +56,9 @@ INFLUXCTL_PATH = Setting("influxctlPath", "INFLUXDB3_INFLUXCTL_PATH", None, "the
 TRANSPORT = Setting("transport", "INFLUXDB3_TRANSPORT", None, "the transport, http or influxctl")
 REQUEST_TIMEOUT = Setting("requestTimeout", "INFLUXDB3_REQUEST_TIMEOUT", None, "seconds to wait for one answer")
 RETRY_TIMEOUT = Setting("retryTimeout", "INFLUXDB3_RETRY_TIMEOUT", None, "seconds to keep retrying one operation")
+ALLOW_INSECURE_HTTP = Setting(
+    "allowInsecureHttp", "INFLUXDB3_ALLOW_INSECURE_HTTP", None, "true to send the admin token over plain http"
+)
 
 ALL_SETTINGS = (
     API_URL,
@@ -64,6 +71,7 @@ ALL_SETTINGS = (
     TRANSPORT,
     REQUEST_TIMEOUT,
     RETRY_TIMEOUT,
+    ALLOW_INSECURE_HTTP,
 )
 
 
@@ -79,7 +87,8 @@ class Connection:
     retry_timeout: float = 60.0
     transport: str = HTTP
     influxctl_path: str = ""  # the resolved executable, for the influxctl transport
-    # The user's own influxctl config / profile, passed as --config / --profile when named.
+    # The user's own influxctl config file and profile name, both passed as --config / --profile, when
+    # a setting (or influxctl's INFLUXCTL_PROFILE) names a profile or file; None with the temporary profile.
     influxctl_config: Optional[str] = None
     influxctl_profile: Optional[str] = None
 
@@ -122,11 +131,34 @@ def _missing(setting: Setting) -> ConfigurationError:
     )
 
 
+def default_influxctl_config() -> Path:
+    """Where influxctl looks for config.toml when no --config is given; it depends on the OS."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "influxctl" / "config.toml"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "influxctl" / "config.toml"
+    return Path.home() / ".config" / "influxctl" / "config.toml"
+
+
+def influxctl_profile_name(stack_config: Mapping[str, Any]) -> Optional[str]:
+    """The profile named by our setting, else by influxctl's own INFLUXCTL_PROFILE; None when neither names one.
+
+    The provider passes the name it resolved to influxctl with --profile, so both read the same profile.
+    """
+    theirs = os.environ.get(INFLUXCTL_OWN_PROFILE_ENV, "").strip()
+    return _lookup(INFLUXCTL_PROFILE, stack_config, {}) or theirs or None
+
+
+def influxctl_config_path(stack_config: Mapping[str, Any]) -> Path:
+    explicit_path = _lookup(INFLUXCTL_CONFIG, stack_config, {})
+    return Path(explicit_path).expanduser() if explicit_path else default_influxctl_config()
+
+
 def load_influxctl_profile(stack_config: Mapping[str, Any]) -> Mapping[str, Any]:
     """The selected ``[[profile]]`` of an influxctl config.toml, or {} when there is none to read."""
     explicit_path = _lookup(INFLUXCTL_CONFIG, stack_config, {})
-    path = Path(explicit_path or DEFAULT_INFLUXCTL_CONFIG).expanduser()
-    name = _lookup(INFLUXCTL_PROFILE, stack_config, {}) or DEFAULT_PROFILE
+    path = influxctl_config_path(stack_config)
+    name = influxctl_profile_name(stack_config) or DEFAULT_PROFILE
     if not path.is_file():
         if explicit_path:
             raise ConfigurationError(
@@ -147,7 +179,7 @@ def load_influxctl_profile(stack_config: Mapping[str, Any]) -> Mapping[str, Any]
     if explicit_path or name != DEFAULT_PROFILE:
         raise ConfigurationError(
             f"The influxctl config file {path} has no [[profile]] named '{name}'; fix "
-            f"{config_key(INFLUXCTL_PROFILE)} or {INFLUXCTL_PROFILE.env}."
+            f"{config_key(INFLUXCTL_PROFILE)}, {INFLUXCTL_PROFILE.env} or {INFLUXCTL_OWN_PROFILE_ENV}."
         )
     return {}
 
@@ -179,12 +211,36 @@ def resolve_connection(stack_config: Mapping[str, Any]) -> Connection:
         raise ConfigurationError(
             f"{config_key(API_URL)} / {API_URL.env} must start with http:// or https://, got '{api_url}'."
         )
+    _refuse_cleartext_off_this_machine(api_url, stack_config)
     return Connection(
         api_url=api_url.rstrip("/"),
         account_id=values[ACCOUNT_ID.key] or "",
         cluster_id=values[CLUSTER_ID.key] or "",
         management_token=SecretStr(values[MANAGEMENT_TOKEN.key] or ""),
         **_timeouts(stack_config, HTTP),
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):  # RFC 6761 section 6.3: always loopback
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse_cleartext_off_this_machine(api_url: str, stack_config: Mapping[str, Any]) -> None:
+    """Over http:// the admin token in the Authorization header crosses the network readable."""
+    host = urlsplit(api_url).hostname or ""
+    if not api_url.startswith("http://") or _is_loopback(host):
+        return
+    if (_lookup(ALLOW_INSECURE_HTTP, stack_config, {}) or "").lower() in ("true", "1", "yes"):
+        return
+    raise ConfigurationError(
+        f"{config_key(API_URL)} / {API_URL.env} uses plain http:// to {host}, which is not this machine, so the "
+        f"admin token would cross the network in clear; use https://, or set {config_key(ALLOW_INSECURE_HTTP)} / "
+        f"{ALLOW_INSECURE_HTTP.env} to true if that network is trusted."
     )
 
 
@@ -228,14 +284,20 @@ def _influxctl_connection(stack_config: Mapping[str, Any], values: Mapping[str, 
             f"influxctl, put it on PATH or set {config_key(INFLUXCTL_PATH)} / {INFLUXCTL_PATH.env}."
         )
     own_config = _lookup(INFLUXCTL_CONFIG, stack_config, {})
-    own_profile = _lookup(INFLUXCTL_PROFILE, stack_config, {})
+    own_profile = influxctl_profile_name(stack_config)
     own = own_config is not None or own_profile is not None
     explicit_token = _lookup(MANAGEMENT_TOKEN, stack_config, {})
     if own and explicit_token is not None:
         raise ConfigurationError(
             f"{config_key(MANAGEMENT_TOKEN)} / {MANAGEMENT_TOKEN.env} is not used when "
-            f"{config_key(INFLUXCTL_CONFIG)} or {config_key(INFLUXCTL_PROFILE)} names your own influxctl "
-            f"profile, which carries its own credential; unset one of them."
+            f"{config_key(INFLUXCTL_CONFIG)}, {config_key(INFLUXCTL_PROFILE)} or {INFLUXCTL_OWN_PROFILE_ENV} names "
+            f"your own influxctl profile, which carries its own credential; unset one of them."
+        )
+    if own and not influxctl_config_path(stack_config).is_file():
+        raise ConfigurationError(
+            f"The influxctl profile '{own_profile or DEFAULT_PROFILE}' cannot be read: there is no config file "
+            f"{influxctl_config_path(stack_config)}; create it or set {config_key(INFLUXCTL_CONFIG)} / "
+            f"{INFLUXCTL_CONFIG.env}."
         )
     required = (ACCOUNT_ID, CLUSTER_ID) if own else (ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN)
     for setting in required:
@@ -248,7 +310,8 @@ def _influxctl_connection(stack_config: Mapping[str, Any], values: Mapping[str, 
         management_token=SecretStr("" if own else values[MANAGEMENT_TOKEN.key] or ""),
         transport=INFLUXCTL,
         influxctl_path=executable,
-        influxctl_config=str(Path(own_config).expanduser()) if own_config else None,
-        influxctl_profile=own_profile,
+        # Both are passed explicitly, so influxctl never falls back to another file or profile.
+        influxctl_config=str(influxctl_config_path(stack_config)) if own else None,
+        influxctl_profile=(own_profile or DEFAULT_PROFILE) if own else None,
         **_timeouts(stack_config, INFLUXCTL),
     )

@@ -16,6 +16,7 @@ FAKE_NOW_ENV = "INFLUXDB3_TOKENS_FAKE_NOW"
 _DURATION_PART = re.compile(r"(\d+)(w|d|h|m|s)")
 _DURATION_WHOLE = re.compile(r"^(?:\d+(?:w|d|h|m|s))+$")
 _UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
+_LONGEST = datetime.max.replace(tzinfo=timezone.utc) - datetime.min.replace(tzinfo=timezone.utc)
 
 
 class TimeFormatError(ValueError):
@@ -51,7 +52,10 @@ def parse_rfc3339(value: object) -> datetime:
         raise TimeFormatError(f"expected an RFC3339 string or a datetime, got {type(value).__name__}")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise TimeFormatError(f"'{value}' has no time zone; add Z or an offset such as +02:00")
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-01:00 is in the year 10000 in UTC
+        raise TimeFormatError(f"'{value}' falls outside the years 1 to 9999 in UTC") from None
 
 
 def format_rfc3339(value: datetime) -> str:
@@ -76,6 +80,8 @@ def parse_duration(value: object) -> timedelta:
     seconds = sum(int(n) * _UNIT_SECONDS[unit] for n, unit in _DURATION_PART.findall(text))
     if seconds <= 0:
         raise TimeFormatError(f"'{value}' is not a positive duration")
+    if seconds > _LONGEST.total_seconds():
+        raise TimeFormatError(f"'{value}' is longer than any calendar date can reach ({_LONGEST.days}d)")
     return timedelta(seconds=seconds)
 
 

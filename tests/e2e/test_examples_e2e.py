@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from support.engine import EXAMPLES, Stack
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
+from support.standin import STANDIN_DIR, standin_env
 
 PIPELINE_DESCRIPTIONS = {
     "CI job deploy-databases (influxdb3-tokens-pipeline/ci)",
@@ -16,10 +20,10 @@ PIPELINE_DESCRIPTIONS = {
 }
 
 
-def run_ci_step(work_dir: Path, stack: Stack, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_ci_step(work_dir: Path, stack: Stack, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """Run examples/pipeline/ci-step as a CI runner would: no TTY, nothing on stdin."""
     done = subprocess.run(
-        [str(work_dir / "ci-step")], cwd=work_dir, env=env, stdin=subprocess.DEVNULL,
+        [str(work_dir / "ci-step"), *args], cwd=work_dir, env=env, stdin=subprocess.DEVNULL,
         capture_output=True, text=True, timeout=600, check=False,
     )
     stack.log.append(done.stdout + done.stderr)
@@ -38,21 +42,40 @@ def live_pipeline_ids(local_api: LocalApi) -> dict[str, str]:
     return {t["description"]: t["id"] for t in local_api.live_tokens() if t["description"] in PIPELINE_DESCRIPTIONS}
 
 
-def test_pipeline_ci_step_runs_on_environment_credentials_and_heals_revoked_tokens(tmp_path, local_api: LocalApi):
-    work_dir, stack = pipeline(tmp_path)
+def pipeline_env(stack: Stack, local_api: LocalApi, transport: str) -> dict[str, str]:
+    """What a CI runner provides: the HTTP variables, or influxctl on PATH and the three cluster variables."""
     env = stack.env() | local_api.env() | {"STACK": "ci"}
+    if transport == "influxctl":
+        del env["INFLUXDB3_API_URL"]
+        env |= standin_env(local_api, stack.backend_dir)
+    return env
 
-    first = run_ci_step(work_dir, stack, env)
+
+POLICY_PACK = ["--policy-pack", str(EXAMPLES.parent / "policy")]  # as github-actions.yml and .gitlab-ci.yml pass it
+
+
+@pytest.mark.parametrize("transport", ["http", "influxctl"])
+def test_pipeline_ci_step_runs_on_environment_credentials_and_heals_revoked_tokens(
+    tmp_path, local_api: LocalApi, transport
+):
+    work_dir, stack = pipeline(tmp_path)
+    env = pipeline_env(stack, local_api, transport)
+
+    first = run_ci_step(work_dir, stack, env, *POLICY_PACK)
     assert first.returncode == 0, first.stdout + first.stderr
+    assert "influxdb3-token-policies" in first.stdout  # the pack ran, and found nothing to report
+    assert "mandatory" not in first.stdout and "advisory" not in first.stdout
     minted = live_pipeline_ids(local_api)
     assert set(minted) == PIPELINE_DESCRIPTIONS
     assert "[secret]" in first.stdout
     assert not any(name.startswith("Pulumi.ci") and "influxdb3" in (work_dir / name).read_text()
                    for name in (p.name for p in work_dir.iterdir()))  # no cluster setting in stack config
 
-    again = run_ci_step(work_dir, stack, env)
+    again = run_ci_step(work_dir, stack, env, *POLICY_PACK)
     assert again.returncode == 0, again.stdout + again.stderr
     assert live_pipeline_ids(local_api) == minted  # nothing re-minted
+    assert re.search(r"\b3 unchanged\b", again.stdout)  # the stack and both tokens
+    assert not re.search(r"\d+ (created|updated|replaced|deleted)", again.stdout)
 
     revoked_description = "CI job deploy-databases (influxdb3-tokens-pipeline/ci)"
     local_api.revoke(minted[revoked_description])
@@ -66,7 +89,7 @@ def test_pipeline_ci_step_runs_on_environment_credentials_and_heals_revoked_toke
 
     token = stack.secret_outputs()["deploy-databases.token"]
     assert local_api.authenticates(token)
-    stack.destroy(env=local_api.env()).ok()
+    stack.destroy(env=env).ok()
     assert live_pipeline_ids(local_api) == {}
     assert_nowhere(stack, token, local_api.admin_token)
 
@@ -78,6 +101,25 @@ def test_pipeline_ci_step_names_a_missing_variable(tmp_path, local_api: LocalApi
     done = run_ci_step(work_dir, stack, env)
     assert done.returncode == 2
     assert done.stderr.strip() == "ci-step: the environment variable INFLUXDB3_MANAGEMENT_TOKEN is not set."
+    assert local_api.live_tokens() == []
+
+
+def test_pipeline_ci_step_over_influxctl_names_what_is_missing(tmp_path, local_api: LocalApi):
+    work_dir, stack = pipeline(tmp_path)
+    env = pipeline_env(stack, local_api, "influxctl")
+    del env["INFLUXDB3_MANAGEMENT_TOKEN"]
+    done = run_ci_step(work_dir, stack, env)
+    assert (done.returncode, done.stderr.strip()) == (2, (
+        "ci-step: the environment variable INFLUXDB3_MANAGEMENT_TOKEN is not set (or name your own influxctl "
+        "profile with INFLUXDB3_INFLUXCTL_PROFILE)."
+    ))
+    env["PATH"] = env["PATH"].replace(str(STANDIN_DIR), "/nonexistent")
+    env["INFLUXDB3_MANAGEMENT_TOKEN"] = local_api.admin_token
+    done = run_ci_step(work_dir, stack, env)
+    assert (done.returncode, done.stderr.strip()) == (2, (
+        "ci-step: influxctl is not on PATH; install influxctl 2.7.0 or later, set INFLUXDB3_INFLUXCTL_PATH, or "
+        "set INFLUXDB3_API_URL for the HTTP transport."
+    ))
     assert local_api.live_tokens() == []
 
 

@@ -49,3 +49,32 @@ def test_a_named_influxctl_profile_is_used_without_a_management_token_setting(ma
     assert [t["description"] for t in local_api.live_tokens()] == ["own profile"]
     stack.destroy().ok()
     assert local_api.live_tokens() == []
+
+
+# The stand-in behaves as real releases (tests/standin/influxctl); the rest of the suite runs as 2.12.0.
+# Release notes: 2.7.0 is the floor (nil pointer fixed when listing management tokens), --timeout came in
+# 2.9.7, a non-empty description is required from 2.10.0, and 2.11.0 changed what create prints.
+@pytest.mark.parametrize("release", ["2.7.1", "2.9.6", "2.10.5"])
+def test_a_stack_lives_through_an_older_release(make_stack, local_api: LocalApi, release):
+    stack = make_stack(
+        {"tokens": {"ci": {"description": f"on {release}", "expires_in": "30d"}, "forever": {"description": "no end"}}},
+        extra_env={"INFLUXCTL_STANDIN_RELEASE": release},
+    )
+    stack.up().ok()
+    assert {t["description"] for t in local_api.live_tokens()} == {f"on {release}", "no end"}
+    assert local_api.authenticates(stack.secret_outputs()["ci.token"])
+    stack.preview("--expect-no-changes", "--refresh").ok()  # list output of this release reads back the same
+    stack.destroy().ok()
+    assert local_api.live_tokens() == []
+
+
+# Release notes 2.10.0: "Ensure the management token description is a non-empty string".
+def test_an_undescribed_token_stops_before_influxctl_2_10_mints_anything(make_stack, local_api: LocalApi):
+    stack = make_stack({"tokens": {"bare": {"expires_in": "1d"}}}, extra_env={"INFLUXCTL_STANDIN_RELEASE": "2.10.5"})
+    up = stack.up()
+    assert up.returncode != 0
+    assert (
+        "A management token created with influxctl 2.10.0 or later needs a description (influxctl refuses an "
+        "empty one): set `description` on the resource; nothing was created."
+    ) in up.output
+    assert local_api.live_tokens() == []

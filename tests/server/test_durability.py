@@ -9,7 +9,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from support.local_api import LocalApi, StartServer, create_token
+from support.local_api import LocalApi, StartServer, admin_token_file, create_token
 from support.secrets_scan import check
 
 BOOTSTRAP_KEYS = {"apiUrl", "accountId", "clusterId", "managementToken"}
@@ -53,9 +53,9 @@ def test_restart_keeps_tokens_and_adds_admin_token(start: StartServer, tmp_path:
     first.stop()
 
     extra_admin = "local-admin-" + secrets.token_urlsafe(24)
-    second = start(data_dir, "--admin-token", extra_admin)
+    second = start(data_dir, "--admin-token-file", admin_token_file(tmp_path, extra_admin))
     assert not any("bootstrap" in line for line in second.startup_lines)
-    check(not any(extra_admin in line for line in second.startup_lines), "--admin-token was printed")
+    check(not any(extra_admin in line for line in second.startup_lines), "the admin token was printed")
     boot = second.bootstrap
     assert boot["apiUrl"] == second.url != first.url
     check(boot["managementToken"] == generated, "bootstrap.json lost the generated token")
@@ -78,8 +78,8 @@ def test_restart_keeps_tokens_and_adds_admin_token(start: StartServer, tmp_path:
 def test_token_survives_sigkill_right_after_create(start: StartServer, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     given_admin = "given-admin-" + secrets.token_urlsafe(24)
-    first = start(data_dir, "--admin-token", given_admin)
-    check(not any(given_admin in line for line in first.startup_lines), "--admin-token was printed")
+    first = start(data_dir, "--admin-token-file", admin_token_file(tmp_path, given_admin))
+    check(not any(given_admin in line for line in first.startup_lines), "the admin token was printed")
     check(first.admin_token == given_admin, "bootstrap.json must hold the given admin token")
     created = create_token(first.client(), first, description="crash test")
     first.kill()

@@ -14,15 +14,15 @@ from support.standin import STANDIN_DIR
 
 
 def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, *, standin_on_path: bool) -> None:
-    """No INFLUXDB3_* variables, no real ~/.config/influxctl, no remembered version check."""
+    """No INFLUXDB3_* or INFLUXCTL_* variables, no real ~/.config/influxctl, no remembered version check."""
     for name in list(os.environ):
-        if name.startswith(("INFLUXDB3_", "INFLUXCTL_STANDIN_")):
+        if name.startswith(("INFLUXDB3_", "INFLUXCTL_")):
             monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(home))
     venv_bin = str(Path(sys.executable).parent)  # the stand-in's `env python3` finds this one
     dirs = [str(STANDIN_DIR), venv_bin] if standin_on_path else [venv_bin]
     monkeypatch.setenv("PATH", os.pathsep.join([*dirs, "/usr/bin", "/bin"]))
-    monkeypatch.setattr(influxctl_process, "_CHECKED", set())
+    monkeypatch.setattr(influxctl_process, "_CHECKED", {})
 
 
 def stack_config(**settings: Any) -> dict[str, Any]:

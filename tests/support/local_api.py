@@ -223,6 +223,14 @@ StartServer = Callable[..., LocalApi]
 """The server tests' ``start`` fixture: ``start(data_dir=None, *flags) -> LocalApi``."""
 
 
+def admin_token_file(directory: Path, token: str) -> str:
+    """A 0600 file holding ``token``, for ``--admin-token-file`` (argv would show the token to ``ps``)."""
+    path = directory / f"admin-token-{time.monotonic_ns()}"
+    path.write_text(token + "\n")
+    path.chmod(0o600)
+    return str(path)
+
+
 def create_token(client: httpx.Client, server: LocalApi, **body: Any) -> dict[str, Any]:
     """POST a token to the bootstrapped cluster and return the 201 body."""
     response = client.post(server.tokens_path, json=body)
@@ -238,6 +246,7 @@ __all__ = [
     "CLUSTER_B1",
     "LocalApi",
     "StartServer",
+    "admin_token_file",
     "create_token",
     "start_local_api",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional
@@ -161,3 +162,17 @@ def test_revoke_orphans_needs_a_stack_state(capsys: pytest.CaptureFixture[str]):
         main(["audit", "--revoke-orphans"])
     assert exited.value.code == 2
     assert "--revoke-orphans needs --stack-state" in capsys.readouterr().err
+
+
+def test_table_shows_terminal_control_characters_escaped():
+    # A description is free text that anyone with a management token can set; printed raw, ESC, BEL,
+    # CR and the bidi controls (Unicode TR #9: U+202A..U+202E, U+2066..U+2069) drive the terminal.
+    hostile = ["ok\x1b]0;pwned\x07", "\rfake\u202egnp.exe", "\u2066x\u2069\x00\x9b1m", "caf\u00e9 \u2028ok"]
+    report = judge([record(f"t{n}\x1b[31m", description=text, expires_in_days=30) for n, text in enumerate(hostile)])
+    table = render_table(report)
+    controls = [c for c in table if c != "\n" and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")]
+    assert controls == []
+    for shown in ("ok\\x1b]0;pwned\\x07", "\\rfake\\u202egnp.exe", "\\u2066x\\u2069\\x00\\x9b1m", "café \\u2028ok",
+                  "t0\\x1b[31m"):
+        assert shown in table, shown
+    assert [t["description"] for t in json.loads(render_json(report))["tokens"]] == hostile  # JSON keeps values

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_influxdb3_tokens import settings
 from pulumi_influxdb3_tokens.errors import ConfigurationError
 from pulumi_influxdb3_tokens.settings import resolve_connection
 from support.influxctl import STANDIN_DIR, isolate, stack_config
@@ -80,3 +81,91 @@ def test_a_named_profile_carries_its_own_credential(monkeypatch, tmp_path):
     with pytest.raises(ConfigurationError) as caught:
         resolve_connection(stack_config(influxctlConfig=str(config), influxctlProfile="ci", managementToken="M.V1.y"))
     assert "is not used when" in str(caught.value) and "M.V1.y" not in str(caught.value)
+
+
+# Docs (reference/cli/influxctl, "Default connection profile store location"): Linux
+# ~/.config/influxctl/config.toml, macOS ~/Library/Application Support/influxctl/config.toml, Windows
+# %APPDATA%\influxctl\config.toml.
+@pytest.mark.parametrize(
+    ("platform", "expected"),
+    [
+        ("linux", ".config/influxctl/config.toml"),
+        ("darwin", "Library/Application Support/influxctl/config.toml"),
+        ("win32", "Roaming/influxctl/config.toml"),
+    ],
+)
+def test_the_default_influxctl_config_depends_on_the_os(monkeypatch, tmp_path, platform, expected):
+    isolate(monkeypatch, tmp_path, standin_on_path=True)
+    monkeypatch.setenv("APPDATA", str(tmp_path / "AppData" / "Roaming"))
+    monkeypatch.setattr(settings.sys, "platform", platform)
+    assert str(settings.default_influxctl_config()).endswith(expected)
+    assert settings.default_influxctl_config().is_relative_to(tmp_path)  # HOME, or APPDATA on Windows
+    config = settings.default_influxctl_config()
+    config.parent.mkdir(parents=True)
+    config.write_text('[[profile]]\nname = "default"\naccount_id = "from-default-file"\n')
+    assert settings.load_influxctl_profile({})["account_id"] == "from-default-file"
+
+
+# Release notes 2.10.1/2.10.2: influxctl reads the profile name from INFLUXCTL_PROFILE. We honour it when
+# our own setting is absent, and pass the name we resolved with --profile, so both read the same profile.
+def test_influxctls_profile_variable_is_honoured_below_our_setting(monkeypatch, tmp_path):
+    isolate(monkeypatch, tmp_path, standin_on_path=True)
+    config = tmp_path / "influxctl.toml"
+    config.write_text(
+        '[[profile]]\nname = "theirs"\naccount_id = "a1"\ncluster_id = "c1"\nmgmt_token = "M.V1.x"\n'
+        '[[profile]]\nname = "ours"\naccount_id = "a2"\ncluster_id = "c2"\nmgmt_token = "M.V1.y"\n'
+    )
+    monkeypatch.setenv("INFLUXCTL_PROFILE", "theirs")
+    theirs = resolve_connection(stack_config(influxctlConfig=str(config)))
+    assert (theirs.influxctl_profile, theirs.account_id) == ("theirs", "a1")
+    ours = resolve_connection(stack_config(influxctlConfig=str(config), influxctlProfile="ours"))
+    assert (ours.influxctl_profile, ours.account_id, ours.influxctl_config) == ("ours", "a2", str(config))
+
+    monkeypatch.setenv("INFLUXCTL_PROFILE", "nowhere")
+    with pytest.raises(ConfigurationError, match=r"has no \[\[profile\]\] named 'nowhere'.*INFLUXCTL_PROFILE"):
+        resolve_connection(stack_config(influxctlConfig=str(config)))
+
+
+def test_a_named_profile_always_travels_with_its_config_file(monkeypatch, tmp_path):
+    """A profile named without a file is read from the OS default file, and that file is passed too."""
+    isolate(monkeypatch, tmp_path, standin_on_path=True)
+    config = tmp_path / ".config" / "influxctl" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[[profile]]\nname = "ci"\naccount_id = "a"\ncluster_id = "c"\nmgmt_token = "M.V1.z"\n')
+    connection = resolve_connection(stack_config(influxctlProfile="ci"))
+    assert (connection.influxctl_config, connection.influxctl_profile) == (str(config), "ci")
+
+
+def test_a_profile_named_without_any_config_file_is_one_clear_error(monkeypatch, tmp_path):
+    isolate(monkeypatch, tmp_path, standin_on_path=True)
+    monkeypatch.setenv("INFLUXCTL_PROFILE", "ci")
+    with pytest.raises(ConfigurationError) as caught:
+        resolve_connection(stack_config(accountId="a", clusterId="c"))
+    assert str(caught.value) == (
+        f"The influxctl profile 'ci' cannot be read: there is no config file {tmp_path}/.config/influxctl/config.toml; "
+        "create it or set influxdb3:influxctlConfig / INFLUXDB3_INFLUXCTL_CONFIG."
+    )
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.5:8181", "http://mgmt.example.com", "http://127.0.0.1.nip.io:8181"])
+def test_plain_http_to_a_host_off_this_machine_is_refused_unless_allowed(monkeypatch, tmp_path, url):
+    # The admin token rides in every request's Authorization header: over http:// it crosses the network in clear.
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    with pytest.raises(ConfigurationError) as refused:
+        resolve_connection(stack_config(apiUrl=url, **IDS))
+    message = str(refused.value)
+    assert "influxdb3:apiUrl" in message and "https://" in message and "influxdb3:allowInsecureHttp" in message
+    assert IDS["managementToken"] not in message
+    allowed = resolve_connection(stack_config(apiUrl=url, allowInsecureHttp="true", **IDS))
+    assert allowed.api_url == url
+    monkeypatch.setenv("INFLUXDB3_ALLOW_INSECURE_HTTP", "true")
+    assert resolve_connection(stack_config(apiUrl=url, **IDS)).api_url == url
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8181", "http://127.8.9.10", "http://[::1]:8181", "http://localhost:8181",
+            "https://mgmt.example.com"],
+)
+def test_loopback_http_and_any_https_need_no_opt_in(monkeypatch, tmp_path, url):
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    assert resolve_connection(stack_config(apiUrl=url, **IDS)).api_url == url

@@ -1,5 +1,7 @@
 """check: every bad input is a failure on its own property, before any HTTP call."""
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from pulumi.output import Unknown
 
@@ -64,3 +66,24 @@ def test_secret_adopt_token_stays_wrapped_and_never_appears_in_failures():
     assert plain(checked.inputs["adopt_token"]) == "M.V1.s3cr3t-value"
     assert checked.inputs["adopt_token"] != "M.V1.s3cr3t-value"  # still wrapped as a secret
     assert all("s3cr3t" not in reason for _, reason in checked.failures)
+
+
+@pytest.mark.parametrize(
+    ("news", "prop", "words"),
+    [
+        ({"expires_in": "99999999999d"}, "expires_in", "longer than"),
+        ({"expires_in": "3000000d"}, "expires_in", "after the year 9999"),
+        ({"expires_in": "1d", "rotate_before": "99999999999d"}, "rotate_before", "longer than"),
+        ({"expires_at": "9999-12-31T23:59:59-01:00"}, "expires_at", "years 1 to 9999"),
+        ({"expires_at": "0001-01-01T00:00:00+01:00"}, "expires_at", "years 1 to 9999"),
+        ({"expires_at": datetime(9999, 12, 31, 23, tzinfo=timezone(-timedelta(hours=2)))}, "expires_at", "9999"),
+    ],
+    ids=["duration-overflows-timedelta", "expiry-past-9999", "rotate-before-overflows", "offset-past-9999",
+         "offset-before-year-1", "aware-datetime-past-9999"],
+)
+def test_values_beyond_the_calendar_fail_on_their_property_instead_of_raising(news, prop, words):
+    # Python's datetime covers years 1..9999 (docs.python.org/3/library/datetime.html, MINYEAR/MAXYEAR);
+    # RFC3339 allows offsets that push such an instant out of that range once it is moved to UTC.
+    found = failures(news)
+    assert prop in found, found
+    assert words in found[prop]

@@ -1,10 +1,12 @@
 """The influxctl transport: ``influxctl management create/list/revoke`` behind the TokenClient interface.
 
 influxctl has no idempotency key, so a create whose outcome is unknown (stopped at the timeout,
-killed, failed with a network error, or printed no JSON) is never run again. Instead the tokens are
-listed and the one that create may have minted (same description and expiry, created since just
-before the create, by the same identity when that is known, not already held by this process) is
-adopted; with none or several such tokens the create fails with a sentence that says so.
+killed, or failed with a network error) is never run again. Instead the tokens are listed and the one
+that create may have minted (same description and expiry, created since just before the create, by
+the same identity when that is known, not already held by this process) is adopted; with none or
+several such tokens the create fails with a sentence that says so. A create that succeeded but whose
+answer holds no token string is refused, and the token it minted revoked: no token nobody holds.
+Revoking decides by listing whether a failed revoke means "already revoked" (success) or a failure.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping, Optional
 
 import tenacity
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from .. import timeutil
-from ..errors import ManagementApiError, TokenNotFoundError
+from ..errors import InfluxDB3TokensError, ManagementApiError, TokenNotFoundError
 from ..models import CreatedToken, RecoveredToken, TokenRecord
 from ..settings import Connection
-from .influxctl_json import TOKEN_LIST, InfluxctlCreatedToken
+from .influxctl_answer import CreateAnswer, read_create_answer
+from .influxctl_json import TOKEN_LIST
 from .influxctl_process import (
+    SUPPORTED_TEXT,
     Failure,
     Outcome,
     classify,
@@ -31,7 +35,10 @@ from .influxctl_process import (
     ensure_supported_version,
     failure_error,
     profile_flags,
+    requires_description,
     run,
+    takes_timeout_flag,
+    timeout_flag,
 )
 
 # Server clocks and ours differ a little; a token minted by our create is younger than this.
@@ -75,13 +82,18 @@ class InfluxctlTokenClient:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
-        ensure_supported_version(connection.influxctl_path)
+        self._version = ensure_supported_version(connection.influxctl_path)
 
     # --- operations ----------------------------------------------------------------------------
 
     def create(
         self, description: str, expires_at: Optional[datetime], idempotency_key: str
     ) -> CreatedToken | RecoveredToken:
+        if not description and requires_description(self._version):
+            raise InfluxDB3TokensError(
+                "A management token created with influxctl 2.10.0 or later needs a description (influxctl "
+                "refuses an empty one): set `description` on the resource; nothing was created."
+            )
         args = ["management", "create", "--format", "json"]
         if description:
             args.append(f"--description={description}")
@@ -89,13 +101,19 @@ class InfluxctlTokenClient:
             args.append(f"--expires-at={timeutil.format_rfc3339(expires_at)}")
         started = _wall_clock()
         outcome = self._run(args)
-        created = self._parse_created(outcome)
-        if created is not None:
-            _hold(created.id)
-            return created
-        if not outcome.timed_out and classify(outcome.stderr).definite:
-            raise failure_error("create a management token", outcome, self._connection)
-        return self._recover(description, expires_at, started, outcome)
+        answer = read_create_answer(outcome.stdout)
+        record = self._answered_record(answer)
+        if record is None:
+            if not outcome.timed_out and classify(outcome.stderr).definite:
+                raise failure_error("create a management token", outcome, self._connection)
+            record = self._find_minted(description, expires_at, started, outcome)
+        token = answer.token_string(record.token_prefix, record.description)
+        if token is not None:
+            _hold(record.id)
+            return CreatedToken(**record.model_dump(), access_token=SecretStr(token))
+        if outcome.ok:
+            raise self._refuse_tokenless(record, answer)
+        return self._adopt(record, outcome)
 
     def get(self, token_id: str) -> TokenRecord:
         for record in self.list():
@@ -114,18 +132,38 @@ class InfluxctlTokenClient:
         return [e.to_record(self._connection.account_id, self._connection.cluster_id) for e in entries]
 
     def revoke(self, token_id: str) -> bool:
+        """Revoke; what influxctl prints for a token already revoked is not documented, so the list decides."""
         args = ["management", "revoke", "--force", token_id]
         try:
             self._run_retrying(args, f"revoke management token {token_id}")
-        except _NotFound:
-            return False
+        except _Refused as refused:
+            listed = {record.id: record for record in self.list()}
+            if token_id not in listed:
+                return False
+            if listed[token_id].is_revoked():
+                return True
+            raise failure_error(f"revoke management token {token_id}", refused.outcome, self._connection) from None
         return True
 
     # --- create recovery -------------------------------------------------------------------------
 
-    def _recover(
+    def _answered_record(self, answer: CreateAnswer) -> Optional[TokenRecord]:
+        """The minted token as the answer names it, completed from the list when the answer lacks a field."""
+        entry = answer.entry()
+        if entry is not None and entry.token_prefix:
+            return entry.to_record(self._connection.account_id, self._connection.cluster_id)
+        token_id = entry.id if entry is not None else answer.token_id()
+        if token_id is None:
+            return None
+        try:
+            return self.get(token_id)
+        except TokenNotFoundError:
+            return None
+
+    def _find_minted(
         self, description: str, expires_at: Optional[datetime], started: datetime, outcome: Outcome
-    ) -> RecoveredToken:
+    ) -> TokenRecord:
+        """The one listed token this create could have minted; fails when there is none or several."""
         what = f"influxctl management create {describe(outcome, self._connection.request_timeout)}"
         try:
             records = self.list()
@@ -158,7 +196,11 @@ class InfluxctlTokenClient:
                 f"one with adopt_token_id and revoke the others, then run the update again.",
                 secrets=self._secrets(),
             )
-        [record] = candidates
+        return candidates[0]
+
+    def _adopt(self, record: TokenRecord, outcome: Outcome) -> RecoveredToken:
+        """Keep the token an interrupted create minted, loudly: its string was lost with the answer."""
+        what = f"influxctl management create {describe(outcome, self._connection.request_timeout)}"
         _hold(record.id)
         # The engine shows a provider's stderr lines beside the resource.
         print(
@@ -168,6 +210,25 @@ class InfluxctlTokenClient:
             flush=True,
         )
         return RecoveredToken(**record.model_dump())
+
+    def _refuse_tokenless(self, record: TokenRecord, answer: CreateAnswer) -> ManagementApiError:
+        """influxctl succeeded but its answer holds no token string: revoke the token, say what was seen."""
+        seen = (
+            f"`influxctl management create --format json` succeeded but printed {answer.shape()}, with no string "
+            f"starting with the listed prefix of token {record.id}"
+        )
+        try:
+            self.revoke(record.id)
+        except InfluxDB3TokensError:
+            return ManagementApiError(
+                f"{seen}, and revoking that token failed too: revoke it with `influxctl management revoke "
+                f"--force {record.id}` and check that influxctl is {SUPPORTED_TEXT}.",
+                secrets=self._secrets(),
+            )
+        return ManagementApiError(
+            f"{seen}, so it was revoked and nothing was created; check that influxctl is {SUPPORTED_TEXT}.",
+            secrets=self._secrets(),
+        )
 
     def _identity(self, records: builtins.list[TokenRecord]) -> set[str]:
         """Who our creates are attributed to: our own token's id and creator, when it is listed."""
@@ -185,8 +246,10 @@ class InfluxctlTokenClient:
         return (self._connection.management_token.get_secret_value(),)
 
     def _run(self, args: builtins.list[str]) -> Outcome:
-        with profile_flags(self._connection) as flags:
-            return run([self._connection.influxctl_path, *flags, *args], self._connection.request_timeout)
+        timeout = self._connection.request_timeout
+        flags = [timeout_flag(timeout)] if takes_timeout_flag(self._version) else []
+        with profile_flags(self._connection) as profile:
+            return run([self._connection.influxctl_path, *profile, *flags, *args], timeout)
 
     def _run_retrying(self, args: builtins.list[str], action: str) -> Outcome:
         """Run an idempotent command, again on network failures and timeouts, within retryTimeout."""
@@ -203,28 +266,16 @@ class InfluxctlTokenClient:
                     if outcome.ok:
                         return outcome
                     failure = Failure.NETWORK if outcome.timed_out else classify(outcome.stderr)
-                    if failure is Failure.NOT_FOUND:
-                        raise _NotFound(outcome)
                     if failure is Failure.NETWORK:
                         raise _Retryable(outcome)
-                    raise failure_error(action, outcome, self._connection)
+                    raise _Refused(outcome)
         except _Retryable as final:
             raise failure_error(action, final.outcome, self._connection) from None
-        except _NotFound as missing:
-            if args[:2] == ["management", "revoke"]:
+        except _Refused as refused:
+            if args[:2] == ["management", "revoke"] and classify(refused.outcome.stderr) not in _CREDENTIAL_FAILURES:
                 raise
-            raise failure_error(action, missing.outcome, self._connection) from None
+            raise failure_error(action, refused.outcome, self._connection) from None
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def _parse_created(self, outcome: Outcome) -> Optional[CreatedToken]:
-        """The created token when influxctl printed it, whatever its exit status."""
-        if not outcome.stdout.strip():
-            return None
-        try:
-            parsed = InfluxctlCreatedToken.model_validate_json(outcome.stdout)
-        except ValidationError:
-            return None
-        return parsed.to_created(self._connection.account_id, self._connection.cluster_id)
 
     def _bad_output(self, command: str, err: ValidationError) -> ManagementApiError:
         first: Mapping[str, Any] = err.errors()[0] if err.errors() else {}
@@ -236,7 +287,13 @@ class InfluxctlTokenClient:
         )
 
 
-class _NotFound(Exception):
+class _Refused(Exception):
+    """influxctl answered with a failure that retrying does not cure."""
+
     def __init__(self, outcome: Outcome) -> None:
-        super().__init__("not found")
+        super().__init__("refused")
         self.outcome = outcome
+
+
+# A rejected credential is not a reason to look at the list: the list would be refused the same way.
+_CREDENTIAL_FAILURES = (Failure.AUTHENTICATION, Failure.PERMISSION)

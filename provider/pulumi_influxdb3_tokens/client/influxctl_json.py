@@ -2,20 +2,20 @@
 
 List entries (as documented for ``influxctl management list --format json``) carry ``id``,
 ``account_id``, ``token_prefix``, ``description``, ``created_by`` and protobuf timestamps
-``{"seconds": N, "nanos": N}``; ``expires_at`` is absent, or the epoch, for a token that never
-expires, and ``revoked_at`` is present only once the token is revoked. Entries carry no cluster id:
-the connection supplies it. ``management create --format json`` prints one such entry plus the
-token string (``access_token``; ``token`` is accepted too, as the docs do not show this output).
+``{"seconds": N, "nanos": N}`` whose ``nanos`` is left out when zero; ``expires_at`` is absent (or
+the epoch, or null) for a token that never expires, and ``revoked_at`` is present only once the token
+is revoked. Entries carry no cluster id: the connection supplies it. What ``management create
+--format json`` prints is not documented: see influxctl_answer.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Optional
+from typing import Any, Optional
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
-from ..models import CreatedToken, TokenRecord
+from ..models import TokenRecord
 
 
 class ProtoTimestamp(BaseModel):
@@ -25,6 +25,17 @@ class ProtoTimestamp(BaseModel):
 
     seconds: int = 0
     nanos: int = Field(default=0, ge=0, lt=1_000_000_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_rfc3339(cls, value: Any) -> Any:
+        """protojson prints a Timestamp as an RFC3339 string; accept that too."""
+        if isinstance(value, str):
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                raise ValueError("a timestamp needs a time zone")
+            return {"seconds": int(moment.timestamp()), "nanos": moment.microsecond * 1000}
+        return value
 
     def as_datetime(self) -> datetime:
         return datetime.fromtimestamp(self.seconds, tz=timezone.utc).replace(microsecond=self.nanos // 1000)
@@ -51,30 +62,23 @@ class InfluxctlToken(BaseModel):
     expires_at: Optional[ProtoTimestamp] = None
     revoked_at: Optional[ProtoTimestamp] = None
 
+    @field_validator("account_id", "token_prefix", "description", "created_by", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
     def to_record(self, account_id: str, cluster_id: str) -> TokenRecord:
-        return TokenRecord.model_validate(self._fields(account_id, cluster_id))
-
-    def _fields(self, account_id: str, cluster_id: str) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "account_id": self.account_id or account_id,
-            "cluster_id": cluster_id,
-            "description": self.description,
-            "token_prefix": self.token_prefix,
-            "created_at": self.created_at.as_datetime(),
-            "expires_at": _optional_time(self.expires_at),
-            "revoked_at": _optional_time(self.revoked_at),
-            "created_by": self.created_by,
-        }
-
-
-class InfluxctlCreatedToken(InfluxctlToken):
-    """The output of ``influxctl management create --format json``: an entry plus the token string."""
-
-    access_token: SecretStr = Field(validation_alias=AliasChoices("access_token", "token"), min_length=1)
-
-    def to_created(self, account_id: str, cluster_id: str) -> CreatedToken:
-        return CreatedToken.model_validate({**self._fields(account_id, cluster_id), "access_token": self.access_token})
+        return TokenRecord(
+            id=self.id,
+            account_id=self.account_id or account_id,
+            cluster_id=cluster_id,
+            description=self.description,
+            token_prefix=self.token_prefix,
+            created_at=self.created_at.as_datetime(),
+            expires_at=_optional_time(self.expires_at),
+            revoked_at=_optional_time(self.revoked_at),
+            created_by=self.created_by,
+        )
 
 
 # Go prints a nil slice as `null`: an empty cluster lists as null or [].

@@ -1,10 +1,11 @@
 """Running ``influxctl``: argument lists (never a shell), a timeout, the credential's profile file,
-the version check, and the mapping of its stderr to one-sentence errors.
+the environment it gets, the version check, and the mapping of its stderr to one-sentence errors.
 
 The management token never goes into argv, where other local users could read it from the process
 list: it is written to a 0600 ``config.toml`` in a private temporary directory, passed with
 ``--config``/``--profile`` and removed as soon as the command ends. When the user names their own
-influxctl config or profile, that is passed instead and the provider writes nothing.
+influxctl config or profile, that is passed instead and the provider writes nothing. Either way both
+flags are always passed, so influxctl never picks another file or profile than the one we read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from ..settings import (
     ACCOUNT_ID,
     CLUSTER_ID,
     INFLUXCTL_CONFIG,
+    INFLUXCTL_OWN_PROFILE_ENV,
     INFLUXCTL_PATH,
     INFLUXCTL_PROFILE,
     MANAGEMENT_TOKEN,
@@ -35,12 +38,45 @@ from ..settings import (
     config_key,
 )
 
+Version = tuple[int, int, int]
+
 TEMP_PROFILE_NAME = "pulumi-influxdb3-tokens"
-# Management token commands arrived in influxctl 2.6.0; 3.x may change the JSON they print.
-SUPPORTED_VERSIONS = ((2, 6, 0), (3, 0, 0))
-SUPPORTED_TEXT = "2.6.0 or later 2.x"
-_VERSION = re.compile(r"\binfluxctl\b\D*?v?(\d+)\.(\d+)\.(\d+)\b", re.IGNORECASE)
+# Release notes: 2.6.0 added the management commands; 2.7.0 fixed "a nil pointer issue when listing
+# management tokens", so it is the floor. 3.x is not released; it is used with a warning.
+MINIMUM_VERSION: Version = (2, 7, 0)
+NEXT_MAJOR: Version = (3, 0, 0)
+SUPPORTED_TEXT = "2.7.0 or later"
+TIMEOUT_FLAG_SINCE: Version = (2, 9, 7)  # "Add global --timeout flag"
+DESCRIPTION_REQUIRED_SINCE: Version = (2, 10, 0)  # "Ensure the management token description is a non-empty string"
+# `influxctl version` "outputs the current version and architecture"; the exact text is not documented.
+# Any x.y.z counts, with or without a leading v, but not one glued to a word (go1.25.5).
+_VERSION = re.compile(r"(?<![A-Za-z0-9.])v?(\d+)\.(\d+)\.(\d+)(?![0-9])")
 VERSION_TIMEOUT = 30.0
+
+# What influxctl may see of our environment: what any program needs (paths, locale, time zone,
+# proxies, CA bundles, the OS's user folders) and influxctl's own INFLUXCTL_* variables. Never the
+# INFLUXDB3_* settings (the admin credential among them), nor the CI's other secrets.
+_PASSED_ENVIRONMENT = re.compile(
+    r"PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_\w+|TZ|TMPDIR|TEMP|TMP|SSL_CERT_FILE|SSL_CERT_DIR|"
+    r"(HTTPS?|NO|ALL)_PROXY|XDG_\w+|APPDATA|LOCALAPPDATA|USERPROFILE|HOMEDRIVE|HOMEPATH|SYSTEMROOT|"
+    r"SYSTEMDRIVE|WINDIR|COMSPEC|PATHEXT|INFLUXCTL_\w+",
+    re.IGNORECASE,
+)
+
+
+def child_environment() -> dict[str, str]:
+    """The environment influxctl runs with. INFLUXCTL_PROFILE is left out: --profile names the profile."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if _PASSED_ENVIRONMENT.fullmatch(name) and name.upper() != INFLUXCTL_OWN_PROFILE_ENV
+    }
+
+
+def timeout_flag(request_timeout: float) -> str:
+    """influxctl's own API timeout, shorter than ours, so that it reports a timeout before we kill it."""
+    seconds = max(request_timeout - max(1.0, request_timeout * 0.2), request_timeout / 2)
+    return f"--timeout={int(seconds * 1000)}ms"
 
 
 @dataclass(frozen=True)
@@ -64,6 +100,7 @@ def run(argv: list[str], timeout: float) -> Outcome:
     """Run argv in its own process group; at the timeout kill the group and keep what it printed."""
     process = subprocess.Popen(
         argv,
+        env=child_environment(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -103,12 +140,7 @@ def profile_toml(connection: Connection) -> str:
 def profile_flags(connection: Connection) -> Iterator[list[str]]:
     """The global flags that select the credential, with the temporary profile alive meanwhile."""
     if connection.uses_own_influxctl_profile:
-        flags = []
-        if connection.influxctl_config:
-            flags += ["--config", connection.influxctl_config]
-        if connection.influxctl_profile:
-            flags += ["--profile", connection.influxctl_profile]
-        yield flags
+        yield ["--config", connection.influxctl_config or "", "--profile", connection.influxctl_profile or ""]
         return
     with tempfile.TemporaryDirectory(prefix="pulumi-influxdb3-influxctl-") as directory:  # mode 0700
         path = Path(directory) / "config.toml"
@@ -120,20 +152,29 @@ def profile_flags(connection: Connection) -> Iterator[list[str]]:
 
 # --- the version ---------------------------------------------------------------------------------
 
-_CHECKED: set[str] = set()
+_CHECKED: dict[str, Optional[Version]] = {}
 _CHECKED_LOCK = threading.Lock()
 
 
-def parse_version(output: str) -> Optional[tuple[int, int, int]]:
+def parse_version(output: str) -> Optional[Version]:
     match = _VERSION.search(output)
     return (int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
-def ensure_supported_version(executable: str) -> None:
-    """Run ``influxctl version`` once per executable and process; refuse an unknown version."""
+def _warn(message: str) -> None:
+    # The engine shows a provider's stderr lines beside the resource.
+    print(f"ManagementToken: {message}", file=sys.stderr, flush=True)
+
+
+def ensure_supported_version(executable: str) -> Optional[Version]:
+    """Run ``influxctl version`` once per executable and process and return the version it names.
+
+    A version below the floor is refused; output that names no version is warned about once and
+    taken as a current release (None), as is a major version newer than the ones we know.
+    """
     with _CHECKED_LOCK:
         if executable in _CHECKED:
-            return
+            return _CHECKED[executable]
     outcome = run([executable, "version"], VERSION_TIMEOUT)
     hint = f"install influxctl {SUPPORTED_TEXT} or point {config_key(INFLUXCTL_PATH)} / {INFLUXCTL_PATH.env} at one"
     if not outcome.ok:
@@ -142,13 +183,29 @@ def ensure_supported_version(executable: str) -> None:
     version = parse_version(outcome.stdout)
     if version is None:
         first = scrub(outcome.stdout.strip().splitlines()[0][:80]) if outcome.stdout.strip() else "nothing"
-        raise ConfigurationError(f"`{executable} version` printed '{first}', which names no version; {hint}.")
-    low, high = SUPPORTED_VERSIONS
-    if not low <= version < high:
+        _warn(
+            f"`{executable} version` printed '{first}', which names no version; going on as if it were "
+            f"influxctl {SUPPORTED_TEXT}."
+        )
+    elif version < MINIMUM_VERSION:
         shown = ".".join(map(str, version))
         raise ConfigurationError(f"{executable} is influxctl {shown}, which this provider does not support; {hint}.")
+    elif version >= NEXT_MAJOR:
+        shown = ".".join(map(str, version))
+        _warn(f"{executable} is influxctl {shown}, newer than the 2.x releases this provider knows; going on.")
     with _CHECKED_LOCK:
-        _CHECKED.add(executable)
+        _CHECKED[executable] = version
+    return version
+
+
+def takes_timeout_flag(version: Optional[Version]) -> bool:
+    """Only releases known to have --timeout get it: an unknown flag would fail every command."""
+    return version is not None and version >= TIMEOUT_FLAG_SINCE
+
+
+def requires_description(version: Optional[Version]) -> bool:
+    """Whether influxctl refuses an empty management token description; assumed when the version is unknown."""
+    return version is None or version >= DESCRIPTION_REQUIRED_SINCE
 
 
 # --- stderr -> one sentence ----------------------------------------------------------------------
