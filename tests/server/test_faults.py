@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from starlette.types import Message, Receive, Scope, Send
 
+from influxdb3_local_api.faults import FaultConfig, FaultInjectionMiddleware
 from support.local_api import LocalApi, StartServer
 
 
@@ -151,10 +154,40 @@ def test_crash_after_creates_does_not_count_replays(start: StartServer) -> None:
 
 
 def test_latency_holds_back_the_answer_so_a_timed_out_create_has_committed(start: StartServer) -> None:
-    server = start(None, "--latency-ms", "1500")
+    # The client gives up after 1 s, 2 s before the answer: a margin for a loaded machine, where a
+    # server not scheduled before the client leaves never sees the body (uvicorn drops it).
+    server = start(None, "--latency-ms", "3000")
     impatient = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.admin_token}"},
-                             timeout=0.3, trust_env=False)
+                             timeout=1.0, trust_env=False)
     with impatient, pytest.raises(httpx.ReadTimeout):
         impatient.post(server.tokens_path, json={"description": "answered too late"})
-    listed = server.client().get(server.tokens_path).json()  # itself answered 1.5 s later
+    listed = server.client().get(server.tokens_path).json()  # itself answered 3 s later
     assert "answered too late" in [t["description"] for t in listed]
+
+
+def test_latency_takes_the_whole_request_before_a_client_can_leave_with_it() -> None:
+    """uvicorn answers an app's receive() with http.disconnect once the client has left, dropping a
+    body the app had not read yet (uvicorn/protocols/http/h11_impl.py, RequestResponseCycle.receive).
+    Our app authenticates (a scrypt, slow on a loaded machine) before it reads a create's body, so
+    --latency-ms must take the body as the request arrives, or a client that gives up early loses
+    the create itself instead of only its answer."""
+    body = b'{"description": "answered too late"}'
+    client_left = asyncio.Event()
+    read: list[Message] = []
+
+    async def uvicorn_receive() -> Message:
+        if client_left.is_set():
+            return {"type": "http.disconnect"}
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def slow_app(scope: Scope, receive: Receive, send: Send) -> None:
+        client_left.set()  # the client timed out while the app was still authenticating
+        read.append(await receive())
+
+    async def sent(_message: Message) -> None:
+        return None
+
+    scope: Scope = {"type": "http", "method": "POST", "path": "/api/v0/accounts/a/clusters/c/managementTokens"}
+    middleware = FaultInjectionMiddleware(slow_app, FaultConfig(latency_ms=1))
+    asyncio.run(middleware(scope, uvicorn_receive, sent))
+    assert read == [{"type": "http.request", "body": body, "more_body": False}]
