@@ -1,16 +1,10 @@
-"""Entry point of the influxdb3-token-policies pack: `pulumi preview --policy-pack policy/`.
+"""The checkout's pack, `pulumi preview --policy-pack policy/`: it runs the package's own pack.
 
-``PolicyPack(...)`` serves the engine and never returns, so it is built only here; the policies
-live in ``influxdb3_token_policies`` where tests import them.
+The pack ships inside the package (``pulumi_influxdb3_tokens/policy_pack``, printed by
+``influxdb3-tokens policy-pack``); importing its entry point serves it. ``PulumiPolicy.yaml`` and
+``requirements.txt`` here are copies of that folder's, which tests/unit/test_packaging.py keeps equal.
 """
 
-from pulumi_policy import EnforcementLevel, PolicyPack
+import importlib
 
-from influxdb3_token_policies import PACK_DESCRIPTION, PACK_NAME, all_policies
-
-PolicyPack(
-    name=PACK_NAME,
-    description=PACK_DESCRIPTION,
-    enforcement_level=EnforcementLevel.ADVISORY,
-    policies=all_policies(),
-)
+importlib.import_module("pulumi_influxdb3_tokens.policy_pack.__main__")  # serves the pack; never returns

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.metadata import version
 from typing import Any
 
 from fastapi import FastAPI
@@ -21,7 +22,7 @@ from .settings import Settings
 from .store import Store
 
 TITLE = "InfluxDB 3 Management API (local)"
-VERSION = "0.1.0"
+VERSION = version("pulumi-influxdb3-tokens")  # the distribution this server ships in
 
 
 def _contract(app: FastAPI) -> dict[str, Any]:

@@ -1,11 +1,12 @@
 """Fault injection for `/api/v0` routes: latency, random 503s, a rate limit, garbage and a crash.
 
 Runs as ASGI middleware in front of routing. Latency delays every answer (the handler has already
-run). Then, per request: rate limit (429), then the random failure (503); a request rejected by
-those never reaches a handler and never writes anything. Then garbage: an HTML error page instead of any handler, or the handler's real
-answer mangled (JSON cut in half, or sent as text/plain), so a create mangled that way HAS
-committed and its answer is lost. Last, `crash_after_creates`: the process dies (os._exit, like
-kill -9) right after the N-th create committed, before its answer leaves.
+run; the request body is taken as it arrives, so a client that leaves meanwhile loses only the
+answer). Then, per request: rate limit (429), then the random failure (503); a request rejected by
+those never reaches a handler and never writes anything. Then garbage: an HTML error page instead
+of any handler, or the handler's real answer mangled (JSON cut in half, or sent as text/plain), so
+a create mangled that way HAS committed and its answer is lost. Last, `crash_after_creates`: the
+process dies (os._exit, like kill -9) right after the N-th create committed, before its answer leaves.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .errors import error_response
+from .errors import ApiError, error_response
 
 API_PREFIX = "/api/v0"
 GARBAGE_MODES = ("html", "truncated-json", "wrong-content-type")
@@ -96,6 +97,7 @@ class FaultInjectionMiddleware:
             await self.app(scope, receive, send)
             return
         if self.config.latency_ms > 0:
+            receive = await _taken_whole(receive)
             send = self._late(send)
         if self.bucket is not None:
             wait = self.bucket.acquire()
@@ -143,6 +145,32 @@ class FaultInjectionMiddleware:
             await send(message)
 
         return sending
+
+
+async def _taken_whole(receive: Receive) -> Receive:
+    """Take the request body as it arrives and replay it to the app.
+
+    uvicorn answers receive() with http.disconnect once the client has left, dropping a body not
+    read yet, and the app authenticates (a scrypt) before it reads one: without this, a client that
+    gives up while its answer is held back could take the request with it, not only the answer.
+    An error while taking it (the body limit's 413) is raised where the app reads: its handler answers.
+    """
+    taken: list[Message] = []
+    failure: ApiError | None = None
+    try:
+        while not taken or (taken[-1]["type"] == "http.request" and taken[-1].get("more_body", False)):
+            taken.append(await receive())
+    except ApiError as err:
+        failure = err
+
+    async def replay() -> Message:
+        if taken:
+            return taken.pop(0)
+        if failure is not None:
+            raise failure
+        return await receive()
+
+    return replay
 
 
 async def _send_html_error(send: Send) -> None:

@@ -8,10 +8,10 @@ the typed classes of the ``pulumi-resource-influxdb3`` plugin (``influxdb3.Manag
 import sys
 
 from . import influxdb3
-from ._version import __version__
 from .core.errors import AdoptionError, ConfigurationError, InfluxDB3TokensError, ManagementApiError
 from .dynamic import provider as _dynamic_provider
 from .dynamic.resource import ManagementToken
+from .version import __version__
 
 # Stacks written before the dynamic/ folder existed hold the provider pickled (by dill, by reference)
 # as ``pulumi_influxdb3_tokens.lifecycle.ManagementTokenProvider``; their provider process unpickles
@@ -19,11 +19,11 @@ from .dynamic.resource import ManagementToken
 sys.modules.setdefault(f"{__name__}.lifecycle", _dynamic_provider)
 
 __all__ = [
-    "__version__",
-    "ManagementToken",
-    "influxdb3",
-    "InfluxDB3TokensError",
-    "ConfigurationError",
-    "ManagementApiError",
     "AdoptionError",
+    "ConfigurationError",
+    "InfluxDB3TokensError",
+    "ManagementApiError",
+    "ManagementToken",
+    "__version__",
+    "influxdb3",
 ]

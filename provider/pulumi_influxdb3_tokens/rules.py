@@ -256,7 +256,7 @@ def must_expire(facts: TokenFacts) -> Finding:
     return _fail(MUST_EXPIRE, "the token never expires: it has neither expires_at nor expires_in")
 
 
-def lifetime(facts: TokenFacts, now: Optional[datetime] = None) -> Union[timedelta, None, _Unknown]:
+def lifetime(facts: TokenFacts, now: Optional[datetime] = None) -> Union[timedelta, _Unknown, None]:
     """How long the token lives: ``expires_in``, or ``expires_at`` minus its creation (else now).
 
     None when it never expires; UNKNOWN when that cannot be told yet. Raises ``TimeFormatError``.
@@ -266,8 +266,8 @@ def lifetime(facts: TokenFacts, now: Optional[datetime] = None) -> Union[timedel
     if _is_set(facts.expires_at):
         start = now or timeutil.now()
         if _is_set(facts.created_at):
-            start = timeutil.parse_rfc3339(facts.created_at)  # type: ignore[arg-type]
-        return timeutil.parse_rfc3339(facts.expires_at) - start  # type: ignore[arg-type]
+            start = timeutil.parse_rfc3339(facts.created_at)
+        return timeutil.parse_rfc3339(facts.expires_at) - start
     if facts.expires_in is UNKNOWN or facts.expires_at is UNKNOWN:
         return UNKNOWN
     return None
@@ -288,7 +288,7 @@ def max_lifetime(facts: TokenFacts, config: MaxLifetimeConfig, now: Optional[dat
         if _is_set(facts.expires_in):
             what = f"expires_in {facts.expires_in}"
         else:
-            what = f"expires_at {timeutil.normalize_rfc3339(facts.expires_at)}"  # type: ignore[arg-type]
+            what = f"expires_at {timeutil.normalize_rfc3339(facts.expires_at)}"
         return _fail(
             MAX_LIFETIME,
             f"the token lives {days(life)} ({what}), longer than maxLifetimeDays {config.max_lifetime_days}",
@@ -353,7 +353,7 @@ def is_live(revoked_at: Fact, expires_at: Fact, now: Optional[datetime] = None) 
         return False
     if _is_set(expires_at):
         try:
-            return timeutil.parse_rfc3339(expires_at) > (now or timeutil.now())  # type: ignore[arg-type]
+            return timeutil.parse_rfc3339(expires_at) > (now or timeutil.now())
         except timeutil.TimeFormatError:
             return True
     return True

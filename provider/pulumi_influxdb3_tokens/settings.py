@@ -17,7 +17,7 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, TypedDict
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
@@ -244,7 +244,12 @@ def _refuse_cleartext_off_this_machine(api_url: str, stack_config: Mapping[str, 
     )
 
 
-def _timeouts(stack_config: Mapping[str, Any], transport: str) -> dict[str, float]:
+class _Timeouts(TypedDict):
+    request_timeout: float
+    retry_timeout: float
+
+
+def _timeouts(stack_config: Mapping[str, Any], transport: str) -> _Timeouts:
     return {
         "request_timeout": _seconds(
             REQUEST_TIMEOUT, _lookup(REQUEST_TIMEOUT, stack_config, {}), DEFAULT_REQUEST_TIMEOUT[transport]

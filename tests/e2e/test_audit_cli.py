@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional
 
 import pytest
+
 from support.audit_cli import Ran, run_audit
 from support.local_api import LocalApi
 from support.standin import standin_env
-
-from pulumi_influxdb3_tokens.core import timeutil
-
-def in_days(days: float) -> str:
-    return timeutil.format_rfc3339(datetime.now(timezone.utc) + timedelta(days=days))
+from support.times import in_days
 
 
 @pytest.fixture

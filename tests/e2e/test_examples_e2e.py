@@ -8,9 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from secrets_scan import assert_nowhere
+
 from support.engine import EXAMPLES, Stack
 from support.local_api import LocalApi
+from support.secrets_scan import assert_nowhere
 from support.standin import STANDIN_DIR, standin_env
 
 PIPELINE_DESCRIPTIONS = {

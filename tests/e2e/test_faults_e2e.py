@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from secrets_scan import assert_nowhere
+
 from support.audit_cli import Ran, run_audit
 from support.engine import Stack
 from support.local_api import LocalApi
+from support.secrets_scan import assert_nowhere
 
 pytestmark = pytest.mark.http_only
 
@@ -239,7 +240,8 @@ def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_or
 @pytest.mark.parametrize(
     ("mode", "sentence"),
     [
-        ("html", "Could not create a management token: the server failed: it answered with 'text/html' instead of JSON (HTTP 500); the server may have created the token"),
+        ("html", "Could not create a management token: the server failed: it answered with 'text/html' instead of "
+                 "JSON (HTTP 500); the server may have created the token"),
         ("truncated-json", "with a body that is not a valid management token response (body: Invalid JSON"),
         ("wrong-content-type", "answered HTTP 201 with 'text/plain' instead of JSON"),
     ],

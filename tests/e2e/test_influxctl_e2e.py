@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from secrets_scan import assert_nowhere
+
 from support.local_api import LocalApi
+from support.secrets_scan import assert_nowhere
 
 pytestmark = pytest.mark.parametrize("transport", ["influxctl"])
 

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from secrets_scan import assert_nowhere
+from support.secrets_scan import assert_nowhere
 from support.local_api import LocalApi
 from support.old_state import PICKLED_BEFORE_THE_MOVE
 

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from secrets_scan import assert_nowhere
-from support.engine import REPO, Stack
-from support.local_api import LocalApi
 
 from pulumi_influxdb3_tokens.core import timeutil
+from support.engine import REPO, Stack
+from support.local_api import LocalApi
+from support.secrets_scan import assert_nowhere
 
 # The pack judges inputs and never talks to the cluster: one transport is enough.
 pytestmark = pytest.mark.http_only

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from secrets_scan import assert_nowhere
-from support.local_api import LocalApi
 
 from pulumi_influxdb3_tokens.core import timeutil
+from support.local_api import LocalApi
+from support.secrets_scan import assert_nowhere
+from support.times import in_days
 
 pytestmark = pytest.mark.parametrize("face", ["dynamic", "plugin"])
 
@@ -31,9 +32,6 @@ def iso(dt: datetime) -> str:
 def parse(text: str) -> datetime:
     return timeutil.parse_rfc3339(text)
 
-
-def in_days(days: float) -> str:
-    return iso(datetime.now(timezone.utc) + timedelta(days=days))
 
 
 def test_up_mints_a_working_token_and_no_secret_is_in_plaintext(make_stack, local_api: LocalApi):

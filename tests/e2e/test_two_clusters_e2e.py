@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from secrets_scan import assert_nowhere
+from support.secrets_scan import assert_nowhere
 from support.engine import Stack
 from support.local_api import LocalApi, start_local_api
 

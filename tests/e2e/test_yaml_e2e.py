@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 import pytest
-from secrets_scan import assert_nowhere
+from support.secrets_scan import assert_nowhere
 from support.engine import EXAMPLES, REPO, Stack
 from support.local_api import LocalApi
+from support.times import in_days
 
 TOKEN_TYPE = "influxdb3:index:ManagementToken"
 EXPORTS = {"Id": "id", "Token": "token", "Prefix": "tokenPrefix", "ExpiresAt": "expiresAt"}  # output suffix: property
@@ -61,10 +62,6 @@ def yaml_stack(make_stack: Callable[..., Stack]) -> Callable[[Mapping[str, Mappi
 
 def parse(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def in_days(days: float) -> str:
-    return (datetime.now(timezone.utc) + timedelta(days=days)).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def live_ids(local_api: LocalApi) -> set[str]:

@@ -7,7 +7,6 @@ config, then the CRUD methods with raw property bags), without the engine in bet
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -15,11 +14,11 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 
-from support.local_api import LocalApi
-
 from pulumi_influxdb3_tokens.core.errors import AdoptionError, ManagementApiError
-from pulumi_influxdb3_tokens.dynamic.provider import ManagementTokenProvider
 from pulumi_influxdb3_tokens.core.validation import check_inputs
+from pulumi_influxdb3_tokens.dynamic.provider import ManagementTokenProvider
+from support.local_api import LocalApi
+from support.times import in_days
 
 
 def provider_for(local_api: LocalApi, token: str | None = None) -> ManagementTokenProvider:
@@ -39,9 +38,6 @@ def checked(**inputs: Any) -> dict[str, Any]:
     assert result.failures == []
     return result.inputs
 
-
-def in_days(days: float) -> str:
-    return (datetime.now(timezone.utc) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def server_token(local_api: LocalApi, token_id: str) -> dict[str, Any]:

@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any, Iterator
 
 import grpc
 import pytest
 from pulumi.provider.experimental.property_value import PropertyValue
+from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from support.local_api import LocalApi
@@ -77,6 +79,13 @@ def plain(values: dict[str, PropertyValue]) -> dict[str, Any]:
 def test_get_schema_returns_exactly_the_repository_schema(plugin: Plugin):
     answer = plugin.stub.GetSchema(provider_pb2.GetSchemaRequest(version=0))
     assert answer.schema == (REPO / "schema.json").read_text()
+
+
+def test_the_plugin_and_its_schema_report_the_package_version(plugin: Plugin):
+    """The engine records GetPluginInfo's version for the plugin; it is the one version of pyproject.toml."""
+    version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    assert plugin.stub.GetPluginInfo(empty_pb2.Empty()).version == version
+    assert json.loads((REPO / "schema.json").read_text())["version"] == version
 
 
 def test_the_schema_properties_are_exactly_what_create_returns(plugin: Plugin, local_api: LocalApi):

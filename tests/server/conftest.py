@@ -9,16 +9,25 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .support import ACCOUNT_A, ACCOUNT_B, CLUSTER_A1, CLUSTER_A2, CLUSTER_B1, Server, StartServer, start_server
+from support.local_api import (
+    ACCOUNT_A,
+    ACCOUNT_B,
+    CLUSTER_A1,
+    CLUSTER_A2,
+    CLUSTER_B1,
+    LocalApi,
+    StartServer,
+    start_local_api,
+)
 
 
 @pytest.fixture
 def start(tmp_path: Path) -> Iterator[StartServer]:
     """Factory fixture: `start(data_dir, *flags)`; every server it started is stopped afterwards."""
-    servers: list[Server] = []
+    servers: list[LocalApi] = []
 
-    def _start(data_dir: Path | None = None, *args: str) -> Server:
-        server = start_server(data_dir or tmp_path / f"data{len(servers)}", *args)
+    def _start(data_dir: Path | None = None, *args: str) -> LocalApi:
+        server = start_local_api(data_dir or tmp_path / f"data{len(servers)}", *args)
         servers.append(server)
         return server
 
@@ -28,10 +37,10 @@ def start(tmp_path: Path) -> Iterator[StartServer]:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
+def server() -> Iterator[LocalApi]:
     """One shared server: account A with clusters A1 (bootstrap) and A2, and account B with B1."""
     with tempfile.TemporaryDirectory(prefix="influxdb3-local-api-") as tmp:
-        running = start_server(
+        running = start_local_api(
             Path(tmp) / "data",
             "--account-id", ACCOUNT_A,
             "--cluster-id", CLUSTER_A1,
@@ -45,6 +54,6 @@ def server() -> Iterator[Server]:
 
 
 @pytest.fixture
-def admin(server: Server) -> httpx.Client:
+def admin(server: LocalApi) -> httpx.Client:
     """Client authenticated with the shared server's bootstrap admin token."""
     return server.client()

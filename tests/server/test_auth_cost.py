@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
 from influxdb3_local_api import store as store_module
 from influxdb3_local_api.app import create_app
 from influxdb3_local_api.bootstrap import BootstrapOptions, bootstrap
 from influxdb3_local_api.settings import Settings
 from influxdb3_local_api.store import Store
-
-from .support import ACCOUNT_A, CLUSTER_A1
+from support.local_api import ACCOUNT_A, CLUSTER_A1
 
 ADMIN = "M.V1.cost-test-admin-token-0123456789abcdef"
 TOKENS = f"/api/v0/accounts/{ACCOUNT_A}/clusters/{CLUSTER_A1}/managementTokens"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .support import Server
+from support.local_api import LocalApi
 
 TOKENS = "/api/v0/accounts/{accountId}/clusters/{clusterId}/managementTokens"
 
 
-def test_openapi_describes_management_token_routes(server: Server) -> None:
+def test_openapi_describes_management_token_routes(server: LocalApi) -> None:
     response = server.client("").get("/openapi.json")
     assert response.status_code == 200
     schema = response.json()
@@ -24,13 +24,13 @@ def test_openapi_describes_management_token_routes(server: Server) -> None:
     assert "HTTPValidationError" not in schema["components"]["schemas"]
 
 
-def test_health_needs_no_auth(server: Server) -> None:
+def test_health_needs_no_auth(server: LocalApi) -> None:
     response = server.client("").get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
 
-def test_openapi_states_where_the_contract_is_stricter_or_differs_from_generic_rest(server: Server) -> None:
+def test_openapi_states_where_the_contract_is_stricter_or_differs_from_generic_rest(server: LocalApi) -> None:
     # schemathesis reads this document (tests/server/test_schemathesis.py); what its checks cannot
     # infer from a schema is written down here, and configured per check in schemathesis.toml.
     paths = server.client("").get("/openapi.json").json()["paths"]

@@ -9,13 +9,14 @@ import sys
 import uuid
 from pathlib import Path
 
-from .support import Server, StartServer, admin_token_file, check, create_token
+from support.local_api import LocalApi, StartServer, admin_token_file, create_token
+from support.secrets_scan import check
 
 BOOTSTRAP_KEYS = {"apiUrl", "accountId", "clusterId", "managementToken"}
 
 
 def test_bootstrap_file_is_private_and_complete(start: StartServer) -> None:
-    server: Server = start()
+    server: LocalApi = start()
     path = server.data_dir / "bootstrap.json"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     boot = server.bootstrap
@@ -32,7 +33,7 @@ def test_bootstrap_file_is_private_and_complete(start: StartServer) -> None:
     assert f"influxdb3-local-api: generated a bootstrap admin management token; read it from {path}" in [
         line.strip() for line in server.startup_lines
     ]
-    response = server.client().get(server.tokens_path())
+    response = server.client().get(server.tokens_path)
     assert response.status_code == 200
     [token] = response.json()
     assert token["description"] == "bootstrap admin token"
@@ -46,7 +47,7 @@ def test_restart_keeps_tokens_and_adds_admin_token(start: StartServer, tmp_path:
     admin = first.client()
     created = create_token(admin, first, description="survives restart")
     key = str(uuid.uuid4())
-    keyed = admin.post(first.tokens_path(), json={}, headers={"Idempotency-Key": key})
+    keyed = admin.post(first.tokens_path, json={}, headers={"Idempotency-Key": key})
     assert keyed.status_code == 201
     keyed_id = keyed.json()["id"]
     first.stop()
@@ -60,11 +61,11 @@ def test_restart_keeps_tokens_and_adds_admin_token(start: StartServer, tmp_path:
     check(boot["managementToken"] == generated, "bootstrap.json lost the generated token")
 
     admin = second.client()
-    assert admin.get(f"{second.tokens_path()}/{created['id']}").json()["description"] == "survives restart"
-    assert second.client(created["accessToken"]).get(second.tokens_path()).status_code == 200
-    assert second.client(extra_admin).get(second.tokens_path()).status_code == 200
+    assert admin.get(f"{second.tokens_path}/{created['id']}").json()["description"] == "survives restart"
+    assert second.client(created["accessToken"]).get(second.tokens_path).status_code == 200
+    assert second.client(extra_admin).get(second.tokens_path).status_code == 200
 
-    response = admin.post(second.tokens_path(), json={}, headers={"Idempotency-Key": key})
+    response = admin.post(second.tokens_path, json={}, headers={"Idempotency-Key": key})
     assert response.status_code == 409
     assert response.json() == {
         "code": 409,
@@ -84,10 +85,10 @@ def test_token_survives_sigkill_right_after_create(start: StartServer, tmp_path:
     first.kill()
 
     second = start(data_dir)
-    response = second.client().get(f"{second.tokens_path()}/{created['id']}")
+    response = second.client().get(f"{second.tokens_path}/{created['id']}")
     assert response.status_code == 200
     assert response.json()["description"] == "crash test"
-    assert second.client(created["accessToken"]).get(second.tokens_path()).status_code == 200
+    assert second.client(created["accessToken"]).get(second.tokens_path).status_code == 200
 
 
 def test_conflicting_account_id_on_restart_fails_clearly(start: StartServer, tmp_path: Path) -> None:
@@ -95,8 +96,7 @@ def test_conflicting_account_id_on_restart_fails_clearly(start: StartServer, tmp
     start(data_dir).stop()
     other = str(uuid.uuid4())
     result = subprocess.run(
-        [sys.executable, "-m", "influxdb3_local_api", "--port", "0", "--data-dir", str(data_dir)]
-        + ["--account-id", other],
+        [sys.executable, "-m", "influxdb3_local_api", "--port", "0", "--data-dir", str(data_dir), "--account-id", other],
         capture_output=True, text=True, timeout=30,
     )
     assert result.returncode == 2

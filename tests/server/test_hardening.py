@@ -11,17 +11,18 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .support import Server, StartServer, admin_token_file, check, create_token
+from support.local_api import LocalApi, StartServer, admin_token_file, create_token
+from support.secrets_scan import check
 
 
-def test_deeply_nested_json_body_is_400_and_leaves_no_traceback(server: Server, admin: httpx.Client) -> None:
+def test_deeply_nested_json_body_is_400_and_leaves_no_traceback(server: LocalApi, admin: httpx.Client) -> None:
     # Python's json module recurses per nesting level and raises RecursionError near 1,000 levels.
     for body in ('{"description": ' + "[" * 1000 + "]" * 1000 + "}", "[" * 50_000):
-        response = admin.post(server.tokens_path(), content=body, headers={"Content-Type": "application/json"})
+        response = admin.post(server.tokens_path, content=body, headers={"Content-Type": "application/json"})
         assert response.status_code == 400, response.text
         assert response.json() == {"code": 400, "message": "The request body nests too deeply."}
-    assert admin.get(server.tokens_path()).status_code == 200  # the server is still there
-    assert "Traceback" not in server.stderr_path.read_text()
+    assert admin.get(server.tokens_path).status_code == 200  # the server is still there
+    assert "Traceback" not in server.stderr
 
 
 @pytest.mark.parametrize(
@@ -29,23 +30,23 @@ def test_deeply_nested_json_body_is_400_and_leaves_no_traceback(server: Server, 
     ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-23:59"],
 )
 def test_expiry_beyond_the_representable_range_is_400_naming_the_field(
-    server: Server, admin: httpx.Client, expires_at: str
+    server: LocalApi, admin: httpx.Client, expires_at: str
 ) -> None:
     # Each is valid RFC3339 whose instant in UTC falls outside years 1..9999 (datetime's range).
-    response = admin.post(server.tokens_path(), json={"expiresAt": expires_at})
+    response = admin.post(server.tokens_path, json={"expiresAt": expires_at})
     assert response.status_code == 400, response.text
     assert response.json()["message"].startswith("Invalid value for field 'expiresAt': ")
-    assert "Traceback" not in server.stderr_path.read_text()
+    assert "Traceback" not in server.stderr
 
 
-def test_latest_representable_expiry_is_accepted(server: Server, admin: httpx.Client) -> None:
+def test_latest_representable_expiry_is_accepted(server: LocalApi, admin: httpx.Client) -> None:
     created = create_token(admin, server, expiresAt="9999-12-31T22:59:59-01:00")
     assert created["expiresAt"] == "9999-12-31T23:59:59Z"
 
 
-def test_oversized_body_is_413_before_it_is_buffered(server: Server, admin: httpx.Client) -> None:
+def test_oversized_body_is_413_before_it_is_buffered(server: LocalApi, admin: httpx.Client) -> None:
     big = b'{"description": "' + b"x" * (10 * 1024 * 1024) + b'"}'
-    response = admin.post(server.tokens_path(), content=big, headers={"Content-Type": "application/json"})
+    response = admin.post(server.tokens_path, content=big, headers={"Content-Type": "application/json"})
     assert response.status_code == 413
     assert response.json()["code"] == 413 and "64 KiB" in response.json()["message"]
 
@@ -55,22 +56,22 @@ def test_oversized_body_is_413_before_it_is_buffered(server: Server, admin: http
             yield b"x" * 1024
         yield b'"}'
 
-    streamed = admin.post(server.tokens_path(), content=chunks(), headers={"Content-Type": "application/json"})
+    streamed = admin.post(server.tokens_path, content=chunks(), headers={"Content-Type": "application/json"})
     assert streamed.status_code == 413
     # The largest legitimate body (1,024 description characters, each a \\u-escaped surrogate pair) fits.
     widest = '{"description": "' + "\\ud83d\\ude00" * 1024 + '"}'
-    assert admin.post(server.tokens_path(), content=widest).status_code == 201
+    assert admin.post(server.tokens_path, content=widest).status_code == 201
 
 
-def test_trailing_slash_is_not_redirected_to_the_host_header(server: Server, admin: httpx.Client) -> None:
-    response = admin.get(server.tokens_path() + "/", headers={"Host": "attacker.example"})
+def test_trailing_slash_is_not_redirected_to_the_host_header(server: LocalApi, admin: httpx.Client) -> None:
+    response = admin.get(server.tokens_path + "/", headers={"Host": "attacker.example"})
     assert response.status_code == 404
     assert "location" not in response.headers
 
 
-def test_responses_that_carry_a_token_are_not_cacheable(server: Server, admin: httpx.Client) -> None:
-    created = admin.post(server.tokens_path(), json={}, headers={"Idempotency-Key": "no-store-check"})
-    replayed = admin.post(server.tokens_path(), json={}, headers={"Idempotency-Key": "no-store-check"})
+def test_responses_that_carry_a_token_are_not_cacheable(server: LocalApi, admin: httpx.Client) -> None:
+    created = admin.post(server.tokens_path, json={}, headers={"Idempotency-Key": "no-store-check"})
+    replayed = admin.post(server.tokens_path, json={}, headers={"Idempotency-Key": "no-store-check"})
     for response in (created, replayed):
         assert response.status_code == 201 and "accessToken" in response.json()
         assert response.headers["Cache-Control"] == "no-store"
@@ -81,17 +82,18 @@ def test_responses_that_carry_a_token_are_not_cacheable(server: Server, admin: h
     [("DELETE", "", {"GET", "POST"}), ("PUT", "", {"GET", "POST"}), ("POST", "/x", {"GET", "DELETE"})],
 )
 def test_405_allow_header_lists_every_method_of_the_path(
-    server: Server, admin: httpx.Client, method: str, suffix: str, allowed: set[str]
+    server: LocalApi, admin: httpx.Client, method: str, suffix: str, allowed: set[str]
 ) -> None:
     # RFC 9110 section 15.5.6: a 405 response MUST carry an Allow header with the target's methods.
-    response = admin.request(method, server.tokens_path() + suffix)
+    response = admin.request(method, server.tokens_path + suffix)
     assert response.status_code == 405
     assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed
     assert response.json()["code"] == 405
 
 
-def _cmdline(pid: int) -> str:
-    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+def _cmdline(server: LocalApi) -> str:
+    assert server.process is not None
+    return Path(f"/proc/{server.process.pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
 
 
 def test_admin_token_from_a_file_or_the_environment_stays_out_of_argv(
@@ -99,14 +101,14 @@ def test_admin_token_from_a_file_or_the_environment_stays_out_of_argv(
 ) -> None:
     from_file = "M.V1.admin-token-read-from-a-file-0123456789"
     first = start(tmp_path / "by-file", "--admin-token-file", admin_token_file(tmp_path, from_file))
-    check(from_file not in _cmdline(first.proc.pid), "the admin token is in the server's argv")
+    check(from_file not in _cmdline(first), "the admin token is in the server's argv")
     check(first.admin_token == from_file, "bootstrap.json must hold the token read from the file")
-    assert first.client(from_file).get(first.tokens_path()).status_code == 200
+    assert first.client(from_file).get(first.tokens_path).status_code == 200
 
     from_env = "M.V1.admin-token-read-from-the-environment-42"
     monkeypatch.setenv("INFLUXDB3_LOCAL_ADMIN_TOKEN", from_env)
     second = start(tmp_path / "by-env")
-    check(from_env not in _cmdline(second.proc.pid), "the admin token is in the server's argv")
+    check(from_env not in _cmdline(second), "the admin token is in the server's argv")
     check(second.admin_token == from_env, "bootstrap.json must hold the token from the environment")
 
 

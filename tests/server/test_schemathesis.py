@@ -16,7 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .support import StartServer, check
+from support.local_api import StartServer
+from support.secrets_scan import check
 
 CONFIG = Path(__file__).parent / "schemathesis" / "schemathesis.toml"
 RUN_TIMEOUT_S = 300

@@ -6,7 +6,8 @@ import sqlite3
 
 import httpx
 
-from .support import Server, check, create_token
+from support.local_api import LocalApi, create_token
+from support.secrets_scan import check
 
 
 def all_values(db_path: str) -> list[object]:
@@ -25,10 +26,10 @@ def appears_in(secret: str, value: object) -> bool:
     return secret in str(value)
 
 
-def test_no_plaintext_token_in_database_or_data_files(server: Server, admin: httpx.Client) -> None:
+def test_no_plaintext_token_in_database_or_data_files(server: LocalApi, admin: httpx.Client) -> None:
     created = [
         create_token(admin, server, description="storage check"),
-        admin.post(server.tokens_path(), json={}, headers={"Idempotency-Key": "storage-check"}).json(),
+        admin.post(server.tokens_path, json={}, headers={"Idempotency-Key": "storage-check"}).json(),
     ]
     secrets = [token["accessToken"] for token in created]
     bootstrap_token = server.admin_token

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from .support import Server
+from support.local_api import LocalApi
 
 
 @pytest.mark.parametrize(
@@ -27,9 +27,9 @@ from .support import Server
     ],
 )
 def test_invalid_body_is_400_naming_the_field(
-    server: Server, admin: httpx.Client, body: dict[str, object], fragment: str
+    server: LocalApi, admin: httpx.Client, body: dict[str, object], fragment: str
 ) -> None:
-    response = admin.post(server.tokens_path(), json=body)
+    response = admin.post(server.tokens_path, json=body)
     assert response.status_code == 400
     error = response.json()
     assert set(error) == {"code", "message"} and error["code"] == 400
@@ -46,27 +46,27 @@ def test_invalid_body_is_400_naming_the_field(
     ],
     ids=["malformed", "not-utf8", "array", "string"],
 )
-def test_non_object_body_is_400(server: Server, admin: httpx.Client, content: bytes, message: str) -> None:
-    response = admin.post(server.tokens_path(), content=content, headers={"Content-Type": "application/json"})
+def test_non_object_body_is_400(server: LocalApi, admin: httpx.Client, content: bytes, message: str) -> None:
+    response = admin.post(server.tokens_path, content=content, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.json() == {"code": 400, "message": message}
 
 
-def test_description_of_1024_characters_is_accepted(server: Server, admin: httpx.Client) -> None:
-    response = admin.post(server.tokens_path(), json={"description": "d" * 1024})
+def test_description_of_1024_characters_is_accepted(server: LocalApi, admin: httpx.Client) -> None:
+    response = admin.post(server.tokens_path, json={"description": "d" * 1024})
     assert response.status_code == 201
     assert response.json()["description"] == "d" * 1024
 
 
-def test_bad_requests_write_nothing(server: Server, admin: httpx.Client) -> None:
-    before = len(admin.get(server.tokens_path()).json())
-    admin.post(server.tokens_path(), json={"expiresAt": "2001-01-01T00:00:00Z"})
-    admin.post(server.tokens_path(), content=b"{")
-    assert len(admin.get(server.tokens_path()).json()) == before
+def test_bad_requests_write_nothing(server: LocalApi, admin: httpx.Client) -> None:
+    before = len(admin.get(server.tokens_path).json())
+    admin.post(server.tokens_path, json={"expiresAt": "2001-01-01T00:00:00Z"})
+    admin.post(server.tokens_path, content=b"{")
+    assert len(admin.get(server.tokens_path).json()) == before
 
 
-def test_unknown_route_and_method_use_the_error_shape(server: Server, admin: httpx.Client) -> None:
+def test_unknown_route_and_method_use_the_error_shape(server: LocalApi, admin: httpx.Client) -> None:
     missing = admin.get("/api/v0/nothing-here")
     assert missing.status_code == 404 and missing.json()["code"] == 404
-    not_allowed = admin.put(server.tokens_path())
+    not_allowed = admin.put(server.tokens_path)
     assert not_allowed.status_code == 405 and not_allowed.json()["code"] == 405

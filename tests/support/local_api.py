@@ -1,4 +1,10 @@
-"""Run ``influxdb3-local-api`` as a real subprocess on a free loopback port."""
+"""The one harness that runs ``influxdb3-local-api`` for tests: a real subprocess on a free loopback port.
+
+Every suite starts its servers here (server tests over HTTP, provider and unit tests, the engine
+tests, the wheel test, the benchmarks). Token strings must never be printed: stdout lines stay in
+memory (``output``, ``startup_lines``) and failure messages only quote stderr, which the server
+never writes a token to.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +15,23 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional
 
 import httpx
 
 READY_PREFIX = "influxdb3-local-api listening on "
+START_TIMEOUT_S = 30.0
+
+# Well-known ids for servers started with several accounts and clusters (--account-id, --extra-account).
+ACCOUNT_A = "0a4f43a0-5c1e-4b55-9f0c-9d1a6f2e0001"
+CLUSTER_A1 = "0a4f43a0-5c1e-4b55-9f0c-9d1a6f2e00a1"
+CLUSTER_A2 = "0a4f43a0-5c1e-4b55-9f0c-9d1a6f2e00a2"
+ACCOUNT_B = "0a4f43a0-5c1e-4b55-9f0c-9d1a6f2e0002"
+CLUSTER_B1 = "0a4f43a0-5c1e-4b55-9f0c-9d1a6f2e00b1"
 
 
 @dataclass
@@ -25,39 +41,57 @@ class LocalApi:
     data_dir: Path
     extra_args: list[str] = field(default_factory=list)
     pythonpath: Optional[Path] = None  # run the server from this source tree instead of the installed one
+    python: str = sys.executable  # the interpreter whose installed package serves (e.g. a fresh wheel install)
     process: Optional[subprocess.Popen[str]] = None
     url: str = ""
-    port: int = 0
-    output: list[str] = field(default_factory=list)
+    port: int = 0  # 0 picks a free port on the first start; restarts keep the port
+    output: list[str] = field(default_factory=list)  # stdout lines of the current run
+    startup_lines: list[str] = field(default_factory=list)  # stdout before the "listening on" line
+    stderr_path: Optional[Path] = None
+    clients: list[httpx.Client] = field(default_factory=list, repr=False)  # closed by stop() and kill()
 
-    def start(self, timeout: float = 30.0) -> "LocalApi":
-        args = [sys.executable, "-m", "influxdb3_local_api", "--host", "127.0.0.1", "--data-dir", str(self.data_dir)]
-        args += ["--port", str(self.port)] + self.extra_args
-        self.output = []
-        env = dict(os.environ)
+    def start(self, timeout: float = START_TIMEOUT_S) -> LocalApi:
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)  # the server makes data_dir itself, 0700
+        args = [self.python, "-m", "influxdb3_local_api", "--host", "127.0.0.1", "--data-dir", str(self.data_dir)]
+        args += ["--port", str(self.port), *self.extra_args]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if self.pythonpath is not None:
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.pythonpath), env.get("PYTHONPATH")]))
-        self.process = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True
-        )
+        self.output, self.startup_lines, self.url = [], [], ""
+        self.stderr_path = self.data_dir.parent / f"{self.data_dir.name}.{time.monotonic_ns()}.stderr"
+        with self.stderr_path.open("w") as stderr:
+            self.process = subprocess.Popen(
+                args, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env, start_new_session=True
+            )
         ready = threading.Event()
 
-        def pump() -> None:
-            assert self.process and self.process.stdout
-            for line in self.process.stdout:
+        def pump(stdout: Any) -> None:
+            for raw in stdout:
+                line = raw.rstrip("\n")
                 self.output.append(line)
+                if ready.is_set():
+                    continue
                 if line.startswith(READY_PREFIX):
-                    self.url = line[len(READY_PREFIX):].strip()
+                    self.url = line[len(READY_PREFIX) :].strip()
                     ready.set()
+                else:
+                    self.startup_lines.append(line)
+            ready.set()  # the process ended
 
-        threading.Thread(target=pump, daemon=True).start()
-        if not ready.wait(timeout):
-            self.stop()
-            raise RuntimeError("influxdb3-local-api did not start:\n" + "".join(self.output))
-        self.port = int(self.url.rsplit(":", 1)[1])  # restarts keep the port
+        threading.Thread(target=pump, args=(self.process.stdout,), daemon=True).start()
+        if not ready.wait(timeout) or not self.url:
+            self.kill()
+            raise AssertionError(f"influxdb3-local-api did not start; stderr:\n{self.stderr}")
+        self.port = int(self.url.rsplit(":", 1)[1])
         return self
 
+    @property
+    def stderr(self) -> str:
+        return self.stderr_path.read_text() if self.stderr_path and self.stderr_path.exists() else ""
+
     def stop(self) -> None:
+        """Graceful stop (SIGTERM)."""
+        self._close_clients()
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -68,19 +102,27 @@ class LocalApi:
 
     def kill(self) -> None:
         """SIGKILL, as a crash would."""
+        self._close_clients()
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)
 
-    def restart(self, extra_args: Optional[list[str]] = None) -> "LocalApi":
+    def restart(self, extra_args: Optional[list[str]] = None) -> LocalApi:
         self.stop()
         if extra_args is not None:
             self.extra_args = extra_args
         return self.start()
 
+    def _close_clients(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.clients.clear()
+
+    # --- what it bootstrapped ---------------------------------------------------------------------
+
     @property
     def bootstrap(self) -> dict[str, Any]:
-        return json.loads((self.data_dir / "bootstrap.json").read_text())
+        return dict(json.loads((self.data_dir / "bootstrap.json").read_text()))
 
     @property
     def admin_token(self) -> str:
@@ -96,25 +138,56 @@ class LocalApi:
 
     @property
     def tokens_path(self) -> str:
-        return f"/api/v0/accounts/{self.account_id}/clusters/{self.cluster_id}/managementTokens"
+        """The bootstrapped cluster's management tokens route."""
+        return self.tokens_path_for()
 
-    def client(self, token: Optional[str] = None) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.url, headers={"Authorization": f"Bearer {token or self.admin_token}"}, timeout=10
-        )
+    def tokens_path_for(self, account_id: Optional[str] = None, cluster_id: Optional[str] = None) -> str:
+        account, cluster = account_id or self.account_id, cluster_id or self.cluster_id
+        return f"/api/v0/accounts/{account}/clusters/{cluster}/managementTokens"
+
+    def env(self) -> dict[str, str]:
+        """The provider's settings for this server, as INFLUXDB3_* environment variables."""
+        return {
+            "INFLUXDB3_API_URL": self.url,
+            "INFLUXDB3_ACCOUNT_ID": self.account_id,
+            "INFLUXDB3_CLUSTER_ID": self.cluster_id,
+            "INFLUXDB3_MANAGEMENT_TOKEN": self.admin_token,
+        }
+
+    # --- talking to it ----------------------------------------------------------------------------
+
+    def client(self, token: Optional[str] = None, *, authorization: Optional[str] = None) -> httpx.Client:
+        """An httpx client for this server, closed when the server stops.
+
+        It sends ``Bearer <token>`` (default: the bootstrap admin token); ``token=""`` sends no
+        Authorization header and ``authorization`` sends that exact header value instead.
+        """
+        client = self._new_client(token, authorization)
+        self.clients.append(client)
+        return client
+
+    def _new_client(self, token: Optional[str] = None, authorization: Optional[str] = None) -> httpx.Client:
+        headers = {}
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        elif token != "":
+            headers["Authorization"] = f"Bearer {token or self.admin_token}"
+        return httpx.Client(base_url=self.url, headers=headers, timeout=10.0, trust_env=False)
 
     def list_tokens(self) -> list[dict[str, Any]]:
-        with self.client() as http:
+        with self._new_client() as http:
             response = http.get(self.tokens_path)
             response.raise_for_status()
             return list(response.json())
 
     def live_tokens(self) -> list[dict[str, Any]]:
+        """Tokens neither revoked nor expired, the bootstrap admin token left out."""
         now = time.time()
         return [
             t
             for t in self.list_tokens()
-            if t["revokedAt"] is None and (t["expiresAt"] is None or _epoch(t["expiresAt"]) > now)
+            if t["revokedAt"] is None
+            and (t["expiresAt"] is None or _epoch(t["expiresAt"]) > now)
             and t["createdBy"] != "bootstrap"
             and t["description"] != "bootstrap admin token"
         ]
@@ -123,37 +196,57 @@ class LocalApi:
         body: dict[str, Any] = {"description": description}
         if expires_at:
             body["expiresAt"] = expires_at
-        with self.client() as http:
+        with self._new_client() as http:
             response = http.post(self.tokens_path, json=body)
             response.raise_for_status()
             return dict(response.json())
 
     def revoke(self, token_id: str) -> None:
-        with self.client() as http:
+        with self._new_client() as http:
             http.delete(f"{self.tokens_path}/{token_id}").raise_for_status()
 
     def authenticates(self, token: str) -> bool:
-        with self.client(token) as http:
+        with self._new_client(token) as http:
             return http.get(self.tokens_path).status_code == 200
-
-    def env(self) -> dict[str, str]:
-        return {
-            "INFLUXDB3_API_URL": self.url,
-            "INFLUXDB3_ACCOUNT_ID": self.account_id,
-            "INFLUXDB3_CLUSTER_ID": self.cluster_id,
-            "INFLUXDB3_MANAGEMENT_TOKEN": self.admin_token,
-        }
 
 
 def _epoch(text: str) -> float:
-    from datetime import datetime
-
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def start_local_api(data_dir: Path, *extra: str) -> LocalApi:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return LocalApi(data_dir=data_dir, extra_args=list(extra)).start()
+def start_local_api(data_dir: Path, *extra: str, python: str = sys.executable) -> LocalApi:
+    """Start a server on a free port with these extra flags and wait until it listens."""
+    return LocalApi(data_dir=data_dir, extra_args=list(extra), python=python).start()
 
 
-__all__ = ["LocalApi", "start_local_api"]
+StartServer = Callable[..., LocalApi]
+"""The server tests' ``start`` fixture: ``start(data_dir=None, *flags) -> LocalApi``."""
+
+
+def admin_token_file(directory: Path, token: str) -> str:
+    """A 0600 file holding ``token``, for ``--admin-token-file`` (argv would show the token to ``ps``)."""
+    path = directory / f"admin-token-{time.monotonic_ns()}"
+    path.write_text(token + "\n")
+    path.chmod(0o600)
+    return str(path)
+
+
+def create_token(client: httpx.Client, server: LocalApi, **body: Any) -> dict[str, Any]:
+    """POST a token to the bootstrapped cluster and return the 201 body."""
+    response = client.post(server.tokens_path, json=body)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+__all__ = [
+    "ACCOUNT_A",
+    "ACCOUNT_B",
+    "CLUSTER_A1",
+    "CLUSTER_A2",
+    "CLUSTER_B1",
+    "LocalApi",
+    "StartServer",
+    "admin_token_file",
+    "create_token",
+    "start_local_api",
+]

@@ -1,15 +1,9 @@
 """diff: equal instants are no change; description/expiry replace; rotation window replaces."""
 
-from datetime import timedelta
-
 from pulumi.output import Unknown
 
-from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.diff import decide
-
-
-def at(days: float) -> str:
-    return timeutil.format_rfc3339(timeutil.now() + timedelta(days=days))
+from support.times import in_days
 
 
 def olds(**kw):
@@ -47,7 +41,7 @@ def test_expiry_change_replaces():
 
 
 def test_expires_in_is_compared_as_declared_not_against_the_minted_expiry():
-    minted = olds(expires_in="30d", expires_at=at(29))
+    minted = olds(expires_in="30d", expires_at=in_days(29))
     assert not decide(minted, news(expires_at=None, expires_in="30d")).changes
     assert decide(minted, news(expires_at=None, expires_in="60d")).replaces == ["expires_in"]
 
@@ -58,19 +52,19 @@ def test_rotate_before_alone_is_an_update_in_place():
 
 
 def test_inside_the_rotation_window_replaces_with_a_reason():
-    minted = olds(expires_in="30d", expires_at=at(5), rotate_before="7d")
+    minted = olds(expires_in="30d", expires_at=in_days(5), rotate_before="7d")
     d = decide(minted, news(expires_at=None, expires_in="30d", rotate_before="7d"))
     assert d.replaces == ["expires_in"]
     assert "within rotate_before (7d)" in d.reasons[0]
 
 
 def test_outside_the_rotation_window_no_change():
-    minted = olds(expires_in="30d", expires_at=at(20), rotate_before="7d")
+    minted = olds(expires_in="30d", expires_at=in_days(20), rotate_before="7d")
     assert not decide(minted, news(expires_at=None, expires_in="30d", rotate_before="7d")).changes
 
 
 def test_expired_token_replaces():
-    minted = olds(expires_in="30d", expires_at=at(-1))
+    minted = olds(expires_in="30d", expires_at=in_days(-1))
     d = decide(minted, news(expires_at=None, expires_in="30d"))
     assert d.replaces == ["expires_in"] and "expired" in d.reasons[0]
 

@@ -35,11 +35,12 @@ def _journal_in_tmp(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(JOURNAL_ENV, str(tmp_path))
 
 
+def connection(retry_timeout: float = 0.3) -> Connection:
+    return Connection(URL, "a", "c", SecretStr(ADMIN), request_timeout=1.0, retry_timeout=retry_timeout)
+
+
 def client_for(handler: Handler, retry_timeout: float = 0.3) -> HttpTokenClient:
-    connection = Connection(URL, "a", "c", SecretStr(ADMIN), request_timeout=1.0, retry_timeout=retry_timeout)
-    client = HttpTokenClient(connection)
-    client._http = httpx.Client(base_url=URL, transport=httpx.MockTransport(handler))
-    return client
+    return HttpTokenClient(connection(retry_timeout), transport=httpx.MockTransport(handler))
 
 
 def assert_one_clean_sentence(message: str) -> None:
@@ -61,7 +62,9 @@ def test_a_409_naming_a_token_is_a_lost_answer_with_that_id():
 
 
 def test_a_409_without_a_token_id_stays_a_plain_refusal():
-    handler: Handler = lambda _: httpx.Response(409, json={"code": 409, "message": "Conflict."})
+    def handler(_: httpx.Request) -> httpx.Response:
+        return httpx.Response(409, json={"code": 409, "message": "Conflict."})
+
     with pytest.raises(ManagementApiError) as raised:
         client_for(handler).create("d", None, "key-1")
     assert not isinstance(raised.value, LostAnswerError)
@@ -127,7 +130,9 @@ def test_a_create_answer_that_stays_garbled_is_one_sentence_naming_the_orphan_hu
 
 def test_an_html_error_page_is_one_sentence_naming_the_content_type():
     page = "<html><body><h1>500 Internal Server Error</h1>Bearer " + ADMIN + "</body></html>"
-    handler: Handler = lambda _: httpx.Response(500, text=page, headers={"content-type": "text/html"})
+    def handler(_: httpx.Request) -> httpx.Response:
+        return httpx.Response(500, text=page, headers={"content-type": "text/html"})
+
     with pytest.raises(ManagementApiError) as raised:
         client_for(handler).list()
     message = str(raised.value)
@@ -137,7 +142,9 @@ def test_an_html_error_page_is_one_sentence_naming_the_content_type():
 
 
 def test_a_list_with_the_wrong_content_type_names_it():
-    handler: Handler = lambda _: httpx.Response(200, text="[]", headers={"content-type": "text/plain"})
+    def handler(_: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="[]", headers={"content-type": "text/plain"})
+
     with pytest.raises(ManagementApiError) as raised:
         client_for(handler).list()
     assert "with 'text/plain' instead of JSON" in str(raised.value)

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from influxctl_support import isolate, stack_config
-from support.local_api import LocalApi, start_local_api
 
 from pulumi_influxdb3_tokens.clients import InfluxctlTokenClient, client_for
 from pulumi_influxdb3_tokens.core import timeutil
@@ -22,6 +19,9 @@ from pulumi_influxdb3_tokens.core.errors import (
 )
 from pulumi_influxdb3_tokens.core.models import CreatedToken, RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
+from support.influxctl import isolate, stack_config
+from support.local_api import LocalApi, start_local_api
+from support.times import moment_in_days
 
 OTHER_ACCOUNT, OTHER_CLUSTER = str(uuid.uuid4()), str(uuid.uuid4())
 # The releases the stand-in can behave as (tests/standin/influxctl); 2.7.0 is the supported floor.
@@ -61,9 +61,6 @@ def unique(what: str) -> str:
     return f"{what} {uuid.uuid4().hex[:8]}"
 
 
-def in_days(days: int) -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=days)
-
 
 def server_tokens(server: LocalApi, description: str) -> list[dict[str, Any]]:
     return [t for t in server.list_tokens() if t["description"] == description]
@@ -81,7 +78,7 @@ def test_create_list_get_revoke_through_influxctl(calls, server, monkeypatch, re
     # revoked tokens stay listed; revoking one again is success whatever influxctl prints for it.
     monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", release)
     client = connect(server)
-    description, expiry = unique("deployer"), in_days(3)
+    description, expiry = unique("deployer"), moment_in_days(3)
 
     created = client.create(description, expiry, idempotency_key="unused")
     assert isinstance(created, CreatedToken)
@@ -109,7 +106,7 @@ def test_create_list_get_revoke_through_influxctl(calls, server, monkeypatch, re
 
 def test_the_token_travels_in_a_private_temporary_profile_never_in_argv(calls, server):
     client = connect(server)
-    created = client.create(unique("argv"), in_days(1), idempotency_key="unused")
+    created = client.create(unique("argv"), moment_in_days(1), idempotency_key="unused")
     client.list()
     client.revoke(created.id)
 
@@ -324,7 +321,7 @@ def test_an_unreachable_service_is_a_network_sentence(calls, server, monkeypatch
 )
 def test_an_interrupted_create_adopts_the_token_it_minted(calls, server, monkeypatch, capsys, fault, reason):
     client = connect(server, requestTimeout="3")
-    description, expiry = unique("interrupted"), in_days(7)
+    description, expiry = unique("interrupted"), moment_in_days(7)
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", fault)
 
     recovered = client.create(description, expiry, idempotency_key="unused")
@@ -354,7 +351,7 @@ def test_a_create_answer_without_the_token_string_is_revoked_and_refused(calls, 
     description = unique("tokenless")
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", fault)
     with pytest.raises(ManagementApiError) as caught:
-        client.create(description, in_days(2), idempotency_key="unused")
+        client.create(description, moment_in_days(2), idempotency_key="unused")
     [minted] = server_tokens(server, description)
     assert minted["revokedAt"] is not None
     assert str(caught.value) == (
@@ -379,7 +376,7 @@ def test_a_create_that_failed_before_minting_says_nothing_was_created(calls, ser
 
 def test_several_candidates_are_named_instead_of_guessing(calls, server, monkeypatch):
     client = connect(server)
-    description, expiry = unique("twins"), in_days(5)
+    description, expiry = unique("twins"), moment_in_days(5)
     earlier = server.mint(description, timeutil.format_rfc3339(expiry))
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-fail")
     with pytest.raises(ManagementApiError) as caught:

@@ -96,7 +96,7 @@ def test_concurrent_creates_of_different_requests_each_get_back_their_own_lost_c
         for entry in lost:
             journal.release(entry)  # the up ended with these outcomes unknown
         claimed = begin_all_at_once(journal, requests)
-        missed = [request for request, before, now in zip(requests, lost, claimed) if before.key != now.key]
+        missed = [request for request, before, now in zip(requests, lost, claimed, strict=True) if before.key != now.key]
         assert not missed, f"round {round_}: {missed} minted a new key while their lost create waited"
         for entry in claimed:
             journal.finish(entry)

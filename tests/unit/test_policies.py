@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any, Mapping, Optional
 
 import pytest
@@ -21,10 +19,8 @@ from pulumi_policy import (
 from pulumi_policy.deserialize import deserialize_properties, serialize_properties
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
+from pulumi_influxdb3_tokens import policies as pack
 from pulumi_influxdb3_tokens import rules
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "policy"))
-import influxdb3_token_policies as pack  # noqa: E402
 
 TYPE = pack.RESOURCE_TYPE
 

@@ -2,13 +2,13 @@
 
 import json
 import re
-from pathlib import Path
+from importlib import resources
 
 from pulumi_influxdb3_tokens.core.models import TokenInputs
 from pulumi_influxdb3_tokens.core.props import INPUT_NAMES, OUTPUT_NAMES, SECRET_INPUTS, SECRET_OUTPUTS
 from pulumi_influxdb3_tokens.settings import ALL_SETTINGS, CONFIG_NAMESPACE
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "schema.json").read_text())
+SCHEMA = json.loads((resources.files("pulumi_influxdb3_tokens") / "plugin" / "schema.json").read_text())
 RESOURCE = SCHEMA["resources"][f"{CONFIG_NAMESPACE}:index:ManagementToken"]
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from influxctl_support import STANDIN_DIR, isolate, stack_config
 
 from pulumi_influxdb3_tokens import settings
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError
 from pulumi_influxdb3_tokens.settings import resolve_connection
+from support.influxctl import STANDIN_DIR, isolate, stack_config
 
 IDS = {"accountId": "acc", "clusterId": "clu", "managementToken": "M.V1.a-secret-token-value"}
 
@@ -59,7 +59,7 @@ def test_influxctl_path_setting_picks_the_executable(monkeypatch, tmp_path):
 
 def test_unknown_transport_is_refused(monkeypatch, tmp_path):
     isolate(monkeypatch, tmp_path, standin_on_path=True)
-    with pytest.raises(ConfigurationError, match="must be http or influxctl, got 'grpc'."):
+    with pytest.raises(ConfigurationError, match=r"must be http or influxctl, got 'grpc'\."):
         resolve_connection(stack_config(transport="grpc", **IDS))
 
 
@@ -122,7 +122,7 @@ def test_influxctls_profile_variable_is_honoured_below_our_setting(monkeypatch, 
     assert (ours.influxctl_profile, ours.account_id, ours.influxctl_config) == ("ours", "a2", str(config))
 
     monkeypatch.setenv("INFLUXCTL_PROFILE", "nowhere")
-    with pytest.raises(ConfigurationError, match="has no \\[\\[profile\\]\\] named 'nowhere'.*INFLUXCTL_PROFILE"):
+    with pytest.raises(ConfigurationError, match=r"has no \[\[profile\]\] named 'nowhere'.*INFLUXCTL_PROFILE"):
         resolve_connection(stack_config(influxctlConfig=str(config)))
 
 

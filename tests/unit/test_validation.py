@@ -5,13 +5,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pulumi.output import Unknown
 
-from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.props import is_unknown, plain
 from pulumi_influxdb3_tokens.core.validation import check_inputs
-
-
-def future(days: float) -> str:
-    return timeutil.format_rfc3339(timeutil.now() + timedelta(days=days))
+from support.times import in_days
 
 
 def failures(news):
@@ -49,9 +45,9 @@ def test_bad_inputs_fail_on_their_property(news, prop, words):
 
 
 def test_rotate_before_against_a_fixed_expiry_uses_the_remaining_lifetime():
-    found = failures({"expires_at": future(5), "rotate_before": "7d"})
+    found = failures({"expires_at": in_days(5), "rotate_before": "7d"})
     assert "remaining lifetime" in found["rotate_before"]
-    assert failures({"expires_at": future(30), "rotate_before": "7d"}) == {}
+    assert failures({"expires_at": in_days(30), "rotate_before": "7d"}) == {}
 
 
 def test_description_of_exactly_1024_characters_is_fine():

@@ -9,11 +9,16 @@ With ``--stack-state FILE`` (``pulumi stack export`` output; repeatable, one per
 cluster) it also marks orphans, live tokens this credential created that no ManagementToken in those
 states holds (a create whose answer was lost for good), and exits 3 when there are any;
 ``--revoke-orphans`` revokes them (and then exits as if there were none).
+
+``influxdb3-tokens policy-pack`` prints the folder of the policy pack installed with the package, for
+``pulumi preview --policy-pack "$(influxdb3-tokens policy-pack)"``; ``--write DIR`` copies the pack
+there instead (to publish it with ``pulumi policy publish``, or keep it beside a project).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -29,6 +34,9 @@ EXIT_OK = 0
 EXIT_MANDATORY_BROKEN = 1
 EXIT_ERROR = 2
 EXIT_ORPHANS = 3
+
+POLICY_PACK_DIR = Path(__file__).resolve().parent / "policy_pack"
+POLICY_PACK_FILES = ("PulumiPolicy.yaml", "__main__.py", "requirements.txt")
 
 
 def _positive_int(text: str) -> int:
@@ -81,7 +89,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--influxctl-config", type=Path, metavar="FILE",
         help="the influxctl config.toml (default: INFLUXDB3_INFLUXCTL_CONFIG or influxctl's default for the OS)",
     )
+    pack = commands.add_parser(
+        "policy-pack",
+        help="print the folder of the installed influxdb3-token-policies pack, for `pulumi preview --policy-pack`",
+        description="Print the folder of the influxdb3-token-policies pack that came with this package. "
+        "Use it as `pulumi preview --policy-pack \"$(influxdb3-tokens policy-pack)\"`.",
+    )
+    pack.add_argument(
+        "--write", type=Path, metavar="DIR",
+        help="copy the pack's files into DIR (made if missing) and print DIR, e.g. for `pulumi policy publish DIR`",
+    )
     return parser
+
+
+def _run_policy_pack(args: argparse.Namespace) -> int:
+    if args.write is None:
+        print(POLICY_PACK_DIR)
+        return EXIT_OK
+    target: Path = args.write
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name in POLICY_PACK_FILES:
+            shutil.copyfile(POLICY_PACK_DIR / name, target / name)
+    except OSError as err:
+        print(f"influxdb3-tokens policy-pack: cannot write the pack into {target}: {err.strerror}.", file=sys.stderr)
+        return EXIT_ERROR
+    print(target.resolve())
+    return EXIT_OK
 
 
 def _run_audit(args: argparse.Namespace) -> int:
@@ -121,6 +155,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "audit" and args.revoke_orphans and not args.stack_state:
         parser.error("--revoke-orphans needs --stack-state: without a stack state nothing is an orphan")
+    if args.command == "policy-pack":
+        return _run_policy_pack(args)
     try:
         if args.command == "audit":
             return _run_audit(args)

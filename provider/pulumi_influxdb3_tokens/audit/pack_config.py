@@ -82,7 +82,7 @@ def parse_pack_config(document: Any, source: str = "policy pack config") -> Pack
         level = everything if isinstance(everything, str) else everything.get("enforcementLevel")
         if level is not None:
             level = _check_level(level, '"all"', source)
-            levels = {rule: level for rule in levels}
+            levels = dict.fromkeys(levels, level)
     for name, value in entries.items():
         if name == "all" or name not in rules.RULES:
             continue  # other packs' policies may share the file

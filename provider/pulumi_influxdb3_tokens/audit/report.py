@@ -168,7 +168,7 @@ def render_table(report: AuditReport) -> str:
         for t in report.tokens
     ]
     widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
-    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in (header, *rows)]
+    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in (header, *rows)]
     findings = [
         f"  {printable(t.id)} [{f.level}] {f.rule}: {printable(f.message)}."
         for t in report.tokens

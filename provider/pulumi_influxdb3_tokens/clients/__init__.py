@@ -5,7 +5,7 @@ from .base import TokenClient
 from .http import HttpTokenClient
 from .influxctl.client import InfluxctlTokenClient
 
-__all__ = ["TokenClient", "HttpTokenClient", "InfluxctlTokenClient", "client_for"]
+__all__ = ["HttpTokenClient", "InfluxctlTokenClient", "TokenClient", "client_for"]
 
 
 def client_for(connection: Connection) -> TokenClient:

@@ -14,10 +14,11 @@ lost before minting a fresh one.
 
 from __future__ import annotations
 
+import builtins
 import json
 import threading
 from datetime import datetime
-from typing import Any, Optional, TypeVar
+from typing import Any, Mapping, Optional, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -51,17 +52,24 @@ _CLIENTS: dict[tuple[str, float], httpx.Client] = {}
 _CLIENTS_LOCK = threading.Lock()
 
 
+def new_http_client(
+    api_url: str, request_timeout: float, transport: Optional[httpx.BaseTransport] = None
+) -> httpx.Client:
+    return httpx.Client(
+        base_url=api_url,
+        timeout=httpx.Timeout(request_timeout, connect=min(request_timeout, 5.0)),
+        limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+        headers={"Accept": "application/json", "User-Agent": "pulumi-influxdb3-tokens"},
+        transport=transport,
+    )
+
+
 def shared_http_client(api_url: str, request_timeout: float) -> httpx.Client:
     key = (api_url, request_timeout)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)
         if client is None:
-            client = httpx.Client(
-                base_url=api_url,
-                timeout=httpx.Timeout(request_timeout, connect=min(request_timeout, 5.0)),
-                limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
-                headers={"Accept": "application/json", "User-Agent": "pulumi-influxdb3-tokens"},
-            )
+            client = new_http_client(api_url, request_timeout)
             _CLIENTS[key] = client
         return client
 
@@ -98,11 +106,24 @@ def _wait(state: tenacity.RetryCallState) -> float:
 
 
 class HttpTokenClient:
-    """Management tokens over our REST contract (``/api/v0``)."""
+    """Management tokens over our REST contract (``/api/v0``).
 
-    def __init__(self, connection: Connection, journal: Optional[Journal] = None) -> None:
+    Clients share one connection pool per API URL. A ``transport`` (e.g. ``httpx.MockTransport``)
+    gives this client its own pool that sends every request through it instead. ``journal`` is
+    where mint records a create's key until its outcome is known (by default the connection's own).
+    """
+
+    def __init__(
+        self,
+        connection: Connection,
+        journal: Optional[Journal] = None,
+        transport: Optional[httpx.BaseTransport] = None,
+    ) -> None:
         self._connection = connection
-        self._http = shared_http_client(connection.api_url, connection.request_timeout)
+        if transport is None:
+            self._http = shared_http_client(connection.api_url, connection.request_timeout)
+        else:
+            self._http = new_http_client(connection.api_url, connection.request_timeout, transport)
         self._journal = journal or Journal(connection)
         self._base = (
             f"/api/v0/accounts/{quote(connection.account_id, safe='')}"
@@ -268,7 +289,10 @@ class HttpTokenClient:
             return
         detail = self._server_message(response)
         if status == 401:
-            hint = "the management token was rejected (missing, unknown, revoked or expired); check influxdb3:managementToken or INFLUXDB3_MANAGEMENT_TOKEN"
+            hint = (
+                "the management token was rejected (missing, unknown, revoked or expired); "
+                "check influxdb3:managementToken or INFLUXDB3_MANAGEMENT_TOKEN"
+            )
         elif status == 403:
             hint = (
                 f"the management token may not act on account {self._connection.account_id} / cluster "
@@ -311,7 +335,7 @@ class HttpTokenClient:
         except ValidationError as err:
             raise self._bad_body(response, err) from None
 
-    def _parse_list(self, response: httpx.Response) -> list[TokenRecord]:
+    def _parse_list(self, response: httpx.Response) -> builtins.list[TokenRecord]:
         self._check_json(response)
         try:
             return TypeAdapter(list[TokenRecord]).validate_json(response.content)
@@ -319,7 +343,7 @@ class HttpTokenClient:
             raise self._bad_body(response, err) from None
 
     def _bad_body(self, response: httpx.Response, err: ValidationError) -> ManagementApiError:
-        first = err.errors()[0] if err.errors() else {}
+        first: Mapping[str, Any] = err.errors()[0] if err.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ())) or "body"
         return ManagementApiError(
             f"{response.request.method} {response.request.url} answered HTTP {response.status_code} with a body "
@@ -330,4 +354,4 @@ class HttpTokenClient:
 
 
 def _content_type(response: httpx.Response) -> str:
-    return response.headers.get("content-type", "").split(";")[0].strip().lower()
+    return str(response.headers.get("content-type", "")).split(";")[0].strip().lower()

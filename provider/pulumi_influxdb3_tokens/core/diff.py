@@ -107,4 +107,4 @@ def _decide_rotation(olds: Mapping[str, Any], news: Mapping[str, Any], decision:
             )
 
 
-__all__ = ["Decision", "decide", "INPUT_NAMES", "IN_PLACE_INPUTS"]
+__all__ = ["INPUT_NAMES", "IN_PLACE_INPUTS", "Decision", "decide"]

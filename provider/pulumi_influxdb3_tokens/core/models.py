@@ -56,7 +56,7 @@ class TokenInputs(BaseModel):
         if value is None:
             return None
         try:
-            return timeutil.normalize_rfc3339(value)  # type: ignore[arg-type]
+            return timeutil.normalize_rfc3339(value)
         except timeutil.TimeFormatError as err:
             raise ValueError(str(err)) from None
 
@@ -66,7 +66,7 @@ class TokenInputs(BaseModel):
         if value is None:
             return None
         try:
-            return timeutil.format_duration(timeutil.parse_duration(value))  # type: ignore[arg-type]
+            return timeutil.format_duration(timeutil.parse_duration(value))
         except timeutil.TimeFormatError as err:
             raise ValueError(str(err)) from None
 
@@ -88,7 +88,8 @@ class TokenInputs(BaseModel):
         if self.adopt_token_id is not None and self.expires_in is not None:
             raise _field_error(
                 "expires_in",
-                "an adopted token keeps the expiry it was minted with; declare it with expires_at instead of expires_in",
+                "an adopted token keeps the expiry it was minted with; "
+                "declare it with expires_at instead of expires_in",
             )
         if self.expires_in is not None:
             try:
@@ -98,9 +99,8 @@ class TokenInputs(BaseModel):
                     "expires_in",
                     f"expires_in ({self.expires_in}) would expire after the year 9999; choose a shorter one",
                 ) from None
-        if self.expires_at is not None:
-            if timeutil.parse_rfc3339(self.expires_at) <= timeutil.now():
-                raise _field_error("expires_at", f"{self.expires_at} is in the past; choose a future expiry")
+        if self.expires_at is not None and timeutil.parse_rfc3339(self.expires_at) <= timeutil.now():
+            raise _field_error("expires_at", f"{self.expires_at} is in the past; choose a future expiry")
         if self.rotate_before is not None:
             lifetime = self.requested_lifetime()
             if lifetime is None:

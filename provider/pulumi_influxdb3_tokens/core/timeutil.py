@@ -31,7 +31,7 @@ def now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def parse_rfc3339(value: str | datetime) -> datetime:
+def parse_rfc3339(value: object) -> datetime:
     """Parse an RFC3339 timestamp (or an aware ``datetime``) into an aware UTC datetime.
 
     A zone is required: a time without one means different instants on different machines.
@@ -63,12 +63,12 @@ def format_rfc3339(value: datetime) -> str:
     return value.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def normalize_rfc3339(value: str | datetime) -> str:
+def normalize_rfc3339(value: object) -> str:
     """One spelling per instant, so ``Z``/``+00:00``/``datetime`` inputs compare equal."""
     return format_rfc3339(parse_rfc3339(value))
 
 
-def parse_duration(value: str) -> timedelta:
+def parse_duration(value: object) -> timedelta:
     """Parse ``90d``, ``12h``, ``1w2d``, ``30m`` or ``45s`` (units w, d, h, m, s) into a timedelta."""
     if not isinstance(value, str):
         raise TimeFormatError(f"expected a duration string such as '90d', got {type(value).__name__}")

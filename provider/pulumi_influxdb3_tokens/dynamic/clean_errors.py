@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import traceback
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol, TypeGuard
 
 from ..core.errors import InfluxDB3TokensError
 
@@ -33,7 +33,11 @@ class _TracebackForUsers:
         return getattr(traceback, name)
 
 
-def _is_provider_host(module: ModuleType | None) -> bool:
+class _ProviderHost(Protocol):
+    traceback: Any
+
+
+def _is_provider_host(module: ModuleType | None) -> TypeGuard[_ProviderHost]:
     return module is not None and hasattr(module, "_abort_with_traceback") and hasattr(module, "traceback")
 
 
@@ -43,7 +47,7 @@ def install() -> bool:
     for name in _HOST_MODULES:
         host = sys.modules.get(name)
         if _is_provider_host(host):
-            if not isinstance(host.traceback, _TracebackForUsers):  # type: ignore[union-attr]
-                host.traceback = _TracebackForUsers()  # type: ignore[union-attr]
+            if not isinstance(host.traceback, _TracebackForUsers):
+                host.traceback = _TracebackForUsers()
             patched = True
     return patched

@@ -7,7 +7,7 @@ from typing import Optional
 import pulumi
 from pulumi import Input, ResourceOptions
 
-from .._version import __version__
+from ..version import __version__
 from . import _names
 
 

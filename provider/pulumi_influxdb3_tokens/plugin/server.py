@@ -27,7 +27,7 @@ from pulumi.runtime import proto
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from .._version import __version__
+from ..version import __version__
 from ..core.errors import InfluxDB3TokensError
 from .provider import InfluxDB3Provider
 from .wire import camel_text

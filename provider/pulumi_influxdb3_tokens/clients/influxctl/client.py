@@ -11,10 +11,11 @@ Revoking decides by listing whether a failed revoke means "already revoked" (suc
 
 from __future__ import annotations
 
+import builtins
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Optional
+from typing import Any, Mapping, Optional
 
 import tenacity
 from pydantic import SecretStr, ValidationError
@@ -231,7 +232,7 @@ class InfluxctlTokenClient:
             secrets=self._secrets(),
         )
 
-    def _identity(self, records: list[TokenRecord]) -> set[str]:
+    def _identity(self, records: builtins.list[TokenRecord]) -> set[str]:
         """Who our creates are attributed to: our own token's id and creator, when it is listed."""
         secret = self._connection.management_token.get_secret_value()
         if not secret:
@@ -246,13 +247,13 @@ class InfluxctlTokenClient:
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)
 
-    def _run(self, args: list[str]) -> Outcome:
+    def _run(self, args: builtins.list[str]) -> Outcome:
         timeout = self._connection.request_timeout
         flags = [timeout_flag(timeout)] if takes_timeout_flag(self._version) else []
         with profile_flags(self._connection) as profile:
             return run([self._connection.influxctl_path, *profile, *flags, *args], timeout)
 
-    def _run_retrying(self, args: list[str], action: str) -> Outcome:
+    def _run_retrying(self, args: builtins.list[str], action: str) -> Outcome:
         """Run an idempotent command, again on network failures and timeouts, within retryTimeout."""
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Retryable),
@@ -279,7 +280,7 @@ class InfluxctlTokenClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _bad_output(self, command: str, err: ValidationError) -> ManagementApiError:
-        first = err.errors()[0] if err.errors() else {}
+        first: Mapping[str, Any] = err.errors()[0] if err.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ())) or "output"
         return ManagementApiError(
             f"`{command} --format json` printed output that is not the JSON it documents ({where}: "

@@ -223,7 +223,9 @@ class Failure(enum.Enum):
 # gRPC status codes as influxctl prints them ("rpc error: code = Unauthenticated desc = ..."), and
 # the plainer texts of HTTP and socket errors, in the order they are checked.
 _PATTERNS: tuple[tuple[Failure, re.Pattern[str]], ...] = (
-    (Failure.AUTHENTICATION, re.compile(r"code = unauthenticated|unauthenticated|unauthori[sz]ed|\b401\b|token is expired|invalid (management )?token", re.I)),
+    (Failure.AUTHENTICATION, re.compile(
+        r"code = unauthenticated|unauthenticated|unauthori[sz]ed|\b401\b"
+        r"|token is expired|invalid (management )?token", re.I)),
     (Failure.PERMISSION, re.compile(r"code = permissiondenied|permission ?denied|forbidden|\b403\b", re.I)),
     (Failure.NOT_FOUND, re.compile(r"code = notfound|not ?found|\b404\b", re.I)),
     (Failure.INVALID, re.compile(r"code = (invalidargument|failedprecondition|outofrange)|invalid argument", re.I)),

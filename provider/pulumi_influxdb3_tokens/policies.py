@@ -25,8 +25,8 @@ from pulumi_policy import (
     Severity,
     StackValidationArgs,
     StackValidationPolicy,
+    proxy,
 )
-from pulumi_policy import proxy
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from pulumi_influxdb3_tokens import rules
@@ -64,7 +64,7 @@ class CannotVerify(UnknownValueError):
 def fact(props: Mapping[str, Any], name: str) -> rules.Fact:
     """One property as the rules take it: its value, None when absent, or ``rules.UNKNOWN``."""
     try:
-        value = props[name] if name in props else None
+        value = props.get(name)  # pulumi-policy's proxy raises UnknownValueError for an unknown value
     except UnknownValueError:
         return rules.UNKNOWN
     if isinstance(value, str) and value in _UNKNOWN_SENTINELS:

@@ -1,4 +1,4 @@
-"""Shared set-up for tests of the influxctl transport: the stand-in on PATH, a clean environment."""
+"""Set-up for tests that call the influxctl transport in-process: the stand-in on PATH, a clean environment."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from pulumi_influxdb3_tokens.clients.influxctl import process as influxctl_process
-
-STANDIN_DIR = Path(__file__).resolve().parents[1] / "standin"
+from support.standin import STANDIN_DIR
 
 
 def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, *, standin_on_path: bool) -> None:
@@ -22,7 +21,7 @@ def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, *, standin_on_path: boo
     monkeypatch.setenv("HOME", str(home))
     venv_bin = str(Path(sys.executable).parent)  # the stand-in's `env python3` finds this one
     dirs = [str(STANDIN_DIR), venv_bin] if standin_on_path else [venv_bin]
-    monkeypatch.setenv("PATH", os.pathsep.join(dirs + ["/usr/bin", "/bin"]))
+    monkeypatch.setenv("PATH", os.pathsep.join([*dirs, "/usr/bin", "/bin"]))
     monkeypatch.setattr(influxctl_process, "_CHECKED", {})
 
 

@@ -1,0 +1,97 @@
+"""The built distribution installed into a fresh virtualenv: nothing of the checkout on its path.
+
+The virtualenv has no .pth into the checkout and no system site-packages; commands run with its
+``bin`` first on PATH, without the checkout's ``.venv`` and without PYTHON* or project variables.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+import venv
+from dataclasses import dataclass
+from pathlib import Path
+
+from support.engine import REPO
+
+VERSION = str(tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"])
+DISTRIBUTION = "pulumi-influxdb3-tokens"
+CONSTRAINTS = REPO / "constraints.txt"
+LOWEST_CONSTRAINTS = REPO / "constraints-lowest.txt"
+PACK_REQUIREMENTS = REPO / "provider" / "pulumi_influxdb3_tokens" / "policy_pack" / "requirements.txt"
+
+
+def build_dist(out: Path) -> Path:
+    """``python -m build``: the sdist, then the wheel from that sdist, into ``out``."""
+    done = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(out), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, f"python -m build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return out
+
+
+@dataclass
+class Installed:
+    """A fresh virtualenv that installs from ``dist`` (our build) and PyPI."""
+
+    root: Path
+    dist: Path
+
+    @classmethod
+    def create(cls, root: Path, dist: Path) -> Installed:
+        venv.EnvBuilder(with_pip=True, clear=True).create(root)  # no system site-packages
+        return cls(root=root, dist=dist)
+
+    @property
+    def bin(self) -> Path:
+        return self.root / "bin"
+
+    @property
+    def python(self) -> str:
+        return str(self.bin / "python")
+
+    def env(self) -> dict[str, str]:
+        """A user's environment for this install: its bin first, no checkout, no project settings."""
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "INFLUXDB3_", "PYTHON", "VIRTUAL_ENV"))
+        }
+        checkout_bin = str(Path(sys.executable).parent)
+        path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != checkout_bin]
+        env.update(PATH=os.pathsep.join([str(self.bin), *path]), VIRTUAL_ENV=str(self.root), PYTHONNOUSERSITE="1")
+        return env
+
+    def run(self, *args: str, cwd: Path, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            list(args), cwd=cwd, env=self.env(), capture_output=True, text=True, timeout=timeout, check=False
+        )
+        if check:
+            assert done.returncode == 0, f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        return done
+
+    def pip_install(self, *args: str, cwd: Path, constraints: Path = CONSTRAINTS) -> None:
+        """pip install from our dist folder and PyPI, at the versions ``constraints`` pins."""
+        self.run(
+            self.python,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--find-links",
+            str(self.dist),
+            "-c",
+            str(constraints),
+            *args,
+            cwd=cwd,
+        )
+
+    def package_file(self, cwd: Path) -> Path:
+        """Where this install imports the package from (``-P``: not from the working directory)."""
+        code = "import pulumi_influxdb3_tokens as p; print(p.__file__)"
+        return Path(self.run(self.python, "-P", "-c", code, cwd=cwd).stdout.strip())
