@@ -44,7 +44,7 @@ def token_props(
     adopt_token: Optional[Input[str]],
 ) -> dict[str, Any]:
     """Every input and output by its Python name; the adopted token's string is a secret from the start."""
-    props: dict[str, Any] = {name: None for name in (*INPUT_NAMES, *OUTPUT_NAMES)}
+    props: dict[str, Any] = dict.fromkeys((*INPUT_NAMES, *OUTPUT_NAMES))
     props.update(
         description=description,
         expires_at=expires_at.apply(_as_rfc3339) if isinstance(expires_at, Output) else _as_rfc3339(expires_at),

@@ -10,9 +10,10 @@ imported (pulumi/pulumi#16175): that is why the plugin exists.
 from __future__ import annotations
 
 import pytest
-from support.secrets_scan import assert_nowhere
+
 from support.engine import Stack
 from support.local_api import LocalApi
+from support.secrets_scan import assert_nowhere
 
 pytestmark = pytest.mark.parametrize("face", ["plugin"])
 

@@ -12,9 +12,10 @@ import json
 from pathlib import Path
 
 import pytest
-from support.secrets_scan import assert_nowhere
+
 from support.local_api import LocalApi
 from support.old_state import PICKLED_BEFORE_THE_MOVE
+from support.secrets_scan import assert_nowhere
 
 pytestmark = pytest.mark.http_only
 

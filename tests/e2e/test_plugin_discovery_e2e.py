@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from support.engine import REPO, Stack, engine_bin, engine_env
 from support.local_api import LocalApi
 

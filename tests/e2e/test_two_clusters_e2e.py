@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from support.secrets_scan import assert_nowhere
+
 from support.engine import Stack
 from support.local_api import LocalApi, start_local_api
+from support.secrets_scan import assert_nowhere
 
 
 @pytest.fixture

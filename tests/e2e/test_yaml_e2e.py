@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 import pytest
-from support.secrets_scan import assert_nowhere
+
 from support.engine import EXAMPLES, REPO, Stack
 from support.local_api import LocalApi
+from support.secrets_scan import assert_nowhere
 from support.times import in_days
 
 TOKEN_TYPE = "influxdb3:index:ManagementToken"
@@ -79,7 +80,7 @@ def test_up_mints_working_secret_tokens_and_a_second_preview_has_no_changes(yaml
     assert shown["ciToken"] == "[secret]" and shown["grafanaToken"] == "[secret]"
     secrets = stack.secret_outputs()
     tokens = [secrets["ciToken"], secrets["grafanaToken"]]
-    for name, token in zip(("ci", "grafana"), tokens):
+    for name, token in zip(("ci", "grafana"), tokens, strict=True):
         assert token.startswith("M.V1.") and token.startswith(shown[f"{name}Prefix"])
         assert local_api.authenticates(token)
     assert live_ids(local_api) == {shown["ciId"], shown["grafanaId"]}

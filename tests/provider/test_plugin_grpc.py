@@ -18,8 +18,8 @@ from typing import Any, Iterator
 
 import grpc
 import pytest
-from pulumi.provider.experimental.property_value import PropertyValue
 from google.protobuf import empty_pb2
+from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from support.local_api import LocalApi

@@ -11,10 +11,10 @@ from typing import Optional
 import pytest
 
 from pulumi_influxdb3_tokens import rules
+from pulumi_influxdb3_tokens.audit.pack_config import PackConfig, load_pack_config, parse_pack_config
 from pulumi_influxdb3_tokens.audit.report import audit_tokens, render_json, render_table
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError
 from pulumi_influxdb3_tokens.core.models import TokenRecord
-from pulumi_influxdb3_tokens.audit.pack_config import PackConfig, load_pack_config, parse_pack_config
 
 NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
 

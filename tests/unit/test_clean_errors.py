@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 import pytest
 
-from pulumi_influxdb3_tokens.dynamic import clean_errors
 from pulumi_influxdb3_tokens.core.errors import ManagementApiError
+from pulumi_influxdb3_tokens.dynamic import clean_errors
 
 HOST = "pulumi.dynamic.__main__"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.clients.pending import Journal, PendingCreate
+from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.settings import Connection
 
 CONCURRENT_CREATES = 4  # the most the SDK runs at once in one provider

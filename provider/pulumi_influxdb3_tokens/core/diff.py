@@ -12,7 +12,6 @@ from typing import Any, Mapping, Optional
 from . import timeutil
 from .props import INPUT_NAMES, is_unknown, plain
 
-
 # Inputs whose change alone updates the resource in place (no new token).
 IN_PLACE_INPUTS = ("rotate_before", "adopt_token", "adopt_token_id")
 

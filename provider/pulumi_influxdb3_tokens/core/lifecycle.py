@@ -80,7 +80,7 @@ def import_token(client: TokenClient, token_id: str) -> Imported:
     _refuse_dead(record, "import")
     outs = record_outputs(record)
     inputs = {"description": record.description, "expires_at": outs["expires_at"]}
-    outputs = {name: None for name in INPUT_NAMES} | inputs | {"token": None} | outs
+    outputs = dict.fromkeys(INPUT_NAMES) | inputs | {"token": None} | outs
     return Imported(record.id, {k: v for k, v in inputs.items() if v is not None}, outputs)
 
 

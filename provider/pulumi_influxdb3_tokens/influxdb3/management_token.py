@@ -7,9 +7,9 @@ from typing import Optional
 import pulumi
 from pulumi import Input, ResourceOptions
 
-from ..version import __version__
 from ..core.props import SECRET_OUTPUTS
 from ..declared import ExpiryInput, TokenOutputs, token_props
+from ..version import __version__
 from . import _names
 
 TYPE = "influxdb3:index:ManagementToken"

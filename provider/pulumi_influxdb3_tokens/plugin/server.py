@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from typing import Any, Awaitable, Callable
 
@@ -27,8 +28,8 @@ from pulumi.runtime import proto
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from ..version import __version__
 from ..core.errors import InfluxDB3TokensError
+from ..version import __version__
 from .provider import InfluxDB3Provider
 from .wire import camel_text
 
@@ -69,7 +70,7 @@ def _diff_proto(answer: rpc.DiffResponse) -> Any:
 
 
 class _Servicer(ProviderServicer):
-    async def _clean(self, call: Call, request: Any, context: grpc.aio.ServicerContext) -> Any:
+    async def _clean(self, call: Call, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         try:
             return await call(request, context)
         except Exception as error:
@@ -126,10 +127,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.buffer.flush()
         await server.wait_for_termination()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve())
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":
