@@ -28,7 +28,7 @@ from typing import Iterator
 
 import pytest
 
-from support.engine import PROGRAMS, REPO, Stack, engine_bin
+from support.engine import PROGRAMS, REPO, Stack, engine_path
 from support.local_api import LocalApi, start_local_api
 from support.wheel import DISTRIBUTION, PACK_REQUIREMENTS, VERSION, Installed
 
@@ -101,7 +101,7 @@ def installed_server(installed: Installed, tmp_path: Path) -> Iterator[LocalApi]
 def installed_stack(installed: Installed, program: Path, tmp_path: Path, server: LocalApi) -> Stack:
     """A stack of ``program`` whose engine runs the install's Python, with the server's settings."""
     stack = Stack.create(program.name, tmp_path, source=program, extra_env=server.env())
-    engine_and_install = [str(engine_bin()), *installed.env()["PATH"].split(os.pathsep)]
+    engine_and_install = [*map(str, engine_path()), *installed.env()["PATH"].split(os.pathsep)]
     stack.extra_env.update(
         PATH=os.pathsep.join(engine_and_install),
         PULUMI_PYTHON_CMD=installed.python,
