@@ -35,7 +35,7 @@ EXIT_MANDATORY_BROKEN = 1
 EXIT_ERROR = 2
 EXIT_ORPHANS = 3
 
-POLICY_PACK_DIR = Path(__file__).resolve().parent / "policy_pack"
+POLICY_PACK_DIR = Path(__file__).resolve().parents[1] / "policy_pack"  # the package's, beside audit/
 POLICY_PACK_FILES = ("PulumiPolicy.yaml", "__main__.py", "requirements.txt")
 
 
