@@ -25,7 +25,6 @@ from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime import proto
-from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from ..core.errors import InfluxDB3TokensError
@@ -34,6 +33,15 @@ from .provider import InfluxDB3Provider
 from .wire import camel_text
 
 Call = Callable[[Any, Any], Awaitable[Any]]
+
+# The options the SDK's own server.main gives its gRPC server (pulumi/runtime/_grpc_settings.py in
+# SDK 3.272; older SDKs within our range, such as 3.196, have no such module), written out here so
+# the plugin starts on every SDK the package allows: 400 MB messages, as the engine may send, and
+# half an hour for a request to wait in the queue while the event loop is busy.
+GRPC_SERVER_OPTIONS = [
+    ("grpc.max_receive_message_length", 400 * 1024 * 1024),
+    ("grpc.server_max_unrequested_time_in_server", 30 * 60),
+]
 
 
 def _cause(error: BaseException) -> BaseException:
@@ -118,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     engine = parser.parse_known_args(args)[0].engine
 
     async def serve() -> None:
-        server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+        server = grpc.aio.server(options=GRPC_SERVER_OPTIONS)
         servicer = _Servicer(args, __version__, InfluxDB3Provider(engine), engine_address=engine)
         provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
         port = server.add_insecure_port(address="127.0.0.1:0")
