@@ -53,7 +53,9 @@ def export_server_source(revision: str, dest: Path) -> Path:
         check=False,
     )
     if archive.returncode != 0:
-        raise SystemExit(f"bench: cannot read the server at git revision {revision!r}: {archive.stderr.decode().strip()}")
+        raise SystemExit(
+            f"bench: cannot read the server at git revision {revision!r}: {archive.stderr.decode().strip()}"
+        )
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(dest, filter="data")

@@ -73,9 +73,7 @@ class Verifier:
             return None
         wait = self.budget.take()
         if wait is not None:
-            raise ApiError(
-                429, "Too many failed authentication attempts; retry later.", {"Retry-After": str(wait)}
-            )
+            raise ApiError(429, "Too many failed authentication attempts; retry later.", {"Retry-After": str(wait)})
         token = self.store.find_by_secret(presented)  # the scrypt check
         if token is None:
             self.rejected.add(presented)

@@ -78,52 +78,77 @@ def build_parser() -> argparse.ArgumentParser:
     add = parser.add_argument
     add("--host", default="127.0.0.1", metavar="HOST", help="interface to listen on (default: 127.0.0.1)")
     add(
-        "--port", type=_non_negative_int, default=8181, metavar="PORT",
+        "--port",
+        type=_non_negative_int,
+        default=8181,
+        metavar="PORT",
         help="port to listen on; 0 picks a free one (default: 8181)",
     )
     add(
-        "--data-dir", type=Path, default=Path(".influxdb3-local"), metavar="DIR",
+        "--data-dir",
+        type=Path,
+        default=Path(".influxdb3-local"),
+        metavar="DIR",
         help="directory for management.db and bootstrap.json (default: .influxdb3-local)",
     )
     add("--account-id", type=_uuid, metavar="UUID", help="account id to bootstrap (default: random UUID)")
     add("--cluster-id", type=_uuid, metavar="UUID", help="cluster id to bootstrap (default: random UUID)")
     given = parser.add_mutually_exclusive_group()
     given.add_argument(
-        "--admin-token-file", type=Path, metavar="FILE",
+        "--admin-token-file",
+        type=Path,
+        metavar="FILE",
         help="read the bootstrap admin management token from FILE (at least 24 characters; default: "
         f"${ADMIN_TOKEN_ENV}, else generated); on later starts an unknown value is added as another admin token",
     )
     given.add_argument(
-        "--admin-token", metavar="TOKEN",
+        "--admin-token",
+        metavar="TOKEN",
         help="the admin token itself; avoid it: any local user can read argv (ps). Prefer --admin-token-file "
         f"or ${ADMIN_TOKEN_ENV}",
     )
     add(
-        "--extra-account", type=_account_cluster, action="append", default=[], metavar="ACCOUNT_ID:CLUSTER_ID",
+        "--extra-account",
+        type=_account_cluster,
+        action="append",
+        default=[],
+        metavar="ACCOUNT_ID:CLUSTER_ID",
         help="also create this account and cluster, without tokens (repeatable; for testing 403 responses)",
     )
     add("--latency-ms", type=_non_negative_int, default=0, metavar="N", help="delay every /api/v0 response by N ms")
     add(
-        "--fail-rate", type=_fraction, default=0.0, metavar="P",
+        "--fail-rate",
+        type=_fraction,
+        default=0.0,
+        metavar="P",
         help="answer a share P (0..1) of /api/v0 requests with 503, before any handler runs",
     )
     add(
-        "--rate-limit-per-s", type=_positive_float, metavar="N",
+        "--rate-limit-per-s",
+        type=_positive_float,
+        metavar="N",
         help="allow N /api/v0 requests per second across all clients; excess gets 429 with Retry-After",
     )
     add("--seed", type=int, metavar="N", help="seed for --fail-rate and --garbage-rate, for reproducible faults")
     add(
-        "--garbage", choices=GARBAGE_MODES, metavar="MODE",
+        "--garbage",
+        choices=GARBAGE_MODES,
+        metavar="MODE",
         help="answer /api/v0 requests with junk: 'html' (an HTML 500 page, no handler runs), 'truncated-json' "
         "(the real answer cut in half) or 'wrong-content-type' (the real answer as text/plain); the last two "
         "run the handler, so a create commits and its answer is lost",
     )
     add(
-        "--garbage-rate", type=_fraction, default=1.0, metavar="P",
+        "--garbage-rate",
+        type=_fraction,
+        default=1.0,
+        metavar="P",
         help="share P (0..1) of /api/v0 requests that --garbage mangles (default: 1.0)",
     )
     add(
-        "--crash-after-creates", type=_positive_int, metavar="N",
+        "--crash-after-creates",
+        type=_positive_int,
+        metavar="N",
         help="exit at once (as kill -9 would) right after the N-th create is stored, before it is answered",
     )
     return parser
@@ -212,8 +237,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         store.close()
     _announce_bootstrap(result)
     faults = FaultConfig(
-        args.latency_ms, args.fail_rate, args.rate_limit_per_s, args.seed,
-        garbage=args.garbage, garbage_rate=args.garbage_rate, crash_after_creates=args.crash_after_creates,
+        args.latency_ms,
+        args.fail_rate,
+        args.rate_limit_per_s,
+        args.seed,
+        garbage=args.garbage,
+        garbage_rate=args.garbage_rate,
+        crash_after_creates=args.crash_after_creates,
     )
     app = create_app(Settings(data_dir=data_dir, faults=faults))
     config = uvicorn.Config(app, host=args.host, port=sock.getsockname()[1], log_level="warning", access_log=False)

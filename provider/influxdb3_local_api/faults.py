@@ -200,7 +200,9 @@ class _Mangler:
         if message.get("more_body", False):
             return
         body = self._body[: len(self._body) // 2] if self._mode == "truncated-json" else self._body
-        headers = [(k, v) for k, v in self._start.get("headers", []) if k.lower() not in (b"content-length", b"content-type")]
+        headers = [
+            (k, v) for k, v in self._start.get("headers", []) if k.lower() not in (b"content-length", b"content-type")
+        ]
         content_type = b"application/json" if self._mode == "truncated-json" else b"text/plain; charset=utf-8"
         headers += [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
         await self._send({**self._start, "headers": headers})

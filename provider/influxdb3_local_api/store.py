@@ -61,9 +61,7 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 );
 """
 
-_TOKEN_COLUMNS = (
-    "id, account_id, cluster_id, description, token_prefix, created_at, expires_at, revoked_at, created_by"
-)
+_TOKEN_COLUMNS = "id, account_id, cluster_id, description, token_prefix, created_at, expires_at, revoked_at, created_by"
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,7 @@ def new_salt() -> bytes:
 
 
 def hash_token(token: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(
-        token.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=_HASH_BYTES
-    )
+    return hashlib.scrypt(token.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=_HASH_BYTES)
 
 
 def token_matches(token: str, salt: bytes, expected_hash: bytes) -> bool:

@@ -39,10 +39,17 @@ PACK_DESCRIPTION = (
 RESOURCE_TYPE = rules.DYNAMIC_TOKEN_TYPE  # the dynamic resource; rules.TOKEN_TYPES has both faces' types
 
 # How an unknown looks in a bag that is not behind the unknown-checking proxy (e.g. in Remediate).
-_UNKNOWN_SENTINELS = frozenset({
-    proxy.UNKNOWN_BOOLEAN_VALUE, proxy.UNKNOWN_NUMBER_VALUE, proxy.UNKNOWN_STRING_VALUE, proxy.UNKNOWN_ARRAY_VALUE,
-    proxy.UNKNOWN_ASSET_VALUE, proxy.UNKNOWN_ARCHIVE_VALUE, proxy.UNKNOWN_OBJECT_VALUE,
-})
+_UNKNOWN_SENTINELS = frozenset(
+    {
+        proxy.UNKNOWN_BOOLEAN_VALUE,
+        proxy.UNKNOWN_NUMBER_VALUE,
+        proxy.UNKNOWN_STRING_VALUE,
+        proxy.UNKNOWN_ARRAY_VALUE,
+        proxy.UNKNOWN_ASSET_VALUE,
+        proxy.UNKNOWN_ARCHIVE_VALUE,
+        proxy.UNKNOWN_OBJECT_VALUE,
+    }
+)
 
 
 class CannotVerify(UnknownValueError):

@@ -125,7 +125,9 @@ class DefaultExpiryConfig(RuleConfig):
 def config_schema_properties(model: type[RuleConfig]) -> dict[str, dict[str, Any]]:
     """The JSON-schema properties of a config model, for ``PolicyConfigSchema`` (the engine validates)."""
     schema = model.model_json_schema(by_alias=True)
-    return {name: {k: v for k, v in prop.items() if k != "title"} for name, prop in schema.get("properties", {}).items()}
+    return {
+        name: {k: v for k, v in prop.items() if k != "title"} for name, prop in schema.get("properties", {}).items()
+    }
 
 
 @dataclass(frozen=True)

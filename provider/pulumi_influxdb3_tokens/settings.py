@@ -192,7 +192,9 @@ def _seconds(setting: Setting, raw: Optional[str], default: float) -> float:
     except ValueError:
         value = -1.0
     if value <= 0:
-        raise ConfigurationError(f"{config_key(setting)} / {setting.env} must be a positive number of seconds, got '{raw}'.")
+        raise ConfigurationError(
+            f"{config_key(setting)} / {setting.env} must be a positive number of seconds, got '{raw}'."
+        )
     return value
 
 

@@ -60,12 +60,17 @@ def make_stack(tmp_path: Path, local_api: LocalApi, transport: str, face: str) -
     """A stack of the `tokens` test program, configured through stack config (token as a secret),
     the environment (``via="env"``) or not at all (``via="none"``)."""
 
-    def make(spec: Mapping[str, Any], program: str = "tokens", via: str = "config",
-             extra_env: Optional[dict[str, str]] = None) -> Stack:
+    def make(
+        spec: Mapping[str, Any],
+        program: str = "tokens",
+        via: str = "config",
+        extra_env: Optional[dict[str, str]] = None,
+    ) -> Stack:
         # Pending creates are journaled under the test's own directory, not the user's cache.
         journal = {"INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "journal")}
-        stack = Stack.create(program, tmp_path, extra_env={**journal, **(extra_env or {})},
-                             spec_defaults={"face": face})
+        stack = Stack.create(
+            program, tmp_path, extra_env={**journal, **(extra_env or {})}, spec_defaults={"face": face}
+        )
         stack.write_spec(spec)
         if transport == "influxctl":
             stack.extra_env.update(standin_env(local_api, stack.backend_dir))

@@ -47,8 +47,9 @@ def test_table_flags_each_hand_made_token_and_exits_1(local_api: LocalApi, minte
     assert_no_token_string(ran, local_api, minted)
 
 
-def test_json_output_and_thresholds_from_flags_and_the_pack_config_file(local_api: LocalApi, minted: dict[str, dict],
-                                                                         tmp_path: Path):
+def test_json_output_and_thresholds_from_flags_and_the_pack_config_file(
+    local_api: LocalApi, minted: dict[str, dict], tmp_path: Path
+):
     ran = run_audit("--format", "json", "--max-lifetime-days", "400", env=local_api.env())
     assert ran.returncode == 1, ran.stderr  # the non-expiring ones still break a mandatory rule
     report = json.loads(ran.stdout)
@@ -62,11 +63,15 @@ def test_json_output_and_thresholds_from_flags_and_the_pack_config_file(local_ap
 
     # The file given to `pulumi preview --policy-pack-config` drives the audit too.
     config = tmp_path / "policy-config.json"
-    config.write_text(json.dumps({
-        "management-token-must-expire": "advisory",
-        "management-token-max-lifetime": {"maxLifetimeDays": 400},
-        "management-token-rotation": {"minRotateBeforeDays": 1},
-    }))
+    config.write_text(
+        json.dumps(
+            {
+                "management-token-must-expire": "advisory",
+                "management-token-max-lifetime": {"maxLifetimeDays": 400},
+                "management-token-rotation": {"minRotateBeforeDays": 1},
+            }
+        )
+    )
     ran = run_audit("--format", "json", "--policy-pack-config", str(config), env=local_api.env())
     assert ran.returncode == 0, ran.stdout
     report = json.loads(ran.stdout)
@@ -74,7 +79,9 @@ def test_json_output_and_thresholds_from_flags_and_the_pack_config_file(local_ap
     assert findings[minted["forever"]["id"]][0]["level"] == "advisory"
     assert findings[minted["soon"]["id"]] == []
     # A flag wins over the file.
-    assert run_audit("--policy-pack-config", str(config), "--max-lifetime-days", "30", env=local_api.env()).returncode == 1
+    assert (
+        run_audit("--policy-pack-config", str(config), "--max-lifetime-days", "30", env=local_api.env()).returncode == 1
+    )
 
 
 def test_exits_0_when_every_live_token_keeps_the_mandatory_rules(local_api: LocalApi):
@@ -99,8 +106,15 @@ def test_reads_the_influxctl_profile_like_the_provider(local_api: LocalApi, mint
         f'account_id = "{local_api.account_id}"\ncluster_id = "{local_api.cluster_id}"\n'
         f'mgmt_token = "{local_api.admin_token}"\n'
     )
-    ran = run_audit("--format", "json", "--profile", "audit", "--influxctl-config", str(config),
-                env={"INFLUXDB3_API_URL": local_api.url})
+    ran = run_audit(
+        "--format",
+        "json",
+        "--profile",
+        "audit",
+        "--influxctl-config",
+        str(config),
+        env={"INFLUXDB3_API_URL": local_api.url},
+    )
     assert ran.returncode == 1, ran.stderr
     assert minted["forever"]["id"] in {t["id"] for t in json.loads(ran.stdout)["tokens"]}
     assert_no_token_string(ran, local_api, minted)
@@ -115,8 +129,9 @@ def test_reads_the_influxctl_profile_like_the_provider(local_api: LocalApi, mint
         ({}, ("--profile", "nobody", "--influxctl-config", "/nonexistent/config.toml"), "does not exist"),
     ],
 )
-def test_settings_and_api_errors_exit_2_with_one_sentence(local_api: LocalApi, env_change: dict[str, Optional[str]],
-                                                         args: tuple[str, ...], message: str):
+def test_settings_and_api_errors_exit_2_with_one_sentence(
+    local_api: LocalApi, env_change: dict[str, Optional[str]], args: tuple[str, ...], message: str
+):
     env = {k: v for k, v in {**local_api.env(), **env_change}.items() if v is not None}
     ran = run_audit(*args, env=env)
     assert ran.returncode == 2
@@ -131,8 +146,7 @@ def test_bad_flags_are_refused_by_the_parser(local_api: LocalApi):
     assert ran.returncode == 2 and "--max-lifetime-days" in ran.stderr
 
 
-def test_the_audit_runs_over_the_influxctl_transport_too(local_api: LocalApi, minted: dict[str, dict],
-                                                         tmp_path: Path):
+def test_the_audit_runs_over_the_influxctl_transport_too(local_api: LocalApi, minted: dict[str, dict], tmp_path: Path):
     env = local_api.env()
     del env["INFLUXDB3_API_URL"]  # no API URL and influxctl on PATH: the influxctl transport
     ran = run_audit("--format", "json", env=env | standin_env(local_api, tmp_path))

@@ -23,8 +23,14 @@ PIPELINE_DESCRIPTIONS = {
 def run_ci_step(work_dir: Path, stack: Stack, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """Run examples/pipeline/ci-step as a CI runner would: no TTY, nothing on stdin."""
     done = subprocess.run(
-        [str(work_dir / "ci-step"), *args], cwd=work_dir, env=env, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=600, check=False,
+        [str(work_dir / "ci-step"), *args],
+        cwd=work_dir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     stack.log.append(done.stdout + done.stderr)
     return done
@@ -68,8 +74,10 @@ def test_pipeline_ci_step_runs_on_environment_credentials_and_heals_revoked_toke
     minted = live_pipeline_ids(local_api)
     assert set(minted) == PIPELINE_DESCRIPTIONS
     assert "[secret]" in first.stdout
-    assert not any(name.startswith("Pulumi.ci") and "influxdb3" in (work_dir / name).read_text()
-                   for name in (p.name for p in work_dir.iterdir()))  # no cluster setting in stack config
+    assert not any(
+        name.startswith("Pulumi.ci") and "influxdb3" in (work_dir / name).read_text()
+        for name in (p.name for p in work_dir.iterdir())
+    )  # no cluster setting in stack config
 
     again = run_ci_step(work_dir, stack, env, *POLICY_PACK)
     assert again.returncode == 0, again.stdout + again.stderr
@@ -109,17 +117,23 @@ def test_pipeline_ci_step_over_influxctl_names_what_is_missing(tmp_path, local_a
     env = pipeline_env(stack, local_api, "influxctl")
     del env["INFLUXDB3_MANAGEMENT_TOKEN"]
     done = run_ci_step(work_dir, stack, env)
-    assert (done.returncode, done.stderr.strip()) == (2, (
-        "ci-step: the environment variable INFLUXDB3_MANAGEMENT_TOKEN is not set (or name your own influxctl "
-        "profile with INFLUXDB3_INFLUXCTL_PROFILE)."
-    ))
+    assert (done.returncode, done.stderr.strip()) == (
+        2,
+        (
+            "ci-step: the environment variable INFLUXDB3_MANAGEMENT_TOKEN is not set (or name your own influxctl "
+            "profile with INFLUXDB3_INFLUXCTL_PROFILE)."
+        ),
+    )
     env["PATH"] = env["PATH"].replace(str(STANDIN_DIR), "/nonexistent")
     env["INFLUXDB3_MANAGEMENT_TOKEN"] = local_api.admin_token
     done = run_ci_step(work_dir, stack, env)
-    assert (done.returncode, done.stderr.strip()) == (2, (
-        "ci-step: influxctl is not on PATH; install influxctl 2.7.0 or later, set INFLUXDB3_INFLUXCTL_PATH, or "
-        "set INFLUXDB3_API_URL for the HTTP transport."
-    ))
+    assert (done.returncode, done.stderr.strip()) == (
+        2,
+        (
+            "ci-step: influxctl is not on PATH; install influxctl 2.7.0 or later, set INFLUXDB3_INFLUXCTL_PATH, or "
+            "set INFLUXDB3_API_URL for the HTTP transport."
+        ),
+    )
     assert local_api.live_tokens() == []
 
 
@@ -128,8 +142,11 @@ def test_adopt_example_takes_over_a_hand_minted_token_and_references_another(tmp
     by_hand = local_api.mint("made with influxctl by the on-call engineer", expiry)
     other = local_api.mint("owned by another team")
     stack = Stack.create("adopt", tmp_path, source=EXAMPLES / "adopt")
-    for key, value in (("apiUrl", local_api.url), ("accountId", local_api.account_id),
-                       ("clusterId", local_api.cluster_id)):
+    for key, value in (
+        ("apiUrl", local_api.url),
+        ("accountId", local_api.account_id),
+        ("clusterId", local_api.cluster_id),
+    ):
         stack.config_set(f"influxdb3:{key}", value)
     stack.config_set("influxdb3:managementToken", local_api.admin_token, secret=True)
     stack.config_set("adopt:tokenId", by_hand["id"])
@@ -159,8 +176,10 @@ def test_adopt_example_says_what_differs_from_the_server(tmp_path, local_api: Lo
     stack.config_set("adopt:description", "what I remember")
     up = stack.up()
     assert up.returncode != 0
-    assert (f"Cannot adopt management token {by_hand['id']}: declare it as it is on the server "
-            "(description is 'the real description', the program says 'what I remember').") in up.output
+    assert (
+        f"Cannot adopt management token {by_hand['id']}: declare it as it is on the server "
+        "(description is 'the real description', the program says 'what I remember')."
+    ) in up.output
     assert len(local_api.live_tokens()) == 1
 
 

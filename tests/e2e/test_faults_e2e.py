@@ -25,7 +25,11 @@ BOTH_FACES = pytest.mark.parametrize("face", ["dynamic", "plugin"])
 
 
 def spec(count: int, prefix: str = "t") -> dict[str, Any]:
-    return {"tokens": {f"{prefix}{i}": {"description": f"fault test {prefix}{i}", "expires_in": "30d"} for i in range(count)}}
+    return {
+        "tokens": {
+            f"{prefix}{i}": {"description": f"fault test {prefix}{i}", "expires_in": "30d"} for i in range(count)
+        }
+    }
 
 
 def state_ids(stack: Stack) -> set[str]:
@@ -135,8 +139,9 @@ def restart_when_it_dies(local_api: LocalApi) -> threading.Thread:
 
 @BOTH_FACES
 @pytest.mark.parametrize("answers", [[], ["--latency-ms", "1500"]], ids=["answered-at-once", "answered-late"])
-def test_server_crash_after_a_commit_within_the_retry_window_converges_in_the_same_up(make_stack, local_api: LocalApi,
-                                                                                    answers: list[str]):
+def test_server_crash_after_a_commit_within_the_retry_window_converges_in_the_same_up(
+    make_stack, local_api: LocalApi, answers: list[str]
+):
     # Both faces send the 3 creates at once, so any number may have committed unanswered when the
     # server dies: with late answers the first create's answer is still held back when the second
     # commits and the server dies, so at least two answers are lost.
@@ -159,8 +164,9 @@ def test_server_crash_after_a_commit_within_the_retry_window_converges_in_the_sa
 
 
 @BOTH_FACES
-def test_server_down_past_the_retry_window_next_up_recovers_through_the_journal(make_stack, local_api: LocalApi,
-                                                                                  tmp_path: Path):
+def test_server_down_past_the_retry_window_next_up_recovers_through_the_journal(
+    make_stack, local_api: LocalApi, tmp_path: Path
+):
     local_api.restart(["--crash-after-creates", "1"])
     stack = make_stack(spec(1))
     stack.config_set("influxdb3:retryTimeout", "3")
@@ -181,8 +187,9 @@ def test_server_down_past_the_retry_window_next_up_recovers_through_the_journal(
     assert orphans(local_api, export_state(stack, tmp_path)) == (False, [])
 
 
-def test_server_down_past_the_retry_window_without_the_journal_audit_reports_the_orphan(make_stack, local_api: LocalApi,
-                                                                                         tmp_path: Path):
+def test_server_down_past_the_retry_window_without_the_journal_audit_reports_the_orphan(
+    make_stack, local_api: LocalApi, tmp_path: Path
+):
     local_api.restart(["--crash-after-creates", "1"])
     stack = make_stack(spec(1))
     stack.config_set("influxdb3:retryTimeout", "3")
@@ -203,15 +210,17 @@ def test_server_down_past_the_retry_window_without_the_journal_audit_reports_the
     assert orphans(local_api, state) == (False, [])
 
 
-def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_orphaned(make_stack, local_api: LocalApi,
-                                                                                        tmp_path: Path):
+def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_orphaned(
+    make_stack, local_api: LocalApi, tmp_path: Path
+):
     # The provider runs 4 creates at a time: 12 slow ones are still coming when the first commit.
     local_api.restart(["--latency-ms", "1500"])
     stack = make_stack(spec(12))
     stack.config_set("influxdb3:retryTimeout", "3")
     argv = ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack.name]
-    up = subprocess.Popen(argv, cwd=stack.work_dir, env=stack.env(), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True)
+    up = subprocess.Popen(
+        argv, cwd=stack.work_dir, env=stack.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     while not local_api.live_tokens():  # until creates commit (their answers come 1.5 s later)
         assert up.poll() is None, "the up ended before any create reached the server"
     local_api.kill()
@@ -228,7 +237,10 @@ def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_or
     # Creates committed when the server died lost their answers; the next up revoked each by name.
     for token in local_api.list_tokens():
         if token["id"] not in held and token["createdBy"] != "bootstrap":
-            assert token["revokedAt"] is not None and f"created token {token['id']} but its answer was lost" in stack.all_output()
+            assert (
+                token["revokedAt"] is not None
+                and f"created token {token['id']} but its answer was lost" in stack.all_output()
+            )
     assert orphans(local_api, export_state(stack, tmp_path)) == (False, [])
     assert live_ids(local_api) == held
     assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
@@ -240,15 +252,19 @@ def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_or
 @pytest.mark.parametrize(
     ("mode", "sentence"),
     [
-        ("html", "Could not create a management token: the server failed: it answered with 'text/html' instead of "
-                 "JSON (HTTP 500); the server may have created the token"),
+        (
+            "html",
+            "Could not create a management token: the server failed: it answered with 'text/html' instead of "
+            "JSON (HTTP 500); the server may have created the token",
+        ),
         ("truncated-json", "with a body that is not a valid management token response (body: Invalid JSON"),
         ("wrong-content-type", "answered HTTP 201 with 'text/plain' instead of JSON"),
     ],
     ids=["html", "truncated-json", "wrong-content-type"],
 )
-def test_garbage_from_the_server_is_one_sentence_and_the_next_up_converges(make_stack, local_api: LocalApi,
-                                                                           mode: str, sentence: str):
+def test_garbage_from_the_server_is_one_sentence_and_the_next_up_converges(
+    make_stack, local_api: LocalApi, mode: str, sentence: str
+):
     local_api.restart(["--garbage", mode])
     stack = make_stack(spec(1))
     failed = stack.up()
@@ -268,8 +284,9 @@ def test_garbage_from_the_server_is_one_sentence_and_the_next_up_converges(make_
 def interrupted_up(stack: Stack, signals: int) -> str:
     """Start `pulumi up`, send SIGINT `signals` times once creates are in flight, return its output."""
     argv = ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack.name]
-    process = subprocess.Popen(argv, cwd=stack.work_dir, env=stack.env(), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        argv, cwd=stack.work_dir, env=stack.env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     lines: list[str] = []
     in_flight = threading.Event()
 
@@ -297,8 +314,9 @@ def pending_creates(stack: Stack) -> list[dict[str, Any]]:
     return [op for op in stack.export()["deployment"].get("pending_operations") or [] if op["type"] == "creating"]
 
 
-def test_one_sigint_lets_in_flight_creates_finish_then_refresh_and_up_converge(make_stack, local_api: LocalApi,
-                                                                              tmp_path: Path):
+def test_one_sigint_lets_in_flight_creates_finish_then_refresh_and_up_converge(
+    make_stack, local_api: LocalApi, tmp_path: Path
+):
     local_api.restart(["--latency-ms", "1500"])
     stack = make_stack(spec(6))
     output = interrupted_up(stack, signals=1)
@@ -313,8 +331,9 @@ def test_one_sigint_lets_in_flight_creates_finish_then_refresh_and_up_converge(m
     assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
 
 
-def test_two_sigints_leave_pending_creates_that_refresh_clears_and_up_converges(make_stack, local_api: LocalApi,
-                                                                               tmp_path: Path):
+def test_two_sigints_leave_pending_creates_that_refresh_clears_and_up_converges(
+    make_stack, local_api: LocalApi, tmp_path: Path
+):
     local_api.restart(["--latency-ms", "1500"])
     stack = make_stack(spec(6))
     interrupted_up(stack, signals=2)

@@ -21,8 +21,18 @@ TYPE = "influxdb3:index:ManagementToken"
 
 
 def pulumi_import(stack: Stack, name: str, token_id: str) -> str:
-    done = stack.run("import", TYPE, name, token_id, "--yes", "--generate-code=false", "--protect=false",
-                     "--non-interactive", "--stack", stack.name)
+    done = stack.run(
+        "import",
+        TYPE,
+        name,
+        token_id,
+        "--yes",
+        "--generate-code=false",
+        "--protect=false",
+        "--non-interactive",
+        "--stack",
+        stack.name,
+    )
     assert done.returncode == 0, done.output
     return done.output
 
@@ -65,8 +75,19 @@ def test_import_of_a_dead_or_unknown_token_fails_with_one_sentence(make_stack, l
             env = {"INFLUXDB3_TOKENS_FAKE_NOW": "2032-01-01T00:00:00Z"}  # the provider's clock, past the expiry
             expected = "it expired at"
     stack = make_stack({"tokens": {}})
-    done = stack.run("import", TYPE, "dead", token_id, "--yes", "--generate-code=false", "--protect=false",
-                     "--non-interactive", "--stack", stack.name, env=env)
+    done = stack.run(
+        "import",
+        TYPE,
+        "dead",
+        token_id,
+        "--yes",
+        "--generate-code=false",
+        "--protect=false",
+        "--non-interactive",
+        "--stack",
+        stack.name,
+        env=env,
+    )
     assert done.returncode != 0
     sentence = f"Cannot import management token {token_id}: {expected}"
     assert sentence in done.output

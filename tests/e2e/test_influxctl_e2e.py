@@ -36,7 +36,9 @@ def test_an_interrupted_create_is_adopted_not_duplicated(make_stack, local_api: 
     assert local_api.live_tokens() == []
 
 
-def test_a_named_influxctl_profile_is_used_without_a_management_token_setting(make_stack, local_api: LocalApi, tmp_path):
+def test_a_named_influxctl_profile_is_used_without_a_management_token_setting(
+    make_stack, local_api: LocalApi, tmp_path
+):
     config = tmp_path / "influxctl.toml"
     config.write_text(
         f'[[profile]]\nname = "ci"\nproduct = "dedicated"\naccount_id = "{local_api.account_id}"\n'

@@ -26,9 +26,15 @@ SPEC = {"face": "plugin", "tokens": {"found": {"description": "found the plugin"
 
 @pytest.mark.parametrize("how", ["path", "project"])
 def test_the_engine_finds_the_plugin_without_downloading_it(tmp_path: Path, local_api: LocalApi, how: str):
-    stack = Stack.create("tokens", tmp_path, spec=SPEC, extra_env={
-        **local_api.env(), "INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "journal"),
-    })
+    stack = Stack.create(
+        "tokens",
+        tmp_path,
+        spec=SPEC,
+        extra_env={
+            **local_api.env(),
+            "INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "journal"),
+        },
+    )
     if how == "project":
         # The virtualenv's bin is not on PATH: only Pulumi.yaml says where the plugin is.
         stack.extra_env["PATH"] = os.pathsep.join([str(engine_bin()), "/usr/bin", "/bin"])
@@ -47,8 +53,13 @@ def test_the_engine_reads_the_package_schema_from_the_plugin(tmp_path: Path):
     """`pulumi package get-schema <plugin>` asks the plugin (GetSchema): the answer is schema.json."""
     plugin = VENV_BIN / "pulumi-resource-influxdb3"
     done = subprocess.run(
-        ["pulumi", "package", "get-schema", str(plugin)], cwd=tmp_path, env=engine_env(tmp_path, "unused"),
-        capture_output=True, text=True, timeout=120, check=False,
+        ["pulumi", "package", "get-schema", str(plugin)],
+        cwd=tmp_path,
+        env=engine_env(tmp_path, "unused"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == json.loads((REPO / "schema.json").read_text())

@@ -34,7 +34,9 @@ def test_preview_fails_on_a_non_expiring_token_and_passes_once_it_expires(make_s
     assert "ManagementToken 'forever': the token never expires" in preview.output
     assert "Fix: set expires_in" in preview.output
 
-    stack.write_spec({"tokens": {"forever": {"description": "CI deployer", "expires_in": "30d", "rotate_before": "7d"}}})
+    stack.write_spec(
+        {"tokens": {"forever": {"description": "CI deployer", "expires_in": "30d", "rotate_before": "7d"}}}
+    )
     passing = stack.preview(*PACK).ok()
     assert "management-token-" not in passing.output  # not even an advisory finding
     assert_nowhere(stack, local_api.admin_token)
@@ -71,7 +73,9 @@ def test_up_with_a_broken_mandatory_policy_creates_nothing(make_stack, local_api
     assert_nowhere(stack, local_api.admin_token)
 
 
-def test_an_expiry_unknown_in_preview_is_reported_as_cannot_verify_and_checked_by_up(tmp_path: Path, local_api: LocalApi):
+def test_an_expiry_unknown_in_preview_is_reported_as_cannot_verify_and_checked_by_up(
+    tmp_path: Path, local_api: LocalApi
+):
     stack = Stack.create("policy_unknown", tmp_path, extra_env=local_api.env())
     preview = stack.preview(*PACK).ok()  # advisory: does not block
     for policy in ("management-token-must-expire", "management-token-max-lifetime"):
@@ -84,8 +88,9 @@ def test_an_expiry_unknown_in_preview_is_reported_as_cannot_verify_and_checked_b
     assert sorted(t["description"] for t in local_api.live_tokens()) == ["base", "derived"]
 
 
-def test_remediation_gives_a_missing_expiry_the_maximum_and_the_stack_policy_counts(make_stack, local_api: LocalApi,
-                                                                                   tmp_path: Path):
+def test_remediation_gives_a_missing_expiry_the_maximum_and_the_stack_policy_counts(
+    make_stack, local_api: LocalApi, tmp_path: Path
+):
     stack = make_stack({"tokens": {"forever": {"description": "no expiry declared"}}})
     config = {
         "management-token-default-expiry": {"enforcementLevel": "remediate", "maxLifetimeDays": 20},

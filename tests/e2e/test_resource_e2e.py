@@ -33,7 +33,6 @@ def parse(text: str) -> datetime:
     return timeutil.parse_rfc3339(text)
 
 
-
 def test_up_mints_a_working_token_and_no_secret_is_in_plaintext(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"ci": {"description": "CI deployer", "expires_in": "30d"}}})
     stack.up().ok()
@@ -144,10 +143,18 @@ def test_rotate_before_change_alone_updates_in_place(make_stack):
 def test_adoption_takes_over_a_token_minted_on_the_server(make_stack, local_api: LocalApi):
     expiry = in_days(20)
     minted = local_api.mint("made by hand", expiry)
-    stack = make_stack({"tokens": {"hand": {
-        "description": "made by hand", "expires_at": expiry,
-        "adopt_token_id": minted["id"], "adopt_token": minted["accessToken"],
-    }}})
+    stack = make_stack(
+        {
+            "tokens": {
+                "hand": {
+                    "description": "made by hand",
+                    "expires_at": expiry,
+                    "adopt_token_id": minted["id"],
+                    "adopt_token": minted["accessToken"],
+                }
+            }
+        }
+    )
     stack.up().ok()
     outputs = stack.secret_outputs()
     assert outputs["hand.id"] == minted["id"]
@@ -162,9 +169,17 @@ def test_adoption_takes_over_a_token_minted_on_the_server(make_stack, local_api:
 
 def test_adoption_refuses_a_token_whose_prefix_does_not_match(make_stack, local_api: LocalApi):
     minted = local_api.mint("made by hand")
-    stack = make_stack({"tokens": {"hand": {
-        "description": "made by hand", "adopt_token_id": minted["id"], "adopt_token": "M.V1.not-the-right-one",
-    }}})
+    stack = make_stack(
+        {
+            "tokens": {
+                "hand": {
+                    "description": "made by hand",
+                    "adopt_token_id": minted["id"],
+                    "adopt_token": "M.V1.not-the-right-one",
+                }
+            }
+        }
+    )
     up = stack.up()
     assert up.returncode != 0
     assert "does not match its token prefix" in up.output
@@ -183,10 +198,14 @@ def test_get_reads_an_existing_token_without_owning_it(make_stack, local_api: Lo
 
 
 def test_destroy_revokes_everything(make_stack, local_api: LocalApi):
-    stack = make_stack({"tokens": {
-        "a": {"description": "a", "expires_in": "30d"},
-        "b": {"description": "b", "expires_at": in_days(40)},
-    }})
+    stack = make_stack(
+        {
+            "tokens": {
+                "a": {"description": "a", "expires_in": "30d"},
+                "b": {"description": "b", "expires_at": in_days(40)},
+            }
+        }
+    )
     stack.up().ok()
     assert len(local_api.live_tokens()) == 2
     stack.destroy().ok()

@@ -34,8 +34,9 @@ PACK = ["--policy-pack", str(REPO / "policy")]
 VENV_BIN = Path(sys.executable).parent
 
 
-def write_program(stack: Stack, tokens: Mapping[str, Mapping[str, str]],
-                  plugins: Optional[list[dict[str, str]]] = None) -> None:
+def write_program(
+    stack: Stack, tokens: Mapping[str, Mapping[str, str]], plugins: Optional[list[dict[str, str]]] = None
+) -> None:
     """Write the stack's Pulumi.yaml (JSON is YAML): one ManagementToken per entry of ``tokens``
     ({name: camelCased properties}), each exported as <name>Id, <name>Token, <name>Prefix, <name>ExpiresAt."""
     program: dict[str, Any] = {
@@ -70,10 +71,12 @@ def live_ids(local_api: LocalApi) -> set[str]:
 
 
 def test_up_mints_working_secret_tokens_and_a_second_preview_has_no_changes(yaml_stack, local_api: LocalApi):
-    stack = yaml_stack({
-        "ci": {"description": "CI deployer", "expiresIn": "30d", "rotateBefore": "7d"},
-        "grafana": {"description": "Grafana", "expiresAt": "2099-03-01T01:00:00+01:00"},
-    })
+    stack = yaml_stack(
+        {
+            "ci": {"description": "CI deployer", "expiresIn": "30d", "rotateBefore": "7d"},
+            "grafana": {"description": "Grafana", "expiresAt": "2099-03-01T01:00:00+01:00"},
+        }
+    )
     stack.up().ok()
 
     shown = stack.outputs()
@@ -97,10 +100,12 @@ def test_up_mints_working_secret_tokens_and_a_second_preview_has_no_changes(yaml
 
 
 def test_token_revoked_out_of_band_is_dropped_by_refresh_and_reminted_by_up(yaml_stack, local_api: LocalApi):
-    stack = yaml_stack({
-        "ci": {"description": "ci", "expiresIn": "30d"},
-        "keep": {"description": "keep", "expiresIn": "30d"},
-    })
+    stack = yaml_stack(
+        {
+            "ci": {"description": "ci", "expiresIn": "30d"},
+            "keep": {"description": "keep", "expiresIn": "30d"},
+        }
+    )
     stack.up().ok()
     first = stack.outputs()
     local_api.revoke(first["ciId"])
@@ -140,10 +145,12 @@ def test_description_change_replaces_the_token_new_minted_before_old_revoked(yam
 
 
 def test_destroy_revokes_every_token_of_the_stack(yaml_stack, local_api: LocalApi):
-    stack = yaml_stack({
-        "a": {"description": "a", "expiresIn": "30d"},
-        "b": {"description": "b", "expiresAt": in_days(40)},
-    })
+    stack = yaml_stack(
+        {
+            "a": {"description": "a", "expiresIn": "30d"},
+            "b": {"description": "b", "expiresAt": in_days(40)},
+        }
+    )
     stack.up().ok()
     ids = {stack.outputs()["aId"], stack.outputs()["bId"]}
     secrets = stack.secret_outputs()

@@ -23,13 +23,20 @@ from support.times import in_days
 
 def provider_for(local_api: LocalApi, token: str | None = None) -> ManagementTokenProvider:
     provider = ManagementTokenProvider()
-    provider.configure(ConfigureRequest(Config({
-        "influxdb3:apiUrl": local_api.url,
-        "influxdb3:accountId": local_api.account_id,
-        "influxdb3:clusterId": local_api.cluster_id,
-        "influxdb3:managementToken": token or local_api.admin_token,
-        "influxdb3:retryTimeout": "5",
-    }, "test")))
+    provider.configure(
+        ConfigureRequest(
+            Config(
+                {
+                    "influxdb3:apiUrl": local_api.url,
+                    "influxdb3:accountId": local_api.account_id,
+                    "influxdb3:clusterId": local_api.cluster_id,
+                    "influxdb3:managementToken": token or local_api.admin_token,
+                    "influxdb3:retryTimeout": "5",
+                },
+                "test",
+            )
+        )
+    )
     return provider
 
 
@@ -37,7 +44,6 @@ def checked(**inputs: Any) -> dict[str, Any]:
     result = check_inputs(inputs)
     assert result.failures == []
     return result.inputs
-
 
 
 def server_token(local_api: LocalApi, token_id: str) -> dict[str, Any]:
@@ -79,8 +85,9 @@ def test_read_keeps_the_secret_of_a_live_token_and_drops_a_revoked_one(local_api
 def test_update_keeps_every_output_and_takes_the_new_rotate_before(local_api: LocalApi):
     provider = provider_for(local_api)
     created = provider.create(checked(description="update me", expires_in="10d", rotate_before="1d"))
-    updated = provider.update(created.id, created.outs, checked(description="update me", expires_in="10d",
-                                                                rotate_before="3d"))
+    updated = provider.update(
+        created.id, created.outs, checked(description="update me", expires_in="10d", rotate_before="3d")
+    )
     assert updated.outs["rotate_before"] == "3d"
     assert {k: v for k, v in updated.outs.items() if k != "rotate_before"} == {
         k: v for k, v in created.outs.items() if k != "rotate_before"
@@ -100,8 +107,11 @@ def test_adoption_takes_the_token_as_it_is_and_refuses_a_revoked_one(local_api: 
     provider = provider_for(local_api)
     expiry = in_days(5)
     minted = local_api.mint("adopt me", expiry)
-    adopted = provider.create(checked(description="adopt me", expires_at=expiry, adopt_token_id=minted["id"],
-                                      adopt_token=minted["accessToken"]))
+    adopted = provider.create(
+        checked(
+            description="adopt me", expires_at=expiry, adopt_token_id=minted["id"], adopt_token=minted["accessToken"]
+        )
+    )
     assert adopted.id == minted["id"]
     assert rpc.unwrap_rpc_secret(adopted.outs["token"]) == minted["accessToken"]
 

@@ -56,10 +56,14 @@ class Plugin:
         return answer.id, PropertyValue.unmarshal_map(answer.properties)
 
     def read(self, token_id: str, properties: dict[str, PropertyValue]) -> Any:
-        return self.stub.Read(provider_pb2.ReadRequest(
-            id=token_id, urn=URN, properties=PropertyValue.marshal_map(properties),
-            inputs=PropertyValue.marshal_map({}),
-        ))
+        return self.stub.Read(
+            provider_pb2.ReadRequest(
+                id=token_id,
+                urn=URN,
+                properties=PropertyValue.marshal_map(properties),
+                inputs=PropertyValue.marshal_map({}),
+            )
+        )
 
 
 @pytest.fixture
@@ -108,7 +112,8 @@ def test_import_reads_inputs_and_outputs_and_refuses_a_revoked_token(plugin: Plu
     answer = plugin.read(minted["id"], {})
     assert answer.id == minted["id"]
     assert plain(PropertyValue.unmarshal_map(answer.inputs)) == {
-        "description": "made by hand", "expiresAt": "2030-01-01T00:00:00Z",
+        "description": "made by hand",
+        "expiresAt": "2030-01-01T00:00:00Z",
     }
     outputs = plain(PropertyValue.unmarshal_map(answer.properties))
     assert outputs["token"] is None and outputs["tokenPrefix"] == minted["tokenPrefix"]
@@ -141,15 +146,22 @@ def test_a_rejected_credential_is_one_sentence_without_the_credential(plugin: Pl
 
 def test_a_provider_moved_to_another_cluster_replaces_its_tokens_and_a_new_credential_does_not(plugin: Plugin):
     """DiffConfig: the engine replaces every resource of a provider whose diff says replace."""
-    old = {"apiUrl": PropertyValue("http://a"), "accountId": PropertyValue("acc"), "clusterId": PropertyValue("c1"),
-           "managementToken": PropertyValue("M.V1.old", is_secret=True)}
+    old = {
+        "apiUrl": PropertyValue("http://a"),
+        "accountId": PropertyValue("acc"),
+        "clusterId": PropertyValue("c1"),
+        "managementToken": PropertyValue("M.V1.old", is_secret=True),
+    }
 
     def diff_config(**changes: PropertyValue) -> Any:
         news = PropertyValue.marshal_map({**old, **changes})
-        return plugin.stub.DiffConfig(provider_pb2.DiffRequest(
-            urn="urn:pulumi:test::project::pulumi:providers:influxdb3::p", olds=PropertyValue.marshal_map(old),
-            news=news,
-        ))
+        return plugin.stub.DiffConfig(
+            provider_pb2.DiffRequest(
+                urn="urn:pulumi:test::project::pulumi:providers:influxdb3::p",
+                olds=PropertyValue.marshal_map(old),
+                news=news,
+            )
+        )
 
     moved = diff_config(clusterId=PropertyValue("c2"))
     assert list(moved.replaces) == ["clusterId"] and moved.changes == provider_pb2.DiffResponse.DIFF_SOME

@@ -42,10 +42,14 @@ def server() -> Iterator[LocalApi]:
     with tempfile.TemporaryDirectory(prefix="influxdb3-local-api-") as tmp:
         running = start_local_api(
             Path(tmp) / "data",
-            "--account-id", ACCOUNT_A,
-            "--cluster-id", CLUSTER_A1,
-            "--extra-account", f"{ACCOUNT_A}:{CLUSTER_A2}",
-            "--extra-account", f"{ACCOUNT_B}:{CLUSTER_B1}",
+            "--account-id",
+            ACCOUNT_A,
+            "--cluster-id",
+            CLUSTER_A1,
+            "--extra-account",
+            f"{ACCOUNT_A}:{CLUSTER_A2}",
+            "--extra-account",
+            f"{ACCOUNT_B}:{CLUSTER_B1}",
         )
         try:
             yield running

@@ -96,8 +96,20 @@ def test_conflicting_account_id_on_restart_fails_clearly(start: StartServer, tmp
     start(data_dir).stop()
     other = str(uuid.uuid4())
     result = subprocess.run(
-        [sys.executable, "-m", "influxdb3_local_api", "--port", "0", "--data-dir", str(data_dir), "--account-id", other],
-        capture_output=True, text=True, timeout=30,
+        [
+            sys.executable,
+            "-m",
+            "influxdb3_local_api",
+            "--port",
+            "0",
+            "--data-dir",
+            str(data_dir),
+            "--account-id",
+            other,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 2
     assert f"not {other}" in result.stderr

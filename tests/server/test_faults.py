@@ -72,7 +72,9 @@ def stored_descriptions(start: StartServer, data_dir: Path) -> list[str]:
     """What a healthy restart of the same data directory lists (bootstrap admin token left out)."""
     healthy = start(data_dir)
     try:
-        return [t["description"] for t in healthy.client().get(healthy.tokens_path).json() if t["createdBy"] != "bootstrap"]
+        return [
+            t["description"] for t in healthy.client().get(healthy.tokens_path).json() if t["createdBy"] != "bootstrap"
+        ]
     finally:
         healthy.stop()
 
@@ -131,7 +133,10 @@ def test_crash_after_creates_dies_after_the_commit_before_the_answer(start: Star
     data_dir = tmp_path / "data"
     server = start(data_dir, "--crash-after-creates", "2")
     client = server.client()
-    assert client.post(server.tokens_path, json={"description": "one"}, headers={"Idempotency-Key": "k1"}).status_code == 201
+    assert (
+        client.post(server.tokens_path, json={"description": "one"}, headers={"Idempotency-Key": "k1"}).status_code
+        == 201
+    )
     with pytest.raises(httpx.TransportError):
         client.post(server.tokens_path, json={"description": "two"}, headers={"Idempotency-Key": "k2"})
     assert server.process.wait(timeout=10) == 137
@@ -157,8 +162,9 @@ def test_latency_holds_back_the_answer_so_a_timed_out_create_has_committed(start
     # The client gives up after 1 s, 2 s before the answer: a margin for a loaded machine, where a
     # server not scheduled before the client leaves never sees the body (uvicorn drops it).
     server = start(None, "--latency-ms", "3000")
-    impatient = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.admin_token}"},
-                             timeout=1.0, trust_env=False)
+    impatient = httpx.Client(
+        base_url=server.url, headers={"Authorization": f"Bearer {server.admin_token}"}, timeout=1.0, trust_env=False
+    )
     with impatient, pytest.raises(httpx.ReadTimeout):
         impatient.post(server.tokens_path, json={"description": "answered too late"})
     listed = server.client().get(server.tokens_path).json()  # itself answered 3 s later

@@ -90,7 +90,9 @@ def test_cache_holds_no_plaintext_and_its_keys_differ_per_process() -> None:
     held = _held(cache)
     for part in (token, token[5:], token.encode(), token[5:].encode(), hashlib.sha256(token.encode()).digest()):
         check(not any(_contains(item, part) for item in held), "the verified-token cache holds the token")
-    shared = {item for item in held if isinstance(item, bytes)} & {item for item in _held(other) if isinstance(item, bytes)}
+    shared = {item for item in held if isinstance(item, bytes)} & {
+        item for item in _held(other) if isinstance(item, bytes)
+    }
     check(not shared, "two processes' caches share their key or their keyed hashes")
 
 

@@ -35,8 +35,18 @@ def test_schemathesis_finds_no_failure_with_every_check_on(start: StartServer, t
         "SCHEMATHESIS_CLUSTER_ID": boot["clusterId"],
     }
     st = Path(sys.executable).with_name("st")
-    argv = [str(st), "--config-file", str(CONFIG), "--no-color", "run", f"{server.url}/openapi.json",
-            "--report", "json", "--report-json-path", str(report)]
+    argv = [
+        str(st),
+        "--config-file",
+        str(CONFIG),
+        "--no-color",
+        "run",
+        f"{server.url}/openapi.json",
+        "--report",
+        "json",
+        "--report-json-path",
+        str(report),
+    ]
     done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
     output = done.stdout + done.stderr
     check(server.admin_token not in output, "schemathesis printed the admin token")

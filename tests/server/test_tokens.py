@@ -13,8 +13,15 @@ from support.secrets_scan import check
 
 RFC3339_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 READ_FIELDS = {
-    "id", "accountId", "clusterId", "description", "tokenPrefix",
-    "createdAt", "expiresAt", "revokedAt", "createdBy",
+    "id",
+    "accountId",
+    "clusterId",
+    "description",
+    "tokenPrefix",
+    "createdAt",
+    "expiresAt",
+    "revokedAt",
+    "createdBy",
 }
 
 

@@ -22,8 +22,15 @@ from support.local_api import LocalApi
         ({"expires_at": "2099-01-01T00:00:00Z"}, "Unknown field 'expires_at'"),
     ],
     ids=[
-        "past", "zone-less", "date-only", "unparsable", "number",
-        "description-1025", "description-not-string", "unknown-field", "snake-case-field",
+        "past",
+        "zone-less",
+        "date-only",
+        "unparsable",
+        "number",
+        "description-1025",
+        "description-not-string",
+        "unknown-field",
+        "snake-case-field",
     ],
 )
 def test_invalid_body_is_400_naming_the_field(

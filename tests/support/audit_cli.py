@@ -22,6 +22,7 @@ class Ran:
 def run_audit(*args: str, env: Mapping[str, str]) -> Ran:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("INFLUXDB3_")}
     clean["HOME"] = "/nonexistent-home"  # no ~/.config/influxctl profile of the machine's user leaks in
-    done = subprocess.run([AUDIT, "audit", *args], env={**clean, **env}, capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [AUDIT, "audit", *args], env={**clean, **env}, capture_output=True, text=True, timeout=120, check=False
+    )
     return Ran(done.returncode, done.stdout, done.stderr)

@@ -25,9 +25,7 @@ def engine_path() -> list[Path]:
     """The folders scripts/ensure-pulumi prints for PATH (cached after the first build): the engine's
     last, and before it the YAML host's when that cannot sit beside the engine."""
     if not _ENGINE_PATH:
-        done = subprocess.run(
-            [str(REPO / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=False
-        )
+        done = subprocess.run([str(REPO / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"scripts/ensure-pulumi failed:\n{done.stderr[-4000:]}")
         _ENGINE_PATH.extend(Path(line) for line in done.stdout.strip().splitlines())
@@ -82,8 +80,9 @@ class Stack:
     spec_defaults: dict[str, Any] = field(default_factory=dict)  # merged into every spec.json written
 
     @classmethod
-    def create(cls, program: str, tmp: Path, spec: Optional[Mapping[str, Any]] = None,
-               source: Optional[Path] = None, **kw: Any) -> "Stack":
+    def create(
+        cls, program: str, tmp: Path, spec: Optional[Mapping[str, Any]] = None, source: Optional[Path] = None, **kw: Any
+    ) -> "Stack":
         """Copy ``source`` (default: the test program of that name) into ``tmp`` and init a stack."""
         work_dir = tmp / program
         shutil.copytree(source or PROGRAMS / program, work_dir)
@@ -104,14 +103,26 @@ class Stack:
         env.update(extra or {})
         return env
 
-    def run(self, *args: str, stdin: Optional[str] = None, env: Optional[Mapping[str, str]] = None,
-            timeout: float = 600, record: bool = True) -> Result:
+    def run(
+        self,
+        *args: str,
+        stdin: Optional[str] = None,
+        env: Optional[Mapping[str, str]] = None,
+        timeout: float = 600,
+        record: bool = True,
+    ) -> Result:
         argv = ["pulumi", *args]
         if args and args[0] in ("up", "preview", "refresh", "destroy"):
             argv += ["--non-interactive", "--stack", self.name]
         done = subprocess.run(
-            argv, cwd=self.work_dir, env=self.env(env), input=stdin, capture_output=True, text=True,
-            timeout=timeout, check=False,
+            argv,
+            cwd=self.work_dir,
+            env=self.env(env),
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
         output = done.stdout + done.stderr
         if record:  # only commands whose output a secret may never appear in

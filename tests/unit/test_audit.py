@@ -19,11 +19,20 @@ from pulumi_influxdb3_tokens.core.models import TokenRecord
 NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
 
 
-def record(token_id: str, description: str = "d", expires_in_days: Optional[float] = None,
-           created_days_ago: float = 0, revoked: bool = False) -> TokenRecord:
+def record(
+    token_id: str,
+    description: str = "d",
+    expires_in_days: Optional[float] = None,
+    created_days_ago: float = 0,
+    revoked: bool = False,
+) -> TokenRecord:
     created = NOW - timedelta(days=created_days_ago)
     return TokenRecord(
-        id=token_id, account_id="acc", cluster_id="clu", description=description, token_prefix="M.V1.abcdefg",
+        id=token_id,
+        account_id="acc",
+        cluster_id="clu",
+        description=description,
+        token_prefix="M.V1.abcdefg",
         created_at=created,
         expires_at=created + timedelta(days=expires_in_days) if expires_in_days is not None else None,
         revoked_at=NOW if revoked else None,
@@ -40,16 +49,18 @@ def rules_of(report, token_id: str) -> dict[str, str]:
 
 
 def test_flags_non_expiring_over_long_soon_expiring_and_undescribed_live_tokens():
-    report = judge([
-        record("forever"),
-        record("year", expires_in_days=365),
-        record("old", expires_in_days=100, created_days_ago=95),  # 5 days left, but lived 100 days
-        record("soon", expires_in_days=30, created_days_ago=27),
-        record("blank", description="", expires_in_days=30),
-        record("fine", expires_in_days=30),
-        record("revoked", revoked=True),
-        record("expired", expires_in_days=10, created_days_ago=20),
-    ])
+    report = judge(
+        [
+            record("forever"),
+            record("year", expires_in_days=365),
+            record("old", expires_in_days=100, created_days_ago=95),  # 5 days left, but lived 100 days
+            record("soon", expires_in_days=30, created_days_ago=27),
+            record("blank", description="", expires_in_days=30),
+            record("fine", expires_in_days=30),
+            record("revoked", revoked=True),
+            record("expired", expires_in_days=10, created_days_ago=20),
+        ]
+    )
     # Oldest first; revoked and expired tokens are counted, not judged.
     assert [t.id for t in report.tokens][:2] == ["old", "soon"]
     assert {t.id for t in report.tokens} == {"old", "soon", "forever", "year", "blank", "fine"}
@@ -70,18 +81,26 @@ def test_passes_when_only_advisory_rules_are_broken():
 
 def test_config_file_levels_and_numbers_change_the_verdict(tmp_path: Path):
     path = tmp_path / "policy-config.json"
-    path.write_text(json.dumps({
-        rules.MUST_EXPIRE: "advisory",
-        rules.MAX_LIFETIME: {"maxLifetimeDays": 400},
-        rules.ROTATION: {"enforcementLevel": "mandatory", "minRotateBeforeDays": 2},
-        rules.DESCRIPTION: "disabled",
-        "some-other-pack-policy": "mandatory",
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                rules.MUST_EXPIRE: "advisory",
+                rules.MAX_LIFETIME: {"maxLifetimeDays": 400},
+                rules.ROTATION: {"enforcementLevel": "mandatory", "minRotateBeforeDays": 2},
+                rules.DESCRIPTION: "disabled",
+                "some-other-pack-policy": "mandatory",
+            }
+        )
+    )
     config = load_pack_config(path)
-    report = judge([
-        record("forever", description=""), record("year", expires_in_days=365),
-        record("soon", expires_in_days=30, created_days_ago=29),
-    ], config)
+    report = judge(
+        [
+            record("forever", description=""),
+            record("year", expires_in_days=365),
+            record("soon", expires_in_days=30, created_days_ago=29),
+        ],
+        config,
+    )
     assert rules_of(report, "forever") == {rules.MUST_EXPIRE: "advisory"}
     assert rules_of(report, "year") == {}
     assert rules_of(report, "soon") == {rules.ROTATION: "mandatory"}
@@ -89,7 +108,9 @@ def test_config_file_levels_and_numbers_change_the_verdict(tmp_path: Path):
 
 
 def test_all_sets_every_level_then_policies_override_and_flags_override_numbers():
-    config = parse_pack_config({"version": 2, "policies": {"all": "advisory", rules.MAX_LIFETIME: {"maxLifetimeDays": 30}}})
+    config = parse_pack_config(
+        {"version": 2, "policies": {"all": "advisory", rules.MAX_LIFETIME: {"maxLifetimeDays": 30}}}
+    )
     assert config.level(rules.MUST_EXPIRE) == "advisory" and config.level(rules.MAX_LIFETIME) == "advisory"
     config = parse_pack_config({"all": {"enforcementLevel": "advisory"}, rules.MUST_EXPIRE: "mandatory"})
     assert config.level(rules.MUST_EXPIRE) == "mandatory" and config.level(rules.DESCRIPTION) == "advisory"
@@ -172,7 +193,12 @@ def test_table_shows_terminal_control_characters_escaped():
     table = render_table(report)
     controls = [c for c in table if c != "\n" and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")]
     assert controls == []
-    for shown in ("ok\\x1b]0;pwned\\x07", "\\rfake\\u202egnp.exe", "\\u2066x\\u2069\\x00\\x9b1m", "café \\u2028ok",
-                  "t0\\x1b[31m"):
+    for shown in (
+        "ok\\x1b]0;pwned\\x07",
+        "\\rfake\\u202egnp.exe",
+        "\\u2066x\\u2069\\x00\\x9b1m",
+        "café \\u2028ok",
+        "t0\\x1b[31m",
+    ):
         assert shown in table, shown
     assert [t["description"] for t in json.loads(render_json(report))["tokens"]] == hostile  # JSON keeps values

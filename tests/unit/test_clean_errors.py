@@ -23,7 +23,9 @@ def sdk_host_module() -> ModuleType:
     spec = importlib.util.find_spec("pulumi.dynamic")
     assert spec and spec.submodule_search_locations
     source = (Path(spec.submodule_search_locations[0]) / "__main__.py").read_text()
-    [wrapper] = [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == "_abort_with_traceback"]
+    [wrapper] = [
+        n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == "_abort_with_traceback"
+    ]
     module = ModuleType(HOST)
     module.__dict__.update(traceback=traceback, grpc=ModuleType("grpc"))
     module.grpc.StatusCode = type("StatusCode", (), {"UNKNOWN": "UNKNOWN"})  # type: ignore[attr-defined]

@@ -26,7 +26,9 @@ STACK_CONFIG = {
 def test_a_named_connection_reads_its_own_namespace_and_the_default_reads_influxdb3():
     staging = resolve_connection(connection_config(STACK_CONFIG.get, "staging"))
     assert (staging.api_url, staging.account_id, staging.cluster_id) == (
-        "http://127.0.0.1:2", "staging-account", "staging-cluster",
+        "http://127.0.0.1:2",
+        "staging-account",
+        "staging-cluster",
     )
     assert staging.management_token.get_secret_value() == "M.V1.staging-credential"
     default = resolve_connection(connection_config(STACK_CONFIG.get, None))

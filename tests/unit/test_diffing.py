@@ -7,15 +7,28 @@ from support.times import in_days
 
 
 def olds(**kw):
-    base = {"description": "ci", "expires_at": "2099-03-01T00:00:00Z", "expires_in": None, "rotate_before": None,
-            "adopt_token_id": None, "adopt_token": None, "token": {"secret": True}}
+    base = {
+        "description": "ci",
+        "expires_at": "2099-03-01T00:00:00Z",
+        "expires_in": None,
+        "rotate_before": None,
+        "adopt_token_id": None,
+        "adopt_token": None,
+        "token": {"secret": True},
+    }
     base.update(kw)
     return base
 
 
 def news(**kw):
-    base = {"description": "ci", "expires_at": "2099-03-01T00:00:00Z", "expires_in": None, "rotate_before": None,
-            "adopt_token_id": None, "adopt_token": None}
+    base = {
+        "description": "ci",
+        "expires_at": "2099-03-01T00:00:00Z",
+        "expires_in": None,
+        "rotate_before": None,
+        "adopt_token_id": None,
+        "adopt_token": None,
+    }
     base.update(kw)
     return base
 

@@ -20,7 +20,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "ensure-pulumi"
 ENGINE_FILES = ("pulumi", "pulumi-language-python", "pulumi-language-python-exec", "pulumi-resource-pulumi-python")
-FAKE_PULUMI = "#!/bin/sh\n[ \"$1\" = version ] && echo v3.274.1\nexit 0\n"
+FAKE_PULUMI = '#!/bin/sh\n[ "$1" = version ] && echo v3.274.1\nexit 0\n'
 
 
 def executable(path: Path, text: str = "#!/bin/sh\nexit 0\n") -> Path:
@@ -100,15 +100,20 @@ def test_a_go_older_than_the_modules_go_mod_fails_with_one_sentence(tmp_path: Pa
     module.mkdir(parents=True)
     (module / "go.mod").write_text("module github.com/pulumi/pulumi-yaml\n\ngo 1.24.7\n")
     download = f'{{\\n\\t"Path": "github.com/pulumi/pulumi-yaml",\\n\\t"Dir": "{module}",\\n\\t"Sum": "h1:x"\\n}}\\n'
-    go = executable(tmp_path / "go" / "go", f"""#!/bin/sh
+    go = executable(
+        tmp_path / "go" / "go",
+        f"""#!/bin/sh
 case "$1 $2" in
   "mod download") printf '{download}' ;;
   "env GOVERSION") echo {go_version} ;;
   *) echo "unexpected go $*" >&2; exit 2 ;;
 esac
-""").parent
+""",
+    ).parent
     done = run([engine, go], tmp_path / "cache")
     assert done.returncode == 1 and done.stdout == ""
     last = done.stderr.strip().splitlines()[-1]
-    assert last == (f"ensure-pulumi: pulumi-yaml v1.25.0 needs Go 1.24.7 or newer (its go.mod) and this Go is "
-                    f"{go_version[2:]}; install a newer Go.")
+    assert last == (
+        f"ensure-pulumi: pulumi-yaml v1.25.0 needs Go 1.24.7 or newer (its go.mod) and this Go is "
+        f"{go_version[2:]}; install a newer Go."
+    )

@@ -23,8 +23,15 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 def created_body(token_id: str) -> dict[str, object]:
     return {
-        "id": token_id, "accountId": "a", "clusterId": "c", "description": "d", "tokenPrefix": "M.V1.fr",
-        "createdAt": "2026-11-26T07:00:00Z", "expiresAt": None, "revokedAt": None, "createdBy": "admin",
+        "id": token_id,
+        "accountId": "a",
+        "clusterId": "c",
+        "description": "d",
+        "tokenPrefix": "M.V1.fr",
+        "createdAt": "2026-11-26T07:00:00Z",
+        "expiresAt": None,
+        "revokedAt": None,
+        "createdBy": "admin",
         "accessToken": ACCESS,
     }
 
@@ -51,8 +58,9 @@ def assert_one_clean_sentence(message: str) -> None:
 def test_a_409_naming_a_token_is_a_lost_answer_with_that_id():
     def handler(request: httpx.Request) -> httpx.Response:
         key = request.headers["Idempotency-Key"]
-        return httpx.Response(409, json={"code": 409, "message": f"Idempotency-Key {key} was already used.",
-                                         "tokenId": "tok-lost"})
+        return httpx.Response(
+            409, json={"code": 409, "message": f"Idempotency-Key {key} was already used.", "tokenId": "tok-lost"}
+        )
 
     with pytest.raises(LostAnswerError) as raised:
         client_for(handler).create("d", None, "key-1")
@@ -117,8 +125,9 @@ def test_a_garbled_create_answer_is_asked_for_again_with_the_same_key():
 def test_a_create_answer_that_stays_garbled_is_one_sentence_naming_the_orphan_hunt(status, content_type, cut, expected):
     def handler(request: httpx.Request) -> httpx.Response:
         body = json.dumps(created_body("tok-1")).encode()
-        return httpx.Response(status, content=body[: len(body) // 2] if cut else body,
-                              headers={"content-type": content_type})
+        return httpx.Response(
+            status, content=body[: len(body) // 2] if cut else body, headers={"content-type": content_type}
+        )
 
     with pytest.raises(ManagementApiError) as raised:
         client_for(handler).create("d", None, "key-1")
@@ -130,6 +139,7 @@ def test_a_create_answer_that_stays_garbled_is_one_sentence_naming_the_orphan_hu
 
 def test_an_html_error_page_is_one_sentence_naming_the_content_type():
     page = "<html><body><h1>500 Internal Server Error</h1>Bearer " + ADMIN + "</body></html>"
+
     def handler(_: httpx.Request) -> httpx.Response:
         return httpx.Response(500, text=page, headers={"content-type": "text/html"})
 

@@ -61,7 +61,6 @@ def unique(what: str) -> str:
     return f"{what} {uuid.uuid4().hex[:8]}"
 
 
-
 def server_tokens(server: LocalApi, description: str) -> list[dict[str, Any]]:
     return [t for t in server.list_tokens() if t["description"] == description]
 
@@ -268,7 +267,9 @@ def test_unparsable_list_output_is_one_clear_error(calls, server, monkeypatch):
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "garbage")
     with pytest.raises(ManagementApiError) as caught:
         client.list()
-    assert "`influxctl management list --format json` printed output that is not the JSON it documents" in str(caught.value)
+    assert "`influxctl management list --format json` printed output that is not the JSON it documents" in str(
+        caught.value
+    )
 
 
 def test_a_rejected_token_is_an_authentication_sentence_without_the_token(calls, server):
@@ -383,8 +384,9 @@ def test_several_candidates_are_named_instead_of_guessing(calls, server, monkeyp
         client.create(description, expiry, idempotency_key="unused")
     ids = sorted(t["id"] for t in server_tokens(server, description))
     assert earlier["id"] in ids and len(ids) == 2
-    assert f"2 tokens it could have minted are listed ({', '.join(ids)}); adopt the right one with adopt_token_id" in str(
-        caught.value
+    assert (
+        f"2 tokens it could have minted are listed ({', '.join(ids)}); adopt the right one with adopt_token_id"
+        in str(caught.value)
     )
 
 

@@ -51,8 +51,13 @@ def test_unset_expiry_and_revocation_read_as_none_in_every_shape(unset):
 
 
 def test_protojson_timestamps_and_null_strings_are_accepted_too():
-    entry = {"id": "t1", "created_at": "2024-03-12T19:58:47.5Z", "expires_at": "2099-01-01T00:00:00Z",
-             "description": None, "token_prefix": None}
+    entry = {
+        "id": "t1",
+        "created_at": "2024-03-12T19:58:47.5Z",
+        "expires_at": "2099-01-01T00:00:00Z",
+        "description": None,
+        "token_prefix": None,
+    }
     [record] = [e.to_record("acc", "clu") for e in TOKEN_LIST.validate_json(json.dumps([entry])) or []]
     assert record.created_at == datetime(2024, 3, 12, 19, 58, 47, 500000, timezone.utc)
     assert record.expires_at == datetime(2099, 1, 1, tzinfo=timezone.utc) and record.description == ""

@@ -16,8 +16,15 @@ NOW = datetime.now(timezone.utc)
 
 
 def record(token_id: str, prefix: str, created_by: str, revoked: bool = False) -> TokenRecord:
-    return TokenRecord(id=token_id, account_id="a", cluster_id="c", token_prefix=prefix, created_at=NOW - timedelta(hours=1),
-                       revoked_at=NOW if revoked else None, created_by=created_by)
+    return TokenRecord(
+        id=token_id,
+        account_id="a",
+        cluster_id="c",
+        token_prefix=prefix,
+        created_at=NOW - timedelta(hours=1),
+        revoked_at=NOW if revoked else None,
+        created_by=created_by,
+    )
 
 
 def export(tmp_path: Path, name: str, resources: list[dict], pending: list[dict] | None = None) -> Path:
@@ -30,13 +37,28 @@ def export(tmp_path: Path, name: str, resources: list[dict], pending: list[dict]
 
 
 def test_held_ids_come_from_managementtokens_of_every_state(tmp_path: Path):
-    one = export(tmp_path, "one.json", [
-        {"urn": "u1", "type": "pulumi:pulumi:Stack"},
-        {"urn": "u2", "type": TYPE, "id": "t1", "outputs": {"token": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "x"}}},
-        {"urn": "u3", "type": "pulumi:providers:other", "id": "not-a-token"},
-    ])
-    two = export(tmp_path, "two.json", [{"urn": "u4", "type": TYPE, "id": "t2"}],
-                 pending=[{"resource": {"urn": "u5", "type": TYPE}, "type": "creating"}])
+    one = export(
+        tmp_path,
+        "one.json",
+        [
+            {"urn": "u1", "type": "pulumi:pulumi:Stack"},
+            {
+                "urn": "u2",
+                "type": TYPE,
+                "id": "t1",
+                "outputs": {
+                    "token": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "x"}
+                },
+            },
+            {"urn": "u3", "type": "pulumi:providers:other", "id": "not-a-token"},
+        ],
+    )
+    two = export(
+        tmp_path,
+        "two.json",
+        [{"urn": "u4", "type": TYPE, "id": "t2"}],
+        pending=[{"resource": {"urn": "u5", "type": TYPE}, "type": "creating"}],
+    )
     assert held_tokens([one, two]) == HeldTokens(ids=frozenset({"t1", "t2"}), pending_creates=1)
 
 
@@ -55,10 +77,15 @@ def test_orphans_are_live_tokens_of_this_credential_held_by_no_state():
 
 
 def test_tokens_of_the_plugin_type_are_held_too(tmp_path: Path):
-    state = export(tmp_path, "yaml.json", [
-        {"urn": "u1", "type": "influxdb3:index:ManagementToken", "id": "t-plugin"},
-        {"urn": "u2", "type": "pulumi:providers:influxdb3", "id": "provider-id"},
-    ], pending=[{"resource": {"urn": "u3", "type": "influxdb3:index:ManagementToken"}, "type": "creating"}])
+    state = export(
+        tmp_path,
+        "yaml.json",
+        [
+            {"urn": "u1", "type": "influxdb3:index:ManagementToken", "id": "t-plugin"},
+            {"urn": "u2", "type": "pulumi:providers:influxdb3", "id": "provider-id"},
+        ],
+        pending=[{"resource": {"urn": "u3", "type": "influxdb3:index:ManagementToken"}, "type": "creating"}],
+    )
     assert held_tokens([state]) == HeldTokens(ids=frozenset({"t-plugin"}), pending_creates=1)
 
 
@@ -68,9 +95,14 @@ def test_a_file_that_is_no_stack_export_is_one_sentence(tmp_path: Path, content:
     path.write_text(content)
     with pytest.raises(StackStateError) as raised:
         held_tokens([path])
-    assert str(raised.value) == f"--stack-state {path} is not the JSON `pulumi stack export` prints; export the stack again."
+    assert (
+        str(raised.value)
+        == f"--stack-state {path} is not the JSON `pulumi stack export` prints; export the stack again."
+    )
 
 
 def test_a_missing_file_is_one_sentence(tmp_path: Path):
-    with pytest.raises(StackStateError, match=r"^Cannot read --stack-state .*missing.json: No such file or directory\.$"):
+    with pytest.raises(
+        StackStateError, match=r"^Cannot read --stack-state .*missing.json: No such file or directory\.$"
+    ):
         held_tokens([tmp_path / "missing.json"])

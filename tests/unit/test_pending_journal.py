@@ -41,7 +41,9 @@ def test_the_journal_hands_a_kept_create_to_one_create_at_a_time_and_drops_expir
     journal.finish(other)
     stale = journal.begin("old", "d", timeutil.now() + timedelta(seconds=1))
     journal.release(stale)
-    (tmp_path / f"{stale.key}.json").write_text(stale.model_copy(update={"expires_at": timeutil.now() - timedelta(days=1)}).model_dump_json())
+    (tmp_path / f"{stale.key}.json").write_text(
+        stale.model_copy(update={"expires_at": timeutil.now() - timedelta(days=1)}).model_dump_json()
+    )
     assert journal.begin("old", "d", None).key != stale.key
     assert not (tmp_path / f"{stale.key}.json").exists()
 
@@ -51,11 +53,16 @@ def test_a_create_running_in_another_process_keeps_its_key_until_that_process_di
     entry = journal.begin("req", "d", None)
     journal.release(entry)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX); "
-         "print('held', flush=True); sys.stdin.read()",
-         str(tmp_path / f"{entry.key}.json")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX); "
+            "print('held', flush=True); sys.stdin.read()",
+            str(tmp_path / f"{entry.key}.json"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
@@ -96,7 +103,9 @@ def test_concurrent_creates_of_different_requests_each_get_back_their_own_lost_c
         for entry in lost:
             journal.release(entry)  # the up ended with these outcomes unknown
         claimed = begin_all_at_once(journal, requests)
-        missed = [request for request, before, now in zip(requests, lost, claimed, strict=True) if before.key != now.key]
+        missed = [
+            request for request, before, now in zip(requests, lost, claimed, strict=True) if before.key != now.key
+        ]
         assert not missed, f"round {round_}: {missed} minted a new key while their lost create waited"
         for entry in claimed:
             journal.finish(entry)

@@ -79,4 +79,4 @@ def test_gitlab_ci_runs_ci_step_on_push_and_schedule_with_secrets_from_settings(
 @pytest.mark.parametrize("name", ["github-actions.yml", ".gitlab-ci.yml"])
 def test_no_workflow_holds_a_credential(name):
     text = (PIPELINE / name).read_text()
-    assert not re.search(r"M\.V1\.", text) and "PASSPHRASE: \"" not in text
+    assert not re.search(r"M\.V1\.", text) and 'PASSPHRASE: "' not in text

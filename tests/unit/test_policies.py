@@ -34,8 +34,9 @@ def options() -> PolicyResourceOptions:
     return PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
 
 
-def resource_args(props: Mapping[str, Any], config: Optional[Mapping[str, Any]] = None, type_: str = TYPE,
-                  proxied: bool = True) -> ResourceValidationArgs:
+def resource_args(
+    props: Mapping[str, Any], config: Optional[Mapping[str, Any]] = None, type_: str = TYPE, proxied: bool = True
+) -> ResourceValidationArgs:
     """As the analyzer builds them: inputs behind pulumi-policy's unknown-checking proxy."""
     bag = {"__provider": "pickled-provider", **props}
     shown = unknown_checking_proxy(bag) if proxied else bag
@@ -159,7 +160,10 @@ def test_remediation_sets_a_missing_expiry_to_the_configured_maximum_and_keeps_o
     wire = serialize_properties(new)
     assert wire["expires_in"] == "30d"
     assert wire["description"] == "forever" and wire["__provider"] == "pickled-provider"
-    assert wire["adopt_token"]["value"] == "M.V1.abc" and "1b47061264138c4ac30d75fd1eb44270" in wire["adopt_token"].values()
+    assert (
+        wire["adopt_token"]["value"] == "M.V1.abc"
+        and "1b47061264138c4ac30d75fd1eb44270" in wire["adopt_token"].values()
+    )
 
 
 def test_remediation_defaults_to_90_days():
@@ -178,7 +182,9 @@ def test_remediation_leaves_a_declared_or_unknown_expiry_alone(props):
 
 
 def stack_resource(name: str, type_: str = TYPE, **outputs: Any) -> PolicyResource:
-    return PolicyResource(type_, unknown_checking_proxy(dict(outputs)), f"urn:{name}", name, options(), None, None, [], {})
+    return PolicyResource(
+        type_, unknown_checking_proxy(dict(outputs)), f"urn:{name}", name, options(), None, None, [], {}
+    )
 
 
 def run_stack(resources: list[PolicyResource], config: Mapping[str, Any]) -> list[str]:
@@ -215,14 +221,17 @@ def camel(props: Mapping[str, Any]) -> dict[str, Any]:
     return {rules.property_name(rules.PLUGIN_TOKEN_TYPE, name): value for name, value in props.items()}
 
 
-@pytest.mark.parametrize(("name", "props", "fails"), [
-    (rules.MUST_EXPIRE, {"description": "forever"}, True),
-    (rules.MUST_EXPIRE, {"description": "x", "expires_in": "12h"}, False),
-    (rules.MAX_LIFETIME, {"description": "x", "expires_in": "400d"}, True),
-    (rules.MAX_LIFETIME, {"description": "x", "expires_at": "2027-02-01T00:00:00Z"}, False),
-    (rules.ROTATION, {"description": "x", "expires_in": "30d"}, True),
-    (rules.ROTATION, GOOD, False),
-])
+@pytest.mark.parametrize(
+    ("name", "props", "fails"),
+    [
+        (rules.MUST_EXPIRE, {"description": "forever"}, True),
+        (rules.MUST_EXPIRE, {"description": "x", "expires_in": "12h"}, False),
+        (rules.MAX_LIFETIME, {"description": "x", "expires_in": "400d"}, True),
+        (rules.MAX_LIFETIME, {"description": "x", "expires_at": "2027-02-01T00:00:00Z"}, False),
+        (rules.ROTATION, {"description": "x", "expires_in": "30d"}, True),
+        (rules.ROTATION, GOOD, False),
+    ],
+)
 def test_the_plugin_type_is_judged_exactly_like_the_dynamic_type(name: str, props: Mapping[str, Any], fails: bool):
     """A YAML or plugin token (camelCase inputs) meets the same policies with the same messages."""
     config = None if name == rules.MUST_EXPIRE else {}
@@ -233,7 +242,8 @@ def test_the_plugin_type_is_judged_exactly_like_the_dynamic_type(name: str, prop
 
 def test_remediation_gives_a_plugin_token_its_camelcase_expiry():
     args = remediation_args({"description": "forever"}, {"maxLifetimeDays": 30})
-    plugin_args = ResourceValidationArgs(rules.PLUGIN_TOKEN_TYPE, args.props, "urn:ci", "ci", options(), None,
-                                         {"maxLifetimeDays": 30})
+    plugin_args = ResourceValidationArgs(
+        rules.PLUGIN_TOKEN_TYPE, args.props, "urn:ci", "ci", options(), None, {"maxLifetimeDays": 30}
+    )
     new = policy(rules.DEFAULT_EXPIRY).remediate(plugin_args)
     assert serialize_properties(new)["expiresIn"] == "30d"

@@ -27,7 +27,9 @@ def test_a_token_with_an_expiry_passes_must_expire(facts):
     assert rules.must_expire(facts).verdict is Verdict.PASS
 
 
-@pytest.mark.parametrize("facts", [TokenFacts(), TokenFacts(expires_at=None, expires_in=""), TokenFacts(description="x")])
+@pytest.mark.parametrize(
+    "facts", [TokenFacts(), TokenFacts(expires_at=None, expires_in=""), TokenFacts(description="x")]
+)
 def test_a_token_without_an_expiry_fails_must_expire_and_says_so(facts):
     finding = rules.must_expire(facts)
     assert finding.verdict is Verdict.FAIL and finding.rule == rules.MUST_EXPIRE
@@ -55,7 +57,11 @@ def test_an_unknown_expiry_is_neither_pass_nor_fail(facts):
         (TokenFacts(expires_at=at(60), created_at=NOW - timedelta(days=30)), 90, Verdict.PASS),
         (TokenFacts(expires_at=at(60), created_at=UNKNOWN), 90, Verdict.PASS),
         # An offset spelling is the same instant.
-        (TokenFacts(expires_at=(NOW + timedelta(days=91)).astimezone(timezone(timedelta(hours=5))).isoformat()), 90, Verdict.FAIL),
+        (
+            TokenFacts(expires_at=(NOW + timedelta(days=91)).astimezone(timezone(timedelta(hours=5))).isoformat()),
+            90,
+            Verdict.FAIL,
+        ),
     ],
 )
 def test_max_lifetime_against_its_threshold(facts, max_days, verdict):
@@ -109,8 +115,16 @@ def test_expiring_soon_flags_live_tokens_within_the_rotation_window():
     assert rules.expiring_soon(NOW + timedelta(days=8), rules.RotationConfig(minRotateBeforeDays=10), NOW).failed
 
 
-@pytest.mark.parametrize(("text", "verdict"), [("CI deployer", Verdict.PASS), ("", Verdict.FAIL), ("   ", Verdict.FAIL),
-                                               (None, Verdict.FAIL), (UNKNOWN, Verdict.UNKNOWN)])
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("CI deployer", Verdict.PASS),
+        ("", Verdict.FAIL),
+        ("   ", Verdict.FAIL),
+        (None, Verdict.FAIL),
+        (UNKNOWN, Verdict.UNKNOWN),
+    ],
+)
 def test_description(text, verdict):
     assert rules.description(TokenFacts(description=text)).verdict is verdict
 
@@ -141,7 +155,9 @@ def test_config_models_are_the_schema_the_engine_validates():
     props = rules.config_schema_properties(rules.MaxLifetimeConfig)
     assert props == {
         "maxLifetimeDays": {
-            "default": 90, "minimum": 1, "type": "integer",
+            "default": 90,
+            "minimum": 1,
+            "type": "integer",
             "description": "The longest a management token may live, in days.",
         }
     }
@@ -152,7 +168,12 @@ def test_config_models_are_the_schema_the_engine_validates():
 
 def test_every_rule_tells_the_user_how_to_fix_it():
     assert {spec.id for spec in rules.RULES.values()} == {
-        rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION, rules.MAX_PER_STACK, rules.DEFAULT_EXPIRY,
+        rules.MUST_EXPIRE,
+        rules.MAX_LIFETIME,
+        rules.ROTATION,
+        rules.DESCRIPTION,
+        rules.MAX_PER_STACK,
+        rules.DEFAULT_EXPIRY,
     }
     for spec in rules.RULES.values():
         assert "Fix:" in spec.description and spec.level in rules.LEVELS

@@ -33,7 +33,13 @@ def test_unparsable_times_are_refused(text):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("90d", timedelta(days=90)), ("12h", timedelta(hours=12)), ("1w2d", timedelta(days=9)), ("30m", timedelta(minutes=30)), ("45s", timedelta(seconds=45))],
+    [
+        ("90d", timedelta(days=90)),
+        ("12h", timedelta(hours=12)),
+        ("1w2d", timedelta(days=9)),
+        ("30m", timedelta(minutes=30)),
+        ("45s", timedelta(seconds=45)),
+    ],
 )
 def test_durations(text, expected):
     assert timeutil.parse_duration(text) == expected

@@ -39,7 +39,9 @@ def test_no_api_url_and_no_influxctl_asks_for_the_api_url(monkeypatch, tmp_path)
 def test_transport_from_the_environment_wins_over_the_default(monkeypatch, tmp_path):
     isolate(monkeypatch, tmp_path, standin_on_path=True)
     monkeypatch.setenv("INFLUXDB3_TRANSPORT", "http")
-    with pytest.raises(ConfigurationError, match=r"^The Management API base URL \(e.g. http://127.0.0.1:8181\) is not configured"):
+    with pytest.raises(
+        ConfigurationError, match=r"^The Management API base URL \(e.g. http://127.0.0.1:8181\) is not configured"
+    ):
         resolve_connection(stack_config(**IDS))
 
 
@@ -163,8 +165,14 @@ def test_plain_http_to_a_host_off_this_machine_is_refused_unless_allowed(monkeyp
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:8181", "http://127.8.9.10", "http://[::1]:8181", "http://localhost:8181",
-            "https://mgmt.example.com"],
+    "url",
+    [
+        "http://127.0.0.1:8181",
+        "http://127.8.9.10",
+        "http://[::1]:8181",
+        "http://localhost:8181",
+        "https://mgmt.example.com",
+    ],
 )
 def test_loopback_http_and_any_https_need_no_opt_in(monkeypatch, tmp_path, url):
     isolate(monkeypatch, tmp_path, standin_on_path=False)

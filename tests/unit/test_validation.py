@@ -78,8 +78,14 @@ def test_secret_adopt_token_stays_wrapped_and_never_appears_in_failures():
         ({"expires_at": "0001-01-01T00:00:00+01:00"}, "expires_at", "years 1 to 9999"),
         ({"expires_at": datetime(9999, 12, 31, 23, tzinfo=timezone(-timedelta(hours=2)))}, "expires_at", "9999"),
     ],
-    ids=["duration-overflows-timedelta", "expiry-past-9999", "rotate-before-overflows", "offset-past-9999",
-         "offset-before-year-1", "aware-datetime-past-9999"],
+    ids=[
+        "duration-overflows-timedelta",
+        "expiry-past-9999",
+        "rotate-before-overflows",
+        "offset-past-9999",
+        "offset-before-year-1",
+        "aware-datetime-past-9999",
+    ],
 )
 def test_values_beyond_the_calendar_fail_on_their_property_instead_of_raising(news, prop, words):
     # Python's datetime covers years 1..9999 (docs.python.org/3/library/datetime.html, MINYEAR/MAXYEAR);

@@ -63,40 +63,56 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     audit.add_argument(
-        "--policy-pack-config", type=Path, metavar="FILE",
+        "--policy-pack-config",
+        type=Path,
+        metavar="FILE",
         help="the JSON file given to `pulumi preview --policy-pack-config`: levels and numbers for the rules",
     )
     audit.add_argument(
-        "--max-lifetime-days", type=_positive_int, metavar="DAYS",
+        "--max-lifetime-days",
+        type=_positive_int,
+        metavar="DAYS",
         help=f"longest allowed lifetime (default {rules.DEFAULT_MAX_LIFETIME_DAYS}, or the config file's)",
     )
     audit.add_argument(
-        "--min-rotate-before-days", type=_positive_int, metavar="DAYS",
+        "--min-rotate-before-days",
+        type=_positive_int,
+        metavar="DAYS",
         help=f"flag tokens expiring within this many days (default {rules.DEFAULT_MIN_ROTATE_BEFORE_DAYS})",
     )
     audit.add_argument(
-        "--stack-state", type=Path, action="append", metavar="FILE",
+        "--stack-state",
+        type=Path,
+        action="append",
+        metavar="FILE",
         help="`pulumi stack export` output (repeatable): mark live tokens no ManagementToken in it holds as "
         "orphans and exit 3 when there are any",
     )
     audit.add_argument(
-        "--revoke-orphans", action="store_true", help="with --stack-state: revoke the orphans it finds",
+        "--revoke-orphans",
+        action="store_true",
+        help="with --stack-state: revoke the orphans it finds",
     )
     audit.add_argument(
-        "--profile", help="the influxctl profile to read (default: INFLUXDB3_INFLUXCTL_PROFILE, INFLUXCTL_PROFILE or 'default')"
+        "--profile",
+        help="the influxctl profile to read (default: INFLUXDB3_INFLUXCTL_PROFILE, INFLUXCTL_PROFILE or 'default')",
     )
     audit.add_argument(
-        "--influxctl-config", type=Path, metavar="FILE",
+        "--influxctl-config",
+        type=Path,
+        metavar="FILE",
         help="the influxctl config.toml (default: INFLUXDB3_INFLUXCTL_CONFIG or influxctl's default for the OS)",
     )
     pack = commands.add_parser(
         "policy-pack",
         help="print the folder of the installed influxdb3-token-policies pack, for `pulumi preview --policy-pack`",
         description="Print the folder of the influxdb3-token-policies pack that came with this package. "
-        "Use it as `pulumi preview --policy-pack \"$(influxdb3-tokens policy-pack)\"`.",
+        'Use it as `pulumi preview --policy-pack "$(influxdb3-tokens policy-pack)"`.',
     )
     pack.add_argument(
-        "--write", type=Path, metavar="DIR",
+        "--write",
+        type=Path,
+        metavar="DIR",
         help="copy the pack's files into DIR (made if missing) and print DIR, e.g. for `pulumi policy publish DIR`",
     )
     return parser
@@ -136,8 +152,12 @@ def _run_audit(args: argparse.Namespace) -> int:
     if held is not None:
         orphans = find_orphans(records, held, connection.management_token.get_secret_value())
     report = audit_tokens(
-        records, config, connection.account_id, connection.cluster_id,
-        orphans=orphans, pending_creates=held.pending_creates if held else 0,
+        records,
+        config,
+        connection.account_id,
+        connection.cluster_id,
+        orphans=orphans,
+        pending_creates=held.pending_creates if held else 0,
     )
     print(render_json(report) if args.format == "json" else render_table(report))
     if orphans and args.revoke_orphans:

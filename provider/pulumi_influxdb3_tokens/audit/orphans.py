@@ -68,7 +68,8 @@ def held_tokens(paths: Iterable[Path]) -> HeldTokens:
             if resource.type in rules.TOKEN_TYPES and resource.id:
                 ids.add(resource.id)
         pending += sum(
-            1 for op in deployment.pending_operations or []
+            1
+            for op in deployment.pending_operations or []
             if op.type == "creating" and op.resource.type in rules.TOKEN_TYPES
         )
     return HeldTokens(ids=frozenset(ids), pending_creates=pending)
@@ -80,7 +81,5 @@ def find_orphans(records: Iterable[TokenRecord], held: HeldTokens, credential: s
     records = [r for r in records if r.is_live()]
     own = next((r for r in records if credential and r.token_prefix and credential.startswith(r.token_prefix)), None)
     return sorted(
-        r.id for r in records
-        if r.id not in held.ids
-        and (own is None or (r.created_by == own.id and r.id != own.id))
+        r.id for r in records if r.id not in held.ids and (own is None or (r.created_by == own.id and r.id != own.id))
     )

@@ -102,7 +102,9 @@ def parse_pack_config(document: Any, source: str = "policy pack config") -> Pack
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ())) or name
-            raise ConfigurationError(f'{source}: "{name}".{where} is invalid: {first.get("msg", "invalid value")}.') from None
+            raise ConfigurationError(
+                f'{source}: "{name}".{where} is invalid: {first.get("msg", "invalid value")}.'
+            ) from None
     return PackConfig(levels=levels, configs=configs)
 
 
@@ -113,7 +115,9 @@ def load_pack_config(path: Optional[Path]) -> PackConfig:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigurationError(f"The policy pack config file {path} does not exist; fix --policy-pack-config.") from None
+        raise ConfigurationError(
+            f"The policy pack config file {path} does not exist; fix --policy-pack-config."
+        ) from None
     except (OSError, ValueError) as err:
         raise ConfigurationError(
             f"The policy pack config file {path} is not readable JSON ({type(err).__name__}); fix --policy-pack-config."

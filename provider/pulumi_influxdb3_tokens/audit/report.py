@@ -69,9 +69,7 @@ class AuditReport(_Out):
 
 
 def _findings(record: TokenRecord, config: PackConfig, now: datetime) -> list[AuditFinding]:
-    facts = rules.TokenFacts(
-        description=record.description, expires_at=record.expires_at, created_at=record.created_at
-    )
+    facts = rules.TokenFacts(description=record.description, expires_at=record.expires_at, created_at=record.created_at)
     checks = (
         rules.must_expire(facts),
         rules.max_lifetime(facts, config.config(rules.MAX_LIFETIME), now),
@@ -86,8 +84,13 @@ def _findings(record: TokenRecord, config: PackConfig, now: datetime) -> list[Au
 
 
 def audit_tokens(
-    records: Iterable[TokenRecord], config: PackConfig, account_id: str, cluster_id: str,
-    now: Optional[datetime] = None, orphans: Optional[list[str]] = None, pending_creates: int = 0,
+    records: Iterable[TokenRecord],
+    config: PackConfig,
+    account_id: str,
+    cluster_id: str,
+    now: Optional[datetime] = None,
+    orphans: Optional[list[str]] = None,
+    pending_creates: int = 0,
 ) -> AuditReport:
     now = now or timeutil.now()
     records = list(records)
@@ -108,7 +111,10 @@ def audit_tokens(
         checked_at=timeutil.format_rfc3339(now),
         account_id=account_id,
         cluster_id=cluster_id,
-        levels={rule: config.level(rule) for rule in (rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION)},
+        levels={
+            rule: config.level(rule)
+            for rule in (rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION)
+        },
         thresholds={
             "maxLifetimeDays": config.config(rules.MAX_LIFETIME).max_lifetime_days,
             "minRotateBeforeDays": config.config(rules.ROTATION).min_rotate_before_days,
@@ -168,11 +174,11 @@ def render_table(report: AuditReport) -> str:
         for t in report.tokens
     ]
     widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
-    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in (header, *rows)]
+    lines = [
+        "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in (header, *rows)
+    ]
     findings = [
-        f"  {printable(t.id)} [{f.level}] {f.rule}: {printable(f.message)}."
-        for t in report.tokens
-        for f in t.findings
+        f"  {printable(t.id)} [{f.level}] {f.rule}: {printable(f.message)}." for t in report.tokens for f in t.findings
     ]
     if findings:
         lines += ["", "Findings:", *findings]
@@ -193,7 +199,8 @@ def _orphan_line(report: AuditReport) -> str:
     pending = (
         f"; the stack state records {report.pending_creates} pending creates of an interrupted update, "
         f"which may have made them"
-        if report.pending_creates else ""
+        if report.pending_creates
+        else ""
     )
     if not report.orphans:
         return f"No orphans: every live token this credential created is held by the given stack state{pending}."

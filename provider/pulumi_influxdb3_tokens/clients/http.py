@@ -264,7 +264,9 @@ class HttpTokenClient:
 
     def _outcome_unknown(self, err: ManagementApiError) -> OutcomeUnknownError:
         """A create that failed after it may have reached the server: say where to find its token."""
-        return OutcomeUnknownError(f"{str(err).rstrip('.')}; {ORPHAN_HINT}.", status=err.status, secrets=self._secrets())
+        return OutcomeUnknownError(
+            f"{str(err).rstrip('.')}; {ORPHAN_HINT}.", status=err.status, secrets=self._secrets()
+        )
 
     def _lost_answer(self, response: httpx.Response, key: str) -> Optional[LostAnswerError]:
         """A 409 naming a token means an earlier attempt with this (random, one-create) key committed."""

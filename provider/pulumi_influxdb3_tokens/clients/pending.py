@@ -69,8 +69,11 @@ class Journal:
         if earlier is not None:
             return earlier
         entry = PendingCreate(
-            key=str(uuid.uuid4()), target=self._target, request=request,
-            description=description, expires_at=fresh_expiry,
+            key=str(uuid.uuid4()),
+            target=self._target,
+            request=request,
+            description=description,
+            expires_at=fresh_expiry,
         )
         self._dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         temporary = self._dir / f".{entry.key}.tmp"

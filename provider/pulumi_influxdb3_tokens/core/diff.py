@@ -56,8 +56,7 @@ def decide(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Decision:
     if not decision.changes:
         # Inputs that never force a new token: rotate_before, adopt_token, dropping adopt_token_id.
         decision.changes = any(
-            is_unknown(_value(news, name)) or _value(news, name) != _value(olds, name)
-            for name in IN_PLACE_INPUTS
+            is_unknown(_value(news, name)) or _value(news, name) != _value(olds, name) for name in IN_PLACE_INPUTS
         )
     return decision
 

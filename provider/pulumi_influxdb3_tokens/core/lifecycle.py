@@ -21,6 +21,7 @@ from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secre
 if TYPE_CHECKING:
     from ..clients.base import TokenClient
 
+
 @dataclass(frozen=True)
 class Created:
     id: str

@@ -104,9 +104,7 @@ class TokenInputs(BaseModel):
         if self.rotate_before is not None:
             lifetime = self.requested_lifetime()
             if lifetime is None:
-                raise _field_error(
-                    "rotate_before", "rotate_before needs an expiry; set expires_at or expires_in"
-                )
+                raise _field_error("rotate_before", "rotate_before needs an expiry; set expires_at or expires_in")
             window = timeutil.parse_duration(self.rotate_before)
             if window >= lifetime:
                 if self.expires_in is not None:

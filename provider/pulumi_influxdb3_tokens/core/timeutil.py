@@ -45,9 +45,7 @@ def parse_rfc3339(value: object) -> datetime:
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            raise TimeFormatError(
-                f"'{value}' is not an RFC3339 timestamp such as 2027-03-01T00:00:00Z"
-            ) from None
+            raise TimeFormatError(f"'{value}' is not an RFC3339 timestamp such as 2027-03-01T00:00:00Z") from None
     else:
         raise TimeFormatError(f"expected an RFC3339 string or a datetime, got {type(value).__name__}")
     if parsed.tzinfo is None or parsed.utcoffset() is None:

@@ -85,9 +85,7 @@ class ManagementTokenProvider(ResourceProvider):
             moved = f"the token moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}"
             decision.replace(CONNECTION, moved)
             say(f"replace: {decision.reasons[-1]}.")
-        return DiffResult(
-            changes=decision.changes, replaces=decision.replaces, stables=[], delete_before_replace=False
-        )
+        return DiffResult(changes=decision.changes, replaces=decision.replaces, stables=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         created = lifecycle.create(self._client(props), props)

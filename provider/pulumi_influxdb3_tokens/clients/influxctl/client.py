@@ -181,7 +181,8 @@ class InfluxctlTokenClient:
         identity = self._identity(records)
         now = _wall_clock()
         candidates = [
-            r for r in records
+            r
+            for r in records
             if not r.is_revoked()
             and r.description == description
             and _same_second(r.expires_at, expires_at)

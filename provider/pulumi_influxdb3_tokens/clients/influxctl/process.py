@@ -223,15 +223,25 @@ class Failure(enum.Enum):
 # gRPC status codes as influxctl prints them ("rpc error: code = Unauthenticated desc = ..."), and
 # the plainer texts of HTTP and socket errors, in the order they are checked.
 _PATTERNS: tuple[tuple[Failure, re.Pattern[str]], ...] = (
-    (Failure.AUTHENTICATION, re.compile(
-        r"code = unauthenticated|unauthenticated|unauthori[sz]ed|\b401\b"
-        r"|token is expired|invalid (management )?token", re.I)),
+    (
+        Failure.AUTHENTICATION,
+        re.compile(
+            r"code = unauthenticated|unauthenticated|unauthori[sz]ed|\b401\b"
+            r"|token is expired|invalid (management )?token",
+            re.I,
+        ),
+    ),
     (Failure.PERMISSION, re.compile(r"code = permissiondenied|permission ?denied|forbidden|\b403\b", re.I)),
     (Failure.NOT_FOUND, re.compile(r"code = notfound|not ?found|\b404\b", re.I)),
     (Failure.INVALID, re.compile(r"code = (invalidargument|failedprecondition|outofrange)|invalid argument", re.I)),
-    (Failure.NETWORK, re.compile(
-        r"code = (unavailable|deadlineexceeded|resourceexhausted|aborted)|connection (refused|reset)|"
-        r"no such host|dial tcp|i/o timeout|deadline exceeded|network is unreachable|tls handshake|\beof\b", re.I)),
+    (
+        Failure.NETWORK,
+        re.compile(
+            r"code = (unavailable|deadlineexceeded|resourceexhausted|aborted)|connection (refused|reset)|"
+            r"no such host|dial tcp|i/o timeout|deadline exceeded|network is unreachable|tls handshake|\beof\b",
+            re.I,
+        ),
+    ),
 )
 
 
@@ -274,19 +284,23 @@ def failure_error(action: str, outcome: Outcome, connection: Connection) -> Mana
     if outcome.timed_out:
         return ManagementApiError(
             f"{lead}: it {describe(outcome, connection.request_timeout)}; raise {config_key(REQUEST_TIMEOUT)} "
-            f"or check the network.", secrets=secrets,
+            f"or check the network.",
+            secrets=secrets,
         )
     failure = classify(outcome.stderr)
     detail = last_line(outcome.stderr, secrets)
     if failure is Failure.AUTHENTICATION:
         return ManagementApiError(
             f"{lead}: the management token was rejected (missing, unknown, revoked or expired); check {credential}.",
-            status=401, secrets=secrets,
+            status=401,
+            secrets=secrets,
         )
     if failure is Failure.PERMISSION:
         return ManagementApiError(
             f"{lead}: the management token may not act on account {connection.account_id} / cluster "
-            f"{connection.cluster_id}; check {ids}.", status=403, secrets=secrets,
+            f"{connection.cluster_id}; check {ids}.",
+            status=403,
+            secrets=secrets,
         )
     if failure is Failure.NOT_FOUND:
         return ManagementApiError(
@@ -295,11 +309,12 @@ def failure_error(action: str, outcome: Outcome, connection: Connection) -> Mana
     if failure is Failure.NETWORK:
         return ManagementApiError(
             f"{lead}: influxctl cannot reach the cluster's management service ({detail or 'network error'}); "
-            f"check the network and retry.", secrets=secrets,
+            f"check the network and retry.",
+            secrets=secrets,
         )
     if failure is Failure.INVALID:
         return ManagementApiError(f"{lead}: influxctl refused the request ({detail}).", status=400, secrets=secrets)
     return ManagementApiError(
-        f"{lead}: it {describe(outcome, connection.request_timeout)}"
-        + (f" ({detail})." if detail else "."), secrets=secrets,
+        f"{lead}: it {describe(outcome, connection.request_timeout)}" + (f" ({detail})." if detail else "."),
+        secrets=secrets,
     )
