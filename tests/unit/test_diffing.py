@@ -6,20 +6,6 @@ from pulumi_influxdb3_tokens.core.diff import decide
 from support.times import in_days
 
 
-def olds(**kw):
-    base = {
-        "description": "ci",
-        "expires_at": "2099-03-01T00:00:00Z",
-        "expires_in": None,
-        "rotate_before": None,
-        "adopt_token_id": None,
-        "adopt_token": None,
-        "token": {"secret": True},
-    }
-    base.update(kw)
-    return base
-
-
 def news(**kw):
     base = {
         "description": "ci",
@@ -31,6 +17,11 @@ def news(**kw):
     }
     base.update(kw)
     return base
+
+
+def olds(**kw):
+    """The stored state: the inputs as news() gives them, plus the secret token output."""
+    return news(**{"token": {"secret": True}, **kw})
 
 
 def test_same_inputs_no_change():
