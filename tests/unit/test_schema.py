@@ -5,14 +5,24 @@ import re
 from importlib import resources
 
 from pulumi_influxdb3_tokens.core.models import TokenInputs
-from pulumi_influxdb3_tokens.core.props import INPUT_NAMES, OUTPUT_NAMES, SECRET_INPUTS, SECRET_OUTPUTS
+from pulumi_influxdb3_tokens.core.props import (
+    INPUT_NAMES,
+    OUTPUT_NAMES,
+    SECRET_INPUTS,
+    SECRET_OUTPUTS,
+    to_camel,
+    to_snake,
+)
 from pulumi_influxdb3_tokens.settings import ALL_SETTINGS, CONFIG_NAMESPACE
 
 SCHEMA = json.loads((resources.files("pulumi_influxdb3_tokens") / "plugin" / "schema.json").read_text())
 RESOURCE = SCHEMA["resources"][f"{CONFIG_NAMESPACE}:index:ManagementToken"]
 
+PROVIDER_INPUTS = SCHEMA["provider"]["inputProperties"]
+
 
 def snake(name: str) -> str:
+    """The schema's spelling, independently of the code under test."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
@@ -43,3 +53,14 @@ def test_config_variables_match_the_settings():
     for setting in ALL_SETTINGS:
         assert setting.env in variables[setting.key]["description"]
     assert variables["managementToken"]["secret"] is True
+
+
+def test_every_name_in_the_schema_is_spelled_as_the_code_spells_it():
+    """The plugin's wire, its typed Python classes and the API models convert names with to_camel/to_snake:
+    each name the schema documents must come back as itself."""
+    names = {*RESOURCE["inputProperties"], *RESOURCE["properties"], *SCHEMA["config"]["variables"], *PROVIDER_INPUTS}
+    for name in names:
+        assert to_snake(name) == snake(name)
+        assert to_camel(to_snake(name)) == name
+    for name in (*INPUT_NAMES, *OUTPUT_NAMES):
+        assert to_snake(to_camel(name)) == name

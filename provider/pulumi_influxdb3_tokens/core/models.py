@@ -15,9 +15,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
 
 from . import timeutil
+from .props import to_camel
 
 MAX_DESCRIPTION_LENGTH = 1024
 

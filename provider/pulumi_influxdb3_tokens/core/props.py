@@ -6,13 +6,16 @@ with ``Unknown`` placeholders; numbers arrive as floats. These helpers keep that
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+import re
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from . import timeutil
-from .models import TokenInputs, TokenRecord
+
+if TYPE_CHECKING:  # a Pulumi program imports this module; pydantic's models cost it ~0.1 s it never needs
+    from .models import TokenInputs, TokenRecord
 
 INPUT_NAMES = ("description", "expires_at", "expires_in", "rotate_before", "adopt_token_id", "adopt_token")
 SECRET_INPUTS = ("adopt_token",)
@@ -28,6 +31,19 @@ OUTPUT_NAMES = (
     "cluster_id",
 )
 SECRET_OUTPUTS = ("token", "adopt_token")
+
+_HUMP = re.compile(r"(?<=[a-z0-9])([A-Z])")
+_UNDERSCORE_WORD = re.compile(r"(?<=[a-z0-9])_([a-z0-9])")
+
+
+def to_camel(name: str) -> str:
+    """``expires_at`` -> ``expiresAt``: a property as the schema, the plugin and its typed classes name it."""
+    return _UNDERSCORE_WORD.sub(lambda match: match.group(1).upper(), name)
+
+
+def to_snake(name: str) -> str:
+    """``expiresAt`` -> ``expires_at``: the schema's name as the core names it."""
+    return _HUMP.sub(r"_\1", name).lower()
 
 
 def is_unknown(value: Any) -> bool:

@@ -7,10 +7,9 @@ from typing import Optional
 import pulumi
 from pulumi import Input, ResourceOptions
 
-from ..core.props import SECRET_OUTPUTS
+from ..core.props import SECRET_OUTPUTS, to_camel, to_snake
 from ..declared import ExpiryInput, TokenOutputs, token_props
 from ..version import __version__
-from . import _names
 
 TYPE = "influxdb3:index:ManagementToken"
 
@@ -47,7 +46,7 @@ class ManagementToken(pulumi.CustomResource, TokenOutputs):
         return ManagementToken(resource_name, opts=ResourceOptions.merge(opts, ResourceOptions(id=id)))
 
     def translate_input_property(self, prop: str) -> str:
-        return _names.to_wire(prop)
+        return to_camel(prop)
 
     def translate_output_property(self, prop: str) -> str:
-        return _names.to_python(prop)
+        return to_snake(prop)

@@ -7,8 +7,8 @@ from typing import Optional
 import pulumi
 from pulumi import Input, ResourceOptions
 
+from ..core.props import to_camel, to_snake
 from ..version import __version__
-from . import _names
 
 
 class Provider(pulumi.ProviderResource):
@@ -57,7 +57,7 @@ class Provider(pulumi.ProviderResource):
         super().__init__("influxdb3", resource_name, props, opts)
 
     def translate_input_property(self, prop: str) -> str:
-        return _names.to_wire(prop)
+        return to_camel(prop)
 
     def translate_output_property(self, prop: str) -> str:
-        return _names.to_python(prop)
+        return to_snake(prop)

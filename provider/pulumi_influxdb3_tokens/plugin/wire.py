@@ -11,9 +11,8 @@ from typing import Any, Mapping
 
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime import rpc
-from pydantic.alias_generators import to_camel, to_snake
 
-from ..core.props import INPUT_NAMES, OUTPUT_NAMES
+from ..core.props import INPUT_NAMES, OUTPUT_NAMES, to_camel, to_snake
 
 PROPERTY_NAMES = tuple(dict.fromkeys((*INPUT_NAMES, *OUTPUT_NAMES)))
 _SNAKE_NAMES = re.compile(r"\b(" + "|".join(name for name in PROPERTY_NAMES if "_" in name) + r")\b")
