@@ -3,20 +3,31 @@
 ``ManagementToken`` is the dynamic resource (the default for Python programs); ``influxdb3`` holds
 the typed classes of the ``pulumi-resource-influxdb3`` plugin (``influxdb3.ManagementToken``,
 ``influxdb3.Provider``), for imported tokens and several clusters through explicit providers.
+
+The names below are imported when first used (PEP 562): every Pulumi command starts a program
+process and a provider process that each import this package, and neither should pay for the
+face or the transport it does not use.
 """
 
-import sys
+from __future__ import annotations
 
-from . import influxdb3
-from .core.errors import AdoptionError, ConfigurationError, InfluxDB3TokensError, ManagementApiError
-from .dynamic import provider as _dynamic_provider
-from .dynamic.resource import ManagementToken
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .version import __version__
 
-# Stacks written before the dynamic/ folder existed hold the provider pickled (by dill, by reference)
-# as ``pulumi_influxdb3_tokens.lifecycle.ManagementTokenProvider``; their provider process unpickles
-# that name, so it must keep resolving to the provider.
-sys.modules.setdefault(f"{__name__}.lifecycle", _dynamic_provider)
+if TYPE_CHECKING:
+    from . import influxdb3
+    from .core.errors import AdoptionError, ConfigurationError, InfluxDB3TokensError, ManagementApiError
+    from .dynamic.resource import ManagementToken
+
+_WHERE = {
+    "AdoptionError": ".core.errors",
+    "ConfigurationError": ".core.errors",
+    "InfluxDB3TokensError": ".core.errors",
+    "ManagementApiError": ".core.errors",
+    "ManagementToken": ".dynamic.resource",
+}
 
 __all__ = [
     "AdoptionError",
@@ -27,3 +38,15 @@ __all__ = [
     "__version__",
     "influxdb3",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "influxdb3":
+        return importlib.import_module(".influxdb3", __name__)
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -21,19 +21,17 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..connections import connection_problem
-from ..core import lifecycle
 from ..core.notices import say
 from ..core.props import is_unknown, plain
-from ..core.validation import check_inputs
 from . import clean_errors
 
 if TYPE_CHECKING:
     from ..clients import TokenClient
 
-# The transports (httpx, settings, the influxctl client) are imported where an operation needs
-# them: the Pulumi program imports this module only to pickle the provider, and would pay ~0.25 s
-# for them in every `pulumi up` and `preview`.
+# The core (pydantic's models), the settings and the transports (httpx, the influxctl client) are
+# imported where an operation needs them: the Pulumi program imports this module only to pickle the
+# provider, and would pay ~0.2 s for them in every `pulumi up` and `preview`. The provider process
+# imports each once, at its first call.
 
 # The engine's provider process unpickles (imports) this module before any call: from then on our
 # errors reach the user as their sentence, without the SDK's traceback around it.
@@ -70,6 +68,9 @@ class ManagementTokenProvider(ResourceProvider):
         return client_for(resolve_connection(settings))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        from ..connections import connection_problem
+        from ..core.validation import check_inputs
+
         checked = check_inputs(news)
         failures = [CheckFailure(prop, reason) for prop, reason in checked.failures]
         connection = plain(news.get(CONNECTION))
@@ -79,6 +80,8 @@ class ManagementTokenProvider(ResourceProvider):
         return CheckResult({**checked.inputs, CONNECTION: news.get(CONNECTION)}, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        from ..core import lifecycle
+
         decision = lifecycle.diff(olds, news)
         old, new = plain(olds.get(CONNECTION)), plain(news.get(CONNECTION))
         if is_unknown(new) or old != new:
@@ -88,10 +91,14 @@ class ManagementTokenProvider(ResourceProvider):
         return DiffResult(changes=decision.changes, replaces=decision.replaces, stables=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        from ..core import lifecycle
+
         created = lifecycle.create(self._client(props), props)
         return CreateResult(created.id, {**created.outputs, CONNECTION: props.get(CONNECTION)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        from ..core import lifecycle
+
         found = lifecycle.read(self._client(props), id_, props)
         if not found:
             return ReadResult("", {})  # revoked, expired or gone behind our back: the next `up` mints anew
@@ -99,7 +106,11 @@ class ManagementTokenProvider(ResourceProvider):
         return ReadResult(token_id, {**outputs, CONNECTION: props.get(CONNECTION)})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        from ..core import lifecycle
+
         return UpdateResult(lifecycle.update(olds, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        from ..core import lifecycle
+
         lifecycle.delete(self._client(props), id_)

@@ -1,0 +1,87 @@
+"""Every `pulumi up`, `preview`, `refresh` and `destroy` starts a fresh program process and a fresh
+provider process, and each imports this package: what they import is paid on every command.
+
+bench/scaling shows what it costs (bench/RESULTS.md: pydantic and its models, httpx and the influxctl
+client were ~0.2 s of each command's time over the engine floor). These tests hold the import
+boundaries that keep it off: a program only declares resources, so it loads neither pydantic, the
+core nor a transport; a provider loads only the transport its connection uses. Each runs in a
+fresh interpreter, as the engine starts them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+# What only a provider needs: the API models (pydantic), the settings, the transports and their libraries.
+PROVIDER_ONLY = (
+    "pydantic",
+    "httpx",
+    "tenacity",
+    "pulumi_influxdb3_tokens.core.models",
+    "pulumi_influxdb3_tokens.core.lifecycle",
+    "pulumi_influxdb3_tokens.settings",
+    "pulumi_influxdb3_tokens.clients",
+    "pulumi_influxdb3_tokens.plugin",
+)
+
+
+def modules_after(code: str) -> set[str]:
+    script = f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))\n"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(name for name in names if name in modules)
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        # the README's dynamic resource, also as a Pulumi program pickles its provider for the state
+        "from pulumi_influxdb3_tokens import ManagementToken\n"
+        "from pulumi_influxdb3_tokens.dynamic.provider import ManagementTokenProvider\n"
+        "import dill; dill.dumps(ManagementTokenProvider(), recurse=True)",
+        # the plugin's typed classes
+        "from pulumi_influxdb3_tokens.influxdb3 import ManagementToken, Provider",
+    ],
+    ids=["dynamic", "plugin"],
+)
+def test_a_program_declaring_tokens_loads_no_models_and_no_transport(program: str):
+    assert loaded(modules_after(program), PROVIDER_ONLY) == []
+
+
+def test_the_package_still_offers_every_documented_name():
+    modules = modules_after(
+        "import pulumi_influxdb3_tokens as p\n"
+        "assert set(p.__all__) <= set(dir(p)), dir(p)\n"
+        "from pulumi_influxdb3_tokens import *\n"
+        "assert ManagementToken.__module__ == 'pulumi_influxdb3_tokens.dynamic.resource'\n"
+        "assert influxdb3.ManagementToken.__module__ == 'pulumi_influxdb3_tokens.influxdb3.management_token'\n"
+        "assert issubclass(AdoptionError, InfluxDB3TokensError)\n"
+        "assert issubclass(ConfigurationError, InfluxDB3TokensError)\n"
+        "try:\n    p.NoSuchName\nexcept AttributeError as e:\n    assert 'NoSuchName' in str(e)\n"
+        "else:\n    raise SystemExit('an unknown name resolved')"
+    )
+    assert "pulumi_influxdb3_tokens.core.errors" in modules
+
+
+def test_a_provider_on_the_rest_api_never_loads_the_influxctl_client():
+    modules = modules_after(
+        "from pulumi_influxdb3_tokens.clients import client_for\n"
+        "from pulumi_influxdb3_tokens.settings import resolve_connection\n"
+        "client_for(resolve_connection({'influxdb3:apiUrl': 'http://127.0.0.1:8181', 'influxdb3:accountId': 'a',"
+        " 'influxdb3:clusterId': 'c', 'influxdb3:managementToken': 'admin-credential-for-the-test'}))"
+    )
+    assert "pulumi_influxdb3_tokens.clients.http" in modules
+    assert (
+        loaded(
+            modules, ("pulumi_influxdb3_tokens.clients.influxctl", "pulumi_influxdb3_tokens.clients.influxctl.client")
+        )
+        == []
+    )
