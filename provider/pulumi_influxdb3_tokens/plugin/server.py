@@ -16,7 +16,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Awaitable, Callable
 
 import grpc
@@ -117,6 +119,12 @@ class _Servicer(ProviderServicer):
         return await self._clean(super().Delete, request, context)
 
 
+# The core runs in worker threads (``asyncio.to_thread``), which wait on the network most of the time.
+# Python's default pool has min(32, cores + 4) of them, 6 on two cores, fewer than the engine's default
+# `--parallel`, four per core (GOMAXPROCS * 4, pulumi cmd/pulumi/operations/up.go): match the engine.
+CORE_THREADS = 4 * (os.cpu_count() or 2)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="pulumi-resource-influxdb3", description="Pulumi resource provider plugin")
@@ -126,6 +134,9 @@ def main(argv: list[str] | None = None) -> None:
     engine = parser.parse_known_args(args)[0].engine
 
     async def serve() -> None:
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=CORE_THREADS, thread_name_prefix="influxdb3-core")
+        )
         server = grpc.aio.server(options=GRPC_SERVER_OPTIONS)
         servicer = _Servicer(args, __version__, InfluxDB3Provider(engine), engine_address=engine)
         provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
