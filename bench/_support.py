@@ -85,6 +85,36 @@ def running_server(tmp: Path, name: str, flags: Sequence[str], revision: str | N
         server.stop()
 
 
+# --- what the programs and providers run on ------------------------------------------------------
+
+
+def installed_python_env(tmp: Path) -> tuple[dict[str, str], str]:
+    """Build the wheel and install it into a fresh virtualenv, as a user's `pip install` would.
+
+    Returns the environment that makes the engine run programs and providers on that install (its
+    Python, its `pulumi-resource-influxdb3`, the engine first on PATH, not the checkout's .venv),
+    and a line saying what was installed. The checkout's .venv also holds the test tools, and
+    some of them change what the product imports: httpx loads its command-line module when click,
+    pygments and rich are importable (~0.15 s in every provider process here).
+    """
+    from support.engine import engine_path
+    from support.wheel import Installed, build_dist
+
+    dist = build_dist(tmp / "dist")
+    installed = Installed.create(tmp / "user-venv", dist)
+    installed.pip_install("pulumi-influxdb3-tokens", cwd=tmp)
+    path = [*map(str, engine_path()), *installed.env()["PATH"].split(os.pathsep)]
+    env = {
+        "PATH": os.pathsep.join(path),
+        "PULUMI_PYTHON_CMD": installed.python,
+        "VIRTUAL_ENV": str(installed.root),
+        "PYTHONNOUSERSITE": "1",
+    }
+    listing = installed.run(installed.python, "-m", "pip", "list", "--format=freeze", cwd=tmp).stdout.split()
+    count = len(listing)
+    return env, f"the wheel installed into a fresh virtualenv ({count} distributions, constraints.txt)"
+
+
 # --- measuring and printing ------------------------------------------------------------------------
 
 
