@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tomllib
 import venv
 from dataclasses import dataclass
 from pathlib import Path
 
+from pulumi_influxdb3_tokens.version import __version__
 from support.engine import REPO
 
-VERSION = str(tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"])
+VERSION = __version__  # pyproject.toml reads it from the package (a dynamic version)
 DISTRIBUTION = "pulumi-influxdb3-tokens"
 CONSTRAINTS = REPO / "constraints.txt"
 LOWEST_CONSTRAINTS = REPO / "constraints-lowest.txt"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 import pytest
@@ -28,12 +28,12 @@ from packaging.version import Version
 
 import pulumi_influxdb3_tokens
 from pulumi_influxdb3_tokens.audit import command as cli
-from pulumi_influxdb3_tokens.version import DISTRIBUTION
+from pulumi_influxdb3_tokens.version import DISTRIBUTION, __version__
 
 REPO = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 PACK = resources.files("pulumi_influxdb3_tokens") / "policy_pack"
-VERSION = PYPROJECT["project"]["version"]
+VERSION = __version__
 
 
 def pack_version(folder: Path) -> str:
@@ -46,9 +46,13 @@ def requirement_lines(path: Path) -> list[str]:
     return [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
 
 
-def test_the_package_reports_the_version_of_pyproject():
-    assert pulumi_influxdb3_tokens.__version__ == VERSION
+def test_the_distribution_takes_its_version_from_the_package():
+    assert PYPROJECT["project"]["dynamic"] == ["version"]
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "pulumi_influxdb3_tokens.version.__version__"
+    }
     assert PYPROJECT["project"]["name"] == DISTRIBUTION
+    assert metadata.version(DISTRIBUTION) == pulumi_influxdb3_tokens.__version__ == VERSION
 
 
 def test_the_schema_the_pack_and_the_local_server_carry_the_same_version():
