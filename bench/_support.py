@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from support.local_api import LocalApi as Server
+    from support.wheel import Installed
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -45,21 +46,24 @@ def log(message: str) -> None:
 # --- servers -------------------------------------------------------------------------------------
 
 
-def export_server_source(revision: str, dest: Path) -> Path:
-    """Unpack `provider/influxdb3_local_api` as committed at `revision`; return a PYTHONPATH entry."""
+def export_tree(revision: str, dest: Path, *paths: str) -> Path:
+    """Unpack the repository (or only `paths`) as committed at `revision` into `dest`."""
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", revision, SERVER_PACKAGE],
+        ["git", "-C", str(ROOT), "archive", "--format=tar", revision, *paths],
         capture_output=True,
         check=False,
     )
     if archive.returncode != 0:
-        raise SystemExit(
-            f"bench: cannot read the server at git revision {revision!r}: {archive.stderr.decode().strip()}"
-        )
+        raise SystemExit(f"bench: cannot read git revision {revision!r}: {archive.stderr.decode().strip()}")
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(dest, filter="data")
-    return dest / "provider"
+    return dest
+
+
+def export_server_source(revision: str, dest: Path) -> Path:
+    """Unpack `provider/influxdb3_local_api` as committed at `revision`; return a PYTHONPATH entry."""
+    return export_tree(revision, dest, SERVER_PACKAGE) / "provider"
 
 
 @contextmanager
@@ -88,6 +92,17 @@ def running_server(tmp: Path, name: str, flags: Sequence[str], revision: str | N
 # --- what the programs and providers run on ------------------------------------------------------
 
 
+def install_wheel(tmp: Path, revision: str | None = None) -> Installed:
+    """The wheel built from the working tree (or as committed at `revision`), in a fresh virtualenv."""
+    from support.wheel import Installed, build_dist
+
+    name = revision or "working-tree"
+    source = ROOT if revision is None else export_tree(revision, tmp / f"src-{name}")
+    installed = Installed.create(tmp / f"venv-{name}", build_dist(tmp / f"dist-{name}", source))
+    installed.pip_install("pulumi-influxdb3-tokens", cwd=tmp)
+    return installed
+
+
 def installed_python_env(tmp: Path) -> tuple[dict[str, str], str]:
     """Build the wheel and install it into a fresh virtualenv, as a user's `pip install` would.
 
@@ -98,11 +113,8 @@ def installed_python_env(tmp: Path) -> tuple[dict[str, str], str]:
     pygments and rich are importable (~0.15 s in every provider process here).
     """
     from support.engine import engine_path
-    from support.wheel import Installed, build_dist
 
-    dist = build_dist(tmp / "dist")
-    installed = Installed.create(tmp / "user-venv", dist)
-    installed.pip_install("pulumi-influxdb3-tokens", cwd=tmp)
+    installed = install_wheel(tmp)
     path = [*map(str, engine_path()), *installed.env()["PATH"].split(os.pathsep)]
     env = {
         "PATH": os.pathsep.join(path),

@@ -23,10 +23,10 @@ LOWEST_CONSTRAINTS = REPO / "constraints-lowest.txt"
 PACK_REQUIREMENTS = REPO / "provider" / "pulumi_influxdb3_tokens" / "policy_pack" / "requirements.txt"
 
 
-def build_dist(out: Path) -> Path:
+def build_dist(out: Path, source: Path = REPO) -> Path:
     """``python -m build``: the sdist, then the wheel from that sdist, into ``out``."""
     done = subprocess.run(
-        [sys.executable, "-m", "build", "--outdir", str(out), str(REPO)],
+        [sys.executable, "-m", "build", "--outdir", str(out), str(source)],
         capture_output=True,
         text=True,
         timeout=900,
