@@ -23,7 +23,6 @@ from pulumi.dynamic import (
 
 from ..core.notices import say
 from ..core.props import is_unknown, plain
-from ..shutdown import skip_final_collection
 from . import clean_errors
 
 if TYPE_CHECKING:
@@ -35,10 +34,8 @@ if TYPE_CHECKING:
 # imports each once, at its first call.
 
 # The engine's provider process unpickles (imports) this module before any call: from then on our
-# errors reach the user as their sentence, without the SDK's traceback around it, and the process
-# exits without a final garbage collection. Neither happens in the Pulumi program.
-if clean_errors.install():
-    skip_final_collection()
+# errors reach the user as their sentence, without the SDK's traceback around it.
+clean_errors.install()
 
 # The dynamic face's own input: which stack-config namespace holds the cluster's settings (connections.py).
 CONNECTION = "connection"

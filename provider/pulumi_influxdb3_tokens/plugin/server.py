@@ -30,7 +30,6 @@ from pulumi.runtime import proto
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from ..core.errors import InfluxDB3TokensError
-from ..shutdown import skip_final_collection
 from ..version import __version__
 from .provider import InfluxDB3Provider
 from .wire import camel_text
@@ -147,7 +146,6 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.buffer.flush()
         await server.wait_for_termination()
 
-    skip_final_collection()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve())
 
