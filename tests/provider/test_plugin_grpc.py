@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tomllib
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -86,8 +86,9 @@ def test_get_schema_returns_exactly_the_repository_schema(plugin: Plugin):
 
 
 def test_the_plugin_and_its_schema_report_the_package_version(plugin: Plugin):
-    """The engine records GetPluginInfo's version for the plugin; it is the one version of pyproject.toml."""
-    version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    """The engine records GetPluginInfo's version for the plugin; it is the installed distribution's version
+    (pyproject.toml reads it from the package's version.py, a dynamic version)."""
+    version = metadata.version("pulumi-influxdb3-tokens")
     assert plugin.stub.GetPluginInfo(empty_pb2.Empty()).version == version
     assert json.loads((REPO / "schema.json").read_text())["version"] == version
 
