@@ -10,6 +10,9 @@ cluster) it also marks orphans, live tokens this credential created that no Mana
 states holds (a create whose answer was lost for good), and exits 3 when there are any;
 ``--revoke-orphans`` revokes them (and then exits as if there were none).
 
+``influxdb3-tokens profile write NAME`` puts a token (from a stack output or standard input) into the
+influxctl profile NAME; see :mod:`.profile`.
+
 ``influxdb3-tokens policy-pack`` prints the folder of the policy pack installed with the package, for
 ``pulumi preview --policy-pack "$(influxdb3-tokens policy-pack)"``; ``--write DIR`` copies the pack
 there instead (to publish it with ``pulumi policy publish``, or keep it beside a project).
@@ -26,6 +29,7 @@ from typing import Optional, Sequence
 from .. import rules, settings
 from ..clients import client_for
 from ..core.errors import InfluxDB3TokensError
+from . import profile
 from .orphans import find_orphans, held_tokens
 from .pack_config import load_pack_config
 from .report import audit_tokens, printable, render_json, render_table
@@ -115,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="copy the pack's files into DIR (made if missing) and print DIR, e.g. for `pulumi policy publish DIR`",
     )
+    profile.add_parser(commands)
     return parser
 
 
@@ -177,6 +182,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.error("--revoke-orphans needs --stack-state: without a stack state nothing is an orphan")
     if args.command == "policy-pack":
         return _run_policy_pack(args)
+    if args.command == "profile":
+        return profile.main(args)
     try:
         if args.command == "audit":
             return _run_audit(args)
