@@ -11,6 +11,7 @@ revoke a token the stack does not hold.
 from __future__ import annotations
 
 import json
+import subprocess
 import uuid
 from pathlib import Path
 from typing import Any, Iterator
@@ -187,3 +188,28 @@ def test_the_tokens_are_listed_before_the_create_runs(standin, server):
     runs = [json.loads(line)["argv"] for line in standin.read_text().splitlines()]
     actions = [argv[argv.index("management") + 1] for argv in runs if "management" in argv]
     assert actions == ["list", "create"]
+
+
+def test_the_standin_lists_another_identitys_token_as_documented(standin, server, monkeypatch, tmp_path):
+    # Docs (reference/cli/influxctl/management/list): `--format json` prints snake_case entries with
+    # created_by and {"seconds", "nanos"} timestamps, whoever made the token.
+    colleague = another_identity(server)
+    with server.client(colleague) as http:
+        made = http.post(server.tokens_path, json={"description": unique("theirs")}).raise_for_status().json()
+    config = tmp_path / "influxctl.toml"
+    config.write_text(
+        f'[[profile]]\nname = "me"\naccount_id = "{server.account_id}"\ncluster_id = "{server.cluster_id}"\n'
+        f'mgmt_token = "{server.admin_token}"\n'
+    )
+    listed = subprocess.run(
+        ["influxctl", "--config", str(config), "--profile", "me", "management", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    [entry] = [e for e in json.loads(listed.stdout) if e["id"] == made["id"]]
+    colleague_id = next(t["id"] for t in server.list_tokens() if colleague.startswith(t["tokenPrefix"]))
+    assert entry["created_by"] == colleague_id != made["id"]
+    assert set(entry) == {"id", "account_id", "token_prefix", "created_at", "description", "created_by"}
+    assert set(entry["created_at"]) <= {"seconds", "nanos"}
