@@ -164,9 +164,9 @@ def test_orphans_are_marked_in_the_table_and_the_json():
     rows = {line.split()[0]: line for line in table.splitlines() if line[:1].isalnum()}
     assert rows["lost"].rstrip().endswith("ORPHAN") and rows["held"].rstrip().endswith("ok")
     assert table.splitlines()[-1] == (
-        "1 orphans, live tokens held by no ManagementToken in the given stack state: lost; the stack state "
-        "records 1 pending creates of an interrupted update, which may have made them; revoke them "
-        "(--revoke-orphans) unless something else uses them."
+        "1 orphans, live tokens minted for the given stacks and held by no ManagementToken in their state: lost; "
+        "the stack state records 1 pending creates of an interrupted update, which may have made them; revoke "
+        "them (--revoke-orphans --yes) unless something else uses them."
     )
     assert json.loads(render_json(report))["orphans"] == ["lost"]
 
