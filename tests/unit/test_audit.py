@@ -164,9 +164,9 @@ def test_orphans_are_marked_in_the_table_and_the_json():
     rows = {line.split()[0]: line for line in table.splitlines() if line[:1].isalnum()}
     assert rows["lost"].rstrip().endswith("ORPHAN") and rows["held"].rstrip().endswith("ok")
     assert table.splitlines()[-1] == (
-        "1 orphans, live tokens held by no ManagementToken in the given stack state: lost; the stack state "
-        "records 1 pending creates of an interrupted update, which may have made them; revoke them "
-        "(--revoke-orphans) unless something else uses them."
+        "1 orphans, live tokens minted for the given stacks and held by no ManagementToken in their state: lost; "
+        "the stack state records 1 pending creates of an interrupted update, which may have made them; revoke "
+        "them (--revoke-orphans --yes) unless something else uses them."
     )
     assert json.loads(render_json(report))["orphans"] == ["lost"]
 
@@ -246,3 +246,19 @@ def test_without_exemptions_the_same_tokens_fail():
     report = judge([record("break-glass", description=""), record("by-urn")])
     assert report.summary.breaking_mandatory == 2 and report.unused_exemptions == []
     assert all(t.exemptions == [] for t in report.tokens)
+
+
+def test_a_stack_state_gives_the_urn_a_held_token_is_exempted_by(tmp_path: Path):
+    from pulumi_influxdb3_tokens.audit.orphans import held_tokens
+
+    urn = f"urn:pulumi:prod::ops::{rules.PLUGIN_TOKEN_TYPE}::admin"
+    state = tmp_path / "prod.json"
+    state.write_text(
+        json.dumps({"deployment": {"resources": [{"urn": urn, "type": rules.PLUGIN_TOKEN_TYPE, "id": "held-forever"}]}})
+    )
+    held = held_tokens([state])
+    assert held.urns == {"held-forever": urn}
+    config = parse_pack_config({rules.MUST_EXPIRE: {"exemptions": [urn]}})
+    report = audit_tokens([record("held-forever")], config, "acc", "clu", now=NOW, urns=held.urns)
+    assert rules_of(report, "held-forever") == {} and not report.blocking
+    assert report.unused_exemptions == []  # a URN entry is matched through the state, never called stale

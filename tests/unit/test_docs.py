@@ -130,3 +130,14 @@ def test_the_resource_reference_lists_exactly_the_inputs_and_outputs():
     assert outputs == {"id", *OUTPUT_NAMES, *INPUT_NAMES} - {"adopt_token"}  # the secret input is not echoed
     # The plugin spells them in camelCase; the docs say so and name a few.
     assert all(to_camel(name) in text(REPO / "docs" / "_index.md") + doc for name in ("expires_in", "rotate_before"))
+
+
+def test_the_audit_json_fields_documented_are_the_ones_printed():
+    from pulumi_influxdb3_tokens.audit.report import AuditReport
+
+    doc = text(REPO / "docs" / "guides" / "policy-and-audit.md")
+    table = doc[doc.index("**JSON**") :]
+    table = table[: table.index("\n\n", table.index("| field |"))]
+    documented = set(re.findall(r"`([a-zA-Z]+)`", "\n".join(re.findall(r"^\| ([^|]+)\|", table, re.M))))
+    printed = {field.alias or field_name for field_name, field in AuditReport.model_fields.items()}
+    assert documented - {"field"} == printed

@@ -1,4 +1,4 @@
-"""Orphans: live tokens this credential created that no ManagementToken in the stack states holds."""
+"""Orphans: live tokens minted for a given stack that no ManagementToken in the stack states holds."""
 
 from __future__ import annotations
 
@@ -7,19 +7,22 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
-from pulumi_influxdb3_tokens.audit.orphans import HeldTokens, StackStateError, find_orphans, held_tokens
+from pulumi_influxdb3_tokens.audit.orphans import StackStateError, held_tokens, judge_orphans
+from pulumi_influxdb3_tokens.clients.credential import Credential
 from pulumi_influxdb3_tokens.core.models import TokenRecord
 
 TYPE = "pulumi-python:dynamic/influxdb3:ManagementToken"
 NOW = datetime.now(timezone.utc)
 
 
-def record(token_id: str, prefix: str, created_by: str, revoked: bool = False) -> TokenRecord:
+def record(token_id: str, prefix: str, created_by: str, revoked: bool = False, description: str = "d") -> TokenRecord:
     return TokenRecord(
         id=token_id,
         account_id="a",
         cluster_id="c",
+        description=description,
         token_prefix=prefix,
         created_at=NOW - timedelta(hours=1),
         revoked_at=NOW if revoked else None,
@@ -59,10 +62,31 @@ def test_held_ids_come_from_managementtokens_of_every_state(tmp_path: Path):
         [{"urn": "u4", "type": TYPE, "id": "t2"}],
         pending=[{"resource": {"urn": "u5", "type": TYPE}, "type": "creating"}],
     )
-    assert held_tokens([one, two]) == HeldTokens(ids=frozenset({"t1", "t2"}), pending_creates=1)
+    held = held_tokens([one, two])
+    assert (held.ids, held.pending_creates) == (frozenset({"t1", "t2"}), 1)
 
 
-def test_orphans_are_live_tokens_of_this_credential_held_by_no_state():
+def test_orphans_are_live_tokens_minted_for_the_stack_held_by_no_state(tmp_path: Path):
+    # Until issue 17 an unlisted credential made every unheld live token an orphan (someone else's
+    # included); now only tokens minted for a given stack are, and an unlisted credential means the
+    # audit cannot tell which token is its own.
+    state = export(
+        tmp_path,
+        "state.json",
+        [
+            {
+                "type": TYPE,
+                "id": "held",
+                "outputs": {
+                    "description": "d",
+                    "token": {},
+                    "created_by": "admin",
+                    "account_id": "a",
+                    "cluster_id": "c",
+                },
+            }
+        ],
+    )
     records = [
         record("admin", "M.V1.admin00", "bootstrap"),
         record("held", "M.V1.held000", "admin"),
@@ -70,10 +94,12 @@ def test_orphans_are_live_tokens_of_this_credential_held_by_no_state():
         record("revoked", "M.V1.revoke0", "admin", revoked=True),
         record("someone-else", "M.V1.other00", "another-admin"),
     ]
-    held = HeldTokens(ids=frozenset({"held"}), pending_creates=0)
-    assert find_orphans(records, held, "M.V1.admin00-and-the-rest-of-the-secret") == ["lost"]
-    # The credential's own token is not listed (another account's admin): every unheld live token counts.
-    assert find_orphans(records, held, "M.V1.unlisted-credential") == ["admin", "lost", "someone-else"]
+    held = held_tokens([state])
+    verdict = judge_orphans(records, held, Credential(SecretStr("M.V1.admin00-and-the-rest"), "t"), "a", "c")
+    assert (verdict.orphans, verdict.unattributed, verdict.credential_id) == (["lost"], ["someone-else"], "admin")
+    unlisted = judge_orphans(records, held, Credential(SecretStr("M.V1.unlisted-credential"), "t"), "a", "c")
+    assert not unlisted.credential_known and unlisted.orphans == []
+    assert unlisted.unattributed == ["admin", "lost", "someone-else"]
 
 
 def test_tokens_of_the_plugin_type_are_held_too(tmp_path: Path):
@@ -86,7 +112,8 @@ def test_tokens_of_the_plugin_type_are_held_too(tmp_path: Path):
         ],
         pending=[{"resource": {"urn": "u3", "type": "influxdb3:index:ManagementToken"}, "type": "creating"}],
     )
-    assert held_tokens([state]) == HeldTokens(ids=frozenset({"t-plugin"}), pending_creates=1)
+    held = held_tokens([state])
+    assert (held.ids, held.pending_creates) == (frozenset({"t-plugin"}), 1)
 
 
 @pytest.mark.parametrize("content", ["not json", json.dumps({"version": 3})], ids=["not-json", "no-deployment"])

@@ -5,10 +5,14 @@ client and settings (environment ``INFLUXDB3_*``, then the influxctl profile) an
 the policy pack's rules. Exit status: 0 when no mandatory rule is broken, 1 when one is, 2 when the
 settings, the config file or the Management API fail (one sentence on stderr, never a secret).
 
-With ``--stack-state FILE`` (``pulumi stack export`` output; repeatable, one per stack on the
-cluster) it also marks orphans, live tokens this credential created that no ManagementToken in those
-states holds (a create whose answer was lost for good), and exits 3 when there are any;
-``--revoke-orphans`` revokes them (and then exits as if there were none).
+With ``--stack-state FILE`` (``pulumi stack export`` output; repeat it for every stack on the
+cluster) it also marks orphans and exits 3 when there are any. An orphan is provably this provider's:
+a live token no given state holds, made by the identity that minted a given stack's tokens on this
+account and cluster, with the description of a ManagementToken that stack declares (a create whose
+answer was lost for good). Other unheld live tokens are reported as unattributed, never revoked; the
+credential in use is never either. ``--revoke-orphans`` shows what it would revoke and revokes only
+with ``--yes`` (then exits as if there were no orphans); it is refused when the audit cannot tell
+which listed token is its own credential.
 
 ``influxdb3-tokens profile write NAME`` puts a token (from a stack output or standard input) into the
 influxctl profile NAME; see :mod:`.profile`.
@@ -27,10 +31,11 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from .. import rules, settings
-from ..clients import client_for
+from ..clients import TokenClient, client_for
+from ..clients.credential import credential_in_play
 from ..core.errors import InfluxDB3TokensError
 from . import profile
-from .orphans import find_orphans, held_tokens
+from .orphans import held_tokens, judge_orphans
 from .pack_config import load_pack_config
 from .report import audit_tokens, printable, render_json, render_table
 
@@ -95,7 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--revoke-orphans",
         action="store_true",
-        help="with --stack-state: revoke the orphans it finds",
+        help="with --stack-state: show the orphans it would revoke (tokens provably minted by this provider for "
+        "a given stack and held by none); add --yes to revoke them",
+    )
+    audit.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --revoke-orphans: really revoke them (without it nothing is revoked)",
     )
     audit.add_argument(
         "--profile",
@@ -153,26 +164,52 @@ def _run_audit(args: argparse.Namespace) -> int:
     connection = settings.resolve_connection(overrides)
     client = client_for(connection)
     records = client.list()
-    orphans = None
+    verdict = None
     if held is not None:
-        orphans = find_orphans(records, held, connection.management_token.get_secret_value())
+        credential = credential_in_play(connection)
+        verdict = judge_orphans(records, held, credential, connection.account_id, connection.cluster_id)
     report = audit_tokens(
         records,
         config,
         connection.account_id,
         connection.cluster_id,
-        orphans=orphans,
+        orphans=verdict.orphans if verdict else None,
+        unattributed=verdict.unattributed if verdict else None,
         pending_creates=held.pending_creates if held else 0,
+        urns=held.urns if held else None,
     )
     print(render_json(report) if args.format == "json" else render_table(report))
-    if orphans and args.revoke_orphans:
-        for token_id in orphans:
-            client.revoke(token_id)
-            print(f"influxdb3-tokens audit: revoked orphan {printable(token_id)}.", file=sys.stderr)
-        orphans = []
+    orphans = verdict.orphans if verdict else []
+    if verdict is not None and args.revoke_orphans:
+        if not verdict.credential_known:
+            print(
+                f"influxdb3-tokens audit: --revoke-orphans refused: the credential in use ({credential.source}) "
+                f"is not listed once among the tokens of account {connection.account_id} / cluster "
+                f"{connection.cluster_id}, so the audit cannot tell which token is its own; nothing was revoked.",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
+        orphans = _revoke(client, orphans, confirmed=args.yes)
     if orphans:
         return EXIT_ORPHANS
     return EXIT_MANDATORY_BROKEN if report.blocking else EXIT_OK
+
+
+def _revoke(client: TokenClient, orphans: list[str], confirmed: bool) -> list[str]:
+    """Revoke the orphans with --yes; without it only say what would be revoked. The ones left."""
+    if not orphans:
+        return orphans
+    if not confirmed:
+        print(
+            f"influxdb3-tokens audit: --revoke-orphans would revoke {', '.join(printable(o) for o in orphans)}; "
+            f"nothing was revoked: add --yes to revoke them.",
+            file=sys.stderr,
+        )
+        return orphans
+    for token_id in orphans:
+        client.revoke(token_id)
+        print(f"influxdb3-tokens audit: revoked orphan {printable(token_id)}.", file=sys.stderr)
+    return []
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -180,6 +217,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "audit" and args.revoke_orphans and not args.stack_state:
         parser.error("--revoke-orphans needs --stack-state: without a stack state nothing is an orphan")
+    if args.command == "audit" and args.yes and not args.revoke_orphans:
+        parser.error("--yes confirms --revoke-orphans; without --revoke-orphans there is nothing to confirm")
     if args.command == "policy-pack":
         return _run_policy_pack(args)
     if args.command == "profile":

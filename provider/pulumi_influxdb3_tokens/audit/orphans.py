@@ -1,20 +1,27 @@
 """Orphans: live tokens on the cluster that no ManagementToken in the given stack states holds.
 
 A create whose answer was lost for good (the server went away past influxdb3:retryTimeout, the
-engine was killed mid-create) may leave a token nobody knows the string of. Only ids are read from
-``pulumi stack export`` output, which holds secrets encrypted; nothing secret is needed.
+engine was killed mid-create) may leave a token nobody knows the string of. Only ids and plain
+facts (description, creator, account and cluster) are read from ``pulumi stack export`` output,
+which holds secrets encrypted; nothing secret is needed.
+
+An account is shared: other people's tokens, other stacks' and the credential in use are listed
+too. Only a token provably minted by this provider for one of the given stacks is an orphan (see
+``Orphans``); every other unheld one is reported as unattributed and never revoked.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import rules
+from ..clients.credential import Credential
 from ..core.errors import InfluxDB3TokensError
 from ..core.models import TokenRecord
+from ..core.props import to_snake
 
 
 class _Loose(BaseModel):
@@ -22,8 +29,11 @@ class _Loose(BaseModel):
 
 
 class _StateResource(_Loose):
+    urn: str = ""
     type: str = ""
     id: Optional[str] = None
+    inputs: Optional[dict[str, Any]] = None
+    outputs: Optional[dict[str, Any]] = None
 
 
 class _PendingOperation(_Loose):
@@ -44,16 +54,70 @@ class StackStateError(InfluxDB3TokensError):
     """A --stack-state file is missing or is not `pulumi stack export` output."""
 
 
+class StackTokens(BaseModel):
+    """What one stack state says about the tokens this provider minted for it.
+
+    ``creators``: who minted the tokens it holds (adopted, imported and recovered ones left out: only
+    a token whose string the state keeps was surely minted by the provider), with the account and
+    cluster they are on. ``descriptions``: the description of
+    every ManagementToken it declares, held or left pending by an interrupted update.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    creators: frozenset[tuple[str, str, str]]  # (account id, cluster id, created_by)
+    descriptions: frozenset[str]
+
+
 class HeldTokens(BaseModel):
-    """Token ids the stack states hold, and how many creates they record as pending."""
+    """Token ids the stack states hold, how many creates they record as pending, and each stack's facts."""
 
     ids: frozenset[str]
     pending_creates: int
+    stacks: tuple[StackTokens, ...] = ()
+    urns: dict[str, str] = {}  # held token id -> the URN of the resource that holds it (for exemptions)
+
+
+def _value(bag: Optional[dict[str, Any]], name: str) -> Optional[str]:
+    """A plain string property of a state's inputs or outputs, under either face's spelling."""
+    for key, value in (bag or {}).items():
+        if to_snake(key) == name and isinstance(value, str):
+            return value
+    return None
+
+
+def _stack_tokens(name: str, deployment: _Deployment) -> StackTokens:
+    creators: set[tuple[str, str, str]] = set()
+    descriptions: set[str] = set()
+    tokens = [r for r in deployment.resources or [] if r.type in rules.TOKEN_TYPES]
+    pending = [
+        op.resource
+        for op in deployment.pending_operations or []
+        if op.type == "creating" and op.resource.type in rules.TOKEN_TYPES
+    ]
+    for resource in tokens + pending:
+        description = _value(resource.outputs, "description") or _value(resource.inputs, "description")
+        if description is not None:
+            descriptions.add(description)
+    for resource in tokens:
+        # Minted by the provider: it has the string a create shows once (encrypted in the export) and
+        # adopted nothing. An imported token has no string, an adopted one names adopt_token_id.
+        outputs = resource.outputs or {}
+        minted = outputs.get("token") is not None and not _value(outputs, "adopt_token_id")
+        creator = _value(outputs, "created_by")
+        account, cluster = _value(outputs, "account_id"), _value(outputs, "cluster_id")
+        if not minted or not creator or not account or not cluster:
+            continue
+        creators.add((account, cluster, creator))
+    return StackTokens(name=name, creators=frozenset(creators), descriptions=frozenset(descriptions))
 
 
 def held_tokens(paths: Iterable[Path]) -> HeldTokens:
     ids: set[str] = set()
+    urns: dict[str, str] = {}
     pending = 0
+    stacks: list[StackTokens] = []
     for path in paths:
         try:
             export = _StackExport.model_validate_json(path.read_bytes())
@@ -67,19 +131,62 @@ def held_tokens(paths: Iterable[Path]) -> HeldTokens:
         for resource in deployment.resources or []:
             if resource.type in rules.TOKEN_TYPES and resource.id:
                 ids.add(resource.id)
+                urns[resource.id] = resource.urn
         pending += sum(
             1
             for op in deployment.pending_operations or []
             if op.type == "creating" and op.resource.type in rules.TOKEN_TYPES
         )
-    return HeldTokens(ids=frozenset(ids), pending_creates=pending)
+        stacks.append(_stack_tokens(str(path), deployment))
+    return HeldTokens(ids=frozenset(ids), pending_creates=pending, stacks=tuple(stacks), urns=urns)
 
 
-def find_orphans(records: Iterable[TokenRecord], held: HeldTokens, credential: str) -> list[str]:
-    """Ids of live tokens held by no state. When the credential's own token is listed, only tokens it
-    created count (hand-made tokens of other people are not the stacks' orphans), and never itself."""
-    records = [r for r in records if r.is_live()]
-    own = next((r for r in records if credential and r.token_prefix and credential.startswith(r.token_prefix)), None)
-    return sorted(
-        r.id for r in records if r.id not in held.ids and (own is None or (r.created_by == own.id and r.id != own.id))
+class Orphans(BaseModel):
+    """The audit's verdict on the live tokens no given stack state holds.
+
+    ``orphans`` are provably ours, the only ones ``--revoke-orphans`` may revoke: each was made by the
+    identity that minted the tokens of a given stack, on the same account and cluster, with the
+    description of a ManagementToken that stack declares. ``unattributed`` are the others: someone
+    else's, another stack's, hand-made; they are reported, never revoked. The credential in use is
+    neither. ``credential_known`` is False when the credential is a token the list does not show
+    (or shows more than once): then the audit cannot tell which listed token is its own.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    orphans: list[str]
+    unattributed: list[str]
+    credential_id: Optional[str]
+    credential_known: bool
+
+
+def judge_orphans(
+    records: Iterable[TokenRecord], held: HeldTokens, credential: Credential, account_id: str, cluster_id: str
+) -> Orphans:
+    live = [r for r in records if r.is_live()]
+    own = credential.own_records(live)
+    known = credential.is_login or len(own) == 1
+    own_ids = {r.id for r in own}
+    orphans: list[str] = []
+    unattributed: list[str] = []
+    for record in sorted(live, key=lambda r: r.id):
+        if record.id in held.ids or record.id in own_ids:
+            continue
+        if known and any(_made_for(record, stack, account_id, cluster_id) for stack in held.stacks):
+            orphans.append(record.id)
+        else:
+            unattributed.append(record.id)
+    return Orphans(
+        orphans=orphans,
+        unattributed=unattributed,
+        credential_id=own[0].id if len(own) == 1 else None,
+        credential_known=known,
+    )
+
+
+def _made_for(record: TokenRecord, stack: StackTokens, account_id: str, cluster_id: str) -> bool:
+    return (
+        bool(record.created_by)
+        and (account_id, cluster_id, record.created_by) in stack.creators
+        and record.description in stack.descriptions
     )

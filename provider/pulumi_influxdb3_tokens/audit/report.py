@@ -68,6 +68,8 @@ class AuditReport(_Out):
     tokens: list[TokenAudit]
     summary: AuditSummary
     orphans: Optional[list[str]] = None  # None when no stack state was given
+    # Live tokens no given state holds and none can be attributed to (someone else's): never revoked.
+    unattributed: Optional[list[str]] = None
     # Token ids in the config's exemptions that name no live token: stale entries worth removing.
     unused_exemptions: list[str] = []
     pending_creates: int = 0  # creates an interrupted `up` left pending in the given states
@@ -123,6 +125,7 @@ def audit_tokens(
     now: Optional[datetime] = None,
     orphans: Optional[list[str]] = None,
     pending_creates: int = 0,
+    unattributed: Optional[list[str]] = None,
     urns: Optional[Mapping[str, str]] = None,
 ) -> AuditReport:
     """``urns`` maps the ids of tokens the given stack states hold to their URNs, for URN exemptions."""
@@ -161,6 +164,7 @@ def audit_tokens(
             advisory_only=sum(1 for t in tokens if t.findings and not t.blocking),
         ),
         orphans=orphans,
+        unattributed=unattributed,
         pending_creates=pending_creates,
         unused_exemptions=_unused_exemptions(config, live),
     )
@@ -248,6 +252,12 @@ def render_table(report: AuditReport) -> str:
     ]
     if report.orphans is not None:
         lines.append(_orphan_line(report))
+    if report.unattributed:
+        lines.append(
+            f"{len(report.unattributed)} live tokens held by no given stack state cannot be attributed to one of "
+            f"its stacks (someone else's, another stack's or made by hand), so they are reported, never revoked: "
+            f"{', '.join(printable(u) for u in report.unattributed)}."
+        )
     return "\n".join(lines)
 
 
@@ -259,9 +269,10 @@ def _orphan_line(report: AuditReport) -> str:
         else ""
     )
     if not report.orphans:
-        return f"No orphans: every live token this credential created is held by the given stack state{pending}."
+        return f"No orphans: every live token minted for the given stacks is held by their state{pending}."
     return (
-        f"{len(report.orphans)} orphans, live tokens held by no ManagementToken in the given stack state: "
+        f"{len(report.orphans)} orphans, live tokens minted for the given stacks and held by no ManagementToken "
+        f"in their state: "
         f"{', '.join(printable(o) for o in report.orphans)}{pending}; "
-        "revoke them (--revoke-orphans) unless something else uses them."
+        "revoke them (--revoke-orphans --yes) unless something else uses them."
     )

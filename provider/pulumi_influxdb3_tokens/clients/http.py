@@ -42,7 +42,7 @@ MAX_LOST_ANSWERS = 3
 ORPHAN_HINT = (
     "the server may have created the token before its answer was lost: the next `pulumi up` on this machine "
     "asks again with the same key, and `influxdb3-tokens audit --stack-state FILE` (FILE from "
-    "`pulumi stack export`) lists such a token as an orphan"
+    "`pulumi stack export`) lists such a token"
 )
 
 _M = TypeVar("_M", bound=BaseModel)

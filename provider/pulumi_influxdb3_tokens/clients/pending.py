@@ -10,14 +10,23 @@ server process) or names the token it made (409), which the provider revokes bef
 One small JSON file per create, no token string in it; ``INFLUXDB3_TOKENS_JOURNAL_DIR`` moves the
 journal (default ``~/.cache/pulumi-influxdb3-tokens/pending-creates``). Without the journal (another
 machine, a wiped cache) ``influxdb3-tokens audit --stack-state`` still finds such tokens.
+
+The server scopes a key to the token that sent it, so only the admin credential that made an entry
+can settle it: another one would mint a second token and the entry would be forgotten. Each entry
+records which credential made it as a fingerprint: an HMAC-SHA256 of the credential under a random
+key kept in the journal directory (0600), cut to 16 hex digits, so neither the entry nor a guess of a
+short credential reveals it. An entry of another credential (an admin rotated) is kept and reported
+at every create of its request, never used or dropped.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import hmac
 import os
 import threading
+import time
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -26,10 +35,13 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..core import timeutil
+from ..core.errors import ConfigurationError
+from ..core.notices import say
 from ..settings import Connection
 
 JOURNAL_ENV = "INFLUXDB3_TOKENS_JOURNAL_DIR"
 DEFAULT_JOURNAL = Path("~/.cache/pulumi-influxdb3-tokens/pending-creates")
+FINGERPRINT_KEY_FILE = ".fingerprint-key"
 
 # The locked entry file of each create this process is running, by key.
 _HELD: dict[str, int] = {}
@@ -44,6 +56,7 @@ class PendingCreate(BaseModel):
     request: str  # what the program declared: description and expiry inputs
     description: str
     expires_at: Optional[datetime]  # exactly what the first attempt sent
+    credential: Optional[str] = None  # fingerprint of the admin credential that sent it (None: not recorded)
 
 
 def _target(connection: Connection) -> str:
@@ -62,9 +75,12 @@ class Journal:
     def __init__(self, connection: Connection, directory: Optional[Path] = None) -> None:
         self._target = _target(connection)
         self._dir = (directory or Path(os.environ.get(JOURNAL_ENV) or DEFAULT_JOURNAL)).expanduser()
+        self._credential = connection.management_token
+        self._fingerprint: Optional[str] = None
 
     def begin(self, request: str, description: str, fresh_expiry: Optional[datetime]) -> PendingCreate:
         """The earlier lost create of this request to retry, else a new journaled create."""
+        self._dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         earlier = self._claim(request)
         if earlier is not None:
             return earlier
@@ -74,8 +90,8 @@ class Journal:
             request=request,
             description=description,
             expires_at=fresh_expiry,
+            credential=self._own_fingerprint(),
         )
-        self._dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         temporary = self._dir / f".{entry.key}.tmp"
         fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         fcntl.flock(fd, fcntl.LOCK_EX)  # before the entry is visible under its final name
@@ -93,6 +109,13 @@ class Journal:
         """The outcome is known (answered, refused or revoked): forget the entry."""
         self._path(entry.key).unlink(missing_ok=True)
         _let_go(entry.key)
+
+    def _own_fingerprint(self) -> str:
+        if self._fingerprint is None:
+            key = _fingerprint_key(self._dir)
+            digest = hmac.new(key, self._credential.get_secret_value().encode("utf-8", "replace"), hashlib.sha256)
+            self._fingerprint = digest.hexdigest()[:16]
+        return self._fingerprint
 
     def _claim(self, request: str) -> Optional[PendingCreate]:
         if not self._dir.is_dir():
@@ -124,6 +147,10 @@ class Journal:
             return None
         if entry.target != self._target or entry.request != request:
             return None
+        if entry.credential != self._own_fingerprint():
+            if entry.expires_at is None or entry.expires_at > timeutil.now():
+                _report_foreign(entry, path)
+            return None  # only the credential that sent its key can settle it: keep it
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -140,6 +167,48 @@ class Journal:
 
     def _path(self, key: str) -> Path:
         return self._dir / f"{key}.json"
+
+
+def _report_foreign(entry: PendingCreate, path: Path) -> None:
+    who = (
+        f"another admin credential (fingerprint {entry.credential})"
+        if entry.credential
+        else "an admin credential it did not record"
+    )
+    say(
+        f"a create of this token ('{entry.description}') under {who} lost its answer and may have left a live "
+        f"token that no state holds; its journal entry {path} is kept for that credential: run the update with "
+        f"it to settle the entry, or look for that token with `influxctl management list` or `influxdb3-tokens "
+        f"audit` and then remove the file. Minting under the current credential."
+    )
+
+
+def _fingerprint_key(directory: Path) -> bytes:
+    """The journal's random HMAC key, made once (0600); concurrent first uses agree on one."""
+    path = directory / FINGERPRINT_KEY_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        temporary = directory / f".{uuid.uuid4()}.key"
+        tmp_fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(tmp_fd, os.urandom(32))
+            os.fsync(tmp_fd)
+        finally:
+            os.close(tmp_fd)
+        os.close(fd)
+        os.replace(temporary, path)  # readers see an empty file or the whole key, never part of it
+    for _ in range(100):
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+        time.sleep(0.01)  # another process is between creating and filling it
+    raise ConfigurationError(
+        f"The pending-create journal's key file {path} is damaged; remove it (it holds no secret, and entries "
+        f"written with it are then kept and reported, not retried)."
+    )
 
 
 def _hold(key: str, fd: int) -> None:

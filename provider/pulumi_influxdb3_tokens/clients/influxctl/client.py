@@ -1,12 +1,15 @@
 """The influxctl transport: ``influxctl management create/list/revoke`` behind the TokenClient interface.
 
 influxctl has no idempotency key, so a create whose outcome is unknown (stopped at the timeout,
-killed, or failed with a network error) is never run again. Instead the tokens are listed and the one
-that create may have minted (same description and expiry, created since just before the create, by
-the same identity when that is known, not already held by this process) is adopted; with none or
-several such tokens the create fails with a sentence that says so. A create that succeeded but whose
-answer holds no token string is refused, and the token it minted revoked: no token nobody holds.
-Revoking decides by listing whether a failed revoke means "already revoked" (success) or a failure.
+killed, or failed with a network error after its request went out) is never run again. Instead the
+tokens are listed before and after it, and the one token that appeared meanwhile, made by this
+credential's identity, with this description and expiry, and not already held by this process, is
+adopted. A create that never reached the service (dial, DNS, refused, TLS) adopts nothing; when
+who we are cannot be told, or no such token or several appeared, the create fails with a sentence
+naming the candidates. No message suggests revoking a token the stack does not hold. A create that
+succeeded but whose answer holds no token string is refused, and the token it minted revoked: no
+token nobody holds. Revoking decides by listing whether a failed revoke means "already revoked"
+(success) or a failure.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import builtins
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any, Mapping, Optional
 
 import tenacity
@@ -25,6 +28,7 @@ from ...core.errors import InfluxDB3TokensError, ManagementApiError, TokenNotFou
 from ...core.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 from ...core.notices import say
 from ...settings import Connection
+from ..credential import credential_in_play
 from .answer import CreateAnswer, read_create_answer
 from .output import TOKEN_LIST
 from .process import (
@@ -35,6 +39,7 @@ from .process import (
     describe,
     ensure_supported_version,
     failure_error,
+    never_sent,
     profile_flags,
     requires_description,
     run,
@@ -42,8 +47,6 @@ from .process import (
     timeout_flag,
 )
 
-# Server clocks and ours differ a little; a token minted by our create is younger than this.
-RECOVERY_WINDOW = timedelta(minutes=5)
 MAX_ATTEMPTS = 4
 
 # Ids this provider process minted or adopted: never adopt one of them for another create.
@@ -59,11 +62,6 @@ def _hold(token_id: str) -> None:
 def _held(token_id: str) -> bool:
     with _HELD_LOCK:
         return token_id in _HELD
-
-
-def _wall_clock() -> datetime:
-    """The real time: tokens' created_at come from the server's clock, never from a faked one."""
-    return datetime.now(timezone.utc)
 
 
 def _same_second(a: Optional[datetime], b: Optional[datetime]) -> bool:
@@ -104,14 +102,15 @@ class InfluxctlTokenClient:
             args.append(f"--description={description}")
         if expires_at is not None:
             args.append(f"--expires-at={timeutil.format_rfc3339(expires_at)}")
-        started = _wall_clock()
+        # What is listed before the create, so that afterwards only a token that appeared meanwhile counts.
+        before = {record.id for record in self._listed("create a management token")}
         outcome = self._run(args)
         answer = read_create_answer(outcome.stdout)
         record = self._answered_record(answer)
         if record is None:
-            if not outcome.timed_out and classify(outcome.stderr).definite:
+            if not outcome.timed_out and (classify(outcome.stderr).definite or never_sent(outcome.stderr)):
                 raise failure_error("create a management token", outcome, self._connection)
-            record = self._find_minted(description, expires_at, started, outcome)
+            record = self._find_minted(description, expires_at, before, outcome)
         token = answer.token_string(record.token_prefix, record.description)
         if token is not None:
             _hold(record.id)
@@ -129,7 +128,11 @@ class InfluxctlTokenClient:
         )
 
     def list(self) -> list[TokenRecord]:
-        outcome = self._run_retrying(["management", "list", "--format", "json"], "list management tokens")
+        return self._listed("list management tokens")
+
+    def _listed(self, action: str) -> builtins.list[TokenRecord]:
+        """The tokens; a failure is told as a failure to do ``action``."""
+        outcome = self._run_retrying(["management", "list", "--format", "json"], action)
         try:
             entries = TOKEN_LIST.validate_json(outcome.stdout) or []
         except ValidationError as err:
@@ -166,51 +169,64 @@ class InfluxctlTokenClient:
             return None
 
     def _find_minted(
-        self, description: str, expires_at: Optional[datetime], started: datetime, outcome: Outcome
+        self, description: str, expires_at: Optional[datetime], before: set[str], outcome: Outcome
     ) -> TokenRecord:
-        """The one listed token this create could have minted; fails when there is none or several."""
+        """The one token this create minted: it appeared during the call, made by us, as requested."""
         what = f"influxctl management create {describe(outcome, self._connection.request_timeout)}"
         try:
             records = self.list()
         except ManagementApiError:
             raise ManagementApiError(
-                f"{what}, and the tokens could not be listed to find one it may have minted; run "
-                f"`influxctl management list`, adopt such a token with adopt_token_id or revoke it, then retry.",
+                f"{what}, and the tokens could not be listed to find one it may have minted, so none was adopted: "
+                f"check with `influxctl management list` whether a token with this description appeared and, if "
+                f"it is this create's, declare it with adopt_token_id; then run the update again.",
                 secrets=self._secrets(),
             ) from None
-        identity = self._identity(records)
-        now = _wall_clock()
-        candidates = [
+        appeared = [
             r
             for r in records
-            if not r.is_revoked()
+            if r.id not in before
+            and not r.is_revoked()
             and r.description == description
             and _same_second(r.expires_at, expires_at)
-            and started - RECOVERY_WINDOW <= r.created_at <= now + RECOVERY_WINDOW
-            and (not identity or r.created_by in identity)
             and not _held(r.id)
         ]
-        if not candidates:
+        identity = self._identity(records)
+        candidates = [r for r in appeared if r.created_by and r.created_by in identity]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not appeared:
             raise ManagementApiError(
-                f"{what}, and no token it could have minted is listed, so nothing was created; run the update again.",
+                f"{what}, and no token with this description and expiry appeared while it ran, so nothing was "
+                f"created; run the update again.",
                 secrets=self._secrets(),
             )
-        if len(candidates) > 1:
-            ids = ", ".join(sorted(r.id for r in candidates))
-            raise ManagementApiError(
-                f"{what}, and {len(candidates)} tokens it could have minted are listed ({ids}); adopt the right "
-                f"one with adopt_token_id and revoke the others, then run the update again.",
-                secrets=self._secrets(),
-            )
-        return candidates[0]
+        shown = candidates or appeared
+        ids = ", ".join(sorted(r.id for r in shown))
+        count = f"1 token with this description and expiry appeared while it ran ({ids})"
+        if len(shown) > 1:
+            count = f"{len(shown)} tokens with this description and expiry appeared while it ran ({ids})"
+        if not identity:
+            why = ", but who made it cannot be told (the credential in use is not a listed management token)"
+        elif not candidates:
+            why = ", made by another identity than this credential's"
+        else:
+            why = ""
+        one = "it is" if len(shown) == 1 else "one is"
+        raise ManagementApiError(
+            f"{what}, and {count}{why}, so none was adopted: check with `influxctl management list` whether "
+            f"{one} this create's and, if so, declare it with adopt_token_id; then run the update again.",
+            secrets=self._secrets(),
+        )
 
     def _adopt(self, record: TokenRecord, outcome: Outcome) -> RecoveredToken:
         """Keep the token an interrupted create minted, loudly: its string was lost with the answer."""
         what = f"influxctl management create {describe(outcome, self._connection.request_timeout)}"
         _hold(record.id)
         say(
-            f"{what}; adopted token {record.id}, which it minted, instead of minting a duplicate. "
-            f"Its string was lost: replace the resource (pulumi up --replace) for a token you can use."
+            f"{what}; adopted token {record.id}, the one token with this description and expiry that this "
+            f"credential made while the create ran, instead of minting a duplicate. Its string was lost with "
+            f"the answer, so this resource has no token string; replacing this resource mints a new one."
         )
         return RecoveredToken(**record.model_dump())
 
@@ -224,8 +240,8 @@ class InfluxctlTokenClient:
             self.revoke(record.id)
         except InfluxDB3TokensError:
             return ManagementApiError(
-                f"{seen}, and revoking that token failed too: revoke it with `influxctl management revoke "
-                f"--force {record.id}` and check that influxctl is {SUPPORTED_TEXT}.",
+                f"{seen}, and revoking that token failed too, so token {record.id}, which this create minted, is "
+                f"live and held by no stack; check that influxctl is {SUPPORTED_TEXT}.",
                 secrets=self._secrets(),
             )
         return ManagementApiError(
@@ -234,14 +250,19 @@ class InfluxctlTokenClient:
         )
 
     def _identity(self, records: builtins.list[TokenRecord]) -> set[str]:
-        """Who our creates are attributed to: our own token's id and creator, when it is listed."""
-        secret = self._connection.management_token.get_secret_value()
-        if not secret:
+        """Who our creates are attributed to: the credential's own listed token, by id, and its creator.
+
+        The credential is the one influxctl is given: the token we pass, or the mgmt_token of the user's
+        own profile. A device-flow login, an unreadable profile or a credential the list does not show
+        (once) leaves it unknown: the empty set, and then nothing is adopted.
+        """
+        try:
+            own = credential_in_play(self._connection).own_records(records)
+        except InfluxDB3TokensError:
             return set()
-        for record in records:
-            if record.token_prefix and secret.startswith(record.token_prefix):
-                return {record.id, record.created_by} - {""}
-        return set()
+        if len(own) != 1:
+            return set()
+        return {own[0].id, own[0].created_by} - {""}
 
     # --- plumbing ------------------------------------------------------------------------------
 

@@ -245,6 +245,21 @@ _PATTERNS: tuple[tuple[Failure, re.Pattern[str]], ...] = (
 )
 
 
+# Texts of a connection that was never made (gRPC-Go's "transport: Error while dialing: ..." and the Go
+# net and TLS errors inside it): the request never left the machine, so a create minted nothing. A
+# read or reset error after the connection was up is not among them: the server may have acted.
+_NEVER_SENT = re.compile(
+    r"error while dialing|dial tcp|connection refused|no such host|name resolver|produced zero addresses|"
+    r"authentication handshake failed|tls handshake|handshake failure|x509:",
+    re.I,
+)
+
+
+def never_sent(stderr: str) -> bool:
+    """Whether influxctl failed before its request reached the service (dial, DNS, refused, TLS)."""
+    return bool(_NEVER_SENT.search(stderr))
+
+
 def classify(stderr: str) -> Failure:
     for failure, pattern in _PATTERNS:
         if pattern.search(stderr):

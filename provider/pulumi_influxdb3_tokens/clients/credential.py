@@ -1,0 +1,61 @@
+"""Which credential a connection acts with, and which listed management token (if any) it is.
+
+Settings leave the credential empty when influxctl runs with the user's own profile (that profile
+carries it). Acting safely on a shared account needs it all the same: the audit must never revoke
+the token it is using, and influxctl's create recovery adopts only a token its own identity made.
+So the profile influxctl is given is read here, the same file and profile name it gets: a
+``mgmt_token`` in it is the credential; a profile without one makes influxctl log the person in
+through the identity provider (device flow), and then no management token is the credential.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from pydantic import SecretStr
+
+from .. import settings
+from ..core.models import TokenRecord
+from ..settings import Connection
+
+
+@dataclass(frozen=True)
+class Credential:
+    """The credential in play. ``token`` is None for a device-flow login (no management token)."""
+
+    token: Optional[SecretStr]
+    source: str  # where it comes from, for messages (never the value)
+
+    @property
+    def is_login(self) -> bool:
+        return self.token is None
+
+    def secrets(self) -> tuple[str, ...]:
+        return (self.token.get_secret_value(),) if self.token is not None else ()
+
+    def own_records(self, records: Iterable[TokenRecord]) -> builtins.list[TokenRecord]:
+        """The listed tokens whose prefix the credential starts with: itself, when it is listed."""
+        if self.token is None:
+            return []
+        secret = self.token.get_secret_value()
+        return [r for r in records if r.token_prefix and secret.startswith(r.token_prefix)]
+
+
+def credential_in_play(connection: Connection) -> Credential:
+    """The credential the connection's transport sends; reads the user's own influxctl profile if it is one."""
+    if not connection.uses_own_influxctl_profile:
+        source = f"{settings.config_key(settings.MANAGEMENT_TOKEN)} / {settings.MANAGEMENT_TOKEN.env}"
+        return Credential(connection.management_token, source)
+    # The exact file and profile name influxctl is passed (--config/--profile), as stack config.
+    named = {
+        settings.config_key(settings.INFLUXCTL_CONFIG): connection.influxctl_config,
+        settings.config_key(settings.INFLUXCTL_PROFILE): connection.influxctl_profile,
+    }
+    profile = settings.load_influxctl_profile({k: v for k, v in named.items() if v})
+    token = profile.get("mgmt_token")
+    source = f"the mgmt_token of influxctl profile '{connection.influxctl_profile}'"
+    if isinstance(token, str) and token.strip():
+        return Credential(SecretStr(token.strip()), source)
+    return Credential(None, f"the identity-provider login of influxctl profile '{connection.influxctl_profile}'")

@@ -1,0 +1,304 @@
+"""Issue 17 (1): `audit --revoke-orphans` on a shared account revokes only what is provably ours.
+
+The account holds the credential the audit uses, other people's tokens (made by another identity),
+tokens made by hand with the same admin, and the stack's own. Only a token minted for a given
+stack (same creator as the tokens that stack holds, a description that stack declares) and held by
+no state may be revoked, and only with --yes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import pytest
+from pydantic import SecretStr
+
+from pulumi_influxdb3_tokens.audit import command
+from pulumi_influxdb3_tokens.audit import orphans as judge
+from pulumi_influxdb3_tokens.audit.command import main
+from pulumi_influxdb3_tokens.core import timeutil
+from pulumi_influxdb3_tokens.core.models import TokenRecord
+from pulumi_influxdb3_tokens.settings import resolve_connection
+
+# The judge's names are looked up when a test runs, so that on the code before the fix the tests of
+# the command's behaviour still run (and fail on what they assert) rather than fail to import.
+from support.influxctl import isolate, stack_config
+from support.local_api import LocalApi, start_local_api
+
+DYNAMIC = "pulumi-python:dynamic/influxdb3:ManagementToken"
+PLUGIN = "influxdb3:index:ManagementToken"
+# How `pulumi stack export` writes a secret it keeps encrypted (the SDK's secret signature).
+ENCRYPTED = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "x"}
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[LocalApi]:
+    api = start_local_api(tmp_path / "server")
+    yield api
+    api.stop()
+
+
+def mint_as(server: LocalApi, token: str, description: str) -> dict[str, Any]:
+    """A token made with another credential: the server records that credential as its creator."""
+    with server.client(token) as http:
+        response = http.post(server.tokens_path, json={"description": description})
+        response.raise_for_status()
+        return dict(response.json())
+
+
+def state_file(path: Path, held: list[dict[str, Any]], resource_type: str = DYNAMIC) -> Path:
+    """`pulumi stack export` output holding these tokens as the provider minted them."""
+
+    def outputs(token: dict[str, Any]) -> dict[str, Any]:
+        facts = {
+            "description": token["description"],
+            "token": ENCRYPTED,
+            "token_prefix": token["tokenPrefix"],
+            "created_by": token["createdBy"],
+            "account_id": token["accountId"],
+            "cluster_id": token["clusterId"],
+        }
+        if resource_type == PLUGIN:
+            return {"createdBy" if k == "created_by" else k: v for k, v in facts.items()} | {
+                "accountId": token["accountId"],
+                "clusterId": token["clusterId"],
+            }
+        return facts
+
+    resources = [{"urn": "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev", "type": "pulumi:pulumi:Stack"}] + [
+        {
+            "urn": f"urn:pulumi:dev::p::{resource_type}::t{i}",
+            "type": resource_type,
+            "id": token["id"],
+            "inputs": {"description": token["description"]},
+            "outputs": outputs(token),
+        }
+        for i, token in enumerate(held)
+    ]
+    path.write_text(json.dumps({"version": 3, "deployment": {"manifest": {}, "resources": resources}}))
+    return path
+
+
+@pytest.fixture
+def account(server: LocalApi, tmp_path: Path) -> dict[str, Any]:
+    """One stack's held token and its lost twin, plus everything else a shared account holds."""
+    held = server.mint("svc-a deployer")
+    lost = server.mint("svc-a deployer")  # same admin, same description: the answer was lost
+    by_hand = server.mint("release script")  # same admin, a description no stack declares
+    colleague = server.mint("colleague's laptop")
+    theirs = mint_as(server, colleague["accessToken"], "svc-a deployer")  # another identity, same description
+    return {
+        "held": held,
+        "lost": lost,
+        "by_hand": by_hand,
+        "colleague": colleague,
+        "theirs": theirs,
+        "state": state_file(tmp_path / "state.json", [held]),
+    }
+
+
+def live_ids(server: LocalApi) -> set[str]:
+    return {t["id"] for t in server.list_tokens() if t["revokedAt"] is None}
+
+
+def own_profile(tmp_path: Path, server: LocalApi, token: Optional[str]) -> Path:
+    config = tmp_path / "influxctl.toml"
+    mgmt = f'mgmt_token = "{token}"\n' if token is not None else ""
+    config.write_text(
+        f'[[profile]]\nname = "ci"\nproduct = "dedicated"\naccount_id = "{server.account_id}"\n'
+        f'cluster_id = "{server.cluster_id}"\n{mgmt}'
+    )
+    config.chmod(0o600)
+    return config
+
+
+@pytest.fixture
+def over_own_profile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: LocalApi) -> list[str]:
+    """influxctl (the stand-in) with the user's own profile `ci`, whose mgmt_token is the admin token."""
+    isolate(monkeypatch, tmp_path, standin_on_path=True)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", server.url)
+    return ["--profile", "ci", "--influxctl-config", str(own_profile(tmp_path, server, server.admin_token))]
+
+
+def admin_id(server: LocalApi) -> str:
+    [admin] = [t for t in server.list_tokens() if server.admin_token.startswith(t["tokenPrefix"])]
+    return str(admin["id"])
+
+
+def test_with_the_users_own_profile_the_credential_and_unattributable_tokens_are_never_revoked(
+    server, account, over_own_profile, capsys
+):
+    before = live_ids(server)
+    code = main(["audit", "--format", "json", "--stack-state", str(account["state"]), *over_own_profile])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 3
+    assert report["orphans"] == [account["lost"]["id"]]
+    assert set(report["unattributed"]) == {account[k]["id"] for k in ("by_hand", "colleague", "theirs")}
+    assert admin_id(server) not in report["orphans"] + report["unattributed"]
+
+    # --revoke-orphans alone only says what it would revoke.
+    code = main(["audit", "--stack-state", str(account["state"]), "--revoke-orphans", *over_own_profile])
+    err = capsys.readouterr().err
+    assert code == 3 and live_ids(server) == before
+    assert (
+        f"influxdb3-tokens audit: --revoke-orphans would revoke {account['lost']['id']}; nothing was revoked: "
+        f"add --yes to revoke them.\n" == err
+    )
+
+    # With --yes exactly the orphan goes; the credential, the colleague's and the hand-made tokens stay.
+    code = main(["audit", "--stack-state", str(account["state"]), "--revoke-orphans", "--yes", *over_own_profile])
+    assert code == 1, capsys.readouterr()  # no orphan left; the never-expiring tokens break a mandatory rule
+    assert live_ids(server) == before - {account["lost"]["id"]}
+    assert server.admin_token and admin_id(server) in live_ids(server)
+
+
+def test_over_http_the_same_tokens_are_orphans_and_only_they_are_revoked(
+    server, account, monkeypatch, tmp_path, capsys
+):
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    for name, value in server.env().items():
+        monkeypatch.setenv(name, value)
+    before = live_ids(server)
+    code = main(["audit", "--stack-state", str(account["state"]), "--revoke-orphans", "--yes"])
+    out = capsys.readouterr().out
+    assert code == 1  # no orphan left; the never-expiring tokens break a mandatory rule
+    assert live_ids(server) == before - {account["lost"]["id"]}
+    assert "3 live tokens held by no given stack state cannot be attributed to one of its stacks" in out
+    assert server.admin_token not in out
+
+
+class _Listed:
+    """A client whose list is given: the credential in use is not among the listed tokens."""
+
+    def __init__(self, records: list[TokenRecord]) -> None:
+        self.records, self.revoked = records, []
+
+    def list(self) -> list[TokenRecord]:
+        return self.records
+
+    def revoke(self, token_id: str) -> bool:
+        self.revoked.append(token_id)
+        return True
+
+
+def record(token_id: str, prefix: str, created_by: str, description: str = "svc-a deployer") -> TokenRecord:
+    return TokenRecord(
+        id=token_id,
+        account_id="acc",
+        cluster_id="clu",
+        description=description,
+        token_prefix=prefix,
+        created_at=timeutil.now(),
+        created_by=created_by,
+    )
+
+
+@pytest.mark.parametrize("yes", [[], ["--yes"]], ids=["dry-run", "confirmed"])
+def test_revoking_is_refused_in_one_sentence_when_the_credential_is_not_listed(monkeypatch, tmp_path, capsys, yes):
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    monkeypatch.setenv("INFLUXDB3_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("INFLUXDB3_ACCOUNT_ID", "acc")
+    monkeypatch.setenv("INFLUXDB3_CLUSTER_ID", "clu")
+    monkeypatch.setenv("INFLUXDB3_MANAGEMENT_TOKEN", "M.V1.unlisted-credential")
+    listed = _Listed([record("held", "M.V1.held", "admin"), record("lost", "M.V1.lost", "admin")])
+    monkeypatch.setattr(command, "client_for", lambda connection: listed)
+    held = {"id": "held", "description": "svc-a deployer", "tokenPrefix": "M.V1.held", "createdBy": "admin"}
+    state = state_file(tmp_path / "state.json", [held | {"accountId": "acc", "clusterId": "clu"}])
+
+    code = main(["audit", "--stack-state", str(state), "--revoke-orphans", *yes])
+
+    err = capsys.readouterr().err
+    assert code == 2 and listed.revoked == []
+    assert err == (
+        "influxdb3-tokens audit: --revoke-orphans refused: the credential in use (influxdb3:managementToken / "
+        "INFLUXDB3_MANAGEMENT_TOKEN) is not listed once among the tokens of account acc / cluster clu, so the "
+        "audit cannot tell which token is its own; nothing was revoked.\n"
+    )
+
+
+def test_yes_alone_is_refused_by_the_parser(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["audit", "--yes"])
+    assert raised.value.code == 2 and "--yes confirms --revoke-orphans" in capsys.readouterr().err
+
+
+# --- the judge itself ---------------------------------------------------------------------------
+
+
+def _credential() -> Any:
+    from pulumi_influxdb3_tokens.clients.credential import Credential
+
+    return Credential
+
+
+def test_a_device_flow_login_is_no_listed_token_and_orphans_are_still_only_the_stacks(tmp_path):
+    state = state_file(
+        tmp_path / "state.json",
+        [
+            {
+                "id": "held",
+                "description": "svc-a deployer",
+                "tokenPrefix": "M.V1.held",
+                "createdBy": "user-7",
+                "accountId": "acc",
+                "clusterId": "clu",
+            }
+        ],
+        resource_type=PLUGIN,
+    )
+    records = [
+        record("held", "M.V1.held", "user-7"),
+        record("lost", "M.V1.lost", "user-7"),
+        record("admin", "M.V1.admin", "bootstrap", description="admin"),
+        record("elsewhere", "M.V1.else", "user-7", description="svc-b deployer"),
+    ]
+    verdict = judge.judge_orphans(records, judge.held_tokens([state]), _credential()(None, "login"), "acc", "clu")
+    assert verdict.credential_known and verdict.credential_id is None
+    assert verdict.orphans == ["lost"] and verdict.unattributed == ["admin", "elsewhere"]
+    # On another cluster the stack's creator proves nothing.
+    other = judge.judge_orphans(records, judge.held_tokens([state]), _credential()(None, "login"), "acc", "another")
+    assert other.orphans == [] and other.unattributed == ["admin", "elsewhere", "lost"]
+
+
+def test_adopted_imported_and_recovered_tokens_say_nothing_about_who_mints_for_the_stack(tmp_path):
+    base = {"description": "svc-a deployer", "created_by": "colleague", "account_id": "acc", "cluster_id": "clu"}
+    resources = [
+        {"type": DYNAMIC, "id": "adopted", "outputs": base | {"token": ENCRYPTED, "adopt_token_id": "adopted"}},
+        {"type": DYNAMIC, "id": "imported", "outputs": base | {"token": None}},
+    ]
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"deployment": {"resources": resources}}))
+    records = [record("theirs", "M.V1.theirs", "colleague")]
+    verdict = judge.judge_orphans(records, judge.held_tokens([state]), _credential()(None, "login"), "acc", "clu")
+    assert verdict.orphans == [] and verdict.unattributed == ["theirs"]
+
+
+def test_the_credential_of_the_users_own_profile_is_read_from_that_profile(tmp_path, monkeypatch, server):
+    isolate(monkeypatch, tmp_path, standin_on_path=True)
+    with_token = own_profile(tmp_path, server, "M.V1.the-profiles-own-token")
+    connection = resolve_connection(
+        stack_config(influxctlProfile="ci", influxctlConfig=str(with_token), accountId=None, clusterId=None)
+    )
+    assert connection.management_token.get_secret_value() == ""  # settings leave it to influxctl
+    from pulumi_influxdb3_tokens.clients.credential import credential_in_play
+
+    credential = credential_in_play(connection)
+    assert credential.token == SecretStr("M.V1.the-profiles-own-token") and not credential.is_login
+    assert credential.source == "the mgmt_token of influxctl profile 'ci'"
+    assert "the-profiles-own-token" not in repr(credential)
+
+    own_profile(tmp_path, server, None)  # the person logs in through the identity provider instead
+    login = credential_in_play(connection)
+    assert login.is_login and login.own_records([record("admin", "M.V1", "x")]) == []
+
+
+def test_two_listed_tokens_matching_the_credential_mean_it_cannot_tell(tmp_path):
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"deployment": {"resources": []}}))
+    records = [record("a", "M.V1.ab", "x"), record("b", "M.V1.abc", "x")]
+    verdict = judge.judge_orphans(
+        records, judge.held_tokens([state]), _credential()(SecretStr("M.V1.abcdef"), "t"), "acc", "clu"
+    )
+    assert not verdict.credential_known and verdict.orphans == []

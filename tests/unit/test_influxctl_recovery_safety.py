@@ -1,0 +1,215 @@
+"""Issue 17 (2): after a lost influxctl create, adopt only the one token this very call made.
+
+influxctl has no idempotency key, so a create whose answer is lost is recovered by listing. On a
+shared account the list also holds other stacks' tokens with the same description (made by the same
+admin moments earlier) and other people's. Only a token that appeared during the call (listed after,
+not before), made by this credential's identity, with this description and expiry, may be adopted;
+a create that never reached the server adopts nothing; and no message suggests a command that would
+revoke a token the stack does not hold.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from pulumi_influxdb3_tokens.clients import InfluxctlTokenClient, client_for
+from pulumi_influxdb3_tokens.core import timeutil
+from pulumi_influxdb3_tokens.core.errors import ManagementApiError
+from pulumi_influxdb3_tokens.core.models import RecoveredToken
+from pulumi_influxdb3_tokens.settings import resolve_connection
+from support.influxctl import isolate, stack_config
+from support.local_api import LocalApi, start_local_api
+from support.times import moment_in_days
+
+# What the stand-in prints for each (tests/standin/influxctl NEVER_SENT): a gRPC-Go client's texts
+# for a connection that is never made. The issue's case is the dial timeout.
+NEVER_SENT = {
+    "create-dial-timeout": "dial tcp 34.102.13.7:443: i/o timeout",
+    "create-dns-failure": "no such host",
+    "create-connection-refused": "connect: connection refused",
+    "create-tls-failure": "authentication handshake failed",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
+    api = start_local_api(tmp_path_factory.mktemp("server"))
+    yield api
+    api.stop()
+
+
+@pytest.fixture
+def standin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: LocalApi) -> Path:
+    isolate(monkeypatch, tmp_path, standin_on_path=True)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", server.url)
+    record = tmp_path / "calls.jsonl"
+    monkeypatch.setenv("INFLUXCTL_STANDIN_RECORD", str(record))
+    return record
+
+
+def connect(server: LocalApi, **settings: Any) -> InfluxctlTokenClient:
+    values = {"accountId": server.account_id, "clusterId": server.cluster_id, "managementToken": server.admin_token}
+    values.update(settings)
+    client = client_for(resolve_connection(stack_config(**values)))
+    assert isinstance(client, InfluxctlTokenClient)
+    return client
+
+
+def own_profile_client(server: LocalApi, tmp_path: Path) -> InfluxctlTokenClient:
+    """influxctl with the user's own profile `ci`, whose mgmt_token is the admin token."""
+    config = tmp_path / "influxctl.toml"
+    config.write_text(
+        f'[[profile]]\nname = "ci"\nproduct = "dedicated"\naccount_id = "{server.account_id}"\n'
+        f'cluster_id = "{server.cluster_id}"\nmgmt_token = "{server.admin_token}"\n'
+    )
+    config.chmod(0o600)
+    client = client_for(resolve_connection(stack_config(influxctlProfile="ci", influxctlConfig=str(config))))
+    assert isinstance(client, InfluxctlTokenClient)
+    return client
+
+
+def unique(what: str) -> str:
+    return f"{what} {uuid.uuid4().hex[:8]}"
+
+
+def tokens(server: LocalApi, description: str) -> list[dict[str, Any]]:
+    return [t for t in server.list_tokens() if t["description"] == description]
+
+
+def another_identity(server: LocalApi) -> str:
+    """A colleague's admin token: what it mints is listed with it as created_by."""
+    return str(server.mint(unique("colleague"))["accessToken"])
+
+
+def assert_never_suggests_revoking(message: str) -> None:
+    assert "--replace" not in message and "revoke" not in message.lower(), message
+
+
+@pytest.mark.parametrize("fault", sorted(NEVER_SENT))
+def test_a_create_that_never_reached_the_server_adopts_nothing(standin, server, monkeypatch, capsys, fault):
+    # The issue's case: another stack's token, same admin, same description, no expiry, made just before.
+    client = connect(server)
+    description = unique("deployer")
+    theirs = server.mint(description)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", fault)
+
+    with pytest.raises(ManagementApiError) as caught:
+        client.create(description, None, idempotency_key="unused")
+
+    message = str(caught.value)
+    assert message.startswith("Could not create a management token with influxctl: influxctl cannot reach")
+    assert NEVER_SENT[fault] in message and theirs["id"] not in message
+    assert [t["id"] for t in tokens(server, description)] == [theirs["id"]]
+    assert_never_suggests_revoking(message + capsys.readouterr().err)
+
+
+def test_a_lost_create_next_to_another_stacks_twin_adopts_only_the_one_it_made(standin, server, monkeypatch, capsys):
+    client = connect(server)
+    description, expiry = unique("deployer"), moment_in_days(5)
+    theirs = server.mint(description, timeutil.format_rfc3339(expiry))  # another stack's, same admin
+    monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
+
+    recovered = client.create(description, expiry, idempotency_key="unused")
+
+    assert isinstance(recovered, RecoveredToken)
+    [ours] = [t for t in tokens(server, description) if t["id"] != theirs["id"]]
+    assert recovered.id == ours["id"]
+    notice = capsys.readouterr().err
+    assert f"adopted token {ours['id']}" in notice and theirs["id"] not in notice
+    assert_never_suggests_revoking(notice)
+
+
+def test_a_colleagues_create_at_the_same_moment_is_not_ours(standin, server, monkeypatch, tmp_path, capsys):
+    # With the user's own profile the creator filter must still know who we are (issue: it was off).
+    client = own_profile_client(server, tmp_path)
+    description = unique("deployer")
+    monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", another_identity(server))
+    monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
+
+    recovered = client.create(description, None, idempotency_key="unused")
+
+    made = {t["id"]: t for t in tokens(server, description)}
+    assert len(made) == 2 and recovered.id in made
+    admin = next(t["id"] for t in server.list_tokens() if server.admin_token.startswith(t["tokenPrefix"]))
+    assert made[recovered.id]["createdBy"] == admin  # ours; the colleague's has another creator
+    [theirs] = [t for t in made if t != recovered.id]
+    assert made[theirs]["createdBy"] != admin and theirs not in capsys.readouterr().err
+
+
+def test_when_who_we_are_cannot_be_told_nothing_is_adopted(standin, server, monkeypatch, tmp_path):
+    # A device-flow login is no listed management token: its creates cannot be told from others'.
+    from pulumi_influxdb3_tokens.clients import credential
+    from pulumi_influxdb3_tokens.clients.influxctl import client as influxctl_client
+
+    client = own_profile_client(server, tmp_path)
+    monkeypatch.setattr(influxctl_client, "credential_in_play", lambda c: credential.Credential(None, "a login"))
+    description = unique("deployer")
+    monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
+
+    with pytest.raises(ManagementApiError) as caught:
+        client.create(description, None, idempotency_key="unused")
+
+    [made] = tokens(server, description)
+    assert str(caught.value) == (
+        "influxctl management create exited with status 1, and 1 token with this description and expiry "
+        f"appeared while it ran ({made['id']}), but who made it cannot be told (the credential in use is not a "
+        "listed management token), so none was adopted: check with `influxctl management list` whether it is "
+        "this create's and, if so, declare it with adopt_token_id; then run the update again."
+    )
+    assert made["revokedAt"] is None
+
+
+def test_several_of_our_tokens_appearing_are_named_and_none_adopted(standin, server, monkeypatch, tmp_path):
+    client = connect(server)
+    description, expiry = unique("twins"), moment_in_days(5)
+    # The same admin creating the same token at the same moment (another stack's `up` on this machine).
+    monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", server.admin_token)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
+    with pytest.raises(ManagementApiError) as caught:
+        client.create(description, expiry, idempotency_key="unused")
+    ids = sorted(t["id"] for t in tokens(server, description))
+    assert len(ids) == 2
+    assert str(caught.value) == (
+        "influxctl management create exited with status 1, and 2 tokens with this description and expiry "
+        f"appeared while it ran ({', '.join(ids)}), so none was adopted: check with `influxctl management list` "
+        "whether one is this create's and, if so, declare it with adopt_token_id; then run the update again."
+    )
+    assert_never_suggests_revoking(str(caught.value))
+
+
+def test_the_tokens_are_listed_before_the_create_runs(standin, server):
+    connect(server).create(unique("plain"), None, idempotency_key="unused")
+    runs = [json.loads(line)["argv"] for line in standin.read_text().splitlines()]
+    actions = [argv[argv.index("management") + 1] for argv in runs if "management" in argv]
+    assert actions == ["list", "create"]
+
+
+def test_the_standin_lists_another_identitys_token_as_documented(standin, server, monkeypatch, tmp_path):
+    # Docs (reference/cli/influxctl/management/list): `--format json` prints snake_case entries with
+    # created_by and {"seconds", "nanos"} timestamps, whoever made the token.
+    colleague = another_identity(server)
+    with server.client(colleague) as http:
+        made = http.post(server.tokens_path, json={"description": unique("theirs")}).raise_for_status().json()
+    config = tmp_path / "influxctl.toml"
+    config.write_text(
+        f'[[profile]]\nname = "me"\naccount_id = "{server.account_id}"\ncluster_id = "{server.cluster_id}"\n'
+        f'mgmt_token = "{server.admin_token}"\n'
+    )
+    listed = subprocess.run(
+        ["influxctl", "--config", str(config), "--profile", "me", "management", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    [entry] = [e for e in json.loads(listed.stdout) if e["id"] == made["id"]]
+    colleague_id = next(t["id"] for t in server.list_tokens() if colleague.startswith(t["tokenPrefix"]))
+    assert entry["created_by"] == colleague_id != made["id"]
+    assert set(entry) == {"id", "account_id", "token_prefix", "created_at", "description", "created_by"}
+    assert set(entry["created_at"]) <= {"seconds", "nanos"}
