@@ -2,8 +2,10 @@
 the environment it gets, the version check, and the mapping of its stderr to one-sentence errors.
 
 The management token never goes into argv, where other local users could read it from the process
-list: it is written to a 0600 ``config.toml`` in a private temporary directory, passed with
-``--config``/``--profile`` and removed as soon as the command ends. When the user names their own
+list: it is written to a 0600 ``config.toml`` in a private per-user runtime directory
+(secret_files.py), passed with ``--config``/``--profile`` and removed as soon as the command ends;
+one left behind by a killed provider is removed by the next. On Linux influxctl is killed when the
+provider dies (PR_SET_PDEATHSIG), so it never runs on with the credential after us. When the user names their own
 influxctl config or profile, that is passed instead and the provider writes nothing. Either way both
 flags are always passed, so influxctl never picks another file or profile than the one we read.
 """
@@ -17,11 +19,10 @@ import os
 import re
 import signal
 import subprocess
-import tempfile
+import sys
 import threading
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from ...core.errors import ConfigurationError, ManagementApiError, scrub
 from ...core.notices import say
@@ -37,6 +38,7 @@ from ...settings import (
     Connection,
     config_key,
 )
+from .secret_files import private_file
 
 Version = tuple[int, int, int]
 
@@ -96,6 +98,51 @@ class Outcome:
         return self.returncode == 0
 
 
+# prctl(2): PR_SET_PDEATHSIG = 1 (<linux/prctl.h>): the signal the child gets when its parent dies.
+PR_SET_PDEATHSIG = 1
+_PRCTL: list[Optional[Callable[..., int]]] = []
+_PRCTL_LOCK = threading.Lock()
+
+
+def _prctl() -> Optional[Callable[..., int]]:
+    """libc's prctl, looked up once in the parent (never in the forked child); None off Linux."""
+    with _PRCTL_LOCK:
+        if not _PRCTL:
+            function: Optional[Callable[..., int]] = None
+            if sys.platform.startswith("linux"):
+                import ctypes  # only the influxctl transport on Linux pays for it
+
+                try:
+                    prctl = ctypes.CDLL(None, use_errno=True).prctl
+                    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+                    prctl.restype = ctypes.c_int
+                    function = prctl
+                except (OSError, AttributeError):
+                    function = None
+            _PRCTL.append(function)
+        return _PRCTL[0]
+
+
+def die_with_parent() -> Optional[Callable[[], None]]:
+    """A preexec_fn that makes the child die (SIGKILL) when this process does; None where there is none.
+
+    The signal follows the thread that forked the child, which stays blocked in ``communicate`` until the
+    child ends, so it fires only when the provider itself dies. Should the provider die between the
+    fork and the prctl call, the child sees another parent and exits before it runs influxctl.
+    """
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    parent = os.getpid()
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return arm
+
+
 def run(argv: list[str], timeout: float) -> Outcome:
     """Run argv in its own process group; at the timeout kill the group and keep what it printed."""
     process = subprocess.Popen(
@@ -106,6 +153,7 @@ def run(argv: list[str], timeout: float) -> Outcome:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=die_with_parent(),
     )
     try:
         stdout, stderr = process.communicate(timeout=timeout)
@@ -142,11 +190,7 @@ def profile_flags(connection: Connection) -> Iterator[list[str]]:
     if connection.uses_own_influxctl_profile:
         yield ["--config", connection.influxctl_config or "", "--profile", connection.influxctl_profile or ""]
         return
-    with tempfile.TemporaryDirectory(prefix="pulumi-influxdb3-influxctl-") as directory:  # mode 0700
-        path = Path(directory) / "config.toml"
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(profile_toml(connection))
+    with private_file("config.toml", profile_toml(connection)) as path:
         yield ["--config", str(path), "--profile", TEMP_PROFILE_NAME]
 
 
