@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Callable, Iterator, Optional
+from typing import Iterator, Optional
 
 from ...core.errors import ConfigurationError, ManagementApiError, scrub
 from ...core.notices import say
@@ -98,62 +98,45 @@ class Outcome:
         return self.returncode == 0
 
 
-# prctl(2): PR_SET_PDEATHSIG = 1 (<linux/prctl.h>): the signal the child gets when its parent dies.
-PR_SET_PDEATHSIG = 1
-_PRCTL: list[Optional[Callable[..., int]]] = []
-_PRCTL_LOCK = threading.Lock()
+# Run by the child itself, before it becomes influxctl: prctl(2) PR_SET_PDEATHSIG (1, <linux/prctl.h>) with
+# SIGKILL, so influxctl dies with the provider. It is a separate interpreter that execs influxctl, not a
+# preexec_fn: code run between fork and exec in a provider whose gRPC threads registered fork handlers
+# crashed the child (SIGSEGV). Should the provider die before prctl, the parent id differs and it stops.
+_DIE_WITH_PARENT = """\
+import ctypes, os, signal, sys
+parent, argv = int(sys.argv[1]), sys.argv[2:]
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(ctypes.c_int(1), ctypes.c_ulong(signal.SIGKILL), ctypes.c_ulong(0),
+                                            ctypes.c_ulong(0), ctypes.c_ulong(0))
+except (OSError, AttributeError):
+    pass
+if os.getppid() != parent:
+    os._exit(1)
+try:
+    os.execv(argv[0], argv)
+except OSError as err:
+    print(f"cannot run {argv[0]}: {err.strerror}", file=sys.stderr)
+    os._exit(127)
+"""
 
 
-def _prctl() -> Optional[Callable[..., int]]:
-    """libc's prctl, looked up once in the parent (never in the forked child); None off Linux."""
-    with _PRCTL_LOCK:
-        if not _PRCTL:
-            function: Optional[Callable[..., int]] = None
-            if sys.platform.startswith("linux"):
-                import ctypes  # only the influxctl transport on Linux pays for it
-
-                try:
-                    prctl = ctypes.CDLL(None, use_errno=True).prctl
-                    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
-                    prctl.restype = ctypes.c_int
-                    function = prctl
-                except (OSError, AttributeError):
-                    function = None
-            _PRCTL.append(function)
-        return _PRCTL[0]
-
-
-def die_with_parent() -> Optional[Callable[[], None]]:
-    """A preexec_fn that makes the child die (SIGKILL) when this process does; None where there is none.
-
-    The signal follows the thread that forked the child, which stays blocked in ``communicate`` until the
-    child ends, so it fires only when the provider itself dies. Should the provider die between the
-    fork and the prctl call, the child sees another parent and exits before it runs influxctl.
-    """
-    prctl = _prctl()
-    if prctl is None:
-        return None
-    parent = os.getpid()
-
-    def arm() -> None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:
-            os._exit(1)
-
-    return arm
+def dying_with_parent(argv: list[str]) -> list[str]:
+    """argv run so that the child is killed when this process dies; argv itself where that is not available."""
+    if not sys.platform.startswith("linux") or not sys.executable:
+        return argv
+    return [sys.executable, "-I", "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *argv]
 
 
 def run(argv: list[str], timeout: float) -> Outcome:
     """Run argv in its own process group; at the timeout kill the group and keep what it printed."""
     process = subprocess.Popen(
-        argv,
+        dying_with_parent(argv),
         env=child_environment(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        preexec_fn=die_with_parent(),
     )
     try:
         stdout, stderr = process.communicate(timeout=timeout)
