@@ -20,14 +20,14 @@ from support.local_api import LocalApi, start_local_api
 from support.secrets_scan import assert_nowhere
 from support.standin import standin_env
 
-PROGRAM = '''
+PROGRAM = """
 import pulumi
 from pulumi_influxdb3_tokens import ManagementToken
 
 token = ManagementToken("staging-dynamic", description="staging deployer", expires_in="30d", connection="staging")
 pulumi.export("id", token.id)
 pulumi.export("token", token.token)
-'''
+"""
 
 
 @pytest.fixture
