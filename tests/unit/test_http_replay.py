@@ -8,6 +8,8 @@ since revoked or expired is refused in one sentence, and ``mint`` makes a new on
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Iterator
 
 import httpx
 import pytest
@@ -18,6 +20,7 @@ from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
 from pulumi_influxdb3_tokens.core.errors import LostAnswerError
 from pulumi_influxdb3_tokens.core.models import TokenInputs
 from pulumi_influxdb3_tokens.settings import Connection
+from support.local_api import LocalApi, start_local_api
 
 ADMIN = "M.V1.admin-credential-never-shown"
 OLD = "M.V1.replayed-token-string-never-shown"
@@ -101,3 +104,23 @@ def test_a_replayed_answer_whose_token_is_live_is_kept():
     created = client(server).create("d", None, idempotency_key="key-1")
     assert created.id == "old" and created.access_token.get_secret_value() == OLD
     assert json.dumps(server.requests) == json.dumps(["POST managementTokens", "GET old"])
+
+
+@pytest.fixture
+def local_api(tmp_path: Path) -> Iterator[LocalApi]:
+    server = start_local_api(tmp_path / "server-data")
+    yield server
+    server.stop()
+
+
+def test_against_the_local_server_a_revoked_tokens_key_never_gives_it_back(local_api: LocalApi):
+    connection = Connection(
+        local_api.url, local_api.account_id, local_api.cluster_id, SecretStr(local_api.admin_token), retry_timeout=5.0
+    )
+    http = HttpTokenClient(connection)
+    first = http.create("replayed after revoke", None, idempotency_key="the-same-key")
+    assert http.revoke(first.id)
+    with pytest.raises(LostAnswerError) as refused:
+        http.create("replayed after revoke", None, idempotency_key="the-same-key")
+    assert refused.value.token_id == first.id and "(HTTP 409)" in str(refused.value)
+    assert first.access_token.get_secret_value() not in str(refused.value)
