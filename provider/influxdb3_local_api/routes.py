@@ -38,7 +38,11 @@ _CREATE_ERRORS: dict[int | str, dict[str, Any]] = {
         "description": "Invalid request body, including a well-formed expiresAt that is not in the future.",
     },
     413: {"model": ErrorBody, "description": "Request body larger than 64 KiB."},
-    409: {"model": ErrorBody, "description": "Idempotency-Key already used; the access token cannot be shown again."},
+    409: {
+        "model": ErrorBody,
+        "description": "Idempotency-Key already used, and the access token cannot be shown again, or the token it "
+        "made has since been revoked or has expired (a replay never answers with a dead token).",
+    },
     422: {"model": ErrorBody, "description": "Idempotency-Key reused with a different request body."},
 }
 _CREATE_BODY_SCHEMA = {
@@ -116,6 +120,15 @@ def build_router(store: Store, replays: ReplayCache, verifier: Verifier | None =
                     raise ApiError(
                         422,
                         f"Idempotency-Key {key.key} was already used with a different request body.",
+                        token_id=entry.token_id,
+                    )
+                made = store.get_token(caller.account_id, caller.cluster_id, entry.token_id)
+                if made is None or not made.is_active(utc_now()):
+                    # The cached answer would hand back a dead token as if it were fresh.
+                    raise ApiError(
+                        409,
+                        f"Idempotency-Key {key.key} was already used for token {entry.token_id}, which has since "
+                        "been revoked or has expired; send a new key to create a new token.",
                         token_id=entry.token_id,
                     )
                 replay = replays.get(key)

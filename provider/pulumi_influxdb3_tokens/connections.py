@@ -5,8 +5,9 @@ input names another namespace instead (``connection="staging"`` reads ``staging:
 ``staging:accountId``, ``staging:clusterId``, ``staging:managementToken``, ... with the same keys).
 Only that name goes into the resource's state: the settings, the credential among them, stay in
 the stack config (the credential set with ``--secret``). A named connection must hold its own
-account, cluster and credential (or influxctl profile), so nothing of another cluster's
-environment variables or default influxctl profile can leak into it.
+account, cluster and credential (or influxctl profile), and it resolves with no environment at all:
+the INFLUXDB3_* variables (and influxctl's INFLUXCTL_PROFILE) belong to the default connection, so
+nothing of another cluster's URL, credential or default influxctl profile can leak into it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from .settings import (
     INFLUXCTL_CONFIG,
     INFLUXCTL_PROFILE,
     MANAGEMENT_TOKEN,
+    Connection,
     config_key,
+    resolve_connection,
 )
 
 _NAMESPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -60,3 +63,10 @@ def connection_config(lookup: Callable[[str], Any], namespace: Optional[str]) ->
                 f"`pulumi config set{secret} {chosen}:{setting.key} ...`."
             )
     return found
+
+
+def resolve(lookup: Callable[[str], Any], namespace: Optional[str]) -> Connection:
+    """The connection a resource names: the default one reads the environment too, a named one never does."""
+    settings = connection_config(lookup, namespace)
+    named = namespace is not None and namespace != CONFIG_NAMESPACE
+    return resolve_connection(settings, environ={} if named else None)

@@ -106,18 +106,16 @@ def test_reads_the_influxctl_profile_like_the_provider(local_api: LocalApi, mint
         f'account_id = "{local_api.account_id}"\ncluster_id = "{local_api.cluster_id}"\n'
         f'mgmt_token = "{local_api.admin_token}"\n'
     )
-    ran = run_audit(
-        "--format",
-        "json",
-        "--profile",
-        "audit",
-        "--influxctl-config",
-        str(config),
-        env={"INFLUXDB3_API_URL": local_api.url},
-    )
+    flags = ("--format", "json", "--profile", "audit", "--influxctl-config", str(config))
+    ran = run_audit(*flags, env=standin_env(local_api, tmp_path))  # no API URL: influxctl, with that profile
     assert ran.returncode == 1, ran.stderr
     assert minted["forever"]["id"] in {t["id"] for t in json.loads(ran.stdout)["tokens"]}
     assert_no_token_string(ran, local_api, minted)
+
+    # Issue 17 (5): the profile's token is never sent to an API URL that came from elsewhere.
+    refused = run_audit(*flags, env={"INFLUXDB3_API_URL": local_api.url})
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "INFLUXDB3_API_URL is set in the environment but INFLUXDB3_MANAGEMENT_TOKEN is not" in refused.stderr
 
 
 @pytest.mark.parametrize(

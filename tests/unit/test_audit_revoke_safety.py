@@ -281,7 +281,6 @@ def test_the_credential_of_the_users_own_profile_is_read_from_that_profile(tmp_p
     connection = resolve_connection(
         stack_config(influxctlProfile="ci", influxctlConfig=str(with_token), accountId=None, clusterId=None)
     )
-    assert connection.management_token.get_secret_value() == ""  # settings leave it to influxctl
     from pulumi_influxdb3_tokens.clients.credential import credential_in_play
 
     credential = credential_in_play(connection)
@@ -290,6 +289,9 @@ def test_the_credential_of_the_users_own_profile_is_read_from_that_profile(tmp_p
     assert "the-profiles-own-token" not in repr(credential)
 
     own_profile(tmp_path, server, None)  # the person logs in through the identity provider instead
+    connection = resolve_connection(
+        stack_config(influxctlProfile="ci", influxctlConfig=str(with_token), accountId=None, clusterId=None)
+    )
     login = credential_in_play(connection)
     assert login.is_login and login.own_records([record("admin", "M.V1", "x")]) == []
 

@@ -96,7 +96,9 @@ def test_create_list_get_revoke_through_influxctl(calls, server, monkeypatch, re
     assert client.revoke(created.id) is True
     assert client.get(created.id).revoked_at is not None  # revoked tokens stay listed
     assert client.revoke(created.id) is True  # revoking twice succeeds, though influxctl exits 1
-    revokes = [run for run in recorded(calls) if run["argv"][-3:] == ["revoke", "--force", created.id]]
+    # "--" ends the flags (Go flag package docs: parsing stops "after the terminator --"; urfave/cli, which
+    # influxctl is built with, parses with it), so an id is never read as a flag.
+    revokes = [run for run in recorded(calls) if run["argv"][-4:] == ["revoke", "--force", "--", created.id]]
     assert len(revokes) == 2
     assert client.revoke(str(uuid.uuid4())) is False
     with pytest.raises(TokenNotFoundError, match="does not exist"):

@@ -78,7 +78,9 @@ def test_a_named_profile_carries_its_own_credential(monkeypatch, tmp_path):
     connection = resolve_connection(stack_config(influxctlConfig=str(config), influxctlProfile="ci"))
     assert connection.uses_own_influxctl_profile
     assert (connection.account_id, connection.cluster_id) == ("acc", "clu")
-    assert connection.management_token.get_secret_value() == ""  # influxctl reads it from the profile
+    # influxctl reads it from the profile; the provider knows it only to scrub it and recognise its own token
+    assert connection.management_token.get_secret_value() == "M.V1.x"
+    assert connection.influxctl_config == str(config)  # so nothing writes it into a temporary profile
 
     with pytest.raises(ConfigurationError) as caught:
         resolve_connection(stack_config(influxctlConfig=str(config), influxctlProfile="ci", managementToken="M.V1.y"))

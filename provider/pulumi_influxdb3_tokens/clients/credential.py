@@ -1,11 +1,10 @@
 """Which credential a connection acts with, and which listed management token (if any) it is.
 
-Settings leave the credential empty when influxctl runs with the user's own profile (that profile
-carries it). Acting safely on a shared account needs it all the same: the audit must never revoke
-the token it is using, and influxctl's create recovery adopts only a token its own identity made.
-So the profile influxctl is given is read here, the same file and profile name it gets: a
-``mgmt_token`` in it is the credential; a profile without one makes influxctl log the person in
-through the identity provider (device flow), and then no management token is the credential.
+Acting safely on a shared account needs it: the audit must never revoke the token it is using, and
+influxctl's create recovery adopts only a token its own identity made. With the user's own influxctl
+profile, a ``mgmt_token`` in it is the credential (settings read it onto the connection, and influxctl
+reads it from the profile itself); a profile without one makes influxctl log the person in through
+the identity provider (device flow), and then no management token is the credential.
 """
 
 from __future__ import annotations
@@ -44,18 +43,12 @@ class Credential:
 
 
 def credential_in_play(connection: Connection) -> Credential:
-    """The credential the connection's transport sends; reads the user's own influxctl profile if it is one."""
+    """The credential the connection's transport sends. With the user's own influxctl profile, settings put
+    that profile's ``mgmt_token`` on the connection (for scrubbing and for this), or nothing for a login."""
     if not connection.uses_own_influxctl_profile:
         source = f"{settings.config_key(settings.MANAGEMENT_TOKEN)} / {settings.MANAGEMENT_TOKEN.env}"
         return Credential(connection.management_token, source)
-    # The exact file and profile name influxctl is passed (--config/--profile), as stack config.
-    named = {
-        settings.config_key(settings.INFLUXCTL_CONFIG): connection.influxctl_config,
-        settings.config_key(settings.INFLUXCTL_PROFILE): connection.influxctl_profile,
-    }
-    profile = settings.load_influxctl_profile({k: v for k, v in named.items() if v})
-    token = profile.get("mgmt_token")
-    source = f"the mgmt_token of influxctl profile '{connection.influxctl_profile}'"
-    if isinstance(token, str) and token.strip():
-        return Credential(SecretStr(token.strip()), source)
-    return Credential(None, f"the identity-provider login of influxctl profile '{connection.influxctl_profile}'")
+    name = connection.influxctl_profile
+    if connection.management_token.get_secret_value():
+        return Credential(connection.management_token, f"the mgmt_token of influxctl profile '{name}'")
+    return Credential(None, f"the identity-provider login of influxctl profile '{name}'")

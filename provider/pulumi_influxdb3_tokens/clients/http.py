@@ -7,7 +7,9 @@ within a bounded total time. A retried POST is safe because every create carries
 A create whose answer is lost is handled by outcome: a garbled 2xx answer is asked for again with
 the same key (the server replays it); a 409 naming the token our key already made (the server
 restarted and cannot replay) raises ``LostAnswerError``; and a create that fails with its outcome
-unknown says the server may hold a token nobody knows of. ``mint`` wraps ``create`` in the recovery:
+unknown says the server may hold a token nobody knows of. An answer the server marks as a replay
+(``Idempotency-Replayed: true``) is only taken once the token it names is read back live: a replayed
+token since revoked or expired is never a fresh success. ``mint`` wraps ``create`` in the recovery:
 it journals the key until the outcome is known (``pending``), and revokes a token whose answer was
 lost before minting a fresh one.
 """
@@ -45,7 +47,15 @@ ORPHAN_HINT = (
     "`pulumi stack export`) lists such a token"
 )
 
+# The header our server sets on an answer replayed for a reused Idempotency-Key (influxdb3_local_api.routes).
+REPLAYED_HEADER = "Idempotency-Replayed"
+
 _M = TypeVar("_M", bound=BaseModel)
+
+
+class DeadReplayError(LostAnswerError):
+    """The create our key made has a token that is revoked or expired: its answer is no fresh token."""
+
 
 # One httpx client per provider process (and per API URL), built lazily: the provider object is
 # shared by up to four engine worker threads and must stay picklable.
@@ -173,10 +183,16 @@ class HttpTokenClient:
                     self._journal.release(entry)  # the token is still there: the next mint asks again
                     raise
                 self._journal.finish(entry)
-                say(
-                    f"the server created token {lost.token_id} but its answer was lost; "
-                    f"revoked it and minting a new one."
-                )
+                if isinstance(lost, DeadReplayError):
+                    say(
+                        f"an earlier create of this token made {lost.token_id}, now revoked or expired; "
+                        f"minting a new one."
+                    )
+                else:
+                    say(
+                        f"the server created token {lost.token_id} but its answer was lost; "
+                        f"revoked it and minting a new one."
+                    )
                 continue
             except OutcomeUnknownError:
                 self._journal.release(entry)  # the next mint of this request asks again with this key
@@ -209,9 +225,13 @@ class HttpTokenClient:
                     raise self._outcome_unknown(failed) from None
                 raise
             try:
-                return self._parse(response, CreatedToken)
+                created = self._parse(response, CreatedToken)
             except ManagementApiError as err:
                 garbled = err  # the token exists; the same key makes the server replay its answer
+                continue
+            if response.headers.get(REPLAYED_HEADER, "").strip().lower() == "true":
+                self._check_replayed(created, idempotency_key)
+            return created
         assert garbled is not None
         raise self._outcome_unknown(garbled)
 
@@ -286,6 +306,20 @@ class HttpTokenClient:
         return OutcomeUnknownError(
             f"{str(err).rstrip('.')}; {ORPHAN_HINT}.", status=err.status, secrets=self._secrets()
         )
+
+    def _check_replayed(self, created: CreatedToken, key: str) -> None:
+        """A replayed answer is as old as the first create: read the token back and refuse it unless it is live."""
+        try:
+            live = self.get(created.id).is_live()
+        except TokenNotFoundError:
+            live = False
+        if not live:
+            raise DeadReplayError(
+                f"The server replayed the answer of an earlier create with Idempotency-Key {key}, but its token "
+                f"{created.id} has since been revoked or has expired, so it is not used as a new token.",
+                token_id=created.id,
+                secrets=(*self._secrets(), created.access_token.get_secret_value()),
+            )
 
     def _lost_answer(self, response: httpx.Response, key: str) -> Optional[LostAnswerError]:
         """A 409 naming a token means an earlier attempt with this (random, one-create) key committed."""

@@ -60,12 +60,10 @@ class ManagementTokenProvider(ResourceProvider):
 
     def _client(self, props: Mapping[str, Any]) -> TokenClient:
         from ..clients import client_for
-        from ..connections import connection_config
-        from ..settings import resolve_connection
+        from ..connections import resolve
 
         config = self._config
-        settings = connection_config(lambda key: config.get(key) if config else None, plain(props.get(CONNECTION)))
-        return client_for(resolve_connection(settings))
+        return client_for(resolve(lambda key: config.get(key) if config else None, plain(props.get(CONNECTION))))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         from ..connections import connection_problem

@@ -141,7 +141,7 @@ class InfluxctlTokenClient:
 
     def revoke(self, token_id: str) -> bool:
         """Revoke; what influxctl prints for a token already revoked is not documented, so the list decides."""
-        args = ["management", "revoke", "--force", token_id]
+        args = ["management", "revoke", "--force", "--", token_id]  # "--": an id is never read as a flag
         try:
             self._run_retrying(args, f"revoke management token {token_id}")
         except _Refused as refused:

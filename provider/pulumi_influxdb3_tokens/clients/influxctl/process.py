@@ -2,8 +2,10 @@
 the environment it gets, the version check, and the mapping of its stderr to one-sentence errors.
 
 The management token never goes into argv, where other local users could read it from the process
-list: it is written to a 0600 ``config.toml`` in a private temporary directory, passed with
-``--config``/``--profile`` and removed as soon as the command ends. When the user names their own
+list: it is written to a 0600 ``config.toml`` in a private per-user runtime directory
+(secret_files.py), passed with ``--config``/``--profile`` and removed as soon as the command ends;
+one left behind by a killed provider is removed by the next. On Linux influxctl is killed when the
+provider dies (PR_SET_PDEATHSIG), so it never runs on with the credential after us. When the user names their own
 influxctl config or profile, that is passed instead and the provider writes nothing. Either way both
 flags are always passed, so influxctl never picks another file or profile than the one we read.
 """
@@ -17,10 +19,9 @@ import os
 import re
 import signal
 import subprocess
-import tempfile
+import sys
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator, Optional
 
 from ...core.errors import ConfigurationError, ManagementApiError, scrub
@@ -37,6 +38,7 @@ from ...settings import (
     Connection,
     config_key,
 )
+from .secret_files import private_file
 
 Version = tuple[int, int, int]
 
@@ -96,10 +98,39 @@ class Outcome:
         return self.returncode == 0
 
 
+# Run by the child itself, before it becomes influxctl: prctl(2) PR_SET_PDEATHSIG (1, <linux/prctl.h>) with
+# SIGKILL, so influxctl dies with the provider. It is a separate interpreter that execs influxctl, not a
+# preexec_fn: code run between fork and exec in a provider whose gRPC threads registered fork handlers
+# crashed the child (SIGSEGV). Should the provider die before prctl, the parent id differs and it stops.
+_DIE_WITH_PARENT = """\
+import ctypes, os, signal, sys
+parent, argv = int(sys.argv[1]), sys.argv[2:]
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(ctypes.c_int(1), ctypes.c_ulong(signal.SIGKILL), ctypes.c_ulong(0),
+                                            ctypes.c_ulong(0), ctypes.c_ulong(0))
+except (OSError, AttributeError):
+    pass
+if os.getppid() != parent:
+    os._exit(1)
+try:
+    os.execv(argv[0], argv)
+except OSError as err:
+    print(f"cannot run {argv[0]}: {err.strerror}", file=sys.stderr)
+    os._exit(127)
+"""
+
+
+def dying_with_parent(argv: list[str]) -> list[str]:
+    """argv run so that the child is killed when this process dies; argv itself where that is not available."""
+    if not sys.platform.startswith("linux") or not sys.executable:
+        return argv
+    return [sys.executable, "-I", "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *argv]
+
+
 def run(argv: list[str], timeout: float) -> Outcome:
     """Run argv in its own process group; at the timeout kill the group and keep what it printed."""
     process = subprocess.Popen(
-        argv,
+        dying_with_parent(argv),
         env=child_environment(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -142,11 +173,7 @@ def profile_flags(connection: Connection) -> Iterator[list[str]]:
     if connection.uses_own_influxctl_profile:
         yield ["--config", connection.influxctl_config or "", "--profile", connection.influxctl_profile or ""]
         return
-    with tempfile.TemporaryDirectory(prefix="pulumi-influxdb3-influxctl-") as directory:  # mode 0700
-        path = Path(directory) / "config.toml"
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(profile_toml(connection))
+    with private_file("config.toml", profile_toml(connection)) as path:
         yield ["--config", str(path), "--profile", TEMP_PROFILE_NAME]
 
 
