@@ -103,8 +103,9 @@ def install_wheel(tmp: Path, revision: str | None = None) -> Installed:
     return installed
 
 
-def installed_python_env(tmp: Path) -> tuple[dict[str, str], str]:
-    """Build the wheel and install it into a fresh virtualenv, as a user's `pip install` would.
+def installed_python_env(tmp: Path, revision: str | None = None) -> tuple[dict[str, str], str]:
+    """Build the wheel (of the working tree, or as committed at `revision`) and install it into a
+    fresh virtualenv, as a user's `pip install` would.
 
     Returns the environment that makes the engine run programs and providers on that install (its
     Python, its `pulumi-resource-influxdb3`, the engine first on PATH, not the checkout's .venv),
@@ -114,7 +115,7 @@ def installed_python_env(tmp: Path) -> tuple[dict[str, str], str]:
     """
     from support.engine import engine_path
 
-    installed = install_wheel(tmp)
+    installed = install_wheel(tmp, revision)
     path = [*map(str, engine_path()), *installed.env()["PATH"].split(os.pathsep)]
     env = {
         "PATH": os.pathsep.join(path),
@@ -124,7 +125,8 @@ def installed_python_env(tmp: Path) -> tuple[dict[str, str], str]:
     }
     listing = installed.run(installed.python, "-m", "pip", "list", "--format=freeze", cwd=tmp).stdout.split()
     count = len(listing)
-    return env, f"the wheel installed into a fresh virtualenv ({count} distributions, constraints.txt)"
+    of = f"the wheel of {revision}" if revision else "the wheel"
+    return env, f"{of} installed into a fresh virtualenv ({count} distributions, constraints.txt)"
 
 
 # --- measuring and printing ------------------------------------------------------------------------

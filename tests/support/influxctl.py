@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 
+from pulumi_influxdb3_tokens.clients.influxctl import list_cache
 from pulumi_influxdb3_tokens.clients.influxctl import process as influxctl_process
 from support.standin import STANDIN_DIR
 
 
 def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, *, standin_on_path: bool) -> None:
-    """No INFLUXDB3_* or INFLUXCTL_* variables, no real ~/.config/influxctl, no remembered version check."""
+    """No INFLUXDB3_* or INFLUXCTL_* variables, no real ~/.config/influxctl, no remembered version check,
+    no list answer shared with another test (a provider process's cache lives for one command)."""
     for name in list(os.environ):
         if name.startswith(("INFLUXDB3_", "INFLUXCTL_")):
             monkeypatch.delenv(name)
@@ -23,6 +25,7 @@ def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, *, standin_on_path: boo
     dirs = [str(STANDIN_DIR), venv_bin] if standin_on_path else [venv_bin]
     monkeypatch.setenv("PATH", os.pathsep.join([*dirs, "/usr/bin", "/bin"]))
     monkeypatch.setattr(influxctl_process, "_CHECKED", {})
+    monkeypatch.setattr(list_cache, "SHARED", list_cache.ListCache())
 
 
 def stack_config(**settings: Any) -> dict[str, Any]:

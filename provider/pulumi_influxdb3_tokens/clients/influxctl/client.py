@@ -10,6 +10,10 @@ naming the candidates. No message suggests revoking a token the stack does not h
 succeeded but whose answer holds no token string is refused, and the token it minted revoked: no
 token nobody holds. Revoking decides by listing whether a failed revoke means "already revoked"
 (success) or a failure.
+
+Reads share one ``management list`` answer per provider process (list_cache.py): single flight, a
+window of a few seconds, ended by every create or revoke this process makes. Lost-answer recovery
+always lists afresh (``list(fresh=True)``), never from the shared answer.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from ...core.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecor
 from ...core.notices import say
 from ...settings import Connection
 from ..credential import credential_in_play
+from . import list_cache
 from .answer import CreateAnswer, read_create_answer
 from .output import TOKEN_LIST
 from .process import (
@@ -82,6 +87,7 @@ class InfluxctlTokenClient:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
         self._version = ensure_supported_version(connection.influxctl_path)
+        self._list_key = list_cache.key_of(connection)
 
     # --- operations ----------------------------------------------------------------------------
 
@@ -102,9 +108,13 @@ class InfluxctlTokenClient:
             args.append(f"--description={description}")
         if expires_at is not None:
             args.append(f"--expires-at={timeutil.format_rfc3339(expires_at)}")
-        # What is listed before the create, so that afterwards only a token that appeared meanwhile counts.
+        # What is listed before the create (afresh: a shared answer may predate tokens others made since),
+        # so that afterwards only a token that appeared meanwhile counts.
         before = {record.id for record in self._listed("create a management token")}
-        outcome = self._run(args)
+        try:
+            outcome = self._run(args)
+        finally:
+            self._changed()  # minted, or may have: no list from before serves a later read
         answer = read_create_answer(outcome.stdout)
         record = self._answered_record(answer)
         if record is None:
@@ -127,11 +137,20 @@ class InfluxctlTokenClient:
             f"Management token {token_id} does not exist (influxctl management list does not show it).", status=404
         )
 
-    def list(self) -> list[TokenRecord]:
+    def list(self, *, fresh: bool = False) -> list[TokenRecord]:
+        """Every token of the account: the answer this process's reads share (list_cache.py).
+
+        ``fresh=True`` runs a list that starts after this call, whatever is shared or running: what
+        lost-answer recovery of a create must use (it compares the tokens listed before and after its
+        create, and an answer shared from before would hide or invent the token it looks for).
+        """
+        return list_cache.SHARED.records(self._list_key, self._list_now, fresh=fresh)
+
+    def _list_now(self) -> builtins.list[TokenRecord]:
         return self._listed("list management tokens")
 
     def _listed(self, action: str) -> builtins.list[TokenRecord]:
-        """The tokens; a failure is told as a failure to do ``action``."""
+        """A list run now, never the shared answer; a failure is told as a failure to do ``action``."""
         outcome = self._run_retrying(["management", "list", "--format", "json"], action)
         try:
             entries = TOKEN_LIST.validate_json(outcome.stdout) or []
@@ -145,13 +164,33 @@ class InfluxctlTokenClient:
         try:
             self._run_retrying(args, f"revoke management token {token_id}")
         except _Refused as refused:
-            listed = {record.id: record for record in self.list()}
-            if token_id not in listed:
+            if refused.after_retries:
+                self._changed()  # an earlier attempt that timed out may have revoked it
+            listed = self._listed_after_refusal(token_id)
+            if listed is None:
                 return False
-            if listed[token_id].is_revoked():
+            if listed.is_revoked():
                 return True
             raise failure_error(f"revoke management token {token_id}", refused.outcome, self._connection) from None
+        except InfluxDB3TokensError:
+            self._changed()  # the outcome is unknown: it may have revoked the token
+            raise
+        self._changed()
         return True
+
+    def _listed_after_refusal(self, token_id: str) -> Optional[TokenRecord]:
+        """The token as listed, to tell "already revoked" or "gone" from a real refusal.
+
+        The shared answer decides when it is conclusive: a token it shows revoked stays revoked
+        (revocation is permanent), and one it does not list is gone (the answer is from after this
+        process's last create, and ids we hold existed before it). When it shows the token live it
+        may predate someone else's revoke, the likely reason ours was refused: a fresh list decides.
+        Many tokens revoked out of band and destroyed together so cost one shared list, not one each.
+        """
+        shared = {record.id: record for record in self.list()}.get(token_id)
+        if shared is None or shared.is_revoked():
+            return shared
+        return {record.id: record for record in self.list(fresh=True)}.get(token_id)
 
     # --- create recovery -------------------------------------------------------------------------
 
@@ -174,7 +213,7 @@ class InfluxctlTokenClient:
         """The one token this create minted: it appeared during the call, made by us, as requested."""
         what = f"influxctl management create {describe(outcome, self._connection.request_timeout)}"
         try:
-            records = self.list()
+            records = self.list(fresh=True)  # never the shared answer: it may predate the create
         except ManagementApiError:
             raise ManagementApiError(
                 f"{what}, and the tokens could not be listed to find one it may have minted, so none was adopted: "
@@ -266,6 +305,9 @@ class InfluxctlTokenClient:
 
     # --- plumbing ------------------------------------------------------------------------------
 
+    def _changed(self) -> None:
+        list_cache.SHARED.changed(self._list_key)
+
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)
 
@@ -292,7 +334,7 @@ class InfluxctlTokenClient:
                     failure = Failure.NETWORK if outcome.timed_out else classify(outcome.stderr)
                     if failure is Failure.NETWORK:
                         raise _Retryable(outcome)
-                    raise _Refused(outcome)
+                    raise _Refused(outcome, after_retries=attempt.retry_state.attempt_number > 1)
         except _Retryable as final:
             raise failure_error(action, final.outcome, self._connection) from None
         except _Refused as refused:
@@ -314,9 +356,10 @@ class InfluxctlTokenClient:
 class _Refused(Exception):
     """influxctl answered with a failure that retrying does not cure."""
 
-    def __init__(self, outcome: Outcome) -> None:
+    def __init__(self, outcome: Outcome, *, after_retries: bool = False) -> None:
         super().__init__("refused")
         self.outcome = outcome
+        self.after_retries = after_retries  # earlier attempts failed on the network: their effect is unknown
 
 
 # A rejected credential is not a reason to look at the list: the list would be refused the same way.

@@ -181,6 +181,9 @@ def profile_flags(connection: Connection) -> Iterator[list[str]]:
 
 _CHECKED: dict[str, Optional[Version]] = {}
 _CHECKED_LOCK = threading.Lock()
+# Held while `influxctl version` runs: the engine's first calls arrive together (4 at once on the
+# dynamic provider, 8 on the plugin) and each would otherwise run its own check.
+_CHECKING_LOCK = threading.Lock()
 
 
 def parse_version(output: str) -> Optional[Version]:
@@ -197,6 +200,14 @@ def ensure_supported_version(executable: str) -> Optional[Version]:
     with _CHECKED_LOCK:
         if executable in _CHECKED:
             return _CHECKED[executable]
+    with _CHECKING_LOCK:
+        with _CHECKED_LOCK:
+            if executable in _CHECKED:
+                return _CHECKED[executable]  # checked while this call waited
+        return _check_version(executable)
+
+
+def _check_version(executable: str) -> Optional[Version]:
     outcome = run([executable, "version"], VERSION_TIMEOUT)
     hint = f"install influxctl {SUPPORTED_TEXT} or point {config_key(INFLUXCTL_PATH)} / {INFLUXCTL_PATH.env} at one"
     if not outcome.ok:

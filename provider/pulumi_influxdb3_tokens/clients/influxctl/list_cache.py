@@ -1,0 +1,135 @@
+"""One ``influxctl management list`` answer shared by the reads of one provider process (single flight).
+
+Every read through influxctl is a whole ``management list`` run: a process start, a login check
+and a round trip that returns every token of the account. A ``refresh`` of N tokens would start N
+of them, N·M records for what one list answers. Here the reads of one process share one answer:
+
+- **single flight**: a read that finds a list running waits for it instead of starting another;
+  one that finds no usable answer starts the list the others then wait for;
+- **a short window**: an answer serves reads for ``WINDOW_S`` seconds after its list *started*, so
+  nothing a read returns is older than that, however long the process lives;
+- **invalidated by our own changes**: every create or revoke this process makes (whatever its
+  outcome, a lost answer included) ends the shared answer and any list still running, so a read
+  that starts after our change never sees the list from before it;
+- **``fresh=True`` bypasses it**: the caller gets a list that started after its call, never the
+  shared answer nor one already running. Lost-answer recovery of a create always asks for that (it
+  compares the lists from before and after its create, so a shared older answer would be wrong).
+
+Why this is as correct as no cache: a provider process lives for one pulumi command (the engine
+starts the dynamic provider host and the plugin per command and stops them at its end), so a token
+someone else revokes or mints during the command is seen by the next command as without the cache;
+within the command a read may return an answer up to ``WINDOW_S`` old, which without the cache it
+could equally have got from a read that simply ran a little earlier. The cache is keyed by
+everything that picks the account and the identity (executable, account, cluster, the credential's
+digest, the influxctl config and profile), never holds a token string (list output has none), and
+an error is shared only with the reads that waited for that same run, never kept for later ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from ...core.models import TokenRecord
+from ...settings import Connection
+
+# How long an answer serves reads, counted from the start of its list run. A refresh of 50 tokens
+# reads them all within about a second of the first read; the bound only matters for a process that
+# lives longer than one command, which the engine's providers do not.
+WINDOW_S = 5.0
+
+Key = tuple[str, ...]
+Fetch = Callable[[], list[TokenRecord]]
+
+
+def key_of(connection: Connection) -> Key:
+    """What picks the account, the cluster and the identity a list runs as. The credential only as a digest."""
+    secret = connection.management_token.get_secret_value()
+    return (
+        connection.influxctl_path,
+        connection.account_id,
+        connection.cluster_id,
+        hashlib.sha256(secret.encode()).hexdigest() if secret else "",
+        connection.influxctl_config or "",
+        connection.influxctl_profile or "",
+    )
+
+
+@dataclass
+class _Flight:
+    """One list run: its start, the generation it belongs to, and its answer once it ends."""
+
+    started: float
+    generation: int
+    done: threading.Event = field(default_factory=threading.Event)
+    records: Optional[list[TokenRecord]] = None
+    error: Optional[BaseException] = None
+
+
+@dataclass
+class _Slot:
+    generation: int = 0
+    flight: Optional[_Flight] = None  # the latest run of this generation, running or done
+
+
+class ListCache:
+    """Shared ``management list`` answers, per connection key; safe to use from many threads."""
+
+    def __init__(self, window_s: float = WINDOW_S, clock: Callable[[], float] = time.monotonic) -> None:
+        self._window_s = window_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._slots: dict[Key, _Slot] = {}
+
+    def records(self, key: Key, fetch: Fetch, *, fresh: bool = False) -> list[TokenRecord]:
+        """The shared answer if it is usable, else the answer of the run in flight or of a new run.
+
+        ``fresh=True``: always a new run started after this call (lost-answer recovery, and revoke's
+        check when the shared answer still shows the token live); its answer then serves later reads.
+        """
+        with self._lock:
+            slot = self._slots.setdefault(key, _Slot())
+            flight = None if fresh else self._usable(slot)
+            leader = flight is None
+            if flight is None:
+                flight = _Flight(started=self._clock(), generation=slot.generation)
+                slot.flight = flight
+        if leader:
+            try:
+                flight.records = fetch()
+            except BaseException as err:
+                flight.error = err
+                with self._lock:
+                    if slot.flight is flight:
+                        slot.flight = None  # a failure serves only those who waited for this run
+                raise
+            finally:
+                flight.done.set()
+        else:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+        assert flight.records is not None
+        return list(flight.records)
+
+    def changed(self, key: Key) -> None:
+        """This process created or revoked a token (or may have): no answer from before serves a later read."""
+        with self._lock:
+            slot = self._slots.setdefault(key, _Slot())
+            slot.generation += 1
+            slot.flight = None
+
+    def _usable(self, slot: _Slot) -> Optional[_Flight]:
+        flight = slot.flight
+        if flight is None or flight.generation != slot.generation:
+            return None
+        if self._clock() - flight.started > self._window_s:
+            return None
+        return flight
+
+
+# The one cache of this provider process.
+SHARED = ListCache()

@@ -1,0 +1,241 @@
+"""How many influxctl runs a command's reads, revokes and recovery cost: one shared `management list` (issue 21).
+
+Each provider call builds its own client, as both faces do (``client_for`` per call), and the runs are
+counted from the stand-in's INFLUXCTL_STANDIN_RECORD. Without the shared answer every read was a
+whole `management list` run: a refresh of 20 tokens ran 20.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from pulumi_influxdb3_tokens.clients import InfluxctlTokenClient, client_for
+from pulumi_influxdb3_tokens.clients.influxctl import list_cache
+from pulumi_influxdb3_tokens.core import lifecycle, timeutil
+from pulumi_influxdb3_tokens.core.errors import ManagementApiError
+from pulumi_influxdb3_tokens.core.models import RecoveredToken, TokenRecord
+from pulumi_influxdb3_tokens.settings import resolve_connection
+from support.influxctl import isolate, stack_config
+from support.local_api import LocalApi, start_local_api
+from support.times import moment_in_days
+
+# The engine's default --parallel on this machine's 2 cores is 8; the dynamic provider serves 4 at once.
+ENGINE_PARALLEL = 8
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
+    api = start_local_api(tmp_path_factory.mktemp("server"))
+    yield api
+    api.stop()
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: LocalApi) -> Path:
+    """The stand-in on PATH, talking to the server, recording each run; a fresh list cache (a new process)."""
+    isolate(monkeypatch, tmp_path, standin_on_path=True)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", server.url)
+    record = tmp_path / "calls.jsonl"
+    monkeypatch.setenv("INFLUXCTL_STANDIN_RECORD", str(record))
+    return record
+
+
+def connect(server: LocalApi) -> InfluxctlTokenClient:
+    client = client_for(
+        resolve_connection(
+            stack_config(accountId=server.account_id, clusterId=server.cluster_id, managementToken=server.admin_token)
+        )
+    )
+    assert isinstance(client, InfluxctlTokenClient)
+    return client
+
+
+def runs(record: Path, action: str) -> int:
+    """How many `influxctl management <action>` (or `influxctl version`) runs the stand-in recorded."""
+    if not record.exists():
+        return 0
+    count = 0
+    for line in record.read_text().splitlines():
+        argv = json.loads(line)["argv"]
+        if "management" in argv:
+            count += argv[argv.index("management") + 1] == action
+        else:
+            count += action in argv
+    return count
+
+
+def minted(server: LocalApi, count: int, what: str) -> list[str]:
+    tag = uuid.uuid4().hex[:8]
+    return [server.mint(f"{what} {tag} {i}")["id"] for i in range(count)]
+
+
+def read_all(server: LocalApi, ids: list[str], workers: int = ENGINE_PARALLEL) -> dict[str, Any]:
+    """What a refresh does: one lifecycle.read per token, from the engine's concurrent calls, each its own client."""
+    with ThreadPoolExecutor(workers) as pool:
+        found = pool.map(lambda token_id: lifecycle.read(connect(server), token_id, {}), ids)
+        return dict(zip(ids, found, strict=True))
+
+
+def delete_all(server: LocalApi, ids: list[str]) -> None:
+    with ThreadPoolExecutor(ENGINE_PARALLEL) as pool:
+        list(pool.map(lambda token_id: lifecycle.delete(connect(server), token_id), ids))
+
+
+# --- counts: these ran one list per read (or per refused revoke) before the shared answer -------------------
+
+
+def test_a_refresh_of_20_tokens_runs_one_list_for_all_reads(calls, server):
+    ids = minted(server, 20, "refreshed")
+    minted(server, 5, "someone else's")  # the account holds more than the stack
+
+    first = read_all(server, ids)
+    again = read_all(server, ids, workers=4)  # consecutive reads, as the dynamic provider's 4 threads make
+
+    assert all(first[i] is not None and first[i][0] == i for i in ids)
+    assert again == first
+    assert runs(calls, "list") == 1  # was 40: one per read
+    assert runs(calls, "version") == 1  # was up to 8: each of the first concurrent reads checked the version
+
+
+def test_a_destroy_revokes_each_token_once_and_lists_nothing(calls, server):
+    ids = minted(server, 20, "destroyed")
+    delete_all(server, ids)
+    assert runs(calls, "revoke") == 20
+    assert runs(calls, "list") == 0
+    assert all(t["revokedAt"] is not None for t in server.list_tokens() if t["id"] in ids)
+
+
+def test_a_destroy_of_tokens_revoked_out_of_band_shares_one_list_to_decide(calls, server):
+    # Reference .../management/revoke: revoked tokens stay listed; revoking one again is success whatever
+    # influxctl prints for it, so the list decides (a revoked token stays revoked: a shared answer may say so).
+    ids = minted(server, 20, "revoked elsewhere")
+    for token_id in ids:
+        server.revoke(token_id)
+
+    delete_all(server, ids)
+
+    assert runs(calls, "revoke") == 20
+    assert runs(calls, "list") == 1  # was 20: one per refused revoke
+
+
+def test_recovery_lists_afresh_and_the_reads_around_it_share_lists(calls, server, monkeypatch, capsys):
+    ids = minted(server, 10, "around recovery")
+    read_all(server, ids)  # the shared answer, from before the create
+    description, expiry = f"interrupted {uuid.uuid4().hex[:8]}", moment_in_days(7)
+
+    monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-fail")
+    recovered = connect(server).create(description, expiry, idempotency_key="unused")
+    monkeypatch.delenv("INFLUXCTL_STANDIN_FAULT")
+    after = read_all(server, [*ids, recovered.id])
+
+    # Recovery found the token its create minted, which the shared answer (from before it) does not hold.
+    assert isinstance(recovered, RecoveredToken)
+    assert [t["id"] for t in server.list_tokens() if t["description"] == description] == [recovered.id]
+    assert after[recovered.id] is not None
+    assert "adopted token" in capsys.readouterr().err
+    # One list for the reads before; the create's own fresh list just before it (issue 17: only a token
+    # that appeared during this very call may be adopted); one fresh list for recovery, started after the
+    # create, whose answer then also serves the reads after it.
+    assert (runs(calls, "create"), runs(calls, "list")) == (1, 3)  # lists were 10 + 1 + 11
+
+
+# --- correctness: the shared answer never hides a change it must show ----------------------------------------
+
+
+def test_a_create_or_revoke_of_this_process_ends_the_shared_answer(calls, server):
+    [kept] = minted(server, 1, "kept")
+    assert lifecycle.read(connect(server), kept, {}) is not None
+    created = connect(server).create(f"new {uuid.uuid4().hex[:8]}", None, idempotency_key="unused")
+    assert connect(server).get(created.id).id == created.id  # not from the answer listed before the create
+    connect(server).revoke(kept)
+    assert lifecycle.read(connect(server), kept, {}) is None  # not from the answer listed before the revoke
+    assert runs(calls, "list") == 4  # three reads, and the create's own fresh list before it (issue 17)
+
+
+def test_revoke_decides_with_a_fresh_list_when_the_shared_one_shows_the_token_live(calls, server):
+    [token_id] = minted(server, 1, "raced")
+    assert lifecycle.read(connect(server), token_id, {}) is not None  # shared answer: live
+    server.revoke(token_id)  # someone else revokes it in the meantime
+    assert connect(server).revoke(token_id) is True  # influxctl refuses ("has been revoked"); a fresh list says so
+    assert runs(calls, "list") == 2
+
+
+def test_a_token_revoked_out_of_band_is_dropped_by_the_next_command(calls, server, monkeypatch):
+    ids = minted(server, 3, "next command")
+    assert all(found is not None for found in read_all(server, ids).values())
+    server.revoke(ids[0])
+
+    # The next pulumi command runs in a new provider process, with nothing shared from this one.
+    monkeypatch.setattr(list_cache, "SHARED", list_cache.ListCache())
+    after = read_all(server, ids)
+
+    assert after[ids[0]] is None  # the resource leaves the state
+    assert after[ids[1]] is not None and after[ids[2]] is not None
+    assert runs(calls, "list") == 2
+
+
+def test_within_a_command_an_answer_serves_reads_for_a_bounded_window(calls, server, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(list_cache, "SHARED", list_cache.ListCache(clock=lambda: now[0]))
+    [token_id] = minted(server, 1, "windowed")
+    assert lifecycle.read(connect(server), token_id, {}) is not None
+    server.revoke(token_id)
+
+    now[0] += list_cache.WINDOW_S - 0.5
+    assert lifecycle.read(connect(server), token_id, {}) is not None  # shared: as a read a moment earlier saw it
+    now[0] += 1.0
+    assert lifecycle.read(connect(server), token_id, {}) is None  # the window since the list started is over
+    assert runs(calls, "list") == 2
+
+
+# --- the cache on its own ----------------------------------------------------------------------------------
+
+
+def _record(token_id: str) -> TokenRecord:
+    return TokenRecord(id=token_id, account_id="a", cluster_id="c", token_prefix="p", created_at=timeutil.now())
+
+
+def test_a_failed_list_is_not_kept_for_later_reads():
+    cache = list_cache.ListCache()
+
+    def failing() -> list[TokenRecord]:
+        raise ManagementApiError("Could not list management tokens with influxctl: the service is unreachable.")
+
+    with pytest.raises(ManagementApiError, match="the service is unreachable"):
+        cache.records(("k",), failing)
+    assert [r.id for r in cache.records(("k",), lambda: [_record("later")])] == ["later"]
+
+
+def test_concurrent_reads_share_one_run():
+    cache, entered, release = list_cache.ListCache(), threading.Event(), threading.Event()
+    fetched: list[str] = []
+
+    def slow() -> list[TokenRecord]:
+        fetched.append("run")
+        entered.set()
+        release.wait(10)
+        return [_record("shared")]
+
+    with ThreadPoolExecutor(2) as pool:
+        leader = pool.submit(cache.records, ("k",), slow)
+        assert entered.wait(10)
+        follower = pool.submit(cache.records, ("k",), slow)  # joins the run in flight, or reuses its answer
+        release.set()
+        answers = [[r.id for r in f.result(10)] for f in (leader, follower)]
+    assert answers == [["shared"], ["shared"]] and fetched == ["run"]
+
+
+def test_fresh_always_runs_a_new_list_and_its_answer_serves_later_reads():
+    cache = list_cache.ListCache()
+    cache.records(("k",), lambda: [_record("old")])
+    assert [r.id for r in cache.records(("k",), lambda: [_record("new")], fresh=True)] == ["new"]
+    assert [r.id for r in cache.records(("k",), lambda: [_record("unused")])] == ["new"]
+    cache.changed(("k",))
+    assert [r.id for r in cache.records(("k",), lambda: [_record("after")])] == ["after"]
