@@ -168,8 +168,6 @@ def _missing(setting: Setting) -> ConfigurationError:
 
 def default_influxctl_config() -> Path:
     """Where influxctl looks for config.toml when no --config is given; it depends on the OS."""
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "influxctl" / "config.toml"
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Application Support" / "influxctl" / "config.toml"
     return Path.home() / ".config" / "influxctl" / "config.toml"
@@ -247,7 +245,7 @@ def _warn_if_others_can_read(path: Path) -> None:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
         return
-    if sys.platform == "win32" or not mode & 0o077:
+    if not mode & 0o077:
         return
     with _WARNED_LOCK:
         if str(path) in _WARNED_READABLE:
