@@ -328,7 +328,9 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	if cmd.Env != nil { // the toolchain activated a virtualenv: keep its PATH and VIRTUAL_ENV
 		env = append(append([]string{}, env...), cmd.Env...)
 	}
-	cmd.Env = env
+	// pulumi-policy writes the pack's port to stdout without flushing it, and stdout is a pipe here: unbuffered,
+	// or the engine waits for the port forever (hidden wherever PYTHONUNBUFFERED is already set).
+	cmd.Env = append(env, "PYTHONUNBUFFERED=1")
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Run(); err != nil {
 		var exitErr *exec.ExitError

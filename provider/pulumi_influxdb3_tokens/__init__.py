@@ -12,9 +12,18 @@ face or the transport it does not use.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from .version import __version__
+
+# The provider locks its journal with fcntl and stops influxctl's whole process group (os.killpg):
+# POSIX only. Say so once, at the first import, instead of failing later on an AttributeError.
+SUPPORTED_PLATFORMS = "Linux and macOS"
+if sys.platform == "win32":
+    raise ImportError(
+        f"pulumi-influxdb3-tokens {__version__} supports {SUPPORTED_PLATFORMS}; on Windows, run Pulumi inside WSL 2."
+    )
 
 if TYPE_CHECKING:
     from . import influxdb3

@@ -98,6 +98,11 @@ def _config(model: type[rules.RuleConfig], given: Optional[Mapping[str, Any]]) -
     return model.model_validate(dict(given or {}))
 
 
+def _exempt(args: ResourceValidationArgs, config: rules.RuleConfig) -> bool:
+    """The pack config names this resource (by URN) as a deliberate exception to the rule."""
+    return rules.exemption(config, args.urn) is not None
+
+
 def _judge(args: ResourceValidationArgs, finding: rules.Finding, report_violation: ReportViolation) -> None:
     if finding.verdict is rules.Verdict.FAIL:
         report_violation(f"ManagementToken '{args.name}': {finding.message}.", None)
@@ -110,24 +115,30 @@ def _judge(args: ResourceValidationArgs, finding: rules.Finding, report_violatio
 
 def validate_must_expire(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type in rules.TOKEN_TYPES:
-        _judge(args, rules.must_expire(token_facts(args.props, args.resource_type)), report_violation)
+        config = _config(rules.ExemptionsConfig, args.get_config())
+        if not _exempt(args, config):
+            _judge(args, rules.must_expire(token_facts(args.props, args.resource_type)), report_violation)
 
 
 def validate_max_lifetime(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type in rules.TOKEN_TYPES:
         config = _config(rules.MaxLifetimeConfig, args.get_config())
-        _judge(args, rules.max_lifetime(token_facts(args.props, args.resource_type), config), report_violation)
+        if not _exempt(args, config):
+            _judge(args, rules.max_lifetime(token_facts(args.props, args.resource_type), config), report_violation)
 
 
 def validate_rotation(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type in rules.TOKEN_TYPES:
         config = _config(rules.RotationConfig, args.get_config())
-        _judge(args, rules.rotation(token_facts(args.props, args.resource_type), config), report_violation)
+        if not _exempt(args, config):
+            _judge(args, rules.rotation(token_facts(args.props, args.resource_type), config), report_violation)
 
 
 def validate_description(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type in rules.TOKEN_TYPES:
-        _judge(args, rules.description(token_facts(args.props, args.resource_type)), report_violation)
+        config = _config(rules.ExemptionsConfig, args.get_config())
+        if not _exempt(args, config):
+            _judge(args, rules.description(token_facts(args.props, args.resource_type)), report_violation)
 
 
 def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[str, Any]]:
@@ -138,8 +149,10 @@ def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[s
     """
     if args.resource_type not in rules.TOKEN_TYPES:
         return None
-    facts = token_facts(args.props, args.resource_type)
-    expires_in = rules.default_expiry(facts, _config(rules.DefaultExpiryConfig, args.get_config()))
+    config = _config(rules.DefaultExpiryConfig, args.get_config())
+    if _exempt(args, config):
+        return None
+    expires_in = rules.default_expiry(token_facts(args.props, args.resource_type), config)
     if expires_in is None:
         return None
     props = cast(MutableMapping[str, Any], args.props)

@@ -81,11 +81,18 @@ class RuleConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
-class NoConfig(RuleConfig):
-    pass
+class ExemptionsConfig(RuleConfig):
+    """A rule that judges one token at a time can leave named tokens alone: a deliberate exception."""
+
+    exemptions: tuple[str, ...] = Field(
+        (),
+        description="Tokens this rule does not judge, by token id (as `influxdb3-tokens audit` lists it) or by "
+        "resource URN (as `pulumi stack --show-urns` prints it): a deliberate exception such as a break-glass "
+        "token. The audit shows every exemption it applies.",
+    )
 
 
-class MaxLifetimeConfig(RuleConfig):
+class MaxLifetimeConfig(ExemptionsConfig):
     max_lifetime_days: int = Field(
         DEFAULT_MAX_LIFETIME_DAYS,
         alias="maxLifetimeDays",
@@ -94,7 +101,7 @@ class MaxLifetimeConfig(RuleConfig):
     )
 
 
-class RotationConfig(RuleConfig):
+class RotationConfig(ExemptionsConfig):
     min_rotate_before_days: int = Field(
         DEFAULT_MIN_ROTATE_BEFORE_DAYS,
         alias="minRotateBeforeDays",
@@ -113,7 +120,7 @@ class MaxPerStackConfig(RuleConfig):
     )
 
 
-class DefaultExpiryConfig(RuleConfig):
+class DefaultExpiryConfig(ExemptionsConfig):
     max_lifetime_days: int = Field(
         DEFAULT_MAX_LIFETIME_DAYS,
         alias="maxLifetimeDays",
@@ -146,7 +153,7 @@ RULES: dict[str, RuleSpec] = {
         RuleSpec(
             MUST_EXPIRE,
             MANDATORY,
-            NoConfig,
+            ExemptionsConfig,
             "Management tokens must expire: a token that never expires is an admin credential that lives "
             "forever. Fix: set expires_in (e.g. '30d') or expires_at on the ManagementToken.",
         ),
@@ -168,7 +175,7 @@ RULES: dict[str, RuleSpec] = {
         RuleSpec(
             DESCRIPTION,
             ADVISORY,
-            NoConfig,
+            ExemptionsConfig,
             "Management tokens need a description: an undescribed admin token cannot be audited. "
             "Fix: set description to who or what uses the token.",
         ),
@@ -197,6 +204,7 @@ class Verdict(str, Enum):
     PASS = "pass"
     FAIL = "fail"
     UNKNOWN = "unknown"  # cannot be verified yet: report it, never treat it as a pass
+    EXEMPT = "exempt"  # the config names this token as a deliberate exception to the rule
 
 
 @dataclass(frozen=True)
@@ -220,6 +228,12 @@ def _fail(rule: str, message: str) -> Finding:
 
 def _unknown(rule: str, what: str) -> Finding:
     return Finding(rule, Verdict.UNKNOWN, f"cannot verify: {what}")
+
+
+def exemption(config: RuleConfig, *names: Optional[str]) -> Optional[str]:
+    """The entry of the rule's ``exemptions`` that names this token (by id or URN), if any."""
+    listed = getattr(config, "exemptions", ())
+    return next((name for name in names if name and name in listed), None)
 
 
 def _is_set(value: Fact) -> bool:

@@ -168,8 +168,6 @@ def _missing(setting: Setting) -> ConfigurationError:
 
 def default_influxctl_config() -> Path:
     """Where influxctl looks for config.toml when no --config is given; it depends on the OS."""
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "influxctl" / "config.toml"
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Application Support" / "influxctl" / "config.toml"
     return Path.home() / ".config" / "influxctl" / "config.toml"
@@ -247,7 +245,7 @@ def _warn_if_others_can_read(path: Path) -> None:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
         return
-    if sys.platform == "win32" or not mode & 0o077:
+    if not mode & 0o077:
         return
     with _WARNED_LOCK:
         if str(path) in _WARNED_READABLE:
@@ -404,6 +402,18 @@ def _transport(
     return HTTP
 
 
+def _same_ids_as_profile(values: Mapping[str, Optional[str]], profile: Mapping[str, Any], name: str) -> None:
+    """influxctl acts on the profile's account and cluster: a setting naming others would mislabel every token."""
+    for setting in (ACCOUNT_ID, CLUSTER_ID):
+        theirs = _present(profile.get(setting.profile_key or ""))
+        ours = values[setting.key]
+        if theirs is not None and ours is not None and ours != theirs:
+            raise ConfigurationError(
+                f"{config_key(setting)} / {setting.env} is '{ours}', but influxctl profile '{name}', which influxctl "
+                f"acts with, has {setting.profile_key} '{theirs}'; unset it, or name the profile of that cluster."
+            )
+
+
 def _influxctl_connection(stack_config: Mapping[str, Any], environ: Optional[Mapping[str, str]]) -> Connection:
     executable = _influxctl_executable(stack_config, environ)
     if executable is None:
@@ -422,13 +432,31 @@ def _influxctl_connection(stack_config: Mapping[str, Any], environ: Optional[Map
             f"your own influxctl profile, which carries its own credential; unset one of them."
         )
     config_path = influxctl_config_path(stack_config, environ)
+    if not own and explicit_token is None:
+        # No credential is configured: use the login the user already has, their own influxctl profile as
+        # it is (a mgmt_token, or influxctl's cached login through the identity provider); nothing is copied.
+        if not config_path.is_file():
+            raise ConfigurationError(
+                f"No admin credential is configured for the influxctl transport and there is no influxctl "
+                f"config file {config_path} to use your own login from; create an influxctl profile there and "
+                f"run `influxctl auth login`, or set one with `pulumi config set --secret "
+                f"{config_key(MANAGEMENT_TOKEN)}` (or {MANAGEMENT_TOKEN.env})."
+            )
+        own = True
     if own and not config_path.is_file():
         raise ConfigurationError(
             f"The influxctl profile '{own_profile or DEFAULT_PROFILE}' cannot be read: there is no config file "
             f"{config_path}; create it or set {config_key(INFLUXCTL_CONFIG)} / {INFLUXCTL_CONFIG.env}."
         )
     profile = load_influxctl_profile(stack_config, environ)
+    if own and not profile:
+        raise ConfigurationError(
+            f"The influxctl config file {config_path} has no [[profile]] named '{own_profile or DEFAULT_PROFILE}'; "
+            f"add it (influxctl's connection profile) or name another with {config_key(INFLUXCTL_PROFILE)}."
+        )
     values = {s.key: _lookup(s, stack_config, profile, environ) for s in (ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN)}
+    if own:
+        _same_ids_as_profile(values, profile, own_profile or DEFAULT_PROFILE)
     required = (ACCOUNT_ID, CLUSTER_ID) if own else (ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN)
     for setting in required:
         if values[setting.key] is None:

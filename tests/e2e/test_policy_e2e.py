@@ -105,3 +105,28 @@ def test_remediation_gives_a_missing_expiry_the_maximum_and_the_stack_policy_cou
     assert timedelta(days=19, hours=23) < expires - datetime.now(timezone.utc) <= timedelta(days=20)
     # The remediated input is stable: the next preview with the pack shows no change.
     stack.preview("--expect-no-changes", *with_config(tmp_path, config)).ok()
+
+
+@pytest.mark.parametrize("face", ["dynamic", "plugin"])
+def test_an_exempted_break_glass_token_passes_and_nothing_else_does(make_stack, local_api: LocalApi, tmp_path: Path):
+    """The engine validates `exemptions` against the policy's schema and hands it to the pack, which skips
+    the resource it names by URN (the URN the engine itself reports); another non-expiring token still fails."""
+    stack = make_stack({"tokens": {"glass": {"description": "break-glass"}, "other": {"description": "other"}}})
+    failing = stack.preview(*PACK)
+    assert failing.returncode != 0
+    urns = {
+        r["urn"].rsplit("::", 1)[1]: r["urn"]
+        for r in json.loads(stack.run("preview", "--json", "--non-interactive").stdout)["steps"]
+    }
+    config = {
+        rule: {"exemptions": [urns["glass"]]} for rule in ("management-token-must-expire", "management-token-rotation")
+    }
+    still = stack.preview(*with_config(tmp_path, config))
+    assert still.returncode != 0
+    assert "ManagementToken 'other': the token never expires" in still.output
+    assert "ManagementToken 'glass'" not in still.output
+
+    stack.write_spec({"tokens": {"glass": {"description": "break-glass"}}})
+    stack.up(*with_config(tmp_path, config)).ok()
+    assert [t["description"] for t in local_api.live_tokens()] == ["break-glass"]
+    assert_nowhere(stack, local_api.admin_token)

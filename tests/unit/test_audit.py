@@ -202,3 +202,63 @@ def test_table_shows_terminal_control_characters_escaped():
     ):
         assert shown in table, shown
     assert [t["description"] for t in json.loads(render_json(report))["tokens"]] == hostile  # JSON keeps values
+
+
+def test_exemptions_by_id_or_urn_are_applied_and_every_one_is_shown():
+    """A break-glass token that never expires, exempted by id, no longer fails the audit; one exempted by
+    URN (known from a stack state) too; each exemption is listed in the table and the JSON, and an entry
+    naming no live token is reported as stale."""
+    config = parse_pack_config(
+        {
+            rules.MUST_EXPIRE: {"exemptions": ["break-glass", "gone-token", "urn:pulumi:prod::ops::t::admin"]},
+            rules.DESCRIPTION: {"exemptions": ["break-glass"]},
+        }
+    )
+    records = [record("break-glass", description=""), record("by-urn"), record("forever")]
+    report = audit_tokens(records, config, "acc", "clu", now=NOW, urns={"by-urn": "urn:pulumi:prod::ops::t::admin"})
+    assert rules_of(report, "break-glass") == {} and rules_of(report, "by-urn") == {}
+    assert rules_of(report, "forever") == {rules.MUST_EXPIRE: "mandatory"}
+    assert report.summary.breaking_mandatory == 1
+    [glass] = [t for t in report.tokens if t.id == "break-glass"]
+    assert {(e.rule, e.entry) for e in glass.exemptions} == {
+        (rules.MUST_EXPIRE, "break-glass"),
+        (rules.DESCRIPTION, "break-glass"),
+    }
+    assert report.unused_exemptions == ["gone-token"]
+    table = render_table(report)
+    assert "break-glass  " in table and "exempt" in table
+    assert "[exempt] management-token-must-expire: the token never expires" in table
+    assert "(exempted by urn:pulumi:prod::ops::t::admin)" in table
+    assert "remove them from the config): gone-token." in table
+    document = json.loads(render_json(report))
+    [shown] = [t for t in document["tokens"] if t["id"] == "by-urn"]
+    assert shown["exemptions"] == [
+        {
+            "rule": rules.MUST_EXPIRE,
+            "entry": "urn:pulumi:prod::ops::t::admin",
+            "message": "the token never expires: it has neither expires_at nor expires_in",
+        }
+    ]
+    assert document["unusedExemptions"] == ["gone-token"]
+
+
+def test_without_exemptions_the_same_tokens_fail():
+    report = judge([record("break-glass", description=""), record("by-urn")])
+    assert report.summary.breaking_mandatory == 2 and report.unused_exemptions == []
+    assert all(t.exemptions == [] for t in report.tokens)
+
+
+def test_a_stack_state_gives_the_urn_a_held_token_is_exempted_by(tmp_path: Path):
+    from pulumi_influxdb3_tokens.audit.orphans import held_tokens
+
+    urn = f"urn:pulumi:prod::ops::{rules.PLUGIN_TOKEN_TYPE}::admin"
+    state = tmp_path / "prod.json"
+    state.write_text(
+        json.dumps({"deployment": {"resources": [{"urn": urn, "type": rules.PLUGIN_TOKEN_TYPE, "id": "held-forever"}]}})
+    )
+    held = held_tokens([state])
+    assert held.urns == {"held-forever": urn}
+    config = parse_pack_config({rules.MUST_EXPIRE: {"exemptions": [urn]}})
+    report = audit_tokens([record("held-forever")], config, "acc", "clu", now=NOW, urns=held.urns)
+    assert rules_of(report, "held-forever") == {} and not report.blocking
+    assert report.unused_exemptions == []  # a URN entry is matched through the state, never called stale

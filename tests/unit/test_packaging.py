@@ -64,9 +64,12 @@ def test_the_schema_the_pack_and_the_local_server_carry_the_same_version():
     assert SERVER_VERSION == VERSION
 
 
-def test_the_pack_requirements_name_the_package_by_name_and_version():
-    lines = requirement_lines(Path(str(PACK)) / "requirements.txt")
-    assert lines == [f"{DISTRIBUTION}=={VERSION}"], "a fresh virtualenv must be able to install the pack's needs"
+def test_the_pack_requirements_name_the_package_by_a_range_that_holds_its_own_version():
+    [line] = requirement_lines(Path(str(PACK)) / "requirements.txt")
+    requirement = Requirement(line)
+    assert requirement.name == DISTRIBUTION
+    assert str(requirement.specifier) == f"~={VERSION}", "a compatible-release range, never an exact pin"
+    assert requirement.specifier.contains(VERSION)
 
 
 def test_the_checkouts_policy_folder_is_the_installed_pack():

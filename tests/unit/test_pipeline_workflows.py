@@ -34,18 +34,24 @@ def load(name: str) -> dict[str, Any]:
 def ci_step_calls(commands: list[str]) -> list[list[str]]:
     calls = []
     for command in commands:
-        for line in command.splitlines():
+        for line in command.replace("\\\n", " ").splitlines():  # a continued line is one command
             words = shlex.split(line, comments=True)
             if words and words[0].endswith("ci-step"):
                 calls.append(words)
     return calls
 
 
-def assert_runs_ci_step_with_the_policy_pack(commands: list[str], workspace_variable: str) -> None:
+def assert_runs_ci_step_with_the_policy_pack(commands: list[str]) -> None:
+    """ci-step from the folder the user copied it to, with the pack that came with the installed package."""
     [call] = ci_step_calls(commands)
-    assert (ROOT / call[0]).is_file() and call[0] == "examples/pipeline/ci-step"  # relative to the checkout
-    assert call[1:] == ["--policy-pack", f"${workspace_variable}/policy"]
-    assert (ROOT / "policy" / "PulumiPolicy.yaml").is_file()
+    assert call[0] == "$PROJECT_DIR/ci-step" and (PIPELINE / "ci-step").is_file()
+    assert call[1:] == ["--policy-pack", "$(influxdb3-tokens policy-pack)"]
+
+
+def assert_installs_outside_a_checkout(text: str) -> None:
+    """Issue 18: nothing of this repository but the copied example folder; the package from an index or wheel."""
+    assert "constraints.txt" not in text and "/policy" not in text and "examples/pipeline" not in text
+    assert 'pip install "${INFLUXDB3_TOKENS_PACKAGE:-pulumi-influxdb3-tokens}"' in text
 
 
 def assert_valid_shell(commands: list[str]) -> None:
@@ -66,7 +72,8 @@ def test_github_actions_runs_ci_step_on_push_and_schedule_with_masked_secrets():
     assert "INFLUXDB3_API_URL" not in env  # a real cluster is reached with influxctl
     runs = [step["run"] for step in job["steps"] if "run" in step]
     assert_valid_shell(runs)
-    assert_runs_ci_step_with_the_policy_pack(runs, "GITHUB_WORKSPACE")
+    assert_runs_ci_step_with_the_policy_pack(runs)
+    assert_installs_outside_a_checkout((PIPELINE / "github-actions.yml").read_text())
 
 
 def test_github_actions_gives_the_secrets_to_the_pulumi_step_only():
@@ -102,7 +109,8 @@ def test_gitlab_ci_runs_ci_step_on_push_and_schedule_with_secrets_from_settings(
         for name in (*SECRET_VARIABLES, "PULUMI_BACKEND_URL", "INFLUXDB3_ACCOUNT_ID", "INFLUXCTL_SHA256"):
             assert name not in job.get("variables", {})  # CI/CD variables from the project settings
         assert_valid_shell(["\n".join([*job.get("before_script", []), *job["script"]])])
-    assert_runs_ci_step_with_the_policy_pack(tokens["script"], "CI_PROJECT_DIR")
+    assert_runs_ci_step_with_the_policy_pack(tokens["script"])
+    assert_installs_outside_a_checkout((PIPELINE / ".gitlab-ci.yml").read_text())
 
 
 def test_gitlab_ci_gives_the_secrets_to_the_pulumi_job_only():
@@ -116,11 +124,12 @@ def test_gitlab_ci_gives_the_secrets_to_the_pulumi_job_only():
     # The secrets are listed under that scope in the header, before any other scope.
     scoped = text.split(f'Environment scope "{environment}"', 1)[1].split("any scope:", 1)[0]
     assert all(secret in scoped for secret in SECRET_VARIABLES)
-    # The job holding the secrets runs nothing but ci-step (and a PATH); it installs and downloads nothing.
+    # The job holding the secrets runs ci-step and the hand-off (and sets PATH); it installs and downloads nothing.
     assert "before_script" not in tokens and not [
         command
         for command in tokens["script"]
-        if not ci_step_calls([command]) and not command.startswith("export PATH=")
+        if not ci_step_calls([command])
+        and not command.startswith(("export PATH=", "influxdb3-tokens profile write ", "influxctl --profile "))
     ]
     others = [job for key, job in jobs.items() if key != name]
     assert others and all("environment" not in job for job in others)
@@ -200,3 +209,35 @@ def test_install_influxctl_refuses_without_a_matching_pin_in_one_sentence(tmp_pa
     assert done.returncode == 2
     assert done.stderr.strip() == expected.format(digest=digest, pin=pin)
     assert not (tmp_path / "bin" / "influxctl").exists()
+
+
+# --- issue 18: the journal survives ephemeral runners, the token goes to an influxctl profile ------------
+
+
+def test_github_actions_keeps_the_journal_in_the_cache():
+    [job] = load("github-actions.yml")["jobs"].values()
+    assert job["env"]["INFLUXDB3_TOKENS_JOURNAL_DIR"] == "${{ github.workspace }}/.influxdb3-tokens-journal"
+    [cache] = [step for step in job["steps"] if str(step.get("uses", "")).startswith("actions/cache@")]
+    assert cache["with"]["path"] == ".influxdb3-tokens-journal"
+    # A key per run (entries are immutable), restored from the newest of the same stack.
+    assert "${{ github.run_id }}" in cache["with"]["key"]
+    assert cache["with"]["key"].startswith(cache["with"]["restore-keys"])
+    steps = job["steps"]
+    assert steps.index(cache) < next(i for i, step in enumerate(steps) if ci_step_calls([step.get("run", "")]))
+
+
+def test_gitlab_ci_keeps_the_journal_in_the_cache_even_after_a_failed_run():
+    [tokens] = [
+        job for job in load(".gitlab-ci.yml").values() if isinstance(job, dict) and ci_step_calls(job.get("script", []))
+    ]
+    assert tokens["variables"]["INFLUXDB3_TOKENS_JOURNAL_DIR"] == "$CI_PROJECT_DIR/.influxdb3-tokens-journal"
+    assert tokens["cache"]["paths"] == [".influxdb3-tokens-journal/"] and tokens["cache"]["when"] == "always"
+    assert "$STACK" in tokens["cache"]["key"]
+
+
+@pytest.mark.parametrize("name", ["github-actions.yml", ".gitlab-ci.yml"])
+def test_each_template_hands_the_token_to_an_influxctl_profile_in_the_job_that_minted_it(name):
+    text = (PIPELINE / name).read_text()
+    write = "influxdb3-tokens profile write deploy-databases --stack-output deploy-databases.token"
+    assert write in text and "influxctl --profile deploy-databases" in text
+    assert "outputs:" not in text  # never a job output: GitHub drops outputs that hold a masked value

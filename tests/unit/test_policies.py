@@ -247,3 +247,21 @@ def test_remediation_gives_a_plugin_token_its_camelcase_expiry():
     )
     new = policy(rules.DEFAULT_EXPIRY).remediate(plugin_args)
     assert serialize_properties(new)["expiresIn"] == "30d"
+
+
+URN = f"urn:pulumi:test::p::{TYPE}::ci"
+
+
+@pytest.mark.parametrize("name", [rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION])
+def test_a_token_named_by_urn_in_the_rules_exemptions_is_not_judged(name):
+    """A deliberate break-glass token: never expires, no rotation window, no description."""
+    bad = {"expires_in": "400d"} if name == rules.MAX_LIFETIME else {}
+    assert run(name, bad) != []
+    assert run(name, bad, {"exemptions": [URN]}) == []
+    assert run(name, bad, {"exemptions": ["urn:pulumi:test::p::other::admin"]}) != []
+
+
+def test_an_exempt_token_keeps_its_missing_expiry_under_remediation():
+    remediate = policy(rules.DEFAULT_EXPIRY).remediate
+    assert remediate(resource_args({}, {"maxLifetimeDays": 30, "exemptions": [URN]})) is None
+    assert remediate(resource_args({}, {"maxLifetimeDays": 30}))["expires_in"] == "30d"

@@ -153,6 +153,7 @@ def test_default_expiry_fills_only_a_missing_expiry():
 
 def test_config_models_are_the_schema_the_engine_validates():
     props = rules.config_schema_properties(rules.MaxLifetimeConfig)
+    exemptions = props.pop("exemptions")
     assert props == {
         "maxLifetimeDays": {
             "default": 90,
@@ -161,9 +162,19 @@ def test_config_models_are_the_schema_the_engine_validates():
             "description": "The longest a management token may live, in days.",
         }
     }
-    assert rules.config_schema_properties(rules.NoConfig) == {}
+    assert exemptions["type"] == "array" and exemptions["items"] == {"type": "string"} and exemptions["default"] == []
+    assert list(rules.config_schema_properties(rules.ExemptionsConfig)) == ["exemptions"]
+    assert "exemptions" not in rules.config_schema_properties(rules.MaxPerStackConfig)
     # Numbers reach the pack through protobuf as floats.
     assert rules.MaxLifetimeConfig.model_validate({"maxLifetimeDays": 30.0}).max_lifetime_days == 30
+
+
+def test_an_exemption_names_a_token_by_id_or_urn():
+    config = rules.ExemptionsConfig(exemptions=("tok-break-glass", "urn:pulumi:prod::ops::x::admin"))
+    assert rules.exemption(config, "tok-break-glass") == "tok-break-glass"
+    assert rules.exemption(config, None, "urn:pulumi:prod::ops::x::admin") == "urn:pulumi:prod::ops::x::admin"
+    assert rules.exemption(config, "tok-other", "urn:pulumi:prod::ops::x::other") is None
+    assert rules.exemption(rules.MaxPerStackConfig(), "tok-break-glass") is None
 
 
 def test_every_rule_tells_the_user_how_to_fix_it():

@@ -64,3 +64,18 @@ def test_every_name_in_the_schema_is_spelled_as_the_code_spells_it():
         assert to_camel(to_snake(name)) == name
     for name in (*INPUT_NAMES, *OUTPUT_NAMES):
         assert to_snake(to_camel(name)) == name
+
+
+def test_the_package_metadata_is_ours_and_every_property_is_described():
+    """Pulumi's schema reference: `license`, `publisher` and `homepage` are shown on the package's page; a
+    homepage must be this package's own (influxctl's repository is not), so none is given until one exists."""
+    assert SCHEMA["license"] == "Apache-2.0"  # pyproject.toml's license and the LICENSE file
+    assert SCHEMA["publisher"]
+    assert "influxctl" not in SCHEMA.get("homepage", "")
+    described = [
+        *RESOURCE["properties"].values(),
+        *RESOURCE["inputProperties"].values(),
+        *SCHEMA["provider"]["inputProperties"].values(),
+        *SCHEMA["config"]["variables"].values(),
+    ]
+    assert described and all(prop.get("description", "").strip() for prop in described)

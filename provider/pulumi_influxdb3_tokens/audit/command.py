@@ -14,6 +14,9 @@ credential in use is never either. ``--revoke-orphans`` shows what it would revo
 with ``--yes`` (then exits as if there were no orphans); it is refused when the audit cannot tell
 which listed token is its own credential.
 
+``influxdb3-tokens profile write NAME`` puts a token (from a stack output or standard input) into the
+influxctl profile NAME; see :mod:`.profile`.
+
 ``influxdb3-tokens policy-pack`` prints the folder of the policy pack installed with the package, for
 ``pulumi preview --policy-pack "$(influxdb3-tokens policy-pack)"``; ``--write DIR`` copies the pack
 there instead (to publish it with ``pulumi policy publish``, or keep it beside a project).
@@ -31,6 +34,7 @@ from .. import rules, settings
 from ..clients import TokenClient, client_for
 from ..clients.credential import credential_in_play
 from ..core.errors import InfluxDB3TokensError
+from . import profile
 from .orphans import held_tokens, judge_orphans
 from .pack_config import load_pack_config
 from .report import audit_tokens, printable, render_json, render_table
@@ -126,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="copy the pack's files into DIR (made if missing) and print DIR, e.g. for `pulumi policy publish DIR`",
     )
+    profile.add_parser(commands)
     return parser
 
 
@@ -171,6 +176,7 @@ def _run_audit(args: argparse.Namespace) -> int:
         orphans=verdict.orphans if verdict else None,
         unattributed=verdict.unattributed if verdict else None,
         pending_creates=held.pending_creates if held else 0,
+        urns=held.urns if held else None,
     )
     print(render_json(report) if args.format == "json" else render_table(report))
     orphans = verdict.orphans if verdict else []
@@ -215,6 +221,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.error("--yes confirms --revoke-orphans; without --revoke-orphans there is nothing to confirm")
     if args.command == "policy-pack":
         return _run_policy_pack(args)
+    if args.command == "profile":
+        return profile.main(args)
     try:
         if args.command == "audit":
             return _run_audit(args)

@@ -29,6 +29,7 @@ class _Loose(BaseModel):
 
 
 class _StateResource(_Loose):
+    urn: str = ""
     type: str = ""
     id: Optional[str] = None
     inputs: Optional[dict[str, Any]] = None
@@ -75,6 +76,7 @@ class HeldTokens(BaseModel):
     ids: frozenset[str]
     pending_creates: int
     stacks: tuple[StackTokens, ...] = ()
+    urns: dict[str, str] = {}  # held token id -> the URN of the resource that holds it (for exemptions)
 
 
 def _value(bag: Optional[dict[str, Any]], name: str) -> Optional[str]:
@@ -113,6 +115,7 @@ def _stack_tokens(name: str, deployment: _Deployment) -> StackTokens:
 
 def held_tokens(paths: Iterable[Path]) -> HeldTokens:
     ids: set[str] = set()
+    urns: dict[str, str] = {}
     pending = 0
     stacks: list[StackTokens] = []
     for path in paths:
@@ -128,13 +131,14 @@ def held_tokens(paths: Iterable[Path]) -> HeldTokens:
         for resource in deployment.resources or []:
             if resource.type in rules.TOKEN_TYPES and resource.id:
                 ids.add(resource.id)
+                urns[resource.id] = resource.urn
         pending += sum(
             1
             for op in deployment.pending_operations or []
             if op.type == "creating" and op.resource.type in rules.TOKEN_TYPES
         )
         stacks.append(_stack_tokens(str(path), deployment))
-    return HeldTokens(ids=frozenset(ids), pending_creates=pending, stacks=tuple(stacks))
+    return HeldTokens(ids=frozenset(ids), pending_creates=pending, stacks=tuple(stacks), urns=urns)
 
 
 class Orphans(BaseModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -32,6 +32,12 @@ class AuditFinding(_Out):
     message: str
 
 
+class AuditExemption(_Out):
+    rule: str
+    entry: str  # the `exemptions` entry of the pack config that names the token (its id or URN)
+    message: str  # what the rule would have found, "" when the token passes it anyway
+
+
 class TokenAudit(_Out):
     id: str
     description: str
@@ -39,6 +45,7 @@ class TokenAudit(_Out):
     expires_at: Optional[str]
     findings: list[AuditFinding]
     orphan: bool = False  # held by no ManagementToken in the --stack-state files
+    exemptions: list[AuditExemption] = []
 
     @property
     def blocking(self) -> bool:
@@ -63,6 +70,8 @@ class AuditReport(_Out):
     orphans: Optional[list[str]] = None  # None when no stack state was given
     # Live tokens no given state holds and none can be attributed to (someone else's): never revoked.
     unattributed: Optional[list[str]] = None
+    # Token ids in the config's exemptions that name no live token: stale entries worth removing.
+    unused_exemptions: list[str] = []
     pending_creates: int = 0  # creates an interrupted `up` left pending in the given states
 
     @property
@@ -70,19 +79,42 @@ class AuditReport(_Out):
         return self.summary.breaking_mandatory > 0
 
 
-def _findings(record: TokenRecord, config: PackConfig, now: datetime) -> list[AuditFinding]:
+_JUDGED = (rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION)
+
+
+def _checks(record: TokenRecord, config: PackConfig, now: datetime) -> list[rules.Finding]:
     facts = rules.TokenFacts(description=record.description, expires_at=record.expires_at, created_at=record.created_at)
-    checks = (
+    return [
         rules.must_expire(facts),
         rules.max_lifetime(facts, config.config(rules.MAX_LIFETIME), now),
         rules.expiring_soon(record.expires_at, config.config(rules.ROTATION), now),
         rules.description(facts),
-    )
-    return [
-        AuditFinding(rule=f.rule, level=config.level(f.rule), message=f.message)
-        for f in checks
-        if f.verdict is not rules.Verdict.PASS and config.level(f.rule) != rules.DISABLED
     ]
+
+
+def _judge(
+    record: TokenRecord, urn: Optional[str], config: PackConfig, now: datetime
+) -> tuple[list[AuditFinding], list[AuditExemption]]:
+    """The token's findings, and the rules it is exempt from (shown whether or not it would pass them)."""
+    findings: list[AuditFinding] = []
+    exemptions: list[AuditExemption] = []
+    for finding in _checks(record, config, now):
+        if config.level(finding.rule) == rules.DISABLED:
+            continue
+        entry = rules.exemption(config.config(finding.rule), record.id, urn)
+        if entry is not None:
+            failed = finding.verdict is not rules.Verdict.PASS
+            exemptions.append(AuditExemption(rule=finding.rule, entry=entry, message=finding.message if failed else ""))
+        elif finding.verdict is not rules.Verdict.PASS:
+            findings.append(AuditFinding(rule=finding.rule, level=config.level(finding.rule), message=finding.message))
+    return findings, exemptions
+
+
+def _unused_exemptions(config: PackConfig, live: list[TokenRecord]) -> list[str]:
+    """Id entries (URNs need a stack state to be matched) that name no live token."""
+    ids = {r.id for r in live}
+    entries = {e for rule in _JUDGED for e in getattr(config.config(rule), "exemptions", ())}
+    return sorted(e for e in entries if not e.startswith("urn:") and e not in ids)
 
 
 def audit_tokens(
@@ -94,30 +126,32 @@ def audit_tokens(
     orphans: Optional[list[str]] = None,
     pending_creates: int = 0,
     unattributed: Optional[list[str]] = None,
+    urns: Optional[Mapping[str, str]] = None,
 ) -> AuditReport:
+    """``urns`` maps the ids of tokens the given stack states hold to their URNs, for URN exemptions."""
     now = now or timeutil.now()
     records = list(records)
     live = sorted((r for r in records if r.is_live(now)), key=lambda r: (r.created_at, r.id))
-    tokens = [
-        TokenAudit(
-            id=r.id,
-            description=r.description,
-            created_at=timeutil.format_rfc3339(r.created_at),
-            expires_at=timeutil.format_rfc3339(r.expires_at) if r.expires_at else None,
-            findings=_findings(r, config, now),
-            orphan=orphans is not None and r.id in orphans,
+    tokens = []
+    for r in live:
+        findings, exemptions = _judge(r, (urns or {}).get(r.id), config, now)
+        tokens.append(
+            TokenAudit(
+                id=r.id,
+                description=r.description,
+                created_at=timeutil.format_rfc3339(r.created_at),
+                expires_at=timeutil.format_rfc3339(r.expires_at) if r.expires_at else None,
+                findings=findings,
+                orphan=orphans is not None and r.id in orphans,
+                exemptions=exemptions,
+            )
         )
-        for r in live
-    ]
     blocking = sum(1 for t in tokens if t.blocking)
     return AuditReport(
         checked_at=timeutil.format_rfc3339(now),
         account_id=account_id,
         cluster_id=cluster_id,
-        levels={
-            rule: config.level(rule)
-            for rule in (rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION)
-        },
+        levels={rule: config.level(rule) for rule in _JUDGED},
         thresholds={
             "maxLifetimeDays": config.config(rules.MAX_LIFETIME).max_lifetime_days,
             "minRotateBeforeDays": config.config(rules.ROTATION).min_rotate_before_days,
@@ -132,6 +166,7 @@ def audit_tokens(
         orphans=orphans,
         unattributed=unattributed,
         pending_creates=pending_creates,
+        unused_exemptions=_unused_exemptions(config, live),
     )
 
 
@@ -164,7 +199,9 @@ def _status(token: TokenAudit) -> str:
         return "ORPHAN"
     if token.blocking:
         return "FAIL"
-    return "warn" if token.findings else "ok"
+    if token.findings:
+        return "warn"
+    return "exempt" if any(e.message for e in token.exemptions) else "ok"
 
 
 def render_json(report: AuditReport) -> str:
@@ -186,6 +223,25 @@ def render_table(report: AuditReport) -> str:
     ]
     if findings:
         lines += ["", "Findings:", *findings]
+    exemptions = [
+        f"  {printable(t.id)} [exempt] {e.rule}: "
+        + (
+            f"{printable(e.message)} (exempted by {printable(e.entry)})."
+            if e.message
+            else f"exempted by {printable(e.entry)}; it passes anyway."
+        )
+        for t in report.tokens
+        for e in t.exemptions
+    ]
+    if exemptions:
+        lines += ["", "Exemptions (the pack config's `exemptions`):", *exemptions]
+    if report.unused_exemptions:
+        lines += [
+            "",
+            "Exemptions naming no live token (remove them from the config): "
+            + ", ".join(printable(e) for e in report.unused_exemptions)
+            + ".",
+        ]
     s = report.summary
     lines += [
         "",

@@ -127,8 +127,19 @@ def dying_with_parent(argv: list[str]) -> list[str]:
     return [sys.executable, "-I", "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *argv]
 
 
+# influxctl logs a person in through the identity provider's device flow when a profile has no
+# mgmt_token and no valid cached login: it prints a verification address and a user code (RFC 8628)
+# and waits for the person. The wording is not documented, so this looks for an address next to the
+# flow's own words; a run that asks is stopped at once: no one is there to answer, and nothing was sent.
+LOGIN_PROMPT = re.compile(
+    r"https?://\S+.*\b(code|activate|device|log ?in)\b|\b(user|device|verification|one-time) code\b.*https?://",
+    re.I,
+)
+
+
 def run(argv: list[str], timeout: float) -> Outcome:
-    """Run argv in its own process group; at the timeout kill the group and keep what it printed."""
+    """Run argv in its own process group; at the timeout, or when it asks a person to log in, kill the group
+    and keep what it printed."""
     process = subprocess.Popen(
         dying_with_parent(argv),
         env=child_environment(),
@@ -138,14 +149,39 @@ def run(argv: list[str], timeout: float) -> Outcome:
         text=True,
         start_new_session=True,
     )
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-        return Outcome(process.returncode, stdout, stderr)
-    except subprocess.TimeoutExpired:
+    out: list[str] = []
+    err: list[str] = []
+
+    def kill() -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
-        stdout, stderr = process.communicate()
-        return Outcome(None, stdout, stderr)
+
+    def read_stderr() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            err.append(line)
+            if LOGIN_PROMPT.search(line):
+                kill()
+
+    readers = [
+        threading.Thread(target=lambda: out.append(process.stdout.read() if process.stdout else ""), daemon=True),
+        threading.Thread(target=read_stderr, daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        returncode: Optional[int] = process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill()
+        process.wait()
+        returncode = None
+    for reader in readers:
+        reader.join()
+    return Outcome(returncode, "".join(out), "".join(err))
+
+
+def asked_to_log_in(stderr: str) -> bool:
+    return any(LOGIN_PROMPT.search(line) for line in stderr.splitlines())
 
 
 # --- the credential ------------------------------------------------------------------------------
@@ -245,6 +281,7 @@ def requires_description(version: Optional[Version]) -> bool:
 
 
 class Failure(enum.Enum):
+    LOGIN = "login"  # the profile's person must log in (influxctl auth login); nothing was sent
     AUTHENTICATION = "authentication"
     PERMISSION = "permission"
     NOT_FOUND = "not found"
@@ -255,7 +292,7 @@ class Failure(enum.Enum):
     @property
     def definite(self) -> bool:
         """The request was refused before anything happened, so a create minted nothing."""
-        return self in (Failure.AUTHENTICATION, Failure.PERMISSION, Failure.NOT_FOUND, Failure.INVALID)
+        return self in (Failure.LOGIN, Failure.AUTHENTICATION, Failure.PERMISSION, Failure.NOT_FOUND, Failure.INVALID)
 
 
 # gRPC status codes as influxctl prints them ("rpc error: code = Unauthenticated desc = ..."), and
@@ -299,6 +336,8 @@ def never_sent(stderr: str) -> bool:
 
 
 def classify(stderr: str) -> Failure:
+    if asked_to_log_in(stderr):
+        return Failure.LOGIN
     for failure, pattern in _PATTERNS:
         if pattern.search(stderr):
             return failure
@@ -342,6 +381,16 @@ def failure_error(action: str, outcome: Outcome, connection: Connection) -> Mana
         )
     failure = classify(outcome.stderr)
     detail = last_line(outcome.stderr, secrets)
+    login = connection.uses_own_influxctl_profile and not connection.management_token.get_secret_value()
+    if failure is Failure.LOGIN or (failure is Failure.AUTHENTICATION and login):
+        profile = connection.influxctl_profile or "default"
+        return ManagementApiError(
+            f"{lead}: influxctl profile '{profile}' has no valid login (it logs in through your identity "
+            f"provider, and the cached login is missing or expired); run `influxctl --profile {profile} auth "
+            f"login`, then run the command again.",
+            status=401,
+            secrets=secrets,
+        )
     if failure is Failure.AUTHENTICATION:
         return ManagementApiError(
             f"{lead}: the management token was rejected (missing, unknown, revoked or expired); check {credential}.",

@@ -18,7 +18,6 @@ import re
 import shutil
 import socket
 import stat
-import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -44,8 +43,6 @@ def _private(path: Path) -> bool:
         return False
     if not stat.S_ISDIR(info.st_mode):
         return False
-    if sys.platform == "win32":  # the per-user %TEMP% is private by its ACL
-        return True
     return info.st_uid == os.getuid() and not stat.S_IMODE(info.st_mode) & 0o077
 
 
@@ -55,8 +52,7 @@ def runtime_dir() -> Path:
     if xdg and Path(xdg).is_absolute() and _private(Path(xdg)):
         directory = Path(xdg) / RUNTIME_NAME
     else:
-        who = os.getuid() if hasattr(os, "getuid") else (os.environ.get("USERNAME") or "user")
-        directory = Path(tempfile.gettempdir()) / f"{RUNTIME_NAME}-{who}"
+        directory = Path(tempfile.gettempdir()) / f"{RUNTIME_NAME}-{os.getuid()}"
     with contextlib.suppress(FileExistsError):
         directory.mkdir(mode=0o700)
     if not _private(directory):
@@ -72,8 +68,6 @@ _FOLDER = re.compile(r"^influxctl-(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]+)-")
 
 def _alive(pid: int) -> bool:
     """Whether a process with that id runs; anything short of proof of death counts as alive."""
-    if sys.platform == "win32":  # os.kill(pid, 0) would terminate it there
-        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -1,0 +1,189 @@
+"""``influxdb3-tokens profile write``: put a minted management token into an influxctl connection profile.
+
+influxctl's documented way to use a management token is a ``[[profile]]`` with ``mgmt_token`` in its
+``config.toml``. The token comes from a stack output (``pulumi stack output --show-secrets`` read
+through a pipe) or from standard input, never from argv, where any user of the machine could read it.
+The file is replaced atomically (a 0600 temporary file in the same folder, fsync, rename) under an
+exclusive lock, so a reader sees the old file or the new one and two writers never lose each other's
+profile. ``--remove`` takes the profile out again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import getpass
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+from .. import settings
+from ..core.errors import ConfigurationError, InfluxDB3TokensError
+from . import influxctl_config
+
+PRODUCT = "dedicated"  # influxctl's `product` for Cloud Dedicated profiles
+
+
+def add_parser(commands: Any) -> None:
+    profile = commands.add_parser(
+        "profile",
+        help="write a management token into an influxctl connection profile",
+        description="Manage one [[profile]] of an influxctl config.toml.",
+    )
+    actions = profile.add_subparsers(dest="profile_command", required=True, metavar="ACTION")
+    write = actions.add_parser(
+        "write",
+        help="write or update a profile with a token from a stack output or standard input",
+        description="Write or update the [[profile]] NAME of an influxctl config.toml with a management token "
+        "read from a stack output (--stack-output) or from standard input (never from the command line). "
+        "Other profiles and comments are kept; the file is replaced atomically with mode 0600.",
+    )
+    write.add_argument("name", metavar="NAME", help="the profile's name (influxctl --profile NAME)")
+    write.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the influxctl config.toml (default: INFLUXDB3_INFLUXCTL_CONFIG or influxctl's default for the OS)",
+    )
+    write.add_argument(
+        "--stack-output",
+        metavar="OUTPUT",
+        help="read the token from this output of the current Pulumi stack (`pulumi stack output --show-secrets`)",
+    )
+    write.add_argument("--stack", metavar="STACK", help="with --stack-output: the stack to read (default: selected)")
+    write.add_argument(
+        "--cwd", type=Path, metavar="DIR", help="with --stack-output: the Pulumi project folder (default: here)"
+    )
+    write.add_argument(
+        "--account-id", help="the profile's account_id (needed for a new profile; env INFLUXDB3_ACCOUNT_ID)"
+    )
+    write.add_argument(
+        "--cluster-id", help="the profile's cluster_id (needed for a new profile; env INFLUXDB3_CLUSTER_ID)"
+    )
+    write.add_argument("--remove", action="store_true", help="remove the profile NAME instead of writing it")
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    if args.config is not None:
+        return Path(args.config).expanduser()
+    return settings.influxctl_config_path({})
+
+
+def _token_from_stack(args: argparse.Namespace) -> str:
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        raise ConfigurationError("--stack-output needs the pulumi CLI on PATH.")
+    command = [pulumi, "stack", "output", args.stack_output, "--show-secrets", "--json", "--non-interactive"]
+    if args.stack:
+        command += ["--stack", args.stack]
+    done = subprocess.run(command, cwd=args.cwd, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        raise ConfigurationError(
+            f"`pulumi stack output {args.stack_output}` failed (exit {done.returncode}); check the output name, "
+            "--stack and --cwd."
+        )
+    try:
+        value = json.loads(done.stdout)
+    except ValueError:
+        value = None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(f"The stack output '{args.stack_output}' is not a token string.")
+    return value.strip()
+
+
+def _token_from_stdin() -> str:
+    value = getpass.getpass("management token: ") if sys.stdin.isatty() else sys.stdin.readline()
+    if not value.strip():
+        raise ConfigurationError("No token on standard input; pipe it in, or use --stack-output.")
+    return value.strip()
+
+
+def _profile_values(args: argparse.Namespace, token: str, text: str, path: Path) -> dict[str, str]:
+    existing = {p.get("name"): p for p in influxctl_config.read_profiles(text, str(path))}.get(args.name)
+    values = {"mgmt_token": token}
+    for key, given, env in (
+        ("account_id", args.account_id, settings.ACCOUNT_ID.env),
+        ("cluster_id", args.cluster_id, settings.CLUSTER_ID.env),
+    ):
+        value = given or (None if existing and key in existing else os.environ.get(env, "").strip() or None)
+        if value is not None:
+            values[key] = value
+        elif not existing or key not in existing:
+            raise ConfigurationError(f"A new profile needs --{key.replace('_', '-')} (or {env}).")
+    if not existing or "product" not in existing:
+        values["product"] = PRODUCT
+    return values
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"The influxctl config file {path} is not UTF-8 text; fix it first.") from None
+    except OSError as err:
+        raise ConfigurationError(f"The influxctl config file {path} cannot be read ({err.strerror}).") from None
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to a 0600 file beside ``path`` and rename it over ``path``."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    path = _config_path(args).resolve()  # through a link, so the rename replaces the file it points to
+    if not args.remove and args.stack_output is None and (args.stack or args.cwd):
+        raise ConfigurationError("--stack and --cwd go with --stack-output.")
+    token = None if args.remove else _token_from_stack(args) if args.stack_output else _token_from_stdin()
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        lock_fd = os.open(path.with_name(f".{path.name}.lock"), os.O_WRONLY | os.O_CREAT, 0o600)
+    except OSError as err:
+        raise ConfigurationError(f"Cannot write into {path.parent} ({err.strerror}).") from None
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        text = _read(path)
+        if token is None:
+            result: Optional[str] = influxctl_config.remove(text, args.name, str(path))
+            if result is None:
+                print(
+                    f"influxdb3-tokens profile: {path} has no profile '{args.name}'; nothing to remove.",
+                    file=sys.stderr,
+                )
+                return 0
+            verb = "removed"
+        else:
+            result = influxctl_config.upsert(text, args.name, _profile_values(args, token, text, path), str(path))
+            verb = "wrote"
+        try:
+            _replace(path, result)
+        except OSError as err:
+            raise ConfigurationError(f"Cannot write {path} ({err.strerror}).") from None
+    finally:
+        os.close(lock_fd)
+    print(f"influxdb3-tokens profile: {verb} profile '{args.name}' in {path}.", file=sys.stderr)
+    return 0
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        return run(args)
+    except InfluxDB3TokensError as err:
+        print(f"influxdb3-tokens profile: {err}", file=sys.stderr)
+        return 2

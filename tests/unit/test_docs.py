@@ -1,0 +1,143 @@
+"""The docs name only what exists: every setting, variable, command, flag, policy, input, output and link.
+
+A reader copies names out of README.md, docs/ and CONTRIBUTING.md; a name that the code does not have is a
+step that fails for them. The complete programs in the docs run through the real engine in
+tests/e2e/test_docs_programs_e2e.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from influxdb3_local_api.cli import build_parser as server_parser
+from pulumi_influxdb3_tokens import rules
+from pulumi_influxdb3_tokens.audit.command import build_parser as tokens_parser
+from pulumi_influxdb3_tokens.core.props import INPUT_NAMES, OUTPUT_NAMES, to_camel
+from pulumi_influxdb3_tokens.settings import ALL_SETTINGS
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS = sorted([REPO / "README.md", REPO / "CONTRIBUTING.md", *(REPO / "docs").rglob("*.md")])
+CODE = "\n".join(
+    p.read_text(encoding="utf-8")
+    for folder in ("provider", "examples", "scripts", "tests/standin", "bench")
+    for p in (REPO / folder).rglob("*")
+    if p.is_file() and p.suffix in ("", ".py", ".yml", ".yaml", ".toml") and "__pycache__" not in p.parts
+)
+
+
+def text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def ids(path: Path) -> str:
+    return str(path.relative_to(REPO))
+
+
+def test_the_docs_are_where_the_readme_says():
+    assert {ids(p) for p in DOCS} >= {
+        "README.md",
+        "CONTRIBUTING.md",
+        "docs/_index.md",
+        "docs/installation-configuration.md",
+        "docs/guides/real-clusters-influxctl.md",
+        "docs/guides/pipelines.md",
+        "docs/guides/policy-and-audit.md",
+        "docs/guides/import-and-adoption.md",
+        "docs/guides/several-clusters.md",
+        "docs/guides/failure-handling.md",
+        "docs/guides/local-server.md",
+    }
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=ids)
+def test_every_config_key_is_a_setting(doc: Path):
+    keys = {s.key for s in ALL_SETTINGS}
+    for namespace, key in re.findall(r"(?<![/\w])(influxdb3|staging):([A-Za-z]+)\b(?!:)", text(doc)):
+        assert key in keys, f"{ids(doc)} names {namespace}:{key}, which is no setting"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=ids)
+def test_every_environment_variable_is_read_by_the_code(doc: Path):
+    for name in set(re.findall(r"\b(INFLUXDB3_[A-Z0-9_]*[A-Z0-9]|INFLUXCTL_[A-Z_]*[A-Z])\b", text(doc))):
+        assert name in CODE, f"{ids(doc)} names {name}, which no code reads"
+
+
+def _options(parser: argparse.ArgumentParser, path: list[str]) -> set[str]:
+    """The options of the (sub)command at ``path``, e.g. ['audit'] or ['profile', 'write']."""
+    for word in path:
+        [subparsers] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        parser = subparsers.choices[word]
+    return {option for action in parser._actions for option in action.option_strings}
+
+
+def _commands(doc: Path) -> list[tuple[str, list[str], list[str]]]:
+    """Each `influxdb3-tokens ...` / `influxdb3-local-api ...` command written in the doc: (program, words, flags)."""
+    found = []
+    for line in text(doc).splitlines():
+        for match in re.finditer(r"\b(influxdb3-tokens|influxdb3-local-api)((?:\s+[^\s`|)]+)*)", line):
+            words = match.group(2).split()
+            head = [w for w in words[:2] if re.fullmatch(r"[a-z][a-z-]*", w)]
+            found.append((match.group(1), head, [w.split("=")[0] for w in words if w.startswith("--")]))
+    return found
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=ids)
+def test_every_command_and_flag_exists(doc: Path):
+    for program, head, flags in _commands(doc):
+        if program == "influxdb3-local-api":
+            options = _options(server_parser(), [])
+        else:
+            path = head[:1]
+            if head[:1] == ["profile"]:
+                path = head[:2]
+            if not path or path[0] not in ("audit", "policy-pack", "profile"):
+                continue  # the command's name in prose, not a command line
+            options = _options(tokens_parser(), path)
+        for flag in flags:
+            assert flag in options, f"{ids(doc)}: `{program} {' '.join(head)}` has no {flag}"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=ids)
+def test_every_script_and_file_named_exists(doc: Path):
+    for name in re.findall(r"`((?:scripts|bench|examples|tests)/[\w./-]+)", text(doc)):
+        assert (REPO / name.rstrip(".")).exists(), f"{ids(doc)} names {name}, which does not exist"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=ids)
+def test_every_relative_link_resolves(doc: Path):
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text(doc)):
+        if "://" in target:
+            continue
+        assert (doc.parent / target).exists(), f"{ids(doc)} links to {target}, which does not exist"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=ids)
+def test_every_policy_named_is_in_the_pack(doc: Path):
+    for name in set(re.findall(r"\bmanagement-token-[a-z-]*[a-z]", text(doc))):
+        assert name in rules.RULES, f"{ids(doc)} names the policy {name}, which the pack does not have"
+
+
+def test_the_resource_reference_lists_exactly_the_inputs_and_outputs():
+    doc = text(REPO / "docs" / "management-token.md")
+    tables = {m.group(1): m.group(2) for m in re.finditer(r"^## (Inputs|Outputs)\n(.*?)(?=^## )", doc, re.S | re.M)}
+    inputs = set(re.findall(r"^\| `([a-z_]+)`", tables["Inputs"], re.M))
+    outputs = set(re.findall(r"`([a-z_]+)`", "\n".join(re.findall(r"^\| ([^|]+)\|", tables["Outputs"], re.M))))
+    assert inputs == {*INPUT_NAMES, "connection"}  # connection: the dynamic resource's own
+    assert outputs == {"id", *OUTPUT_NAMES, *INPUT_NAMES} - {"adopt_token"}  # the secret input is not echoed
+    # The plugin spells them in camelCase; the docs say so and name a few.
+    assert all(to_camel(name) in text(REPO / "docs" / "_index.md") + doc for name in ("expires_in", "rotate_before"))
+
+
+def test_the_audit_json_fields_documented_are_the_ones_printed():
+    from pulumi_influxdb3_tokens.audit.report import AuditReport
+
+    doc = text(REPO / "docs" / "guides" / "policy-and-audit.md")
+    table = doc[doc.index("**JSON**") :]
+    table = table[: table.index("\n\n", table.index("| field |"))]
+    documented = set(re.findall(r"`([a-zA-Z]+)`", "\n".join(re.findall(r"^\| ([^|]+)\|", table, re.M))))
+    printed = {field.alias or field_name for field_name, field in AuditReport.model_fields.items()}
+    assert documented - {"field"} == printed

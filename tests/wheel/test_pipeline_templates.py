@@ -1,0 +1,192 @@
+"""Each CI template's shell steps, in order, in a folder that holds no checkout: the road a pipeline author takes.
+
+The folder holds only what the templates tell the user to copy (examples/pipeline's Pulumi.yaml,
+__main__.py, ci-step and install-influxctl). Every `run:` step (GitHub Actions) and `script:` line
+(GitLab CI) runs as written under bash, with the template's own environment, against the built wheel,
+the local server and the influxctl stand-in. What a CI system provides is played as follows, and
+nothing else is changed:
+- actions/checkout: the copied folder; actions/setup-python and GitLab's python image: a fresh
+  virtualenv's python first on PATH; pulumi/actions and GitLab's `curl https://get.pulumi.com` line: the
+  engine scripts/ensure-pulumi provides, on PATH (the network beyond package registries is closed here);
+  GitLab's `apt-get` line is skipped for the same reason; actions/cache and GitLab's cache: the journal
+  folder stays where it is;
+- `vars.*`, `secrets.*` and GitLab's CI/CD variables: the local server's ids and admin token, a file
+  backend and a passphrase; the release archive influxctl is downloaded from: a tar.gz holding the
+  stand-in (`INFLUXCTL_URL`, which install-influxctl reads), and INFLUXCTL_SHA256 its real digest;
+- INFLUXDB3_TOKENS_PACKAGE: the built wheel, installed with the versions constraints.txt pins
+  (PIP_CONSTRAINT), as a user pins theirs.
+The environment is built from nothing, as a CI runner's is: no PYTHONUNBUFFERED, which this machine sets
+and which once hid a policy pack that hung under our own Python language host.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+import tomllib
+import venv
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+from support.engine import REPO, engine_path
+from support.local_api import LocalApi, start_local_api
+from support.standin import STANDIN_DIR
+from support.wheel import CONSTRAINTS, VERSION
+
+PIPELINE = REPO / "examples" / "pipeline"
+COPIED = ("Pulumi.yaml", "__main__.py", "ci-step", "install-influxctl")
+PASSPHRASE = "pipeline template passphrase"
+NETWORK_ONLY = ("apt-get ", "curl -fsSL https://get.pulumi.com")  # stood in by the engine on PATH
+
+
+@pytest.fixture
+def local_api(tmp_path: Path) -> Iterator[LocalApi]:
+    server = start_local_api(tmp_path / "server-data")
+    yield server
+    server.stop()
+
+
+class Runner:
+    """One CI job's machine: a workspace without a checkout, a home, a PATH, and a log of what ran."""
+
+    def __init__(self, tmp: Path, local_api: LocalApi, dist: Path) -> None:
+        self.tmp = tmp
+        self.workspace = tmp / "repo"
+        self.workspace.mkdir()
+        for name in COPIED:
+            shutil.copy2(PIPELINE / name, self.workspace / name)
+        self.home = tmp / "home"
+        self.home.mkdir()
+        python = tmp / "python"
+        venv.EnvBuilder(with_pip=True).create(python)  # what setup-python / the python image gives
+        [wheel] = dist.glob(f"pulumi_influxdb3_tokens-{VERSION}-*.whl")
+        archive, digest = self.influxctl_release()
+        self.values = {
+            "PULUMI_BACKEND_URL": (tmp / "backend").as_uri(),
+            "INFLUXDB3_ACCOUNT_ID": local_api.account_id,
+            "INFLUXDB3_CLUSTER_ID": local_api.cluster_id,
+            "INFLUXDB3_MANAGEMENT_TOKEN": local_api.admin_token,
+            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+            "AWS_ACCESS_KEY_ID": "",
+            "AWS_SECRET_ACCESS_KEY": "",
+            "INFLUXCTL_SHA256": digest,
+            "INFLUXDB3_TOKENS_PACKAGE": str(wheel),
+        }
+        (tmp / "backend").mkdir()
+        self.env = {
+            "PATH": os.pathsep.join(
+                [str(python / "bin"), *map(str, engine_path()), "/usr/local/bin", "/usr/bin", "/bin"]
+            ),
+            "HOME": str(self.home),
+            "LANG": "C.UTF-8",
+            "PIP_CONSTRAINT": str(CONSTRAINTS),
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            "INFLUXCTL_URL": archive.as_uri(),
+            "INFLUXCTL_STANDIN_API_URL": local_api.url,
+        }
+        self.log: list[str] = []
+
+    def influxctl_release(self) -> tuple[Path, str]:
+        """A release archive laid out as influxctl's, holding the stand-in, and its SHA-256."""
+        folder = self.tmp / "release" / "influxctl-v2.12.0"
+        folder.mkdir(parents=True)
+        shutil.copy2(STANDIN_DIR / "influxctl", folder / "influxctl")
+        archive = self.tmp / "influxctl-v2.12.0-linux-x86_64.tar.gz"
+        with tarfile.open(archive, "w:gz") as tar:
+            tar.add(folder, arcname=folder.name)
+        return archive, hashlib.sha256(archive.read_bytes()).hexdigest()
+
+    def run(self, script: str, env: dict[str, str]) -> None:
+        print(f"--- step: {script[:200]}", flush=True)  # shown by pytest when the test fails or hangs
+        done = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", script],
+            cwd=self.workspace,
+            env={**self.env, **env},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=420,
+            check=False,
+        )
+        self.log.append(f"$ {script}\n{done.stdout}{done.stderr}")
+        assert done.returncode == 0, f"step failed ({done.returncode}):\n{self.log[-1][-6000:]}"
+
+
+def github_expressions(text: str, runner: Runner, env: dict[str, str]) -> str:
+    def value(match: re.Match[str]) -> str:
+        scope, name = match.group(1), match.group(2)
+        if scope in ("vars", "secrets"):
+            return runner.values[name]
+        if scope == "env":
+            return env[name]
+        return {"workspace": str(runner.workspace), "run_id": "1"}[name]
+
+    return re.sub(r"\$\{\{\s*(vars|secrets|github|env)\.(\w+)\s*\}\}", value, text)
+
+
+def run_github_actions(runner: Runner) -> None:
+    [job] = yaml.safe_load((PIPELINE / "github-actions.yml").read_text())["jobs"].values()
+    job_env = {k: github_expressions(str(v), runner, {}) for k, v in job["env"].items()}
+    github_path = runner.tmp / "github_path"
+    github_path.touch()
+    for step in job["steps"]:
+        if "uses" in step:
+            continue  # checkout, setup-python, pulumi/actions, cache: stood in (module docstring)
+        env = {**job_env, **{k: github_expressions(str(v), runner, job_env) for k, v in step.get("env", {}).items()}}
+        env |= {"RUNNER_TEMP": str(runner.tmp / "runner-temp"), "GITHUB_PATH": str(github_path)}
+        (runner.tmp / "runner-temp").mkdir(exist_ok=True)
+        runner.run(github_expressions(step["run"], runner, env), env)
+        added = [line for line in github_path.read_text().splitlines() if line]
+        runner.env["PATH"] = os.pathsep.join([*reversed(added), runner.env["PATH"]])
+        github_path.write_text("")
+
+
+def gitlab_variables(value: Any, runner: Runner) -> str:
+    return str(value).replace("$CI_PROJECT_DIR", str(runner.workspace))
+
+
+def run_gitlab_ci(runner: Runner) -> None:
+    pipeline = yaml.safe_load((PIPELINE / ".gitlab-ci.yml").read_text())
+    top = {k: gitlab_variables(v, runner) for k, v in pipeline.get("variables", {}).items()}
+    jobs = [job for job in pipeline.values() if isinstance(job, dict) and "script" in job]
+    jobs.sort(key=lambda job: ("build", "test", "deploy").index(job["stage"]))
+    for job in jobs:
+        env = {**runner.values, **top, "CI_PROJECT_DIR": str(runner.workspace)}
+        env |= {k: gitlab_variables(v, runner) for k, v in job.get("variables", {}).items()}
+        lines = [line for line in [*job.get("before_script", []), *job["script"]] if not line.startswith(NETWORK_ONLY)]
+        runner.run("\n".join(lines), env)  # GitLab runs a job's lines in one shell, stopping at the first failure
+
+
+@pytest.mark.parametrize("template", ["github-actions.yml", ".gitlab-ci.yml"])
+def test_a_template_runs_outside_a_checkout_mints_the_tokens_and_hands_one_to_influxctl(
+    tmp_path: Path, local_api: LocalApi, dist: Path, template: str
+):
+    runner = Runner(tmp_path, local_api, dist)
+    (run_github_actions if template == "github-actions.yml" else run_gitlab_ci)(runner)
+
+    described = {t["description"]: t for t in local_api.live_tokens()}
+    assert set(described) == {
+        "CI job deploy-databases (influxdb3-tokens-pipeline/ci)",
+        "CI job rotate-database-tokens (influxdb3-tokens-pipeline/ci)",
+    }
+    # The hand-off: the minted token sits in the runner's influxctl profile, which influxctl then used.
+    config = runner.home / ".config" / "influxctl" / "config.toml"
+    assert oct(config.stat().st_mode & 0o777) == "0o600"
+    [profile] = tomllib.loads(config.read_text())["profile"]
+    assert profile["name"] == "deploy-databases" and profile["account_id"] == local_api.account_id
+    minted = described["CI job deploy-databases (influxdb3-tokens-pipeline/ci)"]
+    if not profile["mgmt_token"].startswith(minted["tokenPrefix"]):
+        raise AssertionError("the profile does not hold the deploy-databases token")  # never print it
+    log = "\n".join(runner.log)
+    for secret in (local_api.admin_token, profile["mgmt_token"], PASSPHRASE):
+        if secret in log:
+            raise AssertionError("a secret appeared in the pipeline's output")
