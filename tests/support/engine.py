@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
+import pytest
+
+from support.once import once
+
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMS = REPO / "tests" / "e2e" / "programs"
 EXAMPLES = REPO / "examples"
@@ -25,11 +29,24 @@ def engine_path() -> list[Path]:
     """The folders scripts/ensure-pulumi prints for PATH (cached after the first build): the engine's
     last, and before it the YAML host's when that cannot sit beside the engine."""
     if not _ENGINE_PATH:
-        done = subprocess.run([str(REPO / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"scripts/ensure-pulumi failed:\n{done.stderr[-4000:]}")
-        _ENGINE_PATH.extend(Path(line) for line in done.stdout.strip().splitlines())
+        _ENGINE_PATH.extend(Path(line) for line in _ensure_pulumi().splitlines())
     return _ENGINE_PATH
+
+
+def engine_path_for_run(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """``engine_path()``, with scripts/ensure-pulumi run by one process of the run: two concurrent cold
+    builds would delete each other's work folder, so xdist workers wait for the first one's answer."""
+    if not _ENGINE_PATH:
+        folder = once(tmp_path_factory, "ensure-pulumi", lambda out: (out / "path").write_text(_ensure_pulumi()))
+        _ENGINE_PATH.extend(Path(line) for line in (folder / "path").read_text().splitlines())
+    return _ENGINE_PATH
+
+
+def _ensure_pulumi() -> str:
+    done = subprocess.run([str(REPO / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"scripts/ensure-pulumi failed:\n{done.stderr[-4000:]}")
+    return done.stdout.strip()
 
 
 def engine_bin() -> Path:

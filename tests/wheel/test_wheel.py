@@ -112,6 +112,7 @@ def installed_stack(installed: Installed, program: Path, tmp_path: Path, server:
 
 
 @pytest.mark.engine
+@pytest.mark.usefixtures("engine_ready")
 def test_quickstart_and_the_policy_pack_run_from_the_install_alone(
     installed: Installed, installed_server: LocalApi, tmp_path: Path
 ):
