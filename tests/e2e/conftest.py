@@ -76,18 +76,19 @@ def make_stack(tmp_path: Path, transport: str, local_api: LocalApi, face: str) -
         stack.write_spec(spec)
         if transport == "influxctl":
             stack.extra_env.update(standin_env(local_api, stack.backend_dir))
+        plain = {"influxdb3:retryTimeout": "20"}
         if via == "config":
             if transport == "http":
-                stack.config_set("influxdb3:apiUrl", local_api.url)
-            stack.config_set("influxdb3:accountId", local_api.account_id)
-            stack.config_set("influxdb3:clusterId", local_api.cluster_id)
+                plain["influxdb3:apiUrl"] = local_api.url
+            plain["influxdb3:accountId"] = local_api.account_id
+            plain["influxdb3:clusterId"] = local_api.cluster_id
             stack.config_set("influxdb3:managementToken", local_api.admin_token, secret=True)
         elif via == "env":
             env = local_api.env()
             if transport != "http":
                 del env["INFLUXDB3_API_URL"]
             stack.extra_env.update(env)
-        stack.config_set("influxdb3:retryTimeout", "20")
+        stack.config_set_plain(plain)
         return stack
 
     return make
