@@ -1,5 +1,23 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 # tests/support is shared by every suite.
 sys.path.insert(0, str(Path(__file__).parent))
+
+# The longest tests first, so that on several workers (scripts/test) none of them starts last and
+# runs alone: the wheel tests (a build, fresh virtualenvs and a whole unit run on the lowest
+# versions), then the tests through the real engine, then the rest; each file keeps its own order.
+_LONGEST_FIRST = ("tests/wheel/", "tests/e2e/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid
+        for i, prefix in enumerate(_LONGEST_FIRST):
+            if path.startswith(prefix):
+                return i
+        return 1 if item.get_closest_marker("engine") else len(_LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within a rank is the collection order

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 
 import pytest
 
-from support.engine import Stack, engine_bin
+from support.engine import Stack, engine_path_for_run
 from support.local_api import LocalApi, start_local_api
 from support.standin import standin_env
 
@@ -32,8 +32,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _engine_ready() -> Path:
-    return engine_bin()
+def _engine_ready(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return engine_path_for_run(tmp_path_factory)[-1]
 
 
 @pytest.fixture
@@ -56,9 +56,11 @@ def face() -> str:
 
 
 @pytest.fixture
-def make_stack(tmp_path: Path, local_api: LocalApi, transport: str, face: str) -> Callable[..., Stack]:
+def make_stack(tmp_path: Path, transport: str, local_api: LocalApi, face: str) -> Callable[..., Stack]:
     """A stack of the `tokens` test program, configured through stack config (token as a secret),
     the environment (``via="env"``) or not at all (``via="none"``)."""
+    # ``transport`` comes before ``local_api``: an http_only test skips its influxctl run before a
+    # server is started for it.
 
     def make(
         spec: Mapping[str, Any],
@@ -74,18 +76,19 @@ def make_stack(tmp_path: Path, local_api: LocalApi, transport: str, face: str) -
         stack.write_spec(spec)
         if transport == "influxctl":
             stack.extra_env.update(standin_env(local_api, stack.backend_dir))
+        plain = {"influxdb3:retryTimeout": "20"}
         if via == "config":
             if transport == "http":
-                stack.config_set("influxdb3:apiUrl", local_api.url)
-            stack.config_set("influxdb3:accountId", local_api.account_id)
-            stack.config_set("influxdb3:clusterId", local_api.cluster_id)
+                plain["influxdb3:apiUrl"] = local_api.url
+            plain["influxdb3:accountId"] = local_api.account_id
+            plain["influxdb3:clusterId"] = local_api.cluster_id
             stack.config_set("influxdb3:managementToken", local_api.admin_token, secret=True)
         elif via == "env":
             env = local_api.env()
             if transport != "http":
                 del env["INFLUXDB3_API_URL"]
             stack.extra_env.update(env)
-        stack.config_set("influxdb3:retryTimeout", "20")
+        stack.config_set_plain(plain)
         return stack
 
     return make

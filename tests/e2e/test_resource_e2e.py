@@ -3,6 +3,15 @@
 Every test runs for the dynamic resource and for the plugin's ``influxdb3:index:ManagementToken``
 (the same program declares one or the other), so a behaviour cannot drift between the faces; only
 the spelling of property names differs (snake_case in Python, camelCase in the plugin's schema).
+
+Each face runs over HTTP, and the dynamic face over influxctl too; the plugin face over influxctl
+is left out here. Both faces hand their settings to the same ``resolve_connection`` and
+``client_for`` and call the same ``core.lifecycle`` functions with the client they get
+(``dynamic/provider.py``, ``plugin/provider.py``), so the transport under a face is one shared
+path: the dynamic face over influxctl holds it end to end, the influxctl client's own contract
+(create, list, get, revoke on every supported release) is tests/unit/test_influxctl_client.py, and
+the plugin face still meets influxctl end to end in tests/e2e/test_import_e2e.py (import, read,
+preview, destroy over both transports).
 """
 
 from __future__ import annotations
@@ -16,7 +25,10 @@ from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
 from support.times import in_days
 
-pytestmark = pytest.mark.parametrize("face", ["dynamic", "plugin"])
+_EACH_FACE = [("dynamic", "http"), ("plugin", "http")]
+each_face = pytest.mark.parametrize(("face", "transport"), [*_EACH_FACE, ("dynamic", "influxctl")])
+# For what no transport takes part in, or only the HTTP transport shows.
+each_face_over_http = pytest.mark.parametrize(("face", "transport"), _EACH_FACE)
 
 
 def spelled(face: str, name: str) -> str:
@@ -33,6 +45,7 @@ def parse(text: str) -> datetime:
     return timeutil.parse_rfc3339(text)
 
 
+@each_face
 def test_up_mints_a_working_token_and_no_secret_is_in_plaintext(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"ci": {"description": "CI deployer", "expires_in": "30d"}}})
     stack.up().ok()
@@ -53,6 +66,7 @@ def test_up_mints_a_working_token_and_no_secret_is_in_plaintext(make_stack, loca
     assert_nowhere(stack, token, local_api.admin_token)
 
 
+@each_face
 def test_preview_after_up_shows_no_changes_run_after_run(make_stack):
     stack = make_stack({"tokens": {"fixed": {"description": "fixed", "expires_at": "2099-03-01T01:00:00+01:00"}}})
     stack.up().ok()
@@ -63,6 +77,7 @@ def test_preview_after_up_shows_no_changes_run_after_run(make_stack):
     stack.preview("--expect-no-changes").ok()
 
 
+@each_face
 def test_description_change_replaces_create_before_delete(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"ci": {"description": "old", "expires_in": "30d"}}})
     stack.up().ok()
@@ -83,6 +98,7 @@ def test_description_change_replaces_create_before_delete(make_stack, local_api:
     assert [t["id"] for t in local_api.live_tokens()] == [new_id]
 
 
+@each_face
 def test_token_revoked_out_of_band_is_dropped_by_refresh_and_reminted(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d"}}})
     stack.up().ok()
@@ -98,6 +114,7 @@ def test_token_revoked_out_of_band_is_dropped_by_refresh_and_reminted(make_stack
     assert [t["id"] for t in local_api.live_tokens()] == [second]
 
 
+@each_face
 def test_refresh_keeps_the_secret_of_a_live_token(make_stack):
     stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d"}}})
     stack.up().ok()
@@ -108,6 +125,7 @@ def test_refresh_keeps_the_secret_of_a_live_token(make_stack):
     stack.preview("--expect-no-changes").ok()
 
 
+@each_face
 def test_rotation_window_replaces_the_token(make_stack, local_api: LocalApi, face: str):
     stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "10d", "rotate_before": "3d"}}})
     stack.up().ok()
@@ -128,6 +146,7 @@ def test_rotation_window_replaces_the_token(make_stack, local_api: LocalApi, fac
     assert parse(tokens[second]["expiresAt"]) > datetime.now(timezone.utc) + timedelta(days=17)
 
 
+@each_face
 def test_rotate_before_change_alone_updates_in_place(make_stack):
     stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d", "rotate_before": "7d"}}})
     stack.up().ok()
@@ -140,6 +159,7 @@ def test_rotate_before_change_alone_updates_in_place(make_stack):
     assert after["ci.expires_at"] == before["ci.expires_at"]
 
 
+@each_face
 def test_adoption_takes_over_a_token_minted_on_the_server(make_stack, local_api: LocalApi):
     expiry = in_days(20)
     minted = local_api.mint("made by hand", expiry)
@@ -167,6 +187,7 @@ def test_adoption_takes_over_a_token_minted_on_the_server(make_stack, local_api:
     assert local_api.live_tokens() == []
 
 
+@each_face
 def test_adoption_refuses_a_token_whose_prefix_does_not_match(make_stack, local_api: LocalApi):
     minted = local_api.mint("made by hand")
     stack = make_stack(
@@ -186,6 +207,7 @@ def test_adoption_refuses_a_token_whose_prefix_does_not_match(make_stack, local_
     assert "not-the-right-one" not in up.output
 
 
+@each_face
 def test_get_reads_an_existing_token_without_owning_it(make_stack, local_api: LocalApi):
     minted = local_api.mint("someone else's")
     stack = make_stack({"get": {"ref": minted["id"]}})
@@ -197,6 +219,7 @@ def test_get_reads_an_existing_token_without_owning_it(make_stack, local_api: Lo
     assert [t["id"] for t in local_api.live_tokens()] == [minted["id"]]  # get never revokes
 
 
+@each_face
 def test_destroy_revokes_everything(make_stack, local_api: LocalApi):
     stack = make_stack(
         {
@@ -213,6 +236,7 @@ def test_destroy_revokes_everything(make_stack, local_api: LocalApi):
     assert all(t["revokedAt"] for t in local_api.list_tokens() if t["description"] in ("a", "b"))
 
 
+@each_face_over_http  # check refuses the inputs in preview, before any transport is chosen or run
 def test_bad_inputs_fail_in_preview_with_the_check_failure(make_stack, local_api: LocalApi, face: str):
     stack = make_stack({"tokens": {"bad": {"description": "bad", "expires_at": "2027-03-01T00:00:00"}}})
     preview = stack.preview()
@@ -222,7 +246,7 @@ def test_bad_inputs_fail_in_preview_with_the_check_failure(make_stack, local_api
     assert local_api.live_tokens() == []
 
 
-@pytest.mark.http_only  # the sentence names the HTTP status; influxctl's is in test_influxctl_e2e.py
+@each_face_over_http  # the sentence names the HTTP status; influxctl's is in test_influxctl_e2e.py
 def test_wrong_credentials_give_the_one_sentence_401(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d"}}})
     wrong = "M.V1.definitely-not-a-valid-token"
@@ -234,6 +258,7 @@ def test_wrong_credentials_give_the_one_sentence_401(make_stack, local_api: Loca
     assert_nowhere(stack, wrong, local_api.admin_token)
 
 
+@each_face
 def test_credentials_from_the_environment_only(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"ci": {"description": "from env", "expires_in": "1d"}}}, via="env")
     stack.up().ok()

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Optional
 
+import pytest
+
+from support.once import once
+
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMS = REPO / "tests" / "e2e" / "programs"
 EXAMPLES = REPO / "examples"
@@ -25,11 +29,24 @@ def engine_path() -> list[Path]:
     """The folders scripts/ensure-pulumi prints for PATH (cached after the first build): the engine's
     last, and before it the YAML host's when that cannot sit beside the engine."""
     if not _ENGINE_PATH:
-        done = subprocess.run([str(REPO / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"scripts/ensure-pulumi failed:\n{done.stderr[-4000:]}")
-        _ENGINE_PATH.extend(Path(line) for line in done.stdout.strip().splitlines())
+        _ENGINE_PATH.extend(Path(line) for line in _ensure_pulumi().splitlines())
     return _ENGINE_PATH
+
+
+def engine_path_for_run(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """``engine_path()``, with scripts/ensure-pulumi run by one process of the run: two concurrent cold
+    builds would delete each other's work folder, so xdist workers wait for the first one's answer."""
+    if not _ENGINE_PATH:
+        folder = once(tmp_path_factory, "ensure-pulumi", lambda out: (out / "path").write_text(_ensure_pulumi()))
+        _ENGINE_PATH.extend(Path(line) for line in (folder / "path").read_text().splitlines())
+    return _ENGINE_PATH
+
+
+def _ensure_pulumi() -> str:
+    done = subprocess.run([str(REPO / "scripts" / "ensure-pulumi")], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"scripts/ensure-pulumi failed:\n{done.stderr[-4000:]}")
+    return done.stdout.strip()
 
 
 def engine_bin() -> Path:
@@ -133,6 +150,13 @@ class Stack:
         # The value goes through stdin, never argv, so it cannot show in the process list.
         flags = ["--secret"] if secret else ["--plaintext"]
         self.run("config", "set", *flags, "--stack", self.name, key, stdin=value).ok()
+
+    def config_set_plain(self, values: Mapping[str, str]) -> None:
+        """Several settings that are not secrets in one ``pulumi config set-all`` (one engine start
+        instead of one each); their values are in argv, so never pass a secret here."""
+        if values:
+            pairs = [arg for key, value in values.items() for arg in ("--plaintext", f"{key}={value}")]
+            self.run("config", "set-all", "--stack", self.name, *pairs).ok()
 
     def up(self, *extra: str, env: Optional[Mapping[str, str]] = None) -> Result:
         return self.run("up", "--yes", "--skip-preview", *extra, env=env)

@@ -1,4 +1,4 @@
-"""One build of the sdist and wheel for every test of the installed product."""
+"""One build of the sdist and wheel for every test of the installed product, in the whole run."""
 
 from __future__ import annotations
 
@@ -6,14 +6,23 @@ from pathlib import Path
 
 import pytest
 
+from support.engine import engine_path_for_run
+from support.once import once
 from support.wheel import VERSION, build_dist
 
 
 @pytest.fixture(scope="session")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    built = build_dist(tmp_path_factory.mktemp("dist"))
-    assert sorted(p.name for p in built.iterdir()) == [
+    # Built by the first xdist worker that needs it; the others install from the same folder.
+    built = once(tmp_path_factory, "dist", build_dist)
+    assert sorted(p.name for p in built.iterdir() if p.name != ".done") == [
         f"pulumi_influxdb3_tokens-{VERSION}-py3-none-any.whl",
         f"pulumi_influxdb3_tokens-{VERSION}.tar.gz",
     ]
     return built
+
+
+@pytest.fixture(scope="session")
+def engine_ready(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The engine's PATH folders, asked of scripts/ensure-pulumi once in the run."""
+    return engine_path_for_run(tmp_path_factory)

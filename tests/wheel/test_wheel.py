@@ -50,9 +50,11 @@ finally:
 """
 
 
-@pytest.fixture(scope="module")
-def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    return Installed.create(tmp_path_factory.mktemp("wheel") / "venv", dist)
+@pytest.fixture
+def installed(dist: Path, tmp_path: Path) -> Installed:
+    """A fresh virtualenv for each test: the first test needs one without the package, and tests may
+    run in any order or on different xdist workers."""
+    return Installed.create(tmp_path / "venv", dist)
 
 
 def test_the_pack_requirements_install_into_a_fresh_virtualenv_and_the_server_needs_its_extra(
@@ -93,6 +95,8 @@ def test_the_pack_requirements_install_into_a_fresh_virtualenv_and_the_server_ne
 
 @pytest.fixture
 def installed_server(installed: Installed, tmp_path: Path) -> Iterator[LocalApi]:
+    """The local server of the install: the package with its server extra, then the server."""
+    installed.pip_install(f"{DISTRIBUTION}[server]=={VERSION}", cwd=tmp_path)
     server = start_local_api(tmp_path / "server-data", python=installed.python)
     yield server
     server.stop()
@@ -112,10 +116,10 @@ def installed_stack(installed: Installed, program: Path, tmp_path: Path, server:
 
 
 @pytest.mark.engine
+@pytest.mark.usefixtures("engine_ready")
 def test_quickstart_and_the_policy_pack_run_from_the_install_alone(
     installed: Installed, installed_server: LocalApi, tmp_path: Path
 ):
-    installed.pip_install(f"{DISTRIBUTION}[server]=={VERSION}", cwd=tmp_path)
     pack = installed.run(str(installed.bin / "influxdb3-tokens"), "policy-pack", cwd=tmp_path).stdout.strip()
 
     # The quickstart as a user would have it: its program in a folder of their own.
