@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
+from pulumi_influxdb3_tokens.clients import InfluxctlTokenClient, client_for
 from pulumi_influxdb3_tokens.clients.influxctl import list_cache
 from pulumi_influxdb3_tokens.clients.influxctl import process as influxctl_process
+from pulumi_influxdb3_tokens.settings import resolve_connection
+from support.local_api import LocalApi
 from support.standin import STANDIN_DIR
 
 
@@ -30,3 +33,21 @@ def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, *, standin_on_path: boo
 
 def stack_config(**settings: Any) -> dict[str, Any]:
     return {f"influxdb3:{key}": value for key, value in settings.items() if value is not None}
+
+
+def recording_standin(monkeypatch: pytest.MonkeyPatch, home: Path, server: LocalApi) -> Path:
+    """The stand-in on PATH, talking to ``server``, recording each run (INFLUXCTL_STANDIN_RECORD); the record file."""
+    isolate(monkeypatch, home, standin_on_path=True)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", server.url)
+    record = home / "calls.jsonl"
+    monkeypatch.setenv("INFLUXCTL_STANDIN_RECORD", str(record))
+    return record
+
+
+def connect(server: LocalApi, **settings: Any) -> InfluxctlTokenClient:
+    """The influxctl client of ``server``'s account and cluster with its admin token, ``settings`` on top."""
+    values = {"accountId": server.account_id, "clusterId": server.cluster_id, "managementToken": server.admin_token}
+    values.update(settings)
+    client = client_for(resolve_connection(stack_config(**values)))
+    assert isinstance(client, InfluxctlTokenClient)
+    return client

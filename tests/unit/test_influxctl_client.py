@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from pulumi_influxdb3_tokens.clients import InfluxctlTokenClient, client_for
+from pulumi_influxdb3_tokens.clients import client_for
 from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.errors import (
     ConfigurationError,
@@ -19,7 +19,7 @@ from pulumi_influxdb3_tokens.core.errors import (
 )
 from pulumi_influxdb3_tokens.core.models import CreatedToken, RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
-from support.influxctl import isolate, stack_config
+from support.influxctl import connect, recording_standin, stack_config
 from support.local_api import LocalApi, start_local_api
 from support.times import moment_in_days
 
@@ -38,19 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: LocalApi) -> Path:
     """The stand-in on PATH, talking to the server, recording each run; returns the record file."""
-    isolate(monkeypatch, tmp_path, standin_on_path=True)
-    monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", server.url)
-    record = tmp_path / "calls.jsonl"
-    monkeypatch.setenv("INFLUXCTL_STANDIN_RECORD", str(record))
-    return record
-
-
-def connect(server: LocalApi, **settings: Any) -> InfluxctlTokenClient:
-    values = {"accountId": server.account_id, "clusterId": server.cluster_id, "managementToken": server.admin_token}
-    values.update(settings)
-    client = client_for(resolve_connection(stack_config(**values)))
-    assert isinstance(client, InfluxctlTokenClient)
-    return client
+    return recording_standin(monkeypatch, tmp_path, server)
 
 
 def recorded(record: Path) -> list[dict[str, Any]]:

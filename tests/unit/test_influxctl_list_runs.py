@@ -16,13 +16,11 @@ from typing import Any, Iterator
 
 import pytest
 
-from pulumi_influxdb3_tokens.clients import InfluxctlTokenClient, client_for
 from pulumi_influxdb3_tokens.clients.influxctl import list_cache
 from pulumi_influxdb3_tokens.core import lifecycle, timeutil
 from pulumi_influxdb3_tokens.core.errors import ManagementApiError
 from pulumi_influxdb3_tokens.core.models import RecoveredToken, TokenRecord
-from pulumi_influxdb3_tokens.settings import resolve_connection
-from support.influxctl import isolate, stack_config
+from support.influxctl import connect, recording_standin
 from support.local_api import LocalApi, start_local_api
 from support.times import moment_in_days
 
@@ -40,21 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: LocalApi) -> Path:
     """The stand-in on PATH, talking to the server, recording each run; a fresh list cache (a new process)."""
-    isolate(monkeypatch, tmp_path, standin_on_path=True)
-    monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", server.url)
-    record = tmp_path / "calls.jsonl"
-    monkeypatch.setenv("INFLUXCTL_STANDIN_RECORD", str(record))
-    return record
-
-
-def connect(server: LocalApi) -> InfluxctlTokenClient:
-    client = client_for(
-        resolve_connection(
-            stack_config(accountId=server.account_id, clusterId=server.cluster_id, managementToken=server.admin_token)
-        )
-    )
-    assert isinstance(client, InfluxctlTokenClient)
-    return client
+    return recording_standin(monkeypatch, tmp_path, server)
 
 
 def runs(record: Path, action: str) -> int:

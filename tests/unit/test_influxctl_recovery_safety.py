@@ -23,7 +23,7 @@ from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.errors import ManagementApiError
 from pulumi_influxdb3_tokens.core.models import RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
-from support.influxctl import isolate, stack_config
+from support.influxctl import connect, recording_standin, stack_config
 from support.local_api import LocalApi, start_local_api
 from support.times import moment_in_days
 
@@ -46,19 +46,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
 
 @pytest.fixture
 def standin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: LocalApi) -> Path:
-    isolate(monkeypatch, tmp_path, standin_on_path=True)
-    monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", server.url)
-    record = tmp_path / "calls.jsonl"
-    monkeypatch.setenv("INFLUXCTL_STANDIN_RECORD", str(record))
-    return record
-
-
-def connect(server: LocalApi, **settings: Any) -> InfluxctlTokenClient:
-    values = {"accountId": server.account_id, "clusterId": server.cluster_id, "managementToken": server.admin_token}
-    values.update(settings)
-    client = client_for(resolve_connection(stack_config(**values)))
-    assert isinstance(client, InfluxctlTokenClient)
-    return client
+    return recording_standin(monkeypatch, tmp_path, server)
 
 
 def own_profile_client(server: LocalApi, tmp_path: Path) -> InfluxctlTokenClient:
