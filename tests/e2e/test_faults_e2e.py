@@ -208,10 +208,12 @@ def test_server_down_past_the_retry_window_without_the_journal_audit_reports_the
     held = state_ids(stack)
     assert len(held) == 1 and live_ids(local_api) == held | {lost["id"]}
     state = export_state(stack, tmp_path)
-    assert orphans(local_api, state) == (True, [lost["id"]])
-    assert orphans(local_api, state, "--revoke-orphans", "--yes") == (False, [lost["id"]])
-    assert live_ids(local_api) == held
+    # The create failed cleanly, so the state records no pending create: nothing proves the lost token is
+    # this stack's (another stack may use the same description and admin). Never silent, never revoked.
     assert orphans(local_api, state) == (False, [])
+    assert lost["id"] in json.loads(audit(local_api, "--stack-state", str(state)).stdout)["unattributed"]
+    assert orphans(local_api, state, "--revoke-orphans", "--yes") == (False, [])
+    assert live_ids(local_api) == held | {lost["id"]}
 
 
 def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_orphaned(
@@ -344,17 +346,19 @@ def test_two_sigints_leave_pending_creates_that_refresh_clears_and_up_converges(
     pending = pending_creates(stack)
     assert pending, "a second SIGINT stops the engine with creates in flight"
 
-    # Non-interactively, refresh keeps pending creates unless told; up would only warn about them.
-    stack.refresh("--clear-pending-creates").ok()
-    assert pending_creates(stack) == []
+    # up keeps the pending creates (it warns about them) and mints what the state lacks.
     stack.up().ok()
     held = state_ids(stack)
-    assert len(held) == 6
-    # A create the engine abandoned may still have finished in the provider: its token is in no
-    # state. It is never silent: the audit names exactly the live tokens the state does not hold.
+    assert len(held) == 6 and pending_creates(stack)
+    # A create the engine abandoned may still have finished in the provider: its token is in no state.
+    # The pending creates still in the state prove which ones are this stack's: the audit revokes those.
     state = export_state(stack, tmp_path)
     found, lost = orphans(local_api, state)
     assert set(lost) == live_ids(local_api) - held and len(lost) <= len(pending) and found == bool(lost)
     orphans(local_api, state, "--revoke-orphans", "--yes")
     assert live_ids(local_api) == held
+    # Non-interactively, refresh keeps pending creates unless told.
+    stack.refresh("--clear-pending-creates").ok()
+    assert pending_creates(stack) == []
+    stack.preview("--expect-no-changes").ok()
     assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))

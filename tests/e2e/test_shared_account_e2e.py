@@ -63,7 +63,8 @@ def colleague_token(local_api: LocalApi, description: str) -> dict[str, Any]:
 def lose_a_create_beside_a_twin(stack: Stack, local_api: LocalApi, name: str, description: str) -> None:
     """Add a token whose influxctl create is lost while the same admin makes its twin at that moment:
     two candidates, none adopted, the update fails; the next one mints a third, which the stack holds.
-    The two left over are the stack's true orphans."""
+    The two left over are reported, never revoked: a create that failed leaves no pending create in the
+    state, so nothing proves which of them, if either, is the stack's (the failure named both ids)."""
     spec = json.loads((stack.work_dir / "spec.json").read_text())
     spec["tokens"][name] = {"description": description}
     stack.write_spec(spec)
@@ -117,9 +118,9 @@ def test_audit_revoke_orphans_with_the_users_own_profile_leaves_the_credential_a
     theirs = colleague_token(local_api, "svc worker")  # same description, another identity
     by_hand = local_api.mint("release script")  # same admin, a description the stack does not declare
     held = held_ids(stack)
-    orphans = {i for i, t in live(local_api).items() if t["description"] == "svc worker" and i not in held}
-    orphans.discard(theirs["id"])
-    assert len(orphans) == 2
+    leftovers = {i for i, t in live(local_api).items() if t["description"] == "svc worker" and i not in held}
+    leftovers.discard(theirs["id"])
+    assert len(leftovers) == 2
 
     profile = tmp_path / "influxctl.toml"
     profile.write_text(
@@ -133,22 +134,17 @@ def test_audit_revoke_orphans_with_the_users_own_profile_leaves_the_credential_a
     before = set(live(local_api))
 
     shown = audit("--stack-state", str(state), *own, env=env)
-    assert shown.returncode == 3, shown.stderr
+    assert shown.returncode == 1, shown.stderr  # no orphan; the never-expiring tokens break a mandatory rule
     report = json.loads(shown.stdout)
-    assert set(report["orphans"]) == orphans
-    assert {theirs["id"], by_hand["id"]} <= set(report["unattributed"])
-
-    dry = audit("--stack-state", str(state), "--revoke-orphans", *own, env=env)
-    assert dry.returncode == 3 and "nothing was revoked: add --yes to revoke them." in dry.stderr
-    assert set(live(local_api)) == before
-
+    assert report["orphans"] == []
+    assert leftovers | {theirs["id"], by_hand["id"]} <= set(report["unattributed"])
     done = audit("--stack-state", str(state), "--revoke-orphans", "--yes", *own, env=env)
-    assert done.returncode in (0, 1), done.stderr  # 1: the never-expiring tokens break a mandatory rule
-    assert set(live(local_api)) == before - orphans
+    assert done.returncode == 1, done.stderr
+    assert set(live(local_api)) == before  # nothing it cannot prove is the stack's was revoked
     credential = [i for i, t in live(local_api).items() if local_api.admin_token.startswith(t["tokenPrefix"])]
     assert len(credential) == 1  # the admin credential is still live
     assert {theirs["id"], by_hand["id"]} | held <= set(live(local_api))
-    for ran in (shown, dry, done):
+    for ran in (shown, done):
         assert local_api.admin_token not in ran.stdout + ran.stderr
     stack.preview("--expect-no-changes").ok()
 
@@ -164,23 +160,23 @@ def test_two_stacks_on_one_account_audited_together_lose_only_their_true_orphans
     by_hand = local_api.mint("second b plus")
     held = held_ids(first) | held_ids(second)
     assert len(held) == 4
-    orphans = {i for i, t in live(local_api).items() if t["description"] in ("first c", "second d") and i not in held}
-    assert len(orphans) == 4
+    leftovers = {i for i, t in live(local_api).items() if t["description"] in ("first c", "second d") and i not in held}
+    assert len(leftovers) == 4
     states = [export_state(first, tmp_path / "first.json"), export_state(second, tmp_path / "second.json")]
     env = {**local_api.env(), **standin_env(local_api, tmp_path)}
     del env["INFLUXDB3_API_URL"]  # the influxctl transport, the admin token from the environment
 
     # With only the first stack's state, the second stack's tokens are not the first's orphans.
     alone = json.loads(audit("--stack-state", str(states[0]), env=env).stdout)
-    assert set(alone["orphans"]) == {i for i in orphans if live(local_api)[i]["description"] == "first c"}
-    assert held_ids(second) <= set(alone["unattributed"])
+    assert alone["orphans"] == []
+    assert held_ids(second) | leftovers <= set(alone["unattributed"])
 
     args = [arg for state in states for arg in ("--stack-state", str(state))]
     before = set(live(local_api))
     done = audit(*args, "--revoke-orphans", "--yes", env=env)
     assert done.returncode in (0, 1), done.stderr
-    assert set(json.loads(done.stdout)["orphans"]) == orphans
-    assert set(live(local_api)) == before - orphans
+    assert json.loads(done.stdout)["orphans"] == []  # the true orphans come from interrupted creates:
+    assert set(live(local_api)) == before  # tests/e2e/test_faults_e2e.py revokes those
     assert held | {theirs["id"], by_hand["id"]} <= set(live(local_api))
     first.preview("--expect-no-changes").ok()
     second.preview("--expect-no-changes").ok()

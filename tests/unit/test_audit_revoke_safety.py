@@ -48,8 +48,11 @@ def mint_as(server: LocalApi, token: str, description: str) -> dict[str, Any]:
         return dict(response.json())
 
 
-def state_file(path: Path, held: list[dict[str, Any]], resource_type: str = DYNAMIC) -> Path:
-    """`pulumi stack export` output holding these tokens as the provider minted them."""
+def state_file(
+    path: Path, held: list[dict[str, Any]], resource_type: str = DYNAMIC, pending: tuple[str, ...] = ()
+) -> Path:
+    """`pulumi stack export` output holding these tokens as the provider minted them, and the creates (by
+    description) an interrupted update left pending (`pending_operations` of type `creating`)."""
 
     def outputs(token: dict[str, Any]) -> dict[str, Any]:
         facts = {
@@ -77,7 +80,19 @@ def state_file(path: Path, held: list[dict[str, Any]], resource_type: str = DYNA
         }
         for i, token in enumerate(held)
     ]
-    path.write_text(json.dumps({"version": 3, "deployment": {"manifest": {}, "resources": resources}}))
+    operations = [
+        {
+            "resource": {
+                "urn": f"urn:pulumi:dev::p::{resource_type}::p{i}",
+                "type": resource_type,
+                "inputs": {"description": d},
+            },
+            "type": "creating",
+        }
+        for i, d in enumerate(pending)
+    ]
+    deployment = {"manifest": {}, "resources": resources, "pending_operations": operations}
+    path.write_text(json.dumps({"version": 3, "deployment": deployment}))
     return path
 
 
@@ -95,7 +110,7 @@ def account(server: LocalApi, tmp_path: Path) -> dict[str, Any]:
         "by_hand": by_hand,
         "colleague": colleague,
         "theirs": theirs,
-        "state": state_file(tmp_path / "state.json", [held]),
+        "state": state_file(tmp_path / "state.json", [held], pending=("svc-a deployer",)),
     }
 
 
@@ -247,6 +262,7 @@ def test_a_device_flow_login_is_no_listed_token_and_orphans_are_still_only_the_s
             }
         ],
         resource_type=PLUGIN,
+        pending=("svc-a deployer",),
     )
     records = [
         record("held", "M.V1.held", "user-7"),
@@ -304,3 +320,37 @@ def test_two_listed_tokens_matching_the_credential_mean_it_cannot_tell(tmp_path)
         records, judge.held_tokens([state]), _credential()(SecretStr("M.V1.abcdef"), "t"), "acc", "clu"
     )
     assert not verdict.credential_known and verdict.orphans == []
+
+
+def connect_all(server: LocalApi) -> list[TokenRecord]:
+    """Every token of the server's account, as the audit lists them (over http)."""
+    from pulumi_influxdb3_tokens.clients import client_for
+
+    settings = stack_config(
+        apiUrl=server.url, accountId=server.account_id, clusterId=server.cluster_id, managementToken=server.admin_token
+    )
+    return client_for(resolve_connection(settings)).list()
+
+
+def test_a_twin_of_a_held_tokens_description_is_no_orphan_without_a_pending_create(server, account, tmp_path):
+    """The stranger's case: another stack (its state not given) made a token with the same description and the
+    same admin. Only an interrupted create of the given stack accounts for an unheld token; none is recorded."""
+    state = state_file(tmp_path / "no-pending.json", [account["held"]])
+    records = connect_all(server)
+    verdict = judge.judge_orphans(
+        records, judge.held_tokens([state]), _credential()(None, "login"), server.account_id, server.cluster_id
+    )
+    assert verdict.orphans == [] and account["lost"]["id"] in verdict.unattributed
+
+
+def test_more_candidates_than_pending_creates_are_all_left_alone(server, account, tmp_path):
+    """One create left pending, two unheld twins of our creator: which one it made cannot be told."""
+    another = server.mint("svc-a deployer")
+    verdict = judge.judge_orphans(
+        connect_all(server),
+        judge.held_tokens([account["state"]]),
+        _credential()(None, "login"),
+        server.account_id,
+        server.cluster_id,
+    )
+    assert verdict.orphans == [] and {account["lost"]["id"], another["id"]} <= set(verdict.unattributed)

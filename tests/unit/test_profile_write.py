@@ -131,7 +131,7 @@ def test_a_link_is_followed_not_replaced(tmp_path: Path, monkeypatch: pytest.Mon
 @pytest.mark.parametrize(
     ("content", "args", "says"),
     [
-        (EXISTING, ["ci"], "A new profile needs --account-id"),
+        (EXISTING.replace('name = "default"', 'name = "laptop"'), ["ci"], "A new profile needs --account-id"),
         ("[[profile]\nname = 'x'\n", ["ops"], "is not valid TOML"),
         (EXISTING + EXISTING, ["ops"], "more than one profile named 'ops'"),
     ],
@@ -258,3 +258,19 @@ def test_the_token_comes_from_a_stack_output_through_a_pipe_not_argv(tmp_path: P
         "prod",
     ]
     assert TOKEN not in done.stdout + done.stderr
+
+
+def test_a_new_profile_takes_the_cluster_of_the_profile_influxctl_uses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The person's road: `influxctl` already works with their `default` profile, so the new profile is for
+    that account and cluster unless told otherwise."""
+    monkeypatch.delenv("INFLUXDB3_ACCOUNT_ID", raising=False)
+    monkeypatch.delenv("INFLUXDB3_CLUSTER_ID", raising=False)
+    monkeypatch.delenv("INFLUXCTL_PROFILE", raising=False)
+    monkeypatch.delenv("INFLUXDB3_INFLUXCTL_PROFILE", raising=False)
+    config = tmp_path / "config.toml"
+    config.write_text(EXISTING, encoding="utf-8")
+    assert write(config, "ci", monkeypatch=monkeypatch) == 0
+    assert (profiles(config)["ci"]["account_id"], profiles(config)["ci"]["cluster_id"]) == (
+        "acc-default",
+        "clu-default",
+    )

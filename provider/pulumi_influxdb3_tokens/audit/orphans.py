@@ -59,15 +59,17 @@ class StackTokens(BaseModel):
 
     ``creators``: who minted the tokens it holds (adopted, imported and recovered ones left out: only
     a token whose string the state keeps was surely minted by the provider), with the account and
-    cluster they are on. ``descriptions``: the description of
-    every ManagementToken it declares, held or left pending by an interrupted update.
+    cluster they are on. ``pending``: how many creates of each description an interrupted update left
+    pending (``pending_operations`` of type ``creating``): the only evidence that a create of this stack
+    may have minted a token no state holds. A held token's description is no such evidence: another
+    stack, or a person, may well use the same description with the same admin credential.
     """
 
     model_config = ConfigDict(frozen=True)
 
     name: str
     creators: frozenset[tuple[str, str, str]]  # (account id, cluster id, created_by)
-    descriptions: frozenset[str]
+    pending: dict[str, int]  # description -> creates left pending with it
 
 
 class HeldTokens(BaseModel):
@@ -89,17 +91,13 @@ def _value(bag: Optional[dict[str, Any]], name: str) -> Optional[str]:
 
 def _stack_tokens(name: str, deployment: _Deployment) -> StackTokens:
     creators: set[tuple[str, str, str]] = set()
-    descriptions: set[str] = set()
+    pending: dict[str, int] = {}
     tokens = [r for r in deployment.resources or [] if r.type in rules.TOKEN_TYPES]
-    pending = [
-        op.resource
-        for op in deployment.pending_operations or []
-        if op.type == "creating" and op.resource.type in rules.TOKEN_TYPES
-    ]
-    for resource in tokens + pending:
-        description = _value(resource.outputs, "description") or _value(resource.inputs, "description")
-        if description is not None:
-            descriptions.add(description)
+    for op in deployment.pending_operations or []:
+        if op.type == "creating" and op.resource.type in rules.TOKEN_TYPES:
+            description = _value(op.resource.outputs, "description") or _value(op.resource.inputs, "description")
+            if description is not None:
+                pending[description] = pending.get(description, 0) + 1
     for resource in tokens:
         # Minted by the provider: it has the string a create shows once (encrypted in the export) and
         # adopted nothing. An imported token has no string, an adopted one names adopt_token_id.
@@ -110,7 +108,7 @@ def _stack_tokens(name: str, deployment: _Deployment) -> StackTokens:
         if not minted or not creator or not account or not cluster:
             continue
         creators.add((account, cluster, creator))
-    return StackTokens(name=name, creators=frozenset(creators), descriptions=frozenset(descriptions))
+    return StackTokens(name=name, creators=frozenset(creators), pending=pending)
 
 
 def held_tokens(paths: Iterable[Path]) -> HeldTokens:
@@ -163,22 +161,31 @@ class Orphans(BaseModel):
 def judge_orphans(
     records: Iterable[TokenRecord], held: HeldTokens, credential: Credential, account_id: str, cluster_id: str
 ) -> Orphans:
+    """Orphans are the unheld live tokens a given stack's interrupted creates account for: made by that
+    stack's creator on this account and cluster, with the description of a create it left pending, and
+    no more of them than it left pending with that description (more would mean a twin of someone
+    else's is among them, and which one cannot be told). Everything else unheld is unattributed."""
     live = [r for r in records if r.is_live()]
     own = credential.own_records(live)
     known = credential.is_login or len(own) == 1
     own_ids = {r.id for r in own}
-    orphans: list[str] = []
-    unattributed: list[str] = []
-    for record in sorted(live, key=lambda r: r.id):
-        if record.id in held.ids or record.id in own_ids:
-            continue
-        if known and any(_made_for(record, stack, account_id, cluster_id) for stack in held.stacks):
-            orphans.append(record.id)
-        else:
-            unattributed.append(record.id)
+    unheld = sorted((r for r in live if r.id not in held.ids and r.id not in own_ids), key=lambda r: r.id)
+    claims: dict[str, list[tuple[str, str]]] = {}  # token id -> (stack, description) that could account for it
+    for record in unheld:
+        claims[record.id] = [
+            (stack.name, record.description)
+            for stack in held.stacks
+            if known and _made_for(record, stack, account_id, cluster_id)
+        ]
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for token_id, stacks in claims.items():
+        if len(stacks) == 1:
+            wanted.setdefault(stacks[0], []).append(token_id)
+    pending = {(stack.name, d): n for stack in held.stacks for d, n in stack.pending.items()}
+    orphans = sorted(i for group, ids in wanted.items() if len(ids) <= pending.get(group, 0) for i in ids)
     return Orphans(
         orphans=orphans,
-        unattributed=unattributed,
+        unattributed=[r.id for r in unheld if r.id not in orphans],
         credential_id=own[0].id if len(own) == 1 else None,
         credential_known=known,
     )
@@ -188,5 +195,5 @@ def _made_for(record: TokenRecord, stack: StackTokens, account_id: str, cluster_
     return (
         bool(record.created_by)
         and (account_id, cluster_id, record.created_by) in stack.creators
-        and record.description in stack.descriptions
+        and record.description in stack.pending
     )

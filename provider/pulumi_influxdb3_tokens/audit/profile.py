@@ -103,17 +103,24 @@ def _token_from_stdin() -> str:
 
 
 def _profile_values(args: argparse.Namespace, token: str, text: str, path: Path) -> dict[str, str]:
-    existing = {p.get("name"): p for p in influxctl_config.read_profiles(text, str(path))}.get(args.name)
+    profiles = {p.get("name"): p for p in influxctl_config.read_profiles(text, str(path))}
+    existing = profiles.get(args.name)
+    # A new profile for the cluster the person already uses: the profile influxctl itself would pick.
+    current = profiles.get(settings.influxctl_profile_name({}) or settings.DEFAULT_PROFILE) or {}
     values = {"mgmt_token": token}
     for key, given, env in (
         ("account_id", args.account_id, settings.ACCOUNT_ID.env),
         ("cluster_id", args.cluster_id, settings.CLUSTER_ID.env),
     ):
-        value = given or (None if existing and key in existing else os.environ.get(env, "").strip() or None)
+        fallback = os.environ.get(env, "").strip() or str(current.get(key) or "").strip() or None
+        value = given or (None if existing and key in existing else fallback)
         if value is not None:
             values[key] = value
         elif not existing or key not in existing:
-            raise ConfigurationError(f"A new profile needs --{key.replace('_', '-')} (or {env}).")
+            raise ConfigurationError(
+                f"A new profile needs --{key.replace('_', '-')} (or {env}, or a 'default' profile in {path} to take "
+                f"it from)."
+            )
     if not existing or "product" not in existing:
         values["product"] = PRODUCT
     return values
