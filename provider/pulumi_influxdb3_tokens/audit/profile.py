@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .. import settings
+from ..clients.influxctl import config_file
 from ..core.errors import ConfigurationError, InfluxDB3TokensError
-from . import influxctl_config
 
 PRODUCT = "dedicated"  # influxctl's `product` for Cloud Dedicated profiles
 
@@ -103,7 +103,7 @@ def _token_from_stdin() -> str:
 
 
 def _profile_values(args: argparse.Namespace, token: str, text: str, path: Path) -> dict[str, str]:
-    profiles = {p.get("name"): p for p in influxctl_config.read_profiles(text, str(path))}
+    profiles = {p.get("name"): p for p in config_file.read_profiles(text, str(path))}
     existing = profiles.get(args.name)
     # A new profile for the cluster the person already uses: the profile influxctl itself would pick.
     current = profiles.get(settings.influxctl_profile_name({}) or settings.DEFAULT_PROFILE) or {}
@@ -167,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
         fcntl.flock(lock_fd, fcntl.LOCK_EX)
         text = _read(path)
         if token is None:
-            result: Optional[str] = influxctl_config.remove(text, args.name, str(path))
+            result: Optional[str] = config_file.remove(text, args.name, str(path))
             if result is None:
                 print(
                     f"influxdb3-tokens profile: {path} has no profile '{args.name}'; nothing to remove.",
@@ -176,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             verb = "removed"
         else:
-            result = influxctl_config.upsert(text, args.name, _profile_values(args, token, text, path), str(path))
+            result = config_file.upsert(text, args.name, _profile_values(args, token, text, path), str(path))
             verb = "wrote"
         try:
             _replace(path, result)

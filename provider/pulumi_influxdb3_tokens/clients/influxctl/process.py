@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import json
 import os
 import re
 import signal
@@ -38,6 +37,7 @@ from ...settings import (
     Connection,
     config_key,
 )
+from .config_file import toml_string
 from .secret_files import private_file
 
 Version = tuple[int, int, int]
@@ -187,19 +187,14 @@ def asked_to_log_in(stderr: str) -> bool:
 # --- the credential ------------------------------------------------------------------------------
 
 
-def _toml_string(value: str) -> str:
-    """A TOML basic string: JSON's escapes (\\", \\\\, \\n, \\uXXXX) are valid TOML escapes."""
-    return json.dumps(value, ensure_ascii=True)
-
-
 def profile_toml(connection: Connection) -> str:
     return (
         "[[profile]]\n"
-        f"  name = {_toml_string(TEMP_PROFILE_NAME)}\n"
+        f"  name = {toml_string(TEMP_PROFILE_NAME)}\n"
         '  product = "dedicated"\n'
-        f"  account_id = {_toml_string(connection.account_id)}\n"
-        f"  cluster_id = {_toml_string(connection.cluster_id)}\n"
-        f"  mgmt_token = {_toml_string(connection.management_token.get_secret_value())}\n"
+        f"  account_id = {toml_string(connection.account_id)}\n"
+        f"  cluster_id = {toml_string(connection.cluster_id)}\n"
+        f"  mgmt_token = {toml_string(connection.management_token.get_secret_value())}\n"
     )
 
 

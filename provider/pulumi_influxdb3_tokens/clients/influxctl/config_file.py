@@ -1,9 +1,12 @@
-"""Edit one ``[[profile]]`` of an influxctl ``config.toml`` as text, keeping everything else byte for byte.
+"""influxctl's ``config.toml`` as text: its TOML strings, and editing one ``[[profile]]`` keeping the rest.
+
+The provider writes its temporary profile with :func:`toml_string` (process.py), and
+``influxdb3-tokens profile write`` edits the user's file with :func:`upsert` / :func:`remove`.
 
 influxctl's config file is a list of ``[[profile]]`` tables (``name``, ``product``, ``account_id``,
 ``cluster_id`` and, for a management token, ``mgmt_token``). People keep comments and several profiles
 in it, so a rewrite through a TOML library that drops comments would lose their work. The edit here
-touches only the lines of the one profile it names, and :func:`apply` proves the result with
+touches only the lines of the one profile it names, and each result is proved with
 ``tomllib``: every other profile reads back exactly as before and the edited one holds the wanted keys,
 else the edit is refused and the file is left alone.
 """
@@ -15,7 +18,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
-from ..core.errors import ConfigurationError
+from ...core.errors import ConfigurationError
 
 # An array-of-tables header for `profile`, and any table header (which ends the table before it).
 _PROFILE_HEADER = re.compile(r"^\s*\[\[\s*profile\s*\]\]\s*(#.*)?$")
