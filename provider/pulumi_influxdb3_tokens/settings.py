@@ -457,8 +457,8 @@ def _influxctl_connection(stack_config: Mapping[str, Any], environ: Optional[Map
     values = {s.key: _lookup(s, stack_config, profile, environ) for s in (ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN)}
     if own:
         _same_ids_as_profile(values, profile, own_profile or DEFAULT_PROFILE)
-    required = (ACCOUNT_ID, CLUSTER_ID) if own else (ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN)
-    for setting in required:
+    # The token is there by now: configured, or the own profile's (which may log a person in instead).
+    for setting in (ACCOUNT_ID, CLUSTER_ID):
         if values[setting.key] is None:
             raise _missing(setting)
     token = values[MANAGEMENT_TOKEN.key] or ""

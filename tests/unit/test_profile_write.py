@@ -15,6 +15,7 @@ import sys
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -173,6 +174,20 @@ def test_an_empty_stdin_is_refused(
     assert "No token on standard input" in capsys.readouterr().err
 
 
+def run_cli(*args: str, env: dict[str, str], stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
+    """`influxdb3-tokens ARGS` as its own process (stdin closed unless given), as a pipeline step runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "pulumi_influxdb3_tokens.audit.command", *args],
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_concurrent_writers_lose_nobodys_profile(tmp_path: Path) -> None:
     """Each writer is a real process (the lock is per open file description); none may drop another's profile."""
     config = tmp_path / "config.toml"
@@ -180,24 +195,7 @@ def test_concurrent_writers_lose_nobodys_profile(tmp_path: Path) -> None:
     env = {**os.environ, "INFLUXDB3_ACCOUNT_ID": "acc", "INFLUXDB3_CLUSTER_ID": "clu"}
 
     def one(n: int) -> int:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pulumi_influxdb3_tokens.audit.command",
-                "profile",
-                "write",
-                f"p{n}",
-                "--config",
-                str(config),
-            ],
-            input=f"M.V1.concurrent-{n}\n",
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_cli("profile", "write", f"p{n}", "--config", str(config), stdin=f"M.V1.concurrent-{n}\n", env=env)
         return done.returncode
 
     with ThreadPoolExecutor(max_workers=6) as pool:
@@ -222,27 +220,17 @@ def test_the_token_comes_from_a_stack_output_through_a_pipe_not_argv(tmp_path: P
     fake.chmod(0o755)
     config = tmp_path / "config.toml"
     config.write_text(EXISTING, encoding="utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pulumi_influxdb3_tokens.audit.command",
-            "profile",
-            "write",
-            "ops",
-            "--config",
-            str(config),
-            "--stack-output",
-            "ciToken",
-            "--stack",
-            "prod",
-        ],
+    done = run_cli(
+        "profile",
+        "write",
+        "ops",
+        "--config",
+        str(config),
+        "--stack-output",
+        "ciToken",
+        "--stack",
+        "prod",
         env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert profiles(config)["ops"]["mgmt_token"] == TOKEN
