@@ -292,13 +292,10 @@ class InfluxctlTokenClient:
         """Who our creates are attributed to: the credential's own listed token, by id, and its creator.
 
         The credential is the one influxctl is given: the token we pass, or the mgmt_token of the user's
-        own profile. A device-flow login, an unreadable profile or a credential the list does not show
-        (once) leaves it unknown: the empty set, and then nothing is adopted.
+        own profile (settings read it onto the connection). A device-flow login or a credential the list
+        does not show (once) leaves it unknown: the empty set, and then nothing is adopted.
         """
-        try:
-            own = credential_in_play(self._connection).own_records(records)
-        except InfluxDB3TokensError:
-            return set()
+        own = credential_in_play(self._connection).own_records(records)
         if len(own) != 1:
             return set()
         return {own[0].id, own[0].created_by} - {""}
