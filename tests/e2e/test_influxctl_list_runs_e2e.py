@@ -47,9 +47,9 @@ def test_a_refresh_of_20_tokens_runs_one_list_per_provider_process(make_stack, l
     up, first, second = tmp_path / "up.jsonl", tmp_path / "refresh-1.jsonl", tmp_path / "refresh-2.jsonl"
 
     stack.up(env={"INFLUXCTL_STANDIN_RECORD": str(up)}).ok()
-    # One create per token, each after a list of its own: issue 17 adopts a lost create's token only when it
-    # appeared during that very call, so each create lists afresh first (never the shared answer).
-    assert actions(up) == {"create": COUNT, "list": COUNT}
+    # One create per token; the creates compare with one list from before them (issue 17 adopts a lost create's
+    # token only when it appeared after the create started; list_cache.before_create says why one list serves).
+    assert actions(up)["create"] == COUNT and 1 <= actions(up)["list"] <= 2
 
     stack.refresh(env={"INFLUXCTL_STANDIN_RECORD": str(first)}).ok()
     # Without the shared answer: 20 list runs, one per read. The target: at most 2 per provider process.

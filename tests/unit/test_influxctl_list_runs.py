@@ -124,10 +124,24 @@ def test_recovery_lists_afresh_and_the_reads_around_it_share_lists(calls, server
     assert [t["id"] for t in server.list_tokens() if t["description"] == description] == [recovered.id]
     assert after[recovered.id] is not None
     assert "adopted token" in capsys.readouterr().err
-    # One list for the reads before; the create's own fresh list just before it (issue 17: only a token
-    # that appeared during this very call may be adopted); one fresh list for recovery, started after the
-    # create, whose answer then also serves the reads after it.
-    assert (runs(calls, "create"), runs(calls, "list")) == (1, 3)  # lists were 10 + 1 + 11
+    # One list for the reads before, which also is what the create compares with (it ended before the create
+    # started, moments ago); one fresh list for recovery, started after the create, whose answer then also
+    # serves the reads after it.
+    assert (runs(calls, "create"), runs(calls, "list")) == (1, 2)  # lists were 10 + 1 + 11
+
+
+def test_an_up_of_20_new_tokens_runs_20_creates_and_one_list(calls, server):
+    # What `up` of a new stack does: one create per token, from the engine's concurrent calls, each its own
+    # client. Each compares with the list from before it, which the creates share while they follow each other.
+    tag = uuid.uuid4().hex[:8]
+    with ThreadPoolExecutor(ENGINE_PARALLEL) as pool:
+        made = list(
+            pool.map(lambda i: connect(server).create(f"up {tag} {i}", None, idempotency_key="unused"), range(20))
+        )
+
+    assert len({token.id for token in made}) == 20
+    # One list (a second only if the machine stalled for WINDOW_S between two answers): was 20 creates, 20 lists.
+    assert runs(calls, "create") == 20 and runs(calls, "list") <= 2
 
 
 # --- correctness: the shared answer never hides a change it must show ----------------------------------------
@@ -140,7 +154,7 @@ def test_a_create_or_revoke_of_this_process_ends_the_shared_answer(calls, server
     assert connect(server).get(created.id).id == created.id  # not from the answer listed before the create
     connect(server).revoke(kept)
     assert lifecycle.read(connect(server), kept, {}) is None  # not from the answer listed before the revoke
-    assert runs(calls, "list") == 4  # three reads, and the create's own fresh list before it (issue 17)
+    assert runs(calls, "list") == 3  # three reads; the create compared with the first read's list
 
 
 def test_revoke_decides_with_a_fresh_list_when_the_shared_one_shows_the_token_live(calls, server):
@@ -177,6 +191,51 @@ def test_within_a_command_an_answer_serves_reads_for_a_bounded_window(calls, ser
     now[0] += 1.0
     assert lifecycle.read(connect(server), token_id, {}) is None  # the window since the list started is over
     assert runs(calls, "list") == 2
+
+
+def _fake_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    now = [1000.0]
+    monkeypatch.setattr(list_cache, "SHARED", list_cache.ListCache(clock=lambda: now[0]))
+    return now
+
+
+def test_a_twin_made_before_our_last_create_is_not_taken_for_a_lost_ones(calls, server, monkeypatch, capsys):
+    # Issue 17: a lost create adopts only a token made after it started. Here the list the create compares
+    # with is older than another stack's twin (same admin, description and expiry), but this process's create
+    # answered after the twin: a token listed as created before ours predates the lost create, so only the lost
+    # create's own token is a candidate.
+    now = _fake_clock(monkeypatch)
+    description, expiry = f"twinned {uuid.uuid4().hex[:8]}", moment_in_days(5)
+    connect(server).create(f"first {uuid.uuid4().hex[:8]}", None, idempotency_key="unused")  # lists, creates
+    twin = server.mint(description, timeutil.format_rfc3339(expiry))  # another stack's, after our list
+    now[0] += 1.0
+    connect(server).create(f"second {uuid.uuid4().hex[:8]}", None, idempotency_key="unused")  # answered after it
+    now[0] += 1.0
+
+    monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
+    recovered = connect(server).create(description, expiry, idempotency_key="unused")
+
+    [ours] = [t["id"] for t in server.list_tokens() if t["description"] == description and t["id"] != twin["id"]]
+    assert isinstance(recovered, RecoveredToken) and recovered.id == ours
+    assert twin["id"] not in capsys.readouterr().err
+    assert runs(calls, "list") == 2  # the first create's list, and recovery's fresh one
+
+
+def test_a_create_lists_again_once_the_evidence_of_what_appeared_is_old(calls, server, monkeypatch, capsys):
+    # After WINDOW_S without a list or an answered create, tokens others made since are unknown: list again,
+    # so a twin made in that time is seen as there before the create and never adopted.
+    now = _fake_clock(monkeypatch)
+    description, expiry = f"later {uuid.uuid4().hex[:8]}", moment_in_days(5)
+    connect(server).create(f"earlier {uuid.uuid4().hex[:8]}", None, idempotency_key="unused")
+    now[0] += list_cache.WINDOW_S + 1.0
+    twin = server.mint(description, timeutil.format_rfc3339(expiry))
+
+    monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
+    recovered = connect(server).create(description, expiry, idempotency_key="unused")
+
+    assert isinstance(recovered, RecoveredToken) and recovered.id != twin["id"]
+    assert twin["id"] not in capsys.readouterr().err
+    assert runs(calls, "list") == 3  # the first create's, the second's (the evidence was old), recovery's
 
 
 # --- the cache on its own ----------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 influxctl has no idempotency key, so a create whose outcome is unknown (stopped at the timeout,
 killed, or failed with a network error after its request went out) is never run again. Instead the
-tokens are listed before and after it, and the one token that appeared meanwhile, made by this
+tokens before it (list_cache.before_create: a list that ended before the call, shared by the creates
+of a few seconds) are compared with a fresh list after it, and the one token that appeared meanwhile, made by this
 credential's identity, with this description and expiry, and not already held by this process, is
 adopted. A create that never reached the service (dial, DNS, refused, TLS) adopts nothing; when
 who we are cannot be told, or no such token or several appeared, the create fails with a sentence
@@ -108,9 +109,9 @@ class InfluxctlTokenClient:
             args.append(f"--description={description}")
         if expires_at is not None:
             args.append(f"--expires-at={timeutil.format_rfc3339(expires_at)}")
-        # What is listed before the create (afresh: a shared answer may predate tokens others made since),
-        # so that afterwards only a token that appeared meanwhile counts.
-        before = {record.id for record in self._listed("create a management token")}
+        # What was there before the create, so that afterwards only a token that appeared meanwhile counts:
+        # a list that ended before this call, with evidence of what appeared since at most a few seconds old.
+        before = list_cache.SHARED.before_create(self._list_key, lambda: self._listed("create a management token"))
         try:
             outcome = self._run(args)
         finally:
@@ -124,6 +125,7 @@ class InfluxctlTokenClient:
         token = answer.token_string(record.token_prefix, record.description)
         if token is not None:
             _hold(record.id)
+            list_cache.SHARED.created(self._list_key, record)
             return CreatedToken(**record.model_dump(), access_token=SecretStr(token))
         if outcome.ok:
             raise self._refuse_tokenless(record, answer)
@@ -208,9 +210,9 @@ class InfluxctlTokenClient:
             return None
 
     def _find_minted(
-        self, description: str, expires_at: Optional[datetime], before: set[str], outcome: Outcome
+        self, description: str, expires_at: Optional[datetime], before: list_cache.Before, outcome: Outcome
     ) -> TokenRecord:
-        """The one token this create minted: it appeared during the call, made by us, as requested."""
+        """The one token this create minted: it appeared since ``before``, made by us, as requested."""
         what = f"influxctl management create {describe(outcome, self._connection.request_timeout)}"
         try:
             records = self.list(fresh=True)  # never the shared answer: it may predate the create
@@ -224,7 +226,7 @@ class InfluxctlTokenClient:
         appeared = [
             r
             for r in records
-            if r.id not in before
+            if not before.predates(r)
             and not r.is_revoked()
             and r.description == description
             and _same_second(r.expires_at, expires_at)

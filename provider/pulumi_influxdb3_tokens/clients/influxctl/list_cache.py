@@ -14,6 +14,15 @@ of them, N·M records for what one list answers. Here the reads of one process s
 - **``fresh=True`` bypasses it**: the caller gets a list that started after its call, never the
   shared answer nor one already running. Lost-answer recovery of a create always asks for that (it
   compares the lists from before and after its create, so a shared older answer would be wrong).
+- **what a create compares with** (``before_create``): lost-answer recovery adopts only a token that
+  was not there before the create started. Any list that *ended* before the create started is such
+  a "before" (a token it does not show appeared after it started); what an older one adds is the
+  tokens others made since. So a create reuses the last list while the evidence of what appeared since
+  is at most ``WINDOW_S`` old: the list's own start, or the answer of this process's latest create,
+  whose token's ``created_at`` (the service's clock) then bounds the candidates from below: a token
+  listed as created before ours was made before this create started. An ``up`` of 50 tokens, whose
+  creates follow each other, so lists once instead of 50 times, and a candidate can have appeared only
+  in the same few seconds before the call that a read already accepts.
 
 Why this is as correct as no cache: a provider process lives for one pulumi command (the engine
 starts the dynamic provider host and the plugin per command and stops them at its end), so a token
@@ -31,6 +40,7 @@ import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable, Optional
 
 from ...core.models import TokenRecord
@@ -73,6 +83,23 @@ class _Flight:
 class _Slot:
     generation: int = 0
     flight: Optional[_Flight] = None  # the latest run of this generation, running or done
+    latest: Optional[_Flight] = None  # the latest run of any generation that has not failed
+    created_seen: float = float("-inf")  # when this process last got a create's answer (our clock)
+    created_at: Optional[datetime] = None  # that token's created_at (the service's clock)
+
+
+@dataclass(frozen=True)
+class Before:
+    """What a create's lost-answer recovery compares with: a token in ``ids`` or listed as created
+    before ``created_after`` existed before the create started, so it is not the create's."""
+
+    ids: frozenset[str]
+    created_after: Optional[datetime]
+
+    def predates(self, record: TokenRecord) -> bool:
+        if record.id in self.ids:
+            return True
+        return self.created_after is not None and record.created_at < self.created_after
 
 
 class ListCache:
@@ -95,8 +122,46 @@ class ListCache:
             flight = None if fresh else self._usable(slot)
             leader = flight is None
             if flight is None:
-                flight = _Flight(started=self._clock(), generation=slot.generation)
-                slot.flight = flight
+                flight = self._start(slot)
+        return self._answer(slot, flight, fetch, leader=leader)
+
+    def before_create(self, key: Key, fetch: Fetch) -> Before:
+        """The tokens as they were before a create that starts once this returns (see the module's docstring)."""
+        with self._lock:
+            slot = self._slots.setdefault(key, _Slot())
+            flight = slot.latest
+            evidence = max(flight.started if flight else float("-inf"), slot.created_seen)
+            leader = flight is None or self._clock() - evidence > self._window_s
+            if leader:
+                flight = self._start(slot)
+            created_after = slot.created_at
+        assert flight is not None
+        records = self._answer(slot, flight, fetch, leader=leader)
+        return Before(frozenset(record.id for record in records), created_after)
+
+    def created(self, key: Key, record: TokenRecord) -> None:
+        """A create of this process answered with ``record``: evidence for the creates after it."""
+        with self._lock:
+            slot = self._slots.setdefault(key, _Slot())
+            slot.created_seen = self._clock()
+            if slot.created_at is None or record.created_at > slot.created_at:
+                slot.created_at = record.created_at
+
+    def changed(self, key: Key) -> None:
+        """This process created or revoked a token (or may have): no answer from before serves a later read."""
+        with self._lock:
+            slot = self._slots.setdefault(key, _Slot())
+            slot.generation += 1
+            slot.flight = None
+
+    def _start(self, slot: _Slot) -> _Flight:
+        """A new run, of the current generation; the caller holds the lock and leads it."""
+        flight = _Flight(started=self._clock(), generation=slot.generation)
+        slot.flight = slot.latest = flight
+        return flight
+
+    def _answer(self, slot: _Slot, flight: _Flight, fetch: Fetch, *, leader: bool) -> list[TokenRecord]:
+        """Run ``fetch`` as the leader of ``flight``, or wait for its leader; a failure is not kept."""
         if leader:
             try:
                 flight.records = fetch()
@@ -105,6 +170,8 @@ class ListCache:
                 with self._lock:
                     if slot.flight is flight:
                         slot.flight = None  # a failure serves only those who waited for this run
+                    if slot.latest is flight:
+                        slot.latest = None
                 raise
             finally:
                 flight.done.set()
@@ -114,13 +181,6 @@ class ListCache:
                 raise flight.error
         assert flight.records is not None
         return list(flight.records)
-
-    def changed(self, key: Key) -> None:
-        """This process created or revoked a token (or may have): no answer from before serves a later read."""
-        with self._lock:
-            slot = self._slots.setdefault(key, _Slot())
-            slot.generation += 1
-            slot.flight = None
 
     def _usable(self, slot: _Slot) -> Optional[_Flight]:
         flight = slot.flight
