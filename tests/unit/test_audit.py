@@ -13,8 +13,9 @@ import pytest
 from pulumi_influxdb3_tokens.audit.pack_config import PackConfig, load_pack_config, parse_pack_config
 from pulumi_influxdb3_tokens.audit.report import audit_tokens, render_json, render_table
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError
-from pulumi_influxdb3_tokens.core.models import TokenRecord
+from pulumi_influxdb3_tokens.core.management_token.models import TokenRecord
 from pulumi_influxdb3_tokens.policy import catalog
+from pulumi_influxdb3_tokens.resources import MANAGEMENT_TOKEN
 
 NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
 
@@ -251,11 +252,11 @@ def test_without_exemptions_the_same_tokens_fail():
 def test_a_stack_state_gives_the_urn_a_held_token_is_exempted_by(tmp_path: Path):
     from pulumi_influxdb3_tokens.audit.orphans import held_tokens
 
-    urn = f"urn:pulumi:prod::ops::{catalog.PLUGIN_TOKEN_TYPE}::admin"
+    urn = f"urn:pulumi:prod::ops::{MANAGEMENT_TOKEN.plugin_type}::admin"
     state = tmp_path / "prod.json"
     state.write_text(
         json.dumps(
-            {"deployment": {"resources": [{"urn": urn, "type": catalog.PLUGIN_TOKEN_TYPE, "id": "held-forever"}]}}
+            {"deployment": {"resources": [{"urn": urn, "type": MANAGEMENT_TOKEN.plugin_type, "id": "held-forever"}]}}
         )
     )
     held = held_tokens([state])

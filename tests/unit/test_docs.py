@@ -15,8 +15,9 @@ import pytest
 
 from influxdb3_local_api.cli import build_parser as server_parser
 from pulumi_influxdb3_tokens.audit.command import build_parser as tokens_parser
-from pulumi_influxdb3_tokens.core.props import INPUT_NAMES, OUTPUT_NAMES, to_camel
+from pulumi_influxdb3_tokens.core.management_token.props import INPUT_NAMES, OUTPUT_NAMES
 from pulumi_influxdb3_tokens.policy import catalog
+from pulumi_influxdb3_tokens.resources import to_camel
 from pulumi_influxdb3_tokens.settings import ALL_SETTINGS
 
 REPO = Path(__file__).resolve().parents[2]

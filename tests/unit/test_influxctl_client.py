@@ -17,7 +17,7 @@ from pulumi_influxdb3_tokens.core.errors import (
     ManagementApiError,
     TokenNotFoundError,
 )
-from pulumi_influxdb3_tokens.core.models import CreatedToken, RecoveredToken
+from pulumi_influxdb3_tokens.core.management_token.models import CreatedToken, RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
 from support.influxctl import connect, recording_standin, stack_config
 from support.local_api import LocalApi, start_local_api

@@ -17,9 +17,10 @@ from typing import Any, Iterator
 import pytest
 
 from pulumi_influxdb3_tokens.clients.influxctl import list_cache
-from pulumi_influxdb3_tokens.core import lifecycle, timeutil
+from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.errors import ManagementApiError
-from pulumi_influxdb3_tokens.core.models import RecoveredToken, TokenRecord
+from pulumi_influxdb3_tokens.core.management_token import lifecycle
+from pulumi_influxdb3_tokens.core.management_token.models import RecoveredToken, TokenRecord
 from support.influxctl import connect, recording_standin
 from support.local_api import LocalApi, start_local_api
 from support.times import moment_in_days

@@ -21,7 +21,7 @@ import pytest
 from pulumi_influxdb3_tokens.clients import InfluxctlTokenClient, client_for
 from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.errors import ManagementApiError
-from pulumi_influxdb3_tokens.core.models import RecoveredToken
+from pulumi_influxdb3_tokens.core.management_token.models import RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
 from support.influxctl import connect, recording_standin, stack_config
 from support.local_api import LocalApi, start_local_api

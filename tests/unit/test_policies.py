@@ -21,8 +21,9 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 
 from pulumi_influxdb3_tokens.policy import catalog
 from pulumi_influxdb3_tokens.policy import policies as pack
+from pulumi_influxdb3_tokens.resources import MANAGEMENT_TOKEN
 
-TYPE = pack.RESOURCE_TYPE
+TYPE = MANAGEMENT_TOKEN.dynamic_type
 
 
 @pytest.fixture(autouse=True)
@@ -218,7 +219,7 @@ def test_stack_policy_default_threshold_is_ten():
 
 
 def camel(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {catalog.property_name(catalog.PLUGIN_TOKEN_TYPE, name): value for name, value in props.items()}
+    return {MANAGEMENT_TOKEN.property_name(MANAGEMENT_TOKEN.plugin_type, name): value for name, value in props.items()}
 
 
 @pytest.mark.parametrize(
@@ -235,15 +236,15 @@ def camel(props: Mapping[str, Any]) -> dict[str, Any]:
 def test_the_plugin_type_is_judged_exactly_like_the_dynamic_type(name: str, props: Mapping[str, Any], fails: bool):
     """A YAML or plugin token (camelCase inputs) meets the same policies with the same messages."""
     config = None if name == catalog.MUST_EXPIRE else {}
-    dynamic = run(name, props, config, type_=catalog.DYNAMIC_TOKEN_TYPE)
-    plugin = run(name, camel(props), config, type_=catalog.PLUGIN_TOKEN_TYPE)
+    dynamic = run(name, props, config, type_=MANAGEMENT_TOKEN.dynamic_type)
+    plugin = run(name, camel(props), config, type_=MANAGEMENT_TOKEN.plugin_type)
     assert plugin == dynamic and bool(plugin) is fails
 
 
 def test_remediation_gives_a_plugin_token_its_camelcase_expiry():
     args = remediation_args({"description": "forever"}, {"maxLifetimeDays": 30})
     plugin_args = ResourceValidationArgs(
-        catalog.PLUGIN_TOKEN_TYPE, args.props, "urn:ci", "ci", options(), None, {"maxLifetimeDays": 30}
+        MANAGEMENT_TOKEN.plugin_type, args.props, "urn:ci", "ci", options(), None, {"maxLifetimeDays": 30}
     )
     new = policy(catalog.DEFAULT_EXPIRY).remediate(plugin_args)
     assert serialize_properties(new)["expiresIn"] == "30d"

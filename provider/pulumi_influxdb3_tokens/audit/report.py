@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from ..core import timeutil
-from ..core.models import TokenRecord
+from ..core.management_token.models import TokenRecord
 from ..policy import catalog, rules, verdicts
 from .pack_config import PackConfig
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..core.management_token.client import TokenClient
 from ..settings import INFLUXCTL, Connection
-from .base import TokenClient
 
 if TYPE_CHECKING:
     from .http import HttpTokenClient

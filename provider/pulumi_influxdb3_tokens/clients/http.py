@@ -30,7 +30,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..core import timeutil
 from ..core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError, scrub
-from ..core.models import ApiError, CreatedToken, CreateTokenRequest, TokenInputs, TokenRecord
+from ..core.management_token.models import ApiError, CreatedToken, CreateTokenRequest, TokenInputs, TokenRecord
 from ..core.notices import say
 from ..settings import Connection
 from .pending import Journal

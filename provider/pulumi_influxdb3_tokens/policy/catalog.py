@@ -26,21 +26,6 @@ REMEDIATE = "remediate"
 DISABLED = "disabled"
 LEVELS = (ADVISORY, MANDATORY, REMEDIATE, DISABLED)
 
-# The two resource types of a management token: the Python dynamic resource and the plugin's. Their
-# properties are the same; the plugin's schema spells them in camelCase (``expires_at`` -> ``expiresAt``).
-DYNAMIC_TOKEN_TYPE = "pulumi-python:dynamic/influxdb3:ManagementToken"
-PLUGIN_TOKEN_TYPE = "influxdb3:index:ManagementToken"
-TOKEN_TYPES = (DYNAMIC_TOKEN_TYPE, PLUGIN_TOKEN_TYPE)
-
-
-def property_name(resource_type: str, name: str) -> str:
-    """How a token resource of this type spells the (snake_case) property ``name``."""
-    if resource_type != PLUGIN_TOKEN_TYPE:
-        return name
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 DEFAULT_MAX_LIFETIME_DAYS = 90
 DEFAULT_MIN_ROTATE_BEFORE_DAYS = 7
 DEFAULT_MAX_TOKENS_PER_STACK = 10

@@ -3,7 +3,7 @@
 Resource policies see a ManagementToken's inputs after ``check`` (``expires_at`` normalised to
 ``...Z``, ``expires_in``/``rotate_before`` as durations such as ``30d``), whichever face declared
 it: the dynamic resource or the plugin's ``influxdb3:index:ManagementToken``, whose inputs are the
-same in camelCase (``catalog.property_name``). During preview an input
+same in camelCase (``Resource.property_name``). During preview an input
 computed from another resource's output is unknown: pulumi-policy's props proxy raises
 ``UnknownValueError`` when it is read (plain dicts carry the unknown sentinel string). A rule that
 cannot be decided then raises :class:`CannotVerify`, which pulumi-policy reports at advisory level
@@ -13,7 +13,7 @@ never lets it pass silently. ``pulumi up`` knows every value and runs the check 
 
 from __future__ import annotations
 
-from typing import Any, Mapping, MutableMapping, Optional, cast
+from typing import Any, Callable, Mapping, MutableMapping, Optional, cast
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -29,6 +29,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
+from ..resources import MANAGEMENT_TOKEN
 from . import catalog, rules, verdicts
 
 PACK_NAME = "influxdb3-token-policies"
@@ -36,7 +37,6 @@ PACK_DESCRIPTION = (
     "InfluxDB 3 Cloud Dedicated management tokens must expire, within maxLifetimeDays, and should "
     "declare a rotation window and a description."
 )
-RESOURCE_TYPE = catalog.DYNAMIC_TOKEN_TYPE  # the dynamic resource; catalog.TOKEN_TYPES has both faces' types
 
 # How an unknown looks in a bag that is not behind the unknown-checking proxy (e.g. in Remediate).
 _UNKNOWN_SENTINELS = frozenset(
@@ -80,10 +80,10 @@ def fact(props: Mapping[str, Any], name: str) -> verdicts.Fact:
 
 
 def token_fact(props: Mapping[str, Any], resource_type: str, name: str) -> verdicts.Fact:
-    return fact(props, catalog.property_name(resource_type, name))
+    return fact(props, MANAGEMENT_TOKEN.property_name(resource_type, name))
 
 
-def token_facts(props: Mapping[str, Any], resource_type: str = RESOURCE_TYPE) -> rules.TokenFacts:
+def token_facts(props: Mapping[str, Any], resource_type: str) -> rules.TokenFacts:
     return rules.TokenFacts(
         description=token_fact(props, resource_type, "description"),
         expires_at=token_fact(props, resource_type, "expires_at"),
@@ -112,33 +112,45 @@ def _judge(args: ResourceValidationArgs, finding: verdicts.Finding, report_viola
 
 # --- resource policies -----------------------------------------------------------------------
 
+_Validate = Callable[[ResourceValidationArgs, ReportViolation], None]
 
+
+def _of_tokens(validate: _Validate) -> _Validate:
+    """The policy judges management tokens of either face and leaves every other resource alone."""
+
+    def validate_tokens(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        if args.resource_type in MANAGEMENT_TOKEN.types:
+            validate(args, report_violation)
+
+    return validate_tokens
+
+
+@_of_tokens
 def validate_must_expire(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type in catalog.TOKEN_TYPES:
-        config = _config(catalog.ExemptionsConfig, args.get_config())
-        if not _exempt(args, config):
-            _judge(args, rules.must_expire(token_facts(args.props, args.resource_type)), report_violation)
+    config = _config(catalog.ExemptionsConfig, args.get_config())
+    if not _exempt(args, config):
+        _judge(args, rules.must_expire(token_facts(args.props, args.resource_type)), report_violation)
 
 
+@_of_tokens
 def validate_max_lifetime(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type in catalog.TOKEN_TYPES:
-        config = _config(catalog.MaxLifetimeConfig, args.get_config())
-        if not _exempt(args, config):
-            _judge(args, rules.max_lifetime(token_facts(args.props, args.resource_type), config), report_violation)
+    config = _config(catalog.MaxLifetimeConfig, args.get_config())
+    if not _exempt(args, config):
+        _judge(args, rules.max_lifetime(token_facts(args.props, args.resource_type), config), report_violation)
 
 
+@_of_tokens
 def validate_rotation(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type in catalog.TOKEN_TYPES:
-        config = _config(catalog.RotationConfig, args.get_config())
-        if not _exempt(args, config):
-            _judge(args, rules.rotation(token_facts(args.props, args.resource_type), config), report_violation)
+    config = _config(catalog.RotationConfig, args.get_config())
+    if not _exempt(args, config):
+        _judge(args, rules.rotation(token_facts(args.props, args.resource_type), config), report_violation)
 
 
+@_of_tokens
 def validate_description(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type in catalog.TOKEN_TYPES:
-        config = _config(catalog.ExemptionsConfig, args.get_config())
-        if not _exempt(args, config):
-            _judge(args, rules.description(token_facts(args.props, args.resource_type)), report_violation)
+    config = _config(catalog.ExemptionsConfig, args.get_config())
+    if not _exempt(args, config):
+        _judge(args, rules.description(token_facts(args.props, args.resource_type)), report_violation)
 
 
 def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[str, Any]]:
@@ -147,7 +159,7 @@ def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[s
     The engine replaces all inputs with what a remediation returns, so the whole (proxied) property
     bag goes back, secrets still marked.
     """
-    if args.resource_type not in catalog.TOKEN_TYPES:
+    if args.resource_type not in MANAGEMENT_TOKEN.types:
         return None
     config = _config(catalog.DefaultExpiryConfig, args.get_config())
     if _exempt(args, config):
@@ -156,7 +168,7 @@ def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[s
     if expires_in is None:
         return None
     props = cast(MutableMapping[str, Any], args.props)
-    props[catalog.property_name(args.resource_type, "expires_in")] = expires_in
+    props[MANAGEMENT_TOKEN.property_name(args.resource_type, "expires_in")] = expires_in
     return props
 
 
@@ -168,7 +180,7 @@ def validate_max_per_stack(args: StackValidationArgs, report_violation: ReportVi
     live = [
         r
         for r in args.resources
-        if r.resource_type in catalog.TOKEN_TYPES
+        if r.resource_type in MANAGEMENT_TOKEN.types
         and rules.is_live(
             token_fact(r.props, r.resource_type, "revoked_at"), token_fact(r.props, r.resource_type, "expires_at")
         )

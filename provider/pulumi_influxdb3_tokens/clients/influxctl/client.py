@@ -29,7 +29,7 @@ from pydantic import SecretStr, ValidationError
 
 from ...core import timeutil
 from ...core.errors import InfluxDB3TokensError, ManagementApiError, TokenNotFoundError
-from ...core.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
+from ...core.management_token.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 from ...core.notices import say
 from ...settings import Connection
 from ..credential import credential_in_play

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional, Protocol
 
-from ..core.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
+from .models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 
 
 class TokenClient(Protocol):

@@ -1,63 +1,21 @@
-"""The resource's property names and the plumbing around raw dynamic-provider property bags.
-
-Property bags arrive from the engine with secrets wrapped (``is_rpc_secret``) and, during preview,
-with ``Unknown`` placeholders; numbers arrive as floats. These helpers keep that out of the logic.
-"""
+"""A management token's property names (from the registry) and its bags of inputs and outputs."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
-from pulumi.output import Unknown
-from pulumi.runtime import rpc
-
-from . import timeutil
+from ...resources import MANAGEMENT_TOKEN
+from .. import timeutil
+from ..bags import is_unknown, plain, secret
 
 if TYPE_CHECKING:  # a Pulumi program imports this module; pydantic's models cost it ~0.1 s it never needs
     from .models import TokenInputs, TokenRecord
 
-INPUT_NAMES = ("description", "expires_at", "expires_in", "rotate_before", "adopt_token_id", "adopt_token")
-SECRET_INPUTS = ("adopt_token",)
-# Outputs besides the echoed inputs; ``expires_at`` is both: the declared and then the actual expiry.
-OUTPUT_NAMES = (
-    "token",
-    "token_prefix",
-    "created_at",
-    "expires_at",
-    "revoked_at",
-    "created_by",
-    "account_id",
-    "cluster_id",
-)
-SECRET_OUTPUTS = ("token", "adopt_token")
-
-_HUMP = re.compile(r"(?<=[a-z0-9])([A-Z])")
-_UNDERSCORE_WORD = re.compile(r"(?<=[a-z0-9])_([a-z0-9])")
-
-
-def to_camel(name: str) -> str:
-    """``expires_at`` -> ``expiresAt``: a property as the schema, the plugin and its typed classes name it."""
-    return _UNDERSCORE_WORD.sub(lambda match: match.group(1).upper(), name)
-
-
-def to_snake(name: str) -> str:
-    """``expiresAt`` -> ``expires_at``: the schema's name as the core names it."""
-    return _HUMP.sub(r"_\1", name).lower()
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown) or value == rpc.UNKNOWN
-
-
-def plain(value: Any) -> Any:
-    """The value without its secret wrapper."""
-    return rpc.unwrap_rpc_secret(value)
-
-
-def secret(value: Any) -> Any:
-    """Wrap a value so the engine stores it as a secret."""
-    return None if value is None else rpc.wrap_rpc_secret(value)
+INPUT_NAMES = MANAGEMENT_TOKEN.input_names
+SECRET_INPUTS = MANAGEMENT_TOKEN.secret_inputs
+# ``expires_at`` is both an input and an output: the declared and then the actual expiry.
+OUTPUT_NAMES = MANAGEMENT_TOKEN.output_names
+SECRET_OUTPUTS = MANAGEMENT_TOKEN.secret_outputs
 
 
 def known_inputs(props: Mapping[str, Any]) -> dict[str, Any]:

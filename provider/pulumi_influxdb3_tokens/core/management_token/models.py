@@ -16,8 +16,8 @@ from pydantic import (
     model_validator,
 )
 
-from . import timeutil
-from .props import to_camel
+from ...resources import to_camel
+from .. import timeutil
 
 MAX_DESCRIPTION_LENGTH = 1024
 
