@@ -32,7 +32,7 @@ def new_http_client(
 def _plain_http_transport(api_url: str) -> Optional[httpx.BaseTransport]:
     """For an ``http://`` API URL, a transport that never loads the CA bundle; ``None`` (httpx's own) otherwise.
 
-    httpx builds a verifying TLS context for every client, loading certifi's bundle (~0.07 s, once per
+    httpx builds a verifying TLS context for every client, loading certifi's bundle (once per
     provider process) even when every request is plain HTTP. Requests only go to paths under the base
     URL and redirects are not followed, so such a client never speaks TLS; should it ever try, the
     context it holds trusts no certificate and the handshake fails. Proxies from the environment keep

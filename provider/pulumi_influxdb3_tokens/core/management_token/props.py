@@ -8,7 +8,7 @@ from ...resources import MANAGEMENT_TOKEN
 from .. import timeutil
 from ..bags import is_unknown, plain, secret
 
-if TYPE_CHECKING:  # a Pulumi program imports this module; pydantic's models cost it ~0.1 s it never needs
+if TYPE_CHECKING:  # a Pulumi program imports this module and never needs pydantic's models
     from .models import TokenInputs, TokenRecord
 
 INPUT_NAMES = MANAGEMENT_TOKEN.input_names
