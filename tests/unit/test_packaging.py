@@ -77,7 +77,7 @@ def test_the_checkouts_policy_folder_is_the_installed_pack():
     for name in cli.POLICY_PACK_FILES:
         link = REPO / "policy" / name
         assert link.is_symlink(), name
-        assert link.resolve() == (Path(str(PACK)) / name).resolve(), name
+        assert link.resolve() == (REPO / "provider" / "pulumi_influxdb3_tokens" / "policy" / "pack" / name), name
 
 
 def test_the_pack_entry_point_imports_the_policies_from_the_package():
