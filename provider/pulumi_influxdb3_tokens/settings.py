@@ -7,7 +7,7 @@ Two transports reach a cluster: ``http`` (the REST contract at ``apiUrl``) and `
 A credential never crosses clusters: the admin token sent to an ``apiUrl`` comes from the same
 source as that URL (the stack config, or the environment), never from an influxctl profile; an
 influxctl profile is read for the influxctl transport, or (for the ids only) when one is named
-explicitly. Named connections (connections.py) resolve with no environment at all.
+explicitly. Named connections (dynamic/connections.py) resolve with no environment at all.
 
 Resolved at operation time (inside the dynamic provider process) and never stored on the pickled
 provider object, so the admin credential never reaches the state file's ``__provider`` blob.

@@ -6,7 +6,7 @@ the spelling of property names differs (snake_case in Python, camelCase in the p
 
 Each face runs over HTTP, and the dynamic face over influxctl too; the plugin face over influxctl
 is left out here. Both faces hand their settings to the same ``resolve_connection`` and
-``client_for`` and call the same ``core.lifecycle`` functions with the client they get
+``client_for`` and call the same ``core.management_token.lifecycle`` functions with the client they get
 (``dynamic/provider.py``, ``plugin/provider.py``), so the transport under a face is one shared
 path: the dynamic face over influxctl holds it end to end, the influxctl client's own contract
 (create, list, get, revoke on every supported release) is tests/unit/test_influxctl_client.py, and

@@ -15,7 +15,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 
 from pulumi_influxdb3_tokens.core.errors import AdoptionError, ManagementApiError
-from pulumi_influxdb3_tokens.core.validation import check_inputs
+from pulumi_influxdb3_tokens.core.management_token.validation import check_inputs
 from pulumi_influxdb3_tokens.dynamic.provider import ManagementTokenProvider
 from support.local_api import LocalApi
 from support.times import in_days

@@ -20,7 +20,7 @@ VERSION = __version__  # pyproject.toml reads it from the package (a dynamic ver
 DISTRIBUTION = "pulumi-influxdb3-tokens"
 CONSTRAINTS = REPO / "constraints.txt"
 LOWEST_CONSTRAINTS = REPO / "constraints-lowest.txt"
-PACK_REQUIREMENTS = REPO / "provider" / "pulumi_influxdb3_tokens" / "policy_pack" / "requirements.txt"
+PACK_REQUIREMENTS = REPO / "provider" / "pulumi_influxdb3_tokens" / "policy" / "pack" / "requirements.txt"
 
 
 def build_dist(out: Path, source: Path = REPO) -> Path:

@@ -10,11 +10,12 @@ from typing import Optional
 
 import pytest
 
-from pulumi_influxdb3_tokens import rules
 from pulumi_influxdb3_tokens.audit.pack_config import PackConfig, load_pack_config, parse_pack_config
 from pulumi_influxdb3_tokens.audit.report import audit_tokens, render_json, render_table
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError
-from pulumi_influxdb3_tokens.core.models import TokenRecord
+from pulumi_influxdb3_tokens.core.management_token.models import TokenRecord
+from pulumi_influxdb3_tokens.policy import catalog
+from pulumi_influxdb3_tokens.resources import MANAGEMENT_TOKEN
 
 NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
 
@@ -64,11 +65,11 @@ def test_flags_non_expiring_over_long_soon_expiring_and_undescribed_live_tokens(
     # Oldest first; revoked and expired tokens are counted, not judged.
     assert [t.id for t in report.tokens][:2] == ["old", "soon"]
     assert {t.id for t in report.tokens} == {"old", "soon", "forever", "year", "blank", "fine"}
-    assert rules_of(report, "forever") == {rules.MUST_EXPIRE: "mandatory"}
-    assert rules_of(report, "year") == {rules.MAX_LIFETIME: "mandatory"}
-    assert rules_of(report, "old") == {rules.MAX_LIFETIME: "mandatory", rules.ROTATION: "advisory"}
-    assert rules_of(report, "soon") == {rules.ROTATION: "advisory"}
-    assert rules_of(report, "blank") == {rules.DESCRIPTION: "advisory"}
+    assert rules_of(report, "forever") == {catalog.MUST_EXPIRE: "mandatory"}
+    assert rules_of(report, "year") == {catalog.MAX_LIFETIME: "mandatory"}
+    assert rules_of(report, "old") == {catalog.MAX_LIFETIME: "mandatory", catalog.ROTATION: "advisory"}
+    assert rules_of(report, "soon") == {catalog.ROTATION: "advisory"}
+    assert rules_of(report, "blank") == {catalog.DESCRIPTION: "advisory"}
     assert rules_of(report, "fine") == {}
     assert report.blocking
     assert report.summary.model_dump() == {"live": 6, "not_live": 2, "breaking_mandatory": 3, "advisory_only": 2}
@@ -84,10 +85,10 @@ def test_config_file_levels_and_numbers_change_the_verdict(tmp_path: Path):
     path.write_text(
         json.dumps(
             {
-                rules.MUST_EXPIRE: "advisory",
-                rules.MAX_LIFETIME: {"maxLifetimeDays": 400},
-                rules.ROTATION: {"enforcementLevel": "mandatory", "minRotateBeforeDays": 2},
-                rules.DESCRIPTION: "disabled",
+                catalog.MUST_EXPIRE: "advisory",
+                catalog.MAX_LIFETIME: {"maxLifetimeDays": 400},
+                catalog.ROTATION: {"enforcementLevel": "mandatory", "minRotateBeforeDays": 2},
+                catalog.DESCRIPTION: "disabled",
                 "some-other-pack-policy": "mandatory",
             }
         )
@@ -101,32 +102,32 @@ def test_config_file_levels_and_numbers_change_the_verdict(tmp_path: Path):
         ],
         config,
     )
-    assert rules_of(report, "forever") == {rules.MUST_EXPIRE: "advisory"}
+    assert rules_of(report, "forever") == {catalog.MUST_EXPIRE: "advisory"}
     assert rules_of(report, "year") == {}
-    assert rules_of(report, "soon") == {rules.ROTATION: "mandatory"}
+    assert rules_of(report, "soon") == {catalog.ROTATION: "mandatory"}
     assert report.thresholds == {"maxLifetimeDays": 400, "minRotateBeforeDays": 2}
 
 
 def test_all_sets_every_level_then_policies_override_and_flags_override_numbers():
     config = parse_pack_config(
-        {"version": 2, "policies": {"all": "advisory", rules.MAX_LIFETIME: {"maxLifetimeDays": 30}}}
+        {"version": 2, "policies": {"all": "advisory", catalog.MAX_LIFETIME: {"maxLifetimeDays": 30}}}
     )
-    assert config.level(rules.MUST_EXPIRE) == "advisory" and config.level(rules.MAX_LIFETIME) == "advisory"
-    config = parse_pack_config({"all": {"enforcementLevel": "advisory"}, rules.MUST_EXPIRE: "mandatory"})
-    assert config.level(rules.MUST_EXPIRE) == "mandatory" and config.level(rules.DESCRIPTION) == "advisory"
-    overridden = PackConfig().with_overrides(rules.MAX_LIFETIME, max_lifetime_days=10, unused=None)
-    assert overridden.config(rules.MAX_LIFETIME).max_lifetime_days == 10
-    assert PackConfig().config(rules.MAX_LIFETIME).max_lifetime_days == 90
+    assert config.level(catalog.MUST_EXPIRE) == "advisory" and config.level(catalog.MAX_LIFETIME) == "advisory"
+    config = parse_pack_config({"all": {"enforcementLevel": "advisory"}, catalog.MUST_EXPIRE: "mandatory"})
+    assert config.level(catalog.MUST_EXPIRE) == "mandatory" and config.level(catalog.DESCRIPTION) == "advisory"
+    overridden = PackConfig().with_overrides(catalog.MAX_LIFETIME, max_lifetime_days=10, unused=None)
+    assert overridden.config(catalog.MAX_LIFETIME).max_lifetime_days == 10
+    assert PackConfig().config(catalog.MAX_LIFETIME).max_lifetime_days == 90
 
 
 @pytest.mark.parametrize(
     ("document", "complaint"),
     [
         ([], "JSON object"),
-        ({rules.MUST_EXPIRE: "sometimes"}, "enforcement level 'sometimes'"),
-        ({rules.MAX_LIFETIME: {"maxLifetimeDays": 0}}, "maxLifetimeDays is invalid"),
-        ({rules.MAX_LIFETIME: {"maxLifetimeDay": 9}}, "maxLifetimeDay is invalid"),
-        ({rules.ROTATION: 7}, "enforcement level or an object"),
+        ({catalog.MUST_EXPIRE: "sometimes"}, "enforcement level 'sometimes'"),
+        ({catalog.MAX_LIFETIME: {"maxLifetimeDays": 0}}, "maxLifetimeDays is invalid"),
+        ({catalog.MAX_LIFETIME: {"maxLifetimeDay": 9}}, "maxLifetimeDay is invalid"),
+        ({catalog.ROTATION: 7}, "enforcement level or an object"),
         ({"all": 7}, '"all" must be an enforcement level'),
         ({"all": "strict"}, "enforcement level 'strict'"),
         ({"version": 3, "policies": {}}, '"version" must be 2'),
@@ -153,7 +154,7 @@ def test_renderings_name_every_finding_and_never_a_token_prefix():
     document = json.loads(render_json(report))
     assert document["summary"] == {"live": 2, "notLive": 0, "breakingMandatory": 1, "advisoryOnly": 0}
     by_id = {t["id"]: t for t in document["tokens"]}
-    assert by_id["forever"]["findings"][0]["rule"] == rules.MUST_EXPIRE and by_id["fine"]["findings"] == []
+    assert by_id["forever"]["findings"][0]["rule"] == catalog.MUST_EXPIRE and by_id["fine"]["findings"] == []
     assert "M.V1." not in table and "M.V1." not in render_json(report)
 
 
@@ -210,19 +211,19 @@ def test_exemptions_by_id_or_urn_are_applied_and_every_one_is_shown():
     naming no live token is reported as stale."""
     config = parse_pack_config(
         {
-            rules.MUST_EXPIRE: {"exemptions": ["break-glass", "gone-token", "urn:pulumi:prod::ops::t::admin"]},
-            rules.DESCRIPTION: {"exemptions": ["break-glass"]},
+            catalog.MUST_EXPIRE: {"exemptions": ["break-glass", "gone-token", "urn:pulumi:prod::ops::t::admin"]},
+            catalog.DESCRIPTION: {"exemptions": ["break-glass"]},
         }
     )
     records = [record("break-glass", description=""), record("by-urn"), record("forever")]
     report = audit_tokens(records, config, "acc", "clu", now=NOW, urns={"by-urn": "urn:pulumi:prod::ops::t::admin"})
     assert rules_of(report, "break-glass") == {} and rules_of(report, "by-urn") == {}
-    assert rules_of(report, "forever") == {rules.MUST_EXPIRE: "mandatory"}
+    assert rules_of(report, "forever") == {catalog.MUST_EXPIRE: "mandatory"}
     assert report.summary.breaking_mandatory == 1
     [glass] = [t for t in report.tokens if t.id == "break-glass"]
     assert {(e.rule, e.entry) for e in glass.exemptions} == {
-        (rules.MUST_EXPIRE, "break-glass"),
-        (rules.DESCRIPTION, "break-glass"),
+        (catalog.MUST_EXPIRE, "break-glass"),
+        (catalog.DESCRIPTION, "break-glass"),
     }
     assert report.unused_exemptions == ["gone-token"]
     table = render_table(report)
@@ -234,7 +235,7 @@ def test_exemptions_by_id_or_urn_are_applied_and_every_one_is_shown():
     [shown] = [t for t in document["tokens"] if t["id"] == "by-urn"]
     assert shown["exemptions"] == [
         {
-            "rule": rules.MUST_EXPIRE,
+            "rule": catalog.MUST_EXPIRE,
             "entry": "urn:pulumi:prod::ops::t::admin",
             "message": "the token never expires: it has neither expires_at nor expires_in",
         }
@@ -251,14 +252,16 @@ def test_without_exemptions_the_same_tokens_fail():
 def test_a_stack_state_gives_the_urn_a_held_token_is_exempted_by(tmp_path: Path):
     from pulumi_influxdb3_tokens.audit.orphans import held_tokens
 
-    urn = f"urn:pulumi:prod::ops::{rules.PLUGIN_TOKEN_TYPE}::admin"
+    urn = f"urn:pulumi:prod::ops::{MANAGEMENT_TOKEN.plugin_type}::admin"
     state = tmp_path / "prod.json"
     state.write_text(
-        json.dumps({"deployment": {"resources": [{"urn": urn, "type": rules.PLUGIN_TOKEN_TYPE, "id": "held-forever"}]}})
+        json.dumps(
+            {"deployment": {"resources": [{"urn": urn, "type": MANAGEMENT_TOKEN.plugin_type, "id": "held-forever"}]}}
+        )
     )
     held = held_tokens([state])
     assert held.urns == {"held-forever": urn}
-    config = parse_pack_config({rules.MUST_EXPIRE: {"exemptions": [urn]}})
+    config = parse_pack_config({catalog.MUST_EXPIRE: {"exemptions": [urn]}})
     report = audit_tokens([record("held-forever")], config, "acc", "clu", now=NOW, urns=held.urns)
     assert rules_of(report, "held-forever") == {} and not report.blocking
     assert report.unused_exemptions == []  # a URN entry is matched through the state, never called stale

@@ -19,7 +19,7 @@ from pulumi_influxdb3_tokens.audit import command
 from pulumi_influxdb3_tokens.audit import orphans as judge
 from pulumi_influxdb3_tokens.audit.command import main
 from pulumi_influxdb3_tokens.core import timeutil
-from pulumi_influxdb3_tokens.core.models import TokenRecord
+from pulumi_influxdb3_tokens.core.management_token.models import TokenRecord
 from pulumi_influxdb3_tokens.settings import resolve_connection
 
 # The judge's names are looked up when a test runs, so that on the code before the fix the tests of

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_influxdb3_tokens.connections import connection_config, connection_problem
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError
+from pulumi_influxdb3_tokens.dynamic.connections import connection_config, connection_problem
 from pulumi_influxdb3_tokens.settings import resolve_connection
 
 STACK_CONFIG = {

@@ -2,7 +2,7 @@
 
 from pulumi.output import Unknown
 
-from pulumi_influxdb3_tokens.core.diff import decide
+from pulumi_influxdb3_tokens.core.management_token.diff import decide
 from support.times import in_days
 
 

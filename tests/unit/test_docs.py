@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from influxdb3_local_api.cli import build_parser as server_parser
-from pulumi_influxdb3_tokens import rules
 from pulumi_influxdb3_tokens.audit.command import build_parser as tokens_parser
-from pulumi_influxdb3_tokens.core.props import INPUT_NAMES, OUTPUT_NAMES, to_camel
+from pulumi_influxdb3_tokens.core.management_token.props import INPUT_NAMES, OUTPUT_NAMES
+from pulumi_influxdb3_tokens.policy import catalog
+from pulumi_influxdb3_tokens.resources import to_camel
 from pulumi_influxdb3_tokens.settings import ALL_SETTINGS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -118,7 +119,7 @@ def test_every_relative_link_resolves(doc: Path):
 @pytest.mark.parametrize("doc", DOCS, ids=ids)
 def test_every_policy_named_is_in_the_pack(doc: Path):
     for name in set(re.findall(r"\bmanagement-token-[a-z-]*[a-z]", text(doc))):
-        assert name in rules.RULES, f"{ids(doc)} names the policy {name}, which the pack does not have"
+        assert name in catalog.RULES, f"{ids(doc)} names the policy {name}, which the pack does not have"
 
 
 def test_the_resource_reference_lists_exactly_the_inputs_and_outputs():

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from pulumi_influxdb3_tokens.clients.http import MAX_LOST_ANSWERS, HttpTokenClient
 from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
 from pulumi_influxdb3_tokens.core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError
-from pulumi_influxdb3_tokens.core.models import CreatedToken, TokenInputs
+from pulumi_influxdb3_tokens.core.management_token.models import CreatedToken, TokenInputs
 from pulumi_influxdb3_tokens.settings import Connection
 
 ADMIN = "M.V1.admin-credential-never-shown"

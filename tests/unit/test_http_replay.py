@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from pulumi_influxdb3_tokens.clients.http import HttpTokenClient
 from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
 from pulumi_influxdb3_tokens.core.errors import LostAnswerError
-from pulumi_influxdb3_tokens.core.models import TokenInputs
+from pulumi_influxdb3_tokens.core.management_token.models import TokenInputs
 from pulumi_influxdb3_tokens.settings import Connection
 from support.local_api import LocalApi, start_local_api
 

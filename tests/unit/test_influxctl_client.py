@@ -17,7 +17,7 @@ from pulumi_influxdb3_tokens.core.errors import (
     ManagementApiError,
     TokenNotFoundError,
 )
-from pulumi_influxdb3_tokens.core.models import CreatedToken, RecoveredToken
+from pulumi_influxdb3_tokens.core.management_token.models import CreatedToken, RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
 from support.influxctl import connect, recording_standin, stack_config
 from support.local_api import LocalApi, start_local_api
@@ -67,14 +67,14 @@ def test_create_list_get_revoke_through_influxctl(calls, server, monkeypatch, re
     client = connect(server)
     description, expiry = unique("deployer"), moment_in_days(3)
 
-    created = client.create(description, expiry, idempotency_key="unused")
+    created = client.create(description, expiry)
     assert isinstance(created, CreatedToken)
     assert server.authenticates(created.access_token.get_secret_value())
     assert created.token_prefix and created.access_token.get_secret_value().startswith(created.token_prefix)
     assert (created.description, created.expires_at) == (description, expiry)
     assert (created.account_id, created.cluster_id) == (server.account_id, server.cluster_id)
 
-    never = client.create(unique("forever"), None, idempotency_key="unused")
+    never = client.create(unique("forever"), None)
     assert never.expires_at is None and client.get(never.id).expires_at is None
 
     listed = {t.id: t for t in client.list()}
@@ -95,7 +95,7 @@ def test_create_list_get_revoke_through_influxctl(calls, server, monkeypatch, re
 
 def test_the_token_travels_in_a_private_temporary_profile_never_in_argv(calls, server):
     client = connect(server)
-    created = client.create(unique("argv"), moment_in_days(1), idempotency_key="unused")
+    created = client.create(unique("argv"), moment_in_days(1))
     client.list()
     client.revoke(created.id)
 
@@ -115,7 +115,7 @@ def test_a_named_profile_is_passed_as_is_and_nothing_is_written(calls, server, t
         f'cluster_id = "{server.cluster_id}"\nmgmt_token = "{server.admin_token}"\n'
     )
     client = connect(server, managementToken=None, influxctlConfig=str(config), influxctlProfile="ci")
-    created = client.create(unique("own profile"), None, idempotency_key="unused")
+    created = client.create(unique("own profile"), None)
     assert server.authenticates(created.access_token.get_secret_value())
     runs = [run for run in recorded(calls) if run["argv"][0] != "version"]
     assert len(runs) == 2  # the list before the create (issue 17), and the create
@@ -201,7 +201,7 @@ def test_an_undescribed_token_is_refused_before_influxctl_runs(calls, server, mo
     client = connect(server)
     before = len(server.list_tokens())
     with pytest.raises(InfluxDB3TokensError) as caught:
-        client.create("", None, idempotency_key="unused")
+        client.create("", None)
     assert str(caught.value) == (
         "A management token created with influxctl 2.10.0 or later needs a description (influxctl refuses an "
         "empty one): set `description` on the resource; nothing was created."
@@ -212,7 +212,7 @@ def test_an_undescribed_token_is_refused_before_influxctl_runs(calls, server, mo
 
 def test_an_undescribed_token_is_created_without_the_flag_before_2_10(calls, server, monkeypatch):
     monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", "2.9.6")
-    created = connect(server).create("", None, idempotency_key="unused")
+    created = connect(server).create("", None)
     assert isinstance(created, CreatedToken) and created.description == ""
     [run] = [run for run in recorded(calls) if "create" in run["argv"]]
     assert not [arg for arg in run["argv"] if arg.startswith("--description")]
@@ -285,7 +285,7 @@ def test_a_foreign_account_is_a_permission_sentence(calls, server):
 
 def test_an_unknown_cluster_is_a_not_found_sentence(calls, server):
     with pytest.raises(ManagementApiError) as caught:
-        connect(server, clusterId=str(uuid.uuid4())).create(unique("nowhere"), None, idempotency_key="unused")
+        connect(server, clusterId=str(uuid.uuid4())).create(unique("nowhere"), None)
     assert caught.value.status == 404
     assert str(caught.value).endswith(
         "the account or cluster does not exist; check influxdb3:accountId and influxdb3:clusterId."
@@ -317,7 +317,7 @@ def test_an_interrupted_create_adopts_the_token_it_minted(calls, server, monkeyp
     description, expiry = unique("interrupted"), moment_in_days(7)
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", fault)
 
-    recovered = client.create(description, expiry, idempotency_key="unused")
+    recovered = client.create(description, expiry)
 
     assert isinstance(recovered, RecoveredToken)
     [minted] = server_tokens(server, description)  # exactly one: no duplicate was minted
@@ -344,7 +344,7 @@ def test_a_create_answer_without_the_token_string_is_revoked_and_refused(calls, 
     description = unique("tokenless")
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", fault)
     with pytest.raises(ManagementApiError) as caught:
-        client.create(description, moment_in_days(2), idempotency_key="unused")
+        client.create(description, moment_in_days(2))
     [minted] = server_tokens(server, description)
     assert minted["revokedAt"] is not None
     assert str(caught.value) == (
@@ -359,7 +359,7 @@ def test_a_create_that_failed_before_minting_says_nothing_was_created(calls, ser
     description = unique("never minted")
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-fail-before-mint")
     with pytest.raises(ManagementApiError) as caught:
-        client.create(description, None, idempotency_key="unused")
+        client.create(description, None)
     assert str(caught.value) == (
         "influxctl management create exited with status 1, and no token with this description and expiry "
         "appeared while it ran, so nothing was created; run the update again."
@@ -375,7 +375,7 @@ def test_a_twin_listed_before_the_create_is_never_a_candidate(calls, server, mon
     description, expiry = unique("twins"), moment_in_days(5)
     earlier = server.mint(description, timeutil.format_rfc3339(expiry))
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-fail")
-    recovered = client.create(description, expiry, idempotency_key="unused")
+    recovered = client.create(description, expiry)
     ids = {t["id"] for t in server_tokens(server, description)}
     assert len(ids) == 2 and recovered.id in ids and recovered.id != earlier["id"]
 
@@ -383,14 +383,14 @@ def test_a_twin_listed_before_the_create_is_never_a_candidate(calls, server, mon
 def test_a_token_this_process_already_holds_is_never_adopted_again(calls, server, monkeypatch):
     client = connect(server)
     description = unique("held")
-    held = client.create(description, None, idempotency_key="unused")
+    held = client.create(description, None)
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-fail-before-mint")
     with pytest.raises(ManagementApiError, match="no token with this description and expiry appeared"):
-        client.create(description, None, idempotency_key="unused")
+        client.create(description, None)
     assert [t["id"] for t in server_tokens(server, description)] == [held.id]
 
 
 def test_a_create_refused_outright_is_not_recovered(calls, server):
     with pytest.raises(ManagementApiError) as caught:
-        connect(server, managementToken="M.V1.not-a-real-one-at-all").create(unique("refused"), None, "unused")
+        connect(server, managementToken="M.V1.not-a-real-one-at-all").create(unique("refused"), None)
     assert caught.value.status == 401 and "Could not create a management token with influxctl" in str(caught.value)

@@ -17,9 +17,10 @@ from typing import Any, Iterator
 import pytest
 
 from pulumi_influxdb3_tokens.clients.influxctl import list_cache
-from pulumi_influxdb3_tokens.core import lifecycle, timeutil
+from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.errors import ManagementApiError
-from pulumi_influxdb3_tokens.core.models import RecoveredToken, TokenRecord
+from pulumi_influxdb3_tokens.core.management_token import lifecycle
+from pulumi_influxdb3_tokens.core.management_token.models import RecoveredToken, TokenRecord
 from support.influxctl import connect, recording_standin
 from support.local_api import LocalApi, start_local_api
 from support.times import moment_in_days
@@ -115,7 +116,7 @@ def test_recovery_lists_afresh_and_the_reads_around_it_share_lists(calls, server
     description, expiry = f"interrupted {uuid.uuid4().hex[:8]}", moment_in_days(7)
 
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-fail")
-    recovered = connect(server).create(description, expiry, idempotency_key="unused")
+    recovered = connect(server).create(description, expiry)
     monkeypatch.delenv("INFLUXCTL_STANDIN_FAULT")
     after = read_all(server, [*ids, recovered.id])
 
@@ -150,7 +151,7 @@ def test_an_up_of_20_new_tokens_runs_20_creates_and_one_list(calls, server):
 def test_a_create_or_revoke_of_this_process_ends_the_shared_answer(calls, server):
     [kept] = minted(server, 1, "kept")
     assert lifecycle.read(connect(server), kept, {}) is not None
-    created = connect(server).create(f"new {uuid.uuid4().hex[:8]}", None, idempotency_key="unused")
+    created = connect(server).create(f"new {uuid.uuid4().hex[:8]}", None)
     assert connect(server).get(created.id).id == created.id  # not from the answer listed before the create
     connect(server).revoke(kept)
     assert lifecycle.read(connect(server), kept, {}) is None  # not from the answer listed before the revoke

@@ -76,7 +76,7 @@ def test_with_nothing_configured_the_persons_own_profile_and_login_are_used(home
     assert (connection.account_id, connection.cluster_id) == (server.account_id, server.cluster_id)
 
     client = client_for(connection)
-    created = client.create("made at my desk", None, idempotency_key="unused")
+    created = client.create("made at my desk", None)
     assert created.id in {r.id for r in client.list(fresh=True)}
     assert not list((home / ".config" / "influxctl").glob("*.tmp"))
 
@@ -91,7 +91,7 @@ def test_a_missing_or_expired_login_is_one_sentence_before_anything_is_minted(
     before = live_ids(server)
     client = client_for(resolve_connection(stack_config(requestTimeout="300")))
     with pytest.raises(ManagementApiError) as raised:
-        client.create("made at my desk", None, idempotency_key="unused")
+        client.create("made at my desk", None)
     message = str(raised.value)
     assert message.endswith(
         "influxctl profile 'default' has no valid login (it logs in through your identity provider, and the "

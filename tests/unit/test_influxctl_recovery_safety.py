@@ -21,7 +21,7 @@ import pytest
 from pulumi_influxdb3_tokens.clients import InfluxctlTokenClient, client_for
 from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.errors import ManagementApiError
-from pulumi_influxdb3_tokens.core.models import RecoveredToken
+from pulumi_influxdb3_tokens.core.management_token.models import RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
 from support.influxctl import connect, recording_standin, stack_config
 from support.local_api import LocalApi, start_local_api
@@ -88,7 +88,7 @@ def test_a_create_that_never_reached_the_server_adopts_nothing(standin, server, 
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", fault)
 
     with pytest.raises(ManagementApiError) as caught:
-        client.create(description, None, idempotency_key="unused")
+        client.create(description, None)
 
     message = str(caught.value)
     assert message.startswith("Could not create a management token with influxctl: influxctl cannot reach")
@@ -103,7 +103,7 @@ def test_a_lost_create_next_to_another_stacks_twin_adopts_only_the_one_it_made(s
     theirs = server.mint(description, timeutil.format_rfc3339(expiry))  # another stack's, same admin
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
 
-    recovered = client.create(description, expiry, idempotency_key="unused")
+    recovered = client.create(description, expiry)
 
     assert isinstance(recovered, RecoveredToken)
     [ours] = [t for t in tokens(server, description) if t["id"] != theirs["id"]]
@@ -120,7 +120,7 @@ def test_a_colleagues_create_at_the_same_moment_is_not_ours(standin, server, mon
     monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", another_identity(server))
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
 
-    recovered = client.create(description, None, idempotency_key="unused")
+    recovered = client.create(description, None)
 
     made = {t["id"]: t for t in tokens(server, description)}
     assert len(made) == 2 and recovered.id in made
@@ -141,7 +141,7 @@ def test_when_who_we_are_cannot_be_told_nothing_is_adopted(standin, server, monk
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
 
     with pytest.raises(ManagementApiError) as caught:
-        client.create(description, None, idempotency_key="unused")
+        client.create(description, None)
 
     [made] = tokens(server, description)
     assert str(caught.value) == (
@@ -160,7 +160,7 @@ def test_several_of_our_tokens_appearing_are_named_and_none_adopted(standin, ser
     monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", server.admin_token)
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
     with pytest.raises(ManagementApiError) as caught:
-        client.create(description, expiry, idempotency_key="unused")
+        client.create(description, expiry)
     ids = sorted(t["id"] for t in tokens(server, description))
     assert len(ids) == 2
     assert str(caught.value) == (
@@ -172,7 +172,7 @@ def test_several_of_our_tokens_appearing_are_named_and_none_adopted(standin, ser
 
 
 def test_the_tokens_are_listed_before_the_create_runs(standin, server):
-    connect(server).create(unique("plain"), None, idempotency_key="unused")
+    connect(server).create(unique("plain"), None)
     runs = [json.loads(line)["argv"] for line in standin.read_text().splitlines()]
     actions = [argv[argv.index("management") + 1] for argv in runs if "management" in argv]
     assert actions == ["list", "create"]

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 
 from pulumi_influxdb3_tokens.clients.http import HttpTokenClient
 from pulumi_influxdb3_tokens.clients.pending import Journal
-from pulumi_influxdb3_tokens.core.models import TokenInputs
+from pulumi_influxdb3_tokens.core.management_token.models import TokenInputs
 from pulumi_influxdb3_tokens.settings import Connection
 from support.local_api import LocalApi, start_local_api
 

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from pulumi_influxdb3_tokens.audit.orphans import StackStateError, held_tokens, judge_orphans
 from pulumi_influxdb3_tokens.clients.credential import Credential
-from pulumi_influxdb3_tokens.core.models import TokenRecord
+from pulumi_influxdb3_tokens.core.management_token.models import TokenRecord
 
 TYPE = "pulumi-python:dynamic/influxdb3:ManagementToken"
 NOW = datetime.now(timezone.utc)

@@ -32,7 +32,7 @@ from pulumi_influxdb3_tokens.version import DISTRIBUTION, __version__
 
 REPO = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
-PACK = resources.files("pulumi_influxdb3_tokens") / "policy_pack"
+PACK = resources.files("pulumi_influxdb3_tokens") / "policy" / "pack"
 VERSION = __version__
 
 
@@ -73,14 +73,16 @@ def test_the_pack_requirements_name_the_package_by_a_range_that_holds_its_own_ve
 
 
 def test_the_checkouts_policy_folder_is_the_installed_pack():
-    for name in ("PulumiPolicy.yaml", "requirements.txt"):
-        assert (REPO / "policy" / name).read_text() == (Path(str(PACK)) / name).read_text(), name
-    assert "pulumi_influxdb3_tokens.policy_pack.__main__" in (REPO / "policy" / "__main__.py").read_text()
+    """``policy/`` holds links to the package's pack, as ``schema.json`` links to the plugin's schema."""
+    for name in cli.POLICY_PACK_FILES:
+        link = REPO / "policy" / name
+        assert link.is_symlink(), name
+        assert link.resolve() == (REPO / "provider" / "pulumi_influxdb3_tokens" / "policy" / "pack" / name), name
 
 
 def test_the_pack_entry_point_imports_the_policies_from_the_package():
     entry = (Path(str(PACK)) / "__main__.py").read_text()
-    assert "from pulumi_influxdb3_tokens.policies import" in entry
+    assert "from pulumi_influxdb3_tokens.policy.policies import" in entry
 
 
 def test_policy_pack_prints_the_installed_pack_folder(capsys: pytest.CaptureFixture[str]):
@@ -114,7 +116,7 @@ def test_both_packages_ship_py_typed(package: str):
 
 def test_package_data_lists_the_files_the_wheel_needs():
     data = PYPROJECT["tool"]["setuptools"]["package-data"]["pulumi_influxdb3_tokens"]
-    for name in ("py.typed", "plugin/schema.json", *(f"policy_pack/{f}" for f in cli.POLICY_PACK_FILES)):
+    for name in ("py.typed", "plugin/schema.json", *(f"policy/pack/{f}" for f in cli.POLICY_PACK_FILES)):
         assert name in data, name
         assert (resources.files("pulumi_influxdb3_tokens") / name).is_file(), name
 

@@ -19,10 +19,11 @@ from pulumi_policy import (
 from pulumi_policy.deserialize import deserialize_properties, serialize_properties
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
-from pulumi_influxdb3_tokens import policies as pack
-from pulumi_influxdb3_tokens import rules
+from pulumi_influxdb3_tokens.policy import catalog
+from pulumi_influxdb3_tokens.policy import policies as pack
+from pulumi_influxdb3_tokens.resources import MANAGEMENT_TOKEN
 
-TYPE = pack.RESOURCE_TYPE
+TYPE = MANAGEMENT_TOKEN.dynamic_type
 
 
 @pytest.fixture(autouse=True)
@@ -59,63 +60,63 @@ GOOD = {"description": "CI deployer", "expires_in": "30d", "rotate_before": "7d"
 
 def test_the_pack_declares_every_policy_with_its_default_level_and_schema():
     policies = {p.name: p for p in pack.all_policies()}
-    assert set(policies) == set(rules.RULES)
-    for name, spec in rules.RULES.items():
+    assert set(policies) == set(catalog.RULES)
+    for name, spec in catalog.RULES.items():
         assert policies[name].enforcement_level == EnforcementLevel(spec.level)
         assert policies[name].description == spec.description
-        assert policies[name].config_schema.properties == rules.config_schema_properties(spec.config)
-    assert isinstance(policies[rules.MAX_PER_STACK], StackValidationPolicy)
-    assert isinstance(policies[rules.DEFAULT_EXPIRY], ResourceValidationPolicy)
-    assert policies[rules.MAX_LIFETIME].config_schema.properties["maxLifetimeDays"]["default"] == 90
-    assert policies[rules.ROTATION].config_schema.properties["minRotateBeforeDays"]["default"] == 7
+        assert policies[name].config_schema.properties == catalog.config_schema_properties(spec.config)
+    assert isinstance(policies[catalog.MAX_PER_STACK], StackValidationPolicy)
+    assert isinstance(policies[catalog.DEFAULT_EXPIRY], ResourceValidationPolicy)
+    assert policies[catalog.MAX_LIFETIME].config_schema.properties["maxLifetimeDays"]["default"] == 90
+    assert policies[catalog.ROTATION].config_schema.properties["minRotateBeforeDays"]["default"] == 7
 
 
-@pytest.mark.parametrize("name", [rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION])
+@pytest.mark.parametrize("name", [catalog.MUST_EXPIRE, catalog.MAX_LIFETIME, catalog.ROTATION, catalog.DESCRIPTION])
 def test_a_well_declared_token_passes_every_resource_policy(name):
     assert run(name, GOOD, {}) == []
 
 
-@pytest.mark.parametrize("name", [rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION])
+@pytest.mark.parametrize("name", [catalog.MUST_EXPIRE, catalog.MAX_LIFETIME, catalog.ROTATION, catalog.DESCRIPTION])
 def test_other_resource_types_are_ignored(name):
     assert run(name, {}, {}, type_="aws:s3/bucket:Bucket") == []
 
 
 def test_must_expire_reports_a_token_without_expiry():
-    [message] = run(rules.MUST_EXPIRE, {"description": "forever", "expires_at": None, "expires_in": None})
+    [message] = run(catalog.MUST_EXPIRE, {"description": "forever", "expires_at": None, "expires_in": None})
     assert "'ci'" in message and "never expires" in message
 
 
 @pytest.mark.parametrize("props", [{"expires_at": "2027-02-01T00:00:00Z"}, {"expires_in": "12h"}])
 def test_must_expire_accepts_either_expiry(props):
-    assert run(rules.MUST_EXPIRE, props) == []
+    assert run(catalog.MUST_EXPIRE, props) == []
 
 
 def test_max_lifetime_uses_the_default_and_the_configured_days():
-    assert run(rules.MAX_LIFETIME, {"expires_in": "90d"}, {}) == []
-    [message] = run(rules.MAX_LIFETIME, {"expires_in": "91d"}, {})
+    assert run(catalog.MAX_LIFETIME, {"expires_in": "90d"}, {}) == []
+    [message] = run(catalog.MAX_LIFETIME, {"expires_in": "91d"}, {})
     assert "91d" in message and "maxLifetimeDays 90" in message
-    [message] = run(rules.MAX_LIFETIME, {"expires_in": "30d"}, {"maxLifetimeDays": 14.0})
+    [message] = run(catalog.MAX_LIFETIME, {"expires_in": "30d"}, {"maxLifetimeDays": 14.0})
     assert "maxLifetimeDays 14" in message
-    assert run(rules.MAX_LIFETIME, {"expires_in": "300d"}, {"maxLifetimeDays": 365}) == []
+    assert run(catalog.MAX_LIFETIME, {"expires_in": "300d"}, {"maxLifetimeDays": 365}) == []
 
 
 def test_max_lifetime_measures_expires_at_from_now():
-    assert run(rules.MAX_LIFETIME, {"expires_at": "2027-03-31T00:00:00Z"}, {}) == []  # 89 days out
-    [message] = run(rules.MAX_LIFETIME, {"expires_at": "2027-04-03T02:00:00+02:00"}, {})
+    assert run(catalog.MAX_LIFETIME, {"expires_at": "2027-03-31T00:00:00Z"}, {}) == []  # 89 days out
+    [message] = run(catalog.MAX_LIFETIME, {"expires_at": "2027-04-03T02:00:00+02:00"}, {})
     assert "expires_at 2027-04-03T00:00:00Z" in message
 
 
 def test_rotation_reports_a_missing_or_short_window_with_the_configured_minimum():
-    [message] = run(rules.ROTATION, {"expires_in": "30d"}, {})
+    [message] = run(catalog.ROTATION, {"expires_in": "30d"}, {})
     assert "no rotate_before" in message and "7d" in message
-    [message] = run(rules.ROTATION, {"expires_in": "30d", "rotate_before": "3d"}, {"minRotateBeforeDays": 5})
+    [message] = run(catalog.ROTATION, {"expires_in": "30d", "rotate_before": "3d"}, {"minRotateBeforeDays": 5})
     assert "minRotateBeforeDays 5" in message
-    assert run(rules.ROTATION, {"expires_in": "30d", "rotate_before": "5d"}, {"minRotateBeforeDays": 5}) == []
+    assert run(catalog.ROTATION, {"expires_in": "30d", "rotate_before": "5d"}, {"minRotateBeforeDays": 5}) == []
 
 
 @pytest.mark.parametrize("description", ["", "  ", None])
 def test_description_reports_an_empty_description(description):
-    [message] = run(rules.DESCRIPTION, {"description": description, "expires_in": "1d"})
+    [message] = run(catalog.DESCRIPTION, {"description": description, "expires_in": "1d"})
     assert "no description" in message
 
 
@@ -123,11 +124,11 @@ def test_description_reports_an_empty_description(description):
 @pytest.mark.parametrize(
     ("name", "props"),
     [
-        (rules.MUST_EXPIRE, {"expires_at": UNKNOWN_STRING_VALUE}),
-        (rules.MAX_LIFETIME, {"expires_at": UNKNOWN_STRING_VALUE}),
-        (rules.MAX_LIFETIME, {"expires_in": UNKNOWN_STRING_VALUE}),
-        (rules.ROTATION, {"expires_in": "30d", "rotate_before": UNKNOWN_STRING_VALUE}),
-        (rules.DESCRIPTION, {"description": UNKNOWN_STRING_VALUE}),
+        (catalog.MUST_EXPIRE, {"expires_at": UNKNOWN_STRING_VALUE}),
+        (catalog.MAX_LIFETIME, {"expires_at": UNKNOWN_STRING_VALUE}),
+        (catalog.MAX_LIFETIME, {"expires_in": UNKNOWN_STRING_VALUE}),
+        (catalog.ROTATION, {"expires_in": "30d", "rotate_before": UNKNOWN_STRING_VALUE}),
+        (catalog.DESCRIPTION, {"description": UNKNOWN_STRING_VALUE}),
     ],
 )
 def test_unknown_inputs_cannot_be_verified_and_say_so(name, props, proxied):
@@ -140,8 +141,8 @@ def test_unknown_inputs_cannot_be_verified_and_say_so(name, props, proxied):
 
 def test_an_unknown_value_the_rule_does_not_need_is_no_obstacle():
     props = {"description": UNKNOWN_STRING_VALUE, "expires_in": "30d", "expires_at": UNKNOWN_STRING_VALUE}
-    assert run(rules.MUST_EXPIRE, props) == []
-    assert run(rules.MAX_LIFETIME, props, {}) == []
+    assert run(catalog.MUST_EXPIRE, props) == []
+    assert run(catalog.MAX_LIFETIME, props, {}) == []
 
 
 # --- remediation -------------------------------------------------------------------------------
@@ -156,7 +157,7 @@ def remediation_args(props: Mapping[str, Any], config: Optional[Mapping[str, Any
 
 def test_remediation_sets_a_missing_expiry_to_the_configured_maximum_and_keeps_other_inputs():
     props = {"description": "forever", "expires_at": None, "expires_in": None, "adopt_token": Secret("M.V1.abc")}
-    new = policy(rules.DEFAULT_EXPIRY).remediate(remediation_args(props, {"maxLifetimeDays": 30}))
+    new = policy(catalog.DEFAULT_EXPIRY).remediate(remediation_args(props, {"maxLifetimeDays": 30}))
     wire = serialize_properties(new)
     assert wire["expires_in"] == "30d"
     assert wire["description"] == "forever" and wire["__provider"] == "pickled-provider"
@@ -167,7 +168,7 @@ def test_remediation_sets_a_missing_expiry_to_the_configured_maximum_and_keeps_o
 
 
 def test_remediation_defaults_to_90_days():
-    new = policy(rules.DEFAULT_EXPIRY).remediate(remediation_args({"description": "x"}, {}))
+    new = policy(catalog.DEFAULT_EXPIRY).remediate(remediation_args({"description": "x"}, {}))
     assert serialize_properties(new)["expires_in"] == "90d"
 
 
@@ -175,7 +176,7 @@ def test_remediation_defaults_to_90_days():
     "props", [{"expires_in": "5d"}, {"expires_at": "2027-02-01T00:00:00Z"}, {"expires_at": UNKNOWN_STRING_VALUE}]
 )
 def test_remediation_leaves_a_declared_or_unknown_expiry_alone(props):
-    assert policy(rules.DEFAULT_EXPIRY).remediate(remediation_args(props, {})) is None
+    assert policy(catalog.DEFAULT_EXPIRY).remediate(remediation_args(props, {})) is None
 
 
 # --- the stack policy --------------------------------------------------------------------------
@@ -189,7 +190,7 @@ def stack_resource(name: str, type_: str = TYPE, **outputs: Any) -> PolicyResour
 
 def run_stack(resources: list[PolicyResource], config: Mapping[str, Any]) -> list[str]:
     reports: list[str] = []
-    policy(rules.MAX_PER_STACK).validate(
+    policy(catalog.MAX_PER_STACK).validate(
         StackValidationArgs(resources, config), lambda message, urn=None: reports.append(message)
     )
     return reports
@@ -218,50 +219,50 @@ def test_stack_policy_default_threshold_is_ten():
 
 
 def camel(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {rules.property_name(rules.PLUGIN_TOKEN_TYPE, name): value for name, value in props.items()}
+    return {MANAGEMENT_TOKEN.property_name(MANAGEMENT_TOKEN.plugin_type, name): value for name, value in props.items()}
 
 
 @pytest.mark.parametrize(
     ("name", "props", "fails"),
     [
-        (rules.MUST_EXPIRE, {"description": "forever"}, True),
-        (rules.MUST_EXPIRE, {"description": "x", "expires_in": "12h"}, False),
-        (rules.MAX_LIFETIME, {"description": "x", "expires_in": "400d"}, True),
-        (rules.MAX_LIFETIME, {"description": "x", "expires_at": "2027-02-01T00:00:00Z"}, False),
-        (rules.ROTATION, {"description": "x", "expires_in": "30d"}, True),
-        (rules.ROTATION, GOOD, False),
+        (catalog.MUST_EXPIRE, {"description": "forever"}, True),
+        (catalog.MUST_EXPIRE, {"description": "x", "expires_in": "12h"}, False),
+        (catalog.MAX_LIFETIME, {"description": "x", "expires_in": "400d"}, True),
+        (catalog.MAX_LIFETIME, {"description": "x", "expires_at": "2027-02-01T00:00:00Z"}, False),
+        (catalog.ROTATION, {"description": "x", "expires_in": "30d"}, True),
+        (catalog.ROTATION, GOOD, False),
     ],
 )
 def test_the_plugin_type_is_judged_exactly_like_the_dynamic_type(name: str, props: Mapping[str, Any], fails: bool):
     """A YAML or plugin token (camelCase inputs) meets the same policies with the same messages."""
-    config = None if name == rules.MUST_EXPIRE else {}
-    dynamic = run(name, props, config, type_=rules.DYNAMIC_TOKEN_TYPE)
-    plugin = run(name, camel(props), config, type_=rules.PLUGIN_TOKEN_TYPE)
+    config = None if name == catalog.MUST_EXPIRE else {}
+    dynamic = run(name, props, config, type_=MANAGEMENT_TOKEN.dynamic_type)
+    plugin = run(name, camel(props), config, type_=MANAGEMENT_TOKEN.plugin_type)
     assert plugin == dynamic and bool(plugin) is fails
 
 
 def test_remediation_gives_a_plugin_token_its_camelcase_expiry():
     args = remediation_args({"description": "forever"}, {"maxLifetimeDays": 30})
     plugin_args = ResourceValidationArgs(
-        rules.PLUGIN_TOKEN_TYPE, args.props, "urn:ci", "ci", options(), None, {"maxLifetimeDays": 30}
+        MANAGEMENT_TOKEN.plugin_type, args.props, "urn:ci", "ci", options(), None, {"maxLifetimeDays": 30}
     )
-    new = policy(rules.DEFAULT_EXPIRY).remediate(plugin_args)
+    new = policy(catalog.DEFAULT_EXPIRY).remediate(plugin_args)
     assert serialize_properties(new)["expiresIn"] == "30d"
 
 
 URN = f"urn:pulumi:test::p::{TYPE}::ci"
 
 
-@pytest.mark.parametrize("name", [rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION])
+@pytest.mark.parametrize("name", [catalog.MUST_EXPIRE, catalog.MAX_LIFETIME, catalog.ROTATION, catalog.DESCRIPTION])
 def test_a_token_named_by_urn_in_the_rules_exemptions_is_not_judged(name):
     """A deliberate break-glass token: never expires, no rotation window, no description."""
-    bad = {"expires_in": "400d"} if name == rules.MAX_LIFETIME else {}
+    bad = {"expires_in": "400d"} if name == catalog.MAX_LIFETIME else {}
     assert run(name, bad) != []
     assert run(name, bad, {"exemptions": [URN]}) == []
     assert run(name, bad, {"exemptions": ["urn:pulumi:test::p::other::admin"]}) != []
 
 
 def test_an_exempt_token_keeps_its_missing_expiry_under_remediation():
-    remediate = policy(rules.DEFAULT_EXPIRY).remediate
+    remediate = policy(catalog.DEFAULT_EXPIRY).remediate
     assert remediate(resource_args({}, {"maxLifetimeDays": 30, "exemptions": [URN]})) is None
     assert remediate(resource_args({}, {"maxLifetimeDays": 30}))["expires_in"] == "30d"

@@ -4,8 +4,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pulumi_influxdb3_tokens import rules
-from pulumi_influxdb3_tokens.rules import UNKNOWN, TokenFacts, Verdict
+from pulumi_influxdb3_tokens.policy import catalog, rules
+from pulumi_influxdb3_tokens.policy.rules import TokenFacts
+from pulumi_influxdb3_tokens.policy.verdicts import UNKNOWN, Verdict
 
 NOW = datetime(2027, 1, 1, tzinfo=timezone.utc)
 
@@ -32,7 +33,7 @@ def test_a_token_with_an_expiry_passes_must_expire(facts):
 )
 def test_a_token_without_an_expiry_fails_must_expire_and_says_so(facts):
     finding = rules.must_expire(facts)
-    assert finding.verdict is Verdict.FAIL and finding.rule == rules.MUST_EXPIRE
+    assert finding.verdict is Verdict.FAIL and finding.rule == catalog.MUST_EXPIRE
     assert "never expires" in finding.message
 
 
@@ -65,28 +66,28 @@ def test_an_unknown_expiry_is_neither_pass_nor_fail(facts):
     ],
 )
 def test_max_lifetime_against_its_threshold(facts, max_days, verdict):
-    finding = rules.max_lifetime(facts, rules.MaxLifetimeConfig(maxLifetimeDays=max_days))
+    finding = rules.max_lifetime(facts, catalog.MaxLifetimeConfig(maxLifetimeDays=max_days))
     assert finding.verdict is verdict
     if verdict is Verdict.FAIL:
         assert f"maxLifetimeDays {max_days}" in finding.message
 
 
 def test_max_lifetime_defaults_to_90_days():
-    assert rules.MaxLifetimeConfig().max_lifetime_days == 90
-    assert rules.max_lifetime(TokenFacts(expires_in="90d"), rules.MaxLifetimeConfig()).verdict is Verdict.PASS
-    assert rules.max_lifetime(TokenFacts(expires_in="91d"), rules.MaxLifetimeConfig()).verdict is Verdict.FAIL
+    assert catalog.MaxLifetimeConfig().max_lifetime_days == 90
+    assert rules.max_lifetime(TokenFacts(expires_in="90d"), catalog.MaxLifetimeConfig()).verdict is Verdict.PASS
+    assert rules.max_lifetime(TokenFacts(expires_in="91d"), catalog.MaxLifetimeConfig()).verdict is Verdict.FAIL
 
 
 def test_max_lifetime_leaves_non_expiring_tokens_to_must_expire():
-    finding = rules.max_lifetime(TokenFacts(), rules.MaxLifetimeConfig())
-    assert finding.verdict is Verdict.PASS and rules.MUST_EXPIRE in finding.message
+    finding = rules.max_lifetime(TokenFacts(), catalog.MaxLifetimeConfig())
+    assert finding.verdict is Verdict.PASS and catalog.MUST_EXPIRE in finding.message
 
 
 @pytest.mark.parametrize(
     "facts", [TokenFacts(expires_at=UNKNOWN), TokenFacts(expires_in=UNKNOWN), TokenFacts(expires_at="next tuesday")]
 )
 def test_max_lifetime_cannot_verify_an_unknown_or_unreadable_expiry(facts):
-    assert rules.max_lifetime(facts, rules.MaxLifetimeConfig()).verdict is Verdict.UNKNOWN
+    assert rules.max_lifetime(facts, catalog.MaxLifetimeConfig()).verdict is Verdict.UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -103,16 +104,16 @@ def test_max_lifetime_cannot_verify_an_unknown_or_unreadable_expiry(facts):
 )
 def test_rotation_window_against_its_threshold(rotate_before, min_days, verdict):
     facts = TokenFacts(expires_in="30d", rotate_before=rotate_before)
-    assert rules.rotation(facts, rules.RotationConfig(minRotateBeforeDays=min_days)).verdict is verdict
+    assert rules.rotation(facts, catalog.RotationConfig(minRotateBeforeDays=min_days)).verdict is verdict
 
 
 def test_expiring_soon_flags_live_tokens_within_the_rotation_window():
-    config = rules.RotationConfig(minRotateBeforeDays=7)
+    config = catalog.RotationConfig(minRotateBeforeDays=7)
     soon = rules.expiring_soon(NOW + timedelta(days=3), config, NOW)
-    assert soon.verdict is Verdict.FAIL and soon.rule == rules.ROTATION and "3d" in soon.message
+    assert soon.verdict is Verdict.FAIL and soon.rule == catalog.ROTATION and "3d" in soon.message
     assert rules.expiring_soon(NOW + timedelta(days=8), config, NOW).verdict is Verdict.PASS
     assert rules.expiring_soon(None, config, NOW).verdict is Verdict.PASS
-    assert rules.expiring_soon(NOW + timedelta(days=8), rules.RotationConfig(minRotateBeforeDays=10), NOW).failed
+    assert rules.expiring_soon(NOW + timedelta(days=8), catalog.RotationConfig(minRotateBeforeDays=10), NOW).failed
 
 
 @pytest.mark.parametrize(
@@ -130,8 +131,8 @@ def test_description(text, verdict):
 
 
 def test_max_per_stack_counts_against_its_threshold():
-    assert rules.max_per_stack(3, rules.MaxPerStackConfig(maxTokensPerStack=3)).verdict is Verdict.PASS
-    over = rules.max_per_stack(4, rules.MaxPerStackConfig(maxTokensPerStack=3))
+    assert rules.max_per_stack(3, catalog.MaxPerStackConfig(maxTokensPerStack=3)).verdict is Verdict.PASS
+    over = rules.max_per_stack(4, catalog.MaxPerStackConfig(maxTokensPerStack=3))
     assert over.failed and "4 live" in over.message and "maxTokensPerStack 3" in over.message
 
 
@@ -144,7 +145,7 @@ def test_liveness_counts_unknowns_as_live():
 
 
 def test_default_expiry_fills_only_a_missing_expiry():
-    config = rules.DefaultExpiryConfig(maxLifetimeDays=30)
+    config = catalog.DefaultExpiryConfig(maxLifetimeDays=30)
     assert rules.default_expiry(TokenFacts(), config) == "30d"
     assert rules.default_expiry(TokenFacts(expires_in="5d"), config) is None
     assert rules.default_expiry(TokenFacts(expires_at=at(5)), config) is None
@@ -152,7 +153,7 @@ def test_default_expiry_fills_only_a_missing_expiry():
 
 
 def test_config_models_are_the_schema_the_engine_validates():
-    props = rules.config_schema_properties(rules.MaxLifetimeConfig)
+    props = catalog.config_schema_properties(catalog.MaxLifetimeConfig)
     exemptions = props.pop("exemptions")
     assert props == {
         "maxLifetimeDays": {
@@ -163,41 +164,41 @@ def test_config_models_are_the_schema_the_engine_validates():
         }
     }
     assert exemptions["type"] == "array" and exemptions["items"] == {"type": "string"} and exemptions["default"] == []
-    assert list(rules.config_schema_properties(rules.ExemptionsConfig)) == ["exemptions"]
-    assert "exemptions" not in rules.config_schema_properties(rules.MaxPerStackConfig)
+    assert list(catalog.config_schema_properties(catalog.ExemptionsConfig)) == ["exemptions"]
+    assert "exemptions" not in catalog.config_schema_properties(catalog.MaxPerStackConfig)
     # Numbers reach the pack through protobuf as floats.
-    assert rules.MaxLifetimeConfig.model_validate({"maxLifetimeDays": 30.0}).max_lifetime_days == 30
+    assert catalog.MaxLifetimeConfig.model_validate({"maxLifetimeDays": 30.0}).max_lifetime_days == 30
 
 
 def test_an_exemption_names_a_token_by_id_or_urn():
-    config = rules.ExemptionsConfig(exemptions=("tok-break-glass", "urn:pulumi:prod::ops::x::admin"))
-    assert rules.exemption(config, "tok-break-glass") == "tok-break-glass"
-    assert rules.exemption(config, None, "urn:pulumi:prod::ops::x::admin") == "urn:pulumi:prod::ops::x::admin"
-    assert rules.exemption(config, "tok-other", "urn:pulumi:prod::ops::x::other") is None
-    assert rules.exemption(rules.MaxPerStackConfig(), "tok-break-glass") is None
+    config = catalog.ExemptionsConfig(exemptions=("tok-break-glass", "urn:pulumi:prod::ops::x::admin"))
+    assert catalog.exemption(config, "tok-break-glass") == "tok-break-glass"
+    assert catalog.exemption(config, None, "urn:pulumi:prod::ops::x::admin") == "urn:pulumi:prod::ops::x::admin"
+    assert catalog.exemption(config, "tok-other", "urn:pulumi:prod::ops::x::other") is None
+    assert catalog.exemption(catalog.MaxPerStackConfig(), "tok-break-glass") is None
 
 
 def test_every_rule_tells_the_user_how_to_fix_it():
-    assert {spec.id for spec in rules.RULES.values()} == {
-        rules.MUST_EXPIRE,
-        rules.MAX_LIFETIME,
-        rules.ROTATION,
-        rules.DESCRIPTION,
-        rules.MAX_PER_STACK,
-        rules.DEFAULT_EXPIRY,
+    assert {spec.id for spec in catalog.RULES.values()} == {
+        catalog.MUST_EXPIRE,
+        catalog.MAX_LIFETIME,
+        catalog.ROTATION,
+        catalog.DESCRIPTION,
+        catalog.MAX_PER_STACK,
+        catalog.DEFAULT_EXPIRY,
     }
-    for spec in rules.RULES.values():
-        assert "Fix:" in spec.description and spec.level in rules.LEVELS
-    assert rules.RULES[rules.MUST_EXPIRE].level == rules.MANDATORY
-    assert rules.RULES[rules.MAX_LIFETIME].level == rules.MANDATORY
-    assert rules.RULES[rules.ROTATION].level == rules.ADVISORY
-    assert rules.RULES[rules.DESCRIPTION].level == rules.ADVISORY
-    assert rules.RULES[rules.MAX_PER_STACK].level == rules.DISABLED
-    assert rules.RULES[rules.DEFAULT_EXPIRY].level == rules.DISABLED
+    for spec in catalog.RULES.values():
+        assert "Fix:" in spec.description and spec.level in catalog.LEVELS
+    assert catalog.RULES[catalog.MUST_EXPIRE].level == catalog.MANDATORY
+    assert catalog.RULES[catalog.MAX_LIFETIME].level == catalog.MANDATORY
+    assert catalog.RULES[catalog.ROTATION].level == catalog.ADVISORY
+    assert catalog.RULES[catalog.DESCRIPTION].level == catalog.ADVISORY
+    assert catalog.RULES[catalog.MAX_PER_STACK].level == catalog.DISABLED
+    assert catalog.RULES[catalog.DEFAULT_EXPIRY].level == catalog.DISABLED
 
 
 def test_durations_in_messages_round_to_what_the_user_asked_for():
-    from pulumi_influxdb3_tokens.rules import days
+    from pulumi_influxdb3_tokens.policy.rules import days
 
     assert days(timedelta(days=365) - timedelta(milliseconds=40)) == "365d"
     assert days(timedelta(days=90, hours=12, minutes=1)) == "90d12h"

@@ -4,15 +4,14 @@ import json
 import re
 from importlib import resources
 
-from pulumi_influxdb3_tokens.core.models import TokenInputs
-from pulumi_influxdb3_tokens.core.props import (
+from pulumi_influxdb3_tokens.core.management_token.models import TokenInputs
+from pulumi_influxdb3_tokens.core.management_token.props import (
     INPUT_NAMES,
     OUTPUT_NAMES,
     SECRET_INPUTS,
     SECRET_OUTPUTS,
-    to_camel,
-    to_snake,
 )
+from pulumi_influxdb3_tokens.resources import MANAGEMENT_TOKEN, PACKAGE, RESOURCES, to_camel, to_snake
 from pulumi_influxdb3_tokens.settings import ALL_SETTINGS, CONFIG_NAMESPACE
 
 SCHEMA = json.loads((resources.files("pulumi_influxdb3_tokens") / "plugin" / "schema.json").read_text())
@@ -27,7 +26,12 @@ def snake(name: str) -> str:
 
 
 def test_package_name_matches_the_config_namespace():
-    assert SCHEMA["name"] == CONFIG_NAMESPACE
+    assert SCHEMA["name"] == CONFIG_NAMESPACE == PACKAGE
+
+
+def test_the_schema_holds_exactly_the_registered_resources():
+    assert set(SCHEMA["resources"]) == {resource.plugin_type for resource in RESOURCES}
+    assert MANAGEMENT_TOKEN.plugin_type == "influxdb3:index:ManagementToken"
 
 
 def test_inputs_match_the_pydantic_model_and_the_resource():

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pulumi.output import Unknown
 
-from pulumi_influxdb3_tokens.core.props import is_unknown, plain
-from pulumi_influxdb3_tokens.core.validation import check_inputs
+from pulumi_influxdb3_tokens.core.bags import is_unknown, plain
+from pulumi_influxdb3_tokens.core.management_token.validation import check_inputs
 from support.times import in_days
 
 

@@ -90,7 +90,8 @@ def test_the_pack_requirements_install_into_a_fresh_virtualenv_and_the_server_ne
     assert folder.is_relative_to(installed.root)
     assert f"version: {VERSION}" in (folder / "PulumiPolicy.yaml").read_text()
     assert (folder / "requirements.txt").read_text() == PACK_REQUIREMENTS.read_text()
-    assert (folder.parent / "py.typed").is_file() and (folder.parent / "plugin" / "schema.json").is_file()
+    package = folder.parents[1]  # the pack is the package's policy/pack
+    assert (package / "py.typed").is_file() and (package / "plugin" / "schema.json").is_file()
 
 
 @pytest.fixture

@@ -30,10 +30,11 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .. import rules, settings
+from .. import settings
 from ..clients import TokenClient, client_for
 from ..clients.credential import credential_in_play
 from ..core.errors import InfluxDB3TokensError
+from ..policy import catalog
 from . import profile
 from .orphans import held_tokens, judge_orphans
 from .pack_config import load_pack_config
@@ -44,7 +45,7 @@ EXIT_MANDATORY_BROKEN = 1
 EXIT_ERROR = 2
 EXIT_ORPHANS = 3
 
-POLICY_PACK_DIR = Path(__file__).resolve().parents[1] / "policy_pack"  # the package's, beside audit/
+POLICY_PACK_DIR = Path(__file__).resolve().parents[1] / "policy" / "pack"  # the package's policy/pack
 POLICY_PACK_FILES = ("PulumiPolicy.yaml", "__main__.py", "requirements.txt")
 
 
@@ -81,13 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-lifetime-days",
         type=_positive_int,
         metavar="DAYS",
-        help=f"longest allowed lifetime (default {rules.DEFAULT_MAX_LIFETIME_DAYS}, or the config file's)",
+        help=f"longest allowed lifetime (default {catalog.DEFAULT_MAX_LIFETIME_DAYS}, or the config file's)",
     )
     audit.add_argument(
         "--min-rotate-before-days",
         type=_positive_int,
         metavar="DAYS",
-        help=f"flag tokens expiring within this many days (default {rules.DEFAULT_MIN_ROTATE_BEFORE_DAYS})",
+        help=f"flag tokens expiring within this many days (default {catalog.DEFAULT_MIN_ROTATE_BEFORE_DAYS})",
     )
     audit.add_argument(
         "--stack-state",
@@ -152,8 +153,8 @@ def _run_policy_pack(args: argparse.Namespace) -> int:
 
 def _run_audit(args: argparse.Namespace) -> int:
     config = load_pack_config(args.policy_pack_config)
-    config = config.with_overrides(rules.MAX_LIFETIME, max_lifetime_days=args.max_lifetime_days)
-    config = config.with_overrides(rules.ROTATION, min_rotate_before_days=args.min_rotate_before_days)
+    config = config.with_overrides(catalog.MAX_LIFETIME, max_lifetime_days=args.max_lifetime_days)
+    config = config.with_overrides(catalog.ROTATION, min_rotate_before_days=args.min_rotate_before_days)
     # The flags play the part of stack config, so they win over the environment and the profile.
     overrides = {}
     if args.profile:

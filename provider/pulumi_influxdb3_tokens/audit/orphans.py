@@ -17,11 +17,10 @@ from typing import Any, Iterable, Optional
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .. import rules
 from ..clients.credential import Credential
 from ..core.errors import InfluxDB3TokensError
-from ..core.models import TokenRecord
-from ..core.props import to_snake
+from ..core.management_token.models import TokenRecord
+from ..resources import MANAGEMENT_TOKEN, to_snake
 
 
 class _Loose(BaseModel):
@@ -92,9 +91,9 @@ def _value(bag: Optional[dict[str, Any]], name: str) -> Optional[str]:
 def _stack_tokens(name: str, deployment: _Deployment) -> StackTokens:
     creators: set[tuple[str, str, str]] = set()
     pending: dict[str, int] = {}
-    tokens = [r for r in deployment.resources or [] if r.type in rules.TOKEN_TYPES]
+    tokens = [r for r in deployment.resources or [] if r.type in MANAGEMENT_TOKEN.types]
     for op in deployment.pending_operations or []:
-        if op.type == "creating" and op.resource.type in rules.TOKEN_TYPES:
+        if op.type == "creating" and op.resource.type in MANAGEMENT_TOKEN.types:
             description = _value(op.resource.outputs, "description") or _value(op.resource.inputs, "description")
             if description is not None:
                 pending[description] = pending.get(description, 0) + 1
@@ -127,13 +126,13 @@ def held_tokens(paths: Iterable[Path]) -> HeldTokens:
             ) from None
         deployment = export.deployment
         for resource in deployment.resources or []:
-            if resource.type in rules.TOKEN_TYPES and resource.id:
+            if resource.type in MANAGEMENT_TOKEN.types and resource.id:
                 ids.add(resource.id)
                 urns[resource.id] = resource.urn
         pending += sum(
             1
             for op in deployment.pending_operations or []
-            if op.type == "creating" and op.resource.type in rules.TOKEN_TYPES
+            if op.type == "creating" and op.resource.type in MANAGEMENT_TOKEN.types
         )
         stacks.append(_stack_tokens(str(path), deployment))
     return HeldTokens(ids=frozenset(ids), pending_creates=pending, stacks=tuple(stacks), urns=urns)

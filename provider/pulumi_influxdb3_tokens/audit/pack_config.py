@@ -15,17 +15,17 @@ from typing import Any, Mapping, Optional
 
 from pydantic import ValidationError
 
-from .. import rules
 from ..core.errors import ConfigurationError
+from ..policy import catalog
 
 
 @dataclass(frozen=True)
 class PackConfig:
     """Effective enforcement level and config of every rule."""
 
-    levels: dict[str, str] = field(default_factory=lambda: {r.id: r.level for r in rules.RULES.values()})
-    configs: dict[str, rules.RuleConfig] = field(
-        default_factory=lambda: {r.id: r.config() for r in rules.RULES.values()}
+    levels: dict[str, str] = field(default_factory=lambda: {r.id: r.level for r in catalog.RULES.values()})
+    configs: dict[str, catalog.RuleConfig] = field(
+        default_factory=lambda: {r.id: r.config() for r in catalog.RULES.values()}
     )
 
     def level(self, rule: str) -> str:
@@ -61,9 +61,9 @@ def _entries(document: Mapping[str, Any], source: str) -> Mapping[str, Any]:
 
 
 def _check_level(value: Any, where: str, source: str) -> str:
-    if value not in rules.LEVELS:
+    if value not in catalog.LEVELS:
         raise ConfigurationError(
-            f"{source}: {where} has enforcement level {value!r}; use one of {', '.join(rules.LEVELS)}."
+            f"{source}: {where} has enforcement level {value!r}; use one of {', '.join(catalog.LEVELS)}."
         )
     return str(value)
 
@@ -84,7 +84,7 @@ def parse_pack_config(document: Any, source: str = "policy pack config") -> Pack
             level = _check_level(level, '"all"', source)
             levels = dict.fromkeys(levels, level)
     for name, value in entries.items():
-        if name == "all" or name not in rules.RULES:
+        if name == "all" or name not in catalog.RULES:
             continue  # other packs' policies may share the file
         if isinstance(value, str):
             levels[name] = _check_level(value, f'"{name}"', source)
@@ -98,7 +98,7 @@ def parse_pack_config(document: Any, source: str = "policy pack config") -> Pack
     configs = dict(base.configs)
     for name, props in raw_props.items():
         try:
-            configs[name] = rules.RULES[name].config.model_validate(props)
+            configs[name] = catalog.RULES[name].config.model_validate(props)
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ())) or name

@@ -14,12 +14,12 @@ from typing import Iterable, Mapping, Optional
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from .. import rules
 from ..core import timeutil
-from ..core.models import TokenRecord
+from ..core.management_token.models import TokenRecord
+from ..policy import catalog, rules, verdicts
 from .pack_config import PackConfig
 
-BLOCKING_LEVELS = (rules.MANDATORY, rules.REMEDIATE)  # the engine treats a failed remediate as mandatory
+BLOCKING_LEVELS = (catalog.MANDATORY, catalog.REMEDIATE)  # the engine treats a failed remediate as mandatory
 
 
 class _Out(BaseModel):
@@ -79,15 +79,15 @@ class AuditReport(_Out):
         return self.summary.breaking_mandatory > 0
 
 
-_JUDGED = (rules.MUST_EXPIRE, rules.MAX_LIFETIME, rules.ROTATION, rules.DESCRIPTION)
+_JUDGED = (catalog.MUST_EXPIRE, catalog.MAX_LIFETIME, catalog.ROTATION, catalog.DESCRIPTION)
 
 
-def _checks(record: TokenRecord, config: PackConfig, now: datetime) -> list[rules.Finding]:
+def _checks(record: TokenRecord, config: PackConfig, now: datetime) -> list[verdicts.Finding]:
     facts = rules.TokenFacts(description=record.description, expires_at=record.expires_at, created_at=record.created_at)
     return [
         rules.must_expire(facts),
-        rules.max_lifetime(facts, config.config(rules.MAX_LIFETIME), now),
-        rules.expiring_soon(record.expires_at, config.config(rules.ROTATION), now),
+        rules.max_lifetime(facts, config.config(catalog.MAX_LIFETIME), now),
+        rules.expiring_soon(record.expires_at, config.config(catalog.ROTATION), now),
         rules.description(facts),
     ]
 
@@ -99,13 +99,13 @@ def _judge(
     findings: list[AuditFinding] = []
     exemptions: list[AuditExemption] = []
     for finding in _checks(record, config, now):
-        if config.level(finding.rule) == rules.DISABLED:
+        if config.level(finding.rule) == catalog.DISABLED:
             continue
-        entry = rules.exemption(config.config(finding.rule), record.id, urn)
+        entry = catalog.exemption(config.config(finding.rule), record.id, urn)
         if entry is not None:
-            failed = finding.verdict is not rules.Verdict.PASS
+            failed = finding.verdict is not verdicts.Verdict.PASS
             exemptions.append(AuditExemption(rule=finding.rule, entry=entry, message=finding.message if failed else ""))
-        elif finding.verdict is not rules.Verdict.PASS:
+        elif finding.verdict is not verdicts.Verdict.PASS:
             findings.append(AuditFinding(rule=finding.rule, level=config.level(finding.rule), message=finding.message))
     return findings, exemptions
 
@@ -153,8 +153,8 @@ def audit_tokens(
         cluster_id=cluster_id,
         levels={rule: config.level(rule) for rule in _JUDGED},
         thresholds={
-            "maxLifetimeDays": config.config(rules.MAX_LIFETIME).max_lifetime_days,
-            "minRotateBeforeDays": config.config(rules.ROTATION).min_rotate_before_days,
+            "maxLifetimeDays": config.config(catalog.MAX_LIFETIME).max_lifetime_days,
+            "minRotateBeforeDays": config.config(catalog.ROTATION).min_rotate_before_days,
         },
         tokens=tokens,
         summary=AuditSummary(

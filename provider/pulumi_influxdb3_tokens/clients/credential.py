@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 from pydantic import SecretStr
 
 from .. import settings
-from ..core.models import TokenRecord
+from ..core.management_token.models import TokenRecord
 from ..settings import Connection
 
 

@@ -1,1 +1,4 @@
-"""What a management token is and how it lives: inputs, diff, lifecycle, time, errors. Imports no Pulumi face."""
+"""The resources' cores, one folder each (``management_token/``), and what they share: bags, time, errors, notices.
+
+Imports no Pulumi face.
+"""

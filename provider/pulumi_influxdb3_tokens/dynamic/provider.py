@@ -21,17 +21,18 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from ..core.bags import is_unknown, plain
 from ..core.notices import say
-from ..core.props import is_unknown, plain
+from ..resources import MANAGEMENT_TOKEN
 from . import clean_errors
 
 if TYPE_CHECKING:
-    from ..clients import TokenClient
+    from ..core.management_token.client import TokenClient
 
 # The core (pydantic's models), the settings and the transports (httpx, the influxctl client) are
-# imported where an operation needs them: the Pulumi program imports this module only to pickle the
-# provider, and would pay ~0.2 s for them in every `pulumi up` and `preview`. The provider process
-# imports each once, at its first call.
+# imported where an operation needs them (``MANAGEMENT_TOKEN.lifecycle()`` and ``.client()``): the
+# Pulumi program imports this module only to pickle the provider, and should not pay for them on
+# every `pulumi up` and `preview` (tests/unit/test_import_cost.py holds it).
 
 # The engine's provider process unpickles (imports) this module before any call: from then on our
 # errors reach the user as their sentence, without the SDK's traceback around it.
@@ -59,17 +60,17 @@ class ManagementTokenProvider(ResourceProvider):
         self._config = req.config  # held in the provider process only
 
     def _client(self, props: Mapping[str, Any]) -> TokenClient:
-        from ..clients import client_for
-        from ..connections import resolve
+        from .connections import resolve
 
         config = self._config
-        return client_for(resolve(lambda key: config.get(key) if config else None, plain(props.get(CONNECTION))))
+        connection = resolve(lambda key: config.get(key) if config else None, plain(props.get(CONNECTION)))
+        client: TokenClient = MANAGEMENT_TOKEN.client(connection)
+        return client
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        from ..connections import connection_problem
-        from ..core.validation import check_inputs
+        from .connections import connection_problem
 
-        checked = check_inputs(news)
+        checked = MANAGEMENT_TOKEN.lifecycle().check_inputs(news)
         failures = [CheckFailure(prop, reason) for prop, reason in checked.failures]
         connection = plain(news.get(CONNECTION))
         problem = None if is_unknown(connection) else connection_problem(connection)
@@ -78,9 +79,7 @@ class ManagementTokenProvider(ResourceProvider):
         return CheckResult({**checked.inputs, CONNECTION: news.get(CONNECTION)}, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        from ..core import lifecycle
-
-        decision = lifecycle.diff(olds, news)
+        decision = MANAGEMENT_TOKEN.lifecycle().diff(olds, news)
         old, new = plain(olds.get(CONNECTION)), plain(news.get(CONNECTION))
         if is_unknown(new) or old != new:
             moved = f"the token moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}"
@@ -89,26 +88,18 @@ class ManagementTokenProvider(ResourceProvider):
         return DiffResult(changes=decision.changes, replaces=decision.replaces, stables=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        from ..core import lifecycle
-
-        created = lifecycle.create(self._client(props), props)
+        created = MANAGEMENT_TOKEN.lifecycle().create(self._client(props), props)
         return CreateResult(created.id, {**created.outputs, CONNECTION: props.get(CONNECTION)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        from ..core import lifecycle
-
-        found = lifecycle.read(self._client(props), id_, props)
+        found = MANAGEMENT_TOKEN.lifecycle().read(self._client(props), id_, props)
         if not found:
             return ReadResult("", {})  # revoked, expired or gone behind our back: the next `up` mints anew
         token_id, outputs = found
         return ReadResult(token_id, {**outputs, CONNECTION: props.get(CONNECTION)})
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        from ..core import lifecycle
-
-        return UpdateResult(lifecycle.update(olds, news))
+        return UpdateResult(MANAGEMENT_TOKEN.lifecycle().update(olds, news))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        from ..core import lifecycle
-
-        lifecycle.delete(self._client(props), id_)
+        MANAGEMENT_TOKEN.lifecycle().delete(self._client(props), id_)

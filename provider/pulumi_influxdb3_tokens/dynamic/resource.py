@@ -7,8 +7,8 @@ from typing import Optional
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
-from ..core.props import SECRET_OUTPUTS
-from ..declared import ExpiryInput, TokenOutputs, token_props
+from ..core.management_token.declared import ExpiryInput, TokenOutputs, token_props
+from ..core.management_token.props import SECRET_OUTPUTS
 from .provider import CONNECTION, ManagementTokenProvider
 
 
@@ -52,7 +52,8 @@ class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="Manageme
         props = token_props(description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token)
         props[CONNECTION] = connection
         opts = ResourceOptions.merge(
-            ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS), delete_before_replace=False), opts
+            ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS), delete_before_replace=False),
+            opts,
         )
         super().__init__(ManagementTokenProvider(), resource_name, props, opts)
 

@@ -7,11 +7,12 @@ from typing import Optional
 import pulumi
 from pulumi import Input, ResourceOptions
 
-from ..core.props import SECRET_OUTPUTS, to_camel, to_snake
-from ..declared import ExpiryInput, TokenOutputs, token_props
+from ..core.management_token.declared import ExpiryInput, TokenOutputs, token_props
+from ..core.management_token.props import SECRET_OUTPUTS
+from ..resources import MANAGEMENT_TOKEN, to_camel, to_snake
 from ..version import __version__
 
-TYPE = "influxdb3:index:ManagementToken"
+TYPE = MANAGEMENT_TOKEN.plugin_type
 
 
 class ManagementToken(pulumi.CustomResource, TokenOutputs):

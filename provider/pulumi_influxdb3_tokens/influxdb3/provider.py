@@ -7,7 +7,7 @@ from typing import Optional
 import pulumi
 from pulumi import Input, ResourceOptions
 
-from ..core.props import to_camel, to_snake
+from ..resources import PACKAGE, to_camel, to_snake
 from ..version import __version__
 
 
@@ -54,7 +54,7 @@ class Provider(pulumi.ProviderResource):
         opts = ResourceOptions.merge(
             ResourceOptions(version=__version__, additional_secret_outputs=["management_token"]), opts
         )
-        super().__init__("influxdb3", resource_name, props, opts)
+        super().__init__(PACKAGE, resource_name, props, opts)
 
     def translate_input_property(self, prop: str) -> str:
         return to_camel(prop)

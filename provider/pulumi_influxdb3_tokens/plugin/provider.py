@@ -17,19 +17,14 @@ from typing import Any, Callable, Mapping, Optional, TypeVar
 from pulumi.provider.experimental import provider as rpc
 from pulumi.provider.experimental.property_value import PropertyValue
 
-from ..clients import TokenClient, client_for
-from ..core import lifecycle
-from ..core.diff import IN_PLACE_INPUTS
+from ..core.bags import is_unknown, plain
 from ..core.errors import ConfigurationError
 from ..core.notices import told_to
-from ..core.props import is_unknown, plain
-from ..core.validation import check_inputs
+from ..resources import PACKAGE, RESOURCES, Resource, of_type
+from ..resources import to_camel as camel
 from ..settings import ALL_SETTINGS, config_key, resolve_connection
 from .engine_log import EngineLog
-from .wire import camel, camel_text, from_bag, to_bag, value_of
-
-PACKAGE = "influxdb3"
-TOKEN_TYPE = f"{PACKAGE}:index:ManagementToken"
+from .wire import camel_text, from_bag, to_bag, value_of
 
 _T = TypeVar("_T")
 
@@ -43,7 +38,7 @@ def schema_text() -> str:
 
 
 class InfluxDB3Provider(rpc.Provider):
-    """``influxdb3:index:ManagementToken`` for the engine; every decision is the core's."""
+    """The registry's resources (``resources.RESOURCES``) for the engine; every decision is their core's."""
 
     def __init__(self, engine_address: Optional[str] = None) -> None:
         self._config: dict[str, Any] = {}
@@ -74,16 +69,16 @@ class InfluxDB3Provider(rpc.Provider):
         return rpc.DiffResponse(changes=bool(detailed), replaces=replaces, diffs=list(detailed), detailed_diff=detailed)
 
     async def check(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
-        _expect_token(request.urn)
-        checked = check_inputs(to_bag(request.new_inputs))
+        checked = _resource(request.urn).lifecycle().check_inputs(to_bag(request.new_inputs))
         inputs = {name: value for name, value in checked.inputs.items() if value is not None}
         failures = [rpc.CheckFailure(camel(prop), camel_text(reason)) for prop, reason in checked.failures]
         return rpc.CheckResponse(inputs=from_bag(inputs), failures=failures)
 
     async def diff(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
         olds, news = to_bag(request.old_state), to_bag(request.new_inputs)
+        lifecycle = _resource(request.urn).lifecycle()
         decision = await self._run(request.urn, lambda: lifecycle.diff(olds, news))
-        detailed = _detailed_diff(olds, news, decision.replaces)
+        detailed = _detailed_diff(olds, news, decision.replaces, lifecycle.IN_PLACE_INPUTS)
         return rpc.DiffResponse(
             changes=decision.changes,
             replaces=[camel(name) for name in decision.replaces],
@@ -93,37 +88,44 @@ class InfluxDB3Provider(rpc.Provider):
         )
 
     async def create(self, request: rpc.CreateRequest) -> rpc.CreateResponse:
-        props = to_bag(request.properties)
-        created = await self._run(request.urn, lambda: lifecycle.create(self._client(), props))
+        props, resource = to_bag(request.properties), _resource(request.urn)
+        created = await self._run(request.urn, lambda: resource.lifecycle().create(self._client(resource), props))
         return rpc.CreateResponse(resource_id=created.id, properties=from_bag(created.outputs))
 
     async def read(self, request: rpc.ReadRequest) -> rpc.ReadResponse:
-        token_id = request.resource_id
+        token_id, resource = request.resource_id, _resource(request.urn)
+        lifecycle = resource.lifecycle()
         if not request.properties:
             # `pulumi import`: only the id is known; answer with the inputs that declare the token as it is.
-            imported = await self._run(request.urn, lambda: lifecycle.import_token(self._client(), token_id))
+            imported = await self._run(request.urn, lambda: lifecycle.import_token(self._client(resource), token_id))
             return rpc.ReadResponse(imported.id, from_bag(imported.outputs), from_bag(imported.inputs))
         props = to_bag(request.properties)
-        found = await self._run(request.urn, lambda: lifecycle.read(self._client(), token_id, props))
+        found = await self._run(request.urn, lambda: lifecycle.read(self._client(resource), token_id, props))
         if found is None:
             return rpc.ReadResponse(resource_id=None)  # revoked, expired or gone: the next up mints anew
         live_id, outputs = found
         return rpc.ReadResponse(live_id, from_bag(outputs), request.inputs)
 
     async def update(self, request: rpc.UpdateRequest) -> rpc.UpdateResponse:
+        lifecycle = _resource(request.urn).lifecycle()
         return rpc.UpdateResponse(from_bag(lifecycle.update(to_bag(request.olds), to_bag(request.news))))
 
     async def delete(self, request: rpc.DeleteRequest) -> None:
-        await self._run(request.urn, lambda: lifecycle.delete(self._client(), request.resource_id))
+        resource = _resource(request.urn)
+        await self._run(request.urn, lambda: resource.lifecycle().delete(self._client(resource), request.resource_id))
 
-    def _client(self) -> TokenClient:
-        return client_for(resolve_connection(self._config))
+    def _client(self, resource: Resource) -> Any:
+        return resource.client(resolve_connection(self._config))
 
 
-def _expect_token(urn: str) -> None:
-    kind = urn.split("::")[-2] if urn.count("::") >= 3 else ""
-    if kind and kind.split("$")[-1] != TOKEN_TYPE:
-        raise ConfigurationError(f"The influxdb3 provider has no resource type {kind}; it manages {TOKEN_TYPE}.")
+def _resource(urn: str) -> Resource:
+    """The registry's resource of the URN's type; any other type is refused, naming the ones we manage."""
+    kind = (urn.split("::")[-2] if urn.count("::") >= 3 else "").split("$")[-1]
+    resource = of_type(kind)
+    if resource is None:
+        managed = ", ".join(r.plugin_type for r in RESOURCES)
+        raise ConfigurationError(f"The influxdb3 provider has no resource type {kind}; it manages {managed}.")
+    return resource
 
 
 def _setting(args: Mapping[str, PropertyValue], key: str) -> Any:
@@ -151,11 +153,11 @@ def _text(value: Any) -> str:
 
 
 def _detailed_diff(
-    olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]
+    olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], in_place_inputs: tuple[str, ...]
 ) -> dict[str, rpc.PropertyDiff]:
     """The core's decision per property: what it replaces for, and the inputs that change in place."""
     detailed = {camel(name): _property_diff(olds.get(name), news.get(name), True) for name in replaces}
-    for name in IN_PLACE_INPUTS:
+    for name in in_place_inputs:
         old, new = plain(olds.get(name)), plain(news.get(name))
         if name not in replaces and (is_unknown(new) or old != new):
             detailed[camel(name)] = _property_diff(old, new, False)

@@ -6,7 +6,7 @@ alone. So a failure whose cause is one of ours (``InfluxDB3TokensError``, alread
 secrets) ends the call with just its sentence; anything else keeps the SDK's traceback, as a bug
 should. Nothing but the port may reach stdout: the engine reads it as the first line.
 
-DiffConfig is answered here too: the SDK's own (3.272) passes the ``PropertyDiff`` objects' Python
+DiffConfig is answered here too: the SDK's own passes the ``PropertyDiff`` objects' Python
 enum and a missing ``inputDiff`` attribute to the proto and a bool as the ``changes`` enum, so any
 provider diff with a detailed diff fails and ``changes=True`` reads as DIFF_NONE.
 """
@@ -36,8 +36,8 @@ from .wire import camel_text
 
 Call = Callable[[Any, Any], Awaitable[Any]]
 
-# The options the SDK's own server.main gives its gRPC server (pulumi/runtime/_grpc_settings.py in
-# SDK 3.272; older SDKs within our range, such as 3.196, have no such module), written out here so
+# The options the SDK's own server.main gives its gRPC server (pulumi/runtime/_grpc_settings.py;
+# the oldest SDKs within our range have no such module), written out here so
 # the plugin starts on every SDK the package allows: 400 MB messages, as the engine may send, and
 # half an hour for a request to wait in the queue while the event loop is busy.
 GRPC_SERVER_OPTIONS = [

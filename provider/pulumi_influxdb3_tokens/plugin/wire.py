@@ -12,43 +12,36 @@ from typing import Any, Mapping
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime import rpc
 
-from ..core.props import INPUT_NAMES, OUTPUT_NAMES, to_camel, to_snake
+from ..resources import RESOURCES, to_camel, to_snake
 
-PROPERTY_NAMES = tuple(dict.fromkeys((*INPUT_NAMES, *OUTPUT_NAMES)))
+# Every resource's property names, for sentences of the core: the plugin shows them as the schema does.
+PROPERTY_NAMES = tuple(dict.fromkeys(name for resource in RESOURCES for name in resource.property_names))
 _SNAKE_NAMES = re.compile(r"\b(" + "|".join(name for name in PROPERTY_NAMES if "_" in name) + r")\b")
-
-
-def camel(name: str) -> str:
-    return to_camel(name)
 
 
 def camel_text(text: str) -> str:
     """A core sentence with the properties named as the schema names them (``expires_at`` -> ``expiresAt``)."""
-    return _SNAKE_NAMES.sub(lambda match: camel(match.group(1)), text)
+    return _SNAKE_NAMES.sub(lambda match: to_camel(match.group(1)), text)
 
 
 def to_bag(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
     """Engine properties -> core bag: snake_case names, secrets wrapped, unknowns as ``rpc.UNKNOWN``."""
-    return {to_snake(name): _plain(value) for name, value in values.items()}
+    return {to_snake(name): value_of(value) for name, value in values.items()}
 
 
 def from_bag(bag: Mapping[str, Any]) -> dict[str, PropertyValue]:
     """Core bag -> engine properties; wrapped secrets become secret values."""
-    return {camel(name): _property(value) for name, value in bag.items() if not name.startswith("__")}
+    return {to_camel(name): _property(value) for name, value in bag.items() if not name.startswith("__")}
 
 
 def value_of(value: PropertyValue) -> Any:
     """One engine value in the core's form (secret wrapped, unknown as ``rpc.UNKNOWN``)."""
-    return _plain(value)
-
-
-def _plain(value: PropertyValue) -> Any:
     if isinstance(value.value, Computed):
         inner: Any = rpc.UNKNOWN
     elif isinstance(value.value, (list, tuple)):
-        inner = [_plain(item) for item in value.value]
+        inner = [value_of(item) for item in value.value]
     elif isinstance(value.value, Mapping):
-        inner = {key: _plain(item) for key, item in value.value.items()}
+        inner = {key: value_of(item) for key, item in value.value.items()}
     else:
         inner = value.value
     return rpc.wrap_rpc_secret(inner) if value.is_secret else inner

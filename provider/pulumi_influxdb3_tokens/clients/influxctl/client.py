@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import builtins
 import threading
-import uuid
 from datetime import datetime
 from typing import Any, Mapping, Optional
 
@@ -30,7 +29,7 @@ from pydantic import SecretStr, ValidationError
 
 from ...core import timeutil
 from ...core.errors import InfluxDB3TokensError, ManagementApiError, TokenNotFoundError
-from ...core.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
+from ...core.management_token.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 from ...core.notices import say
 from ...settings import Connection
 from ..credential import credential_in_play
@@ -94,11 +93,9 @@ class InfluxctlTokenClient:
 
     def mint(self, inputs: TokenInputs) -> CreatedToken | RecoveredToken:
         """influxctl sends no key and keeps no journal: ``create`` recovers a lost answer by listing."""
-        return self.create(inputs.description, inputs.expiry_for_new_token(), idempotency_key=str(uuid.uuid4()))
+        return self.create(inputs.description, inputs.expiry_for_new_token())
 
-    def create(
-        self, description: str, expires_at: Optional[datetime], idempotency_key: str
-    ) -> CreatedToken | RecoveredToken:
+    def create(self, description: str, expires_at: Optional[datetime]) -> CreatedToken | RecoveredToken:
         if not description and requires_description(self._version):
             raise InfluxDB3TokensError(
                 "A management token created with influxctl 2.10.0 or later needs a description (influxctl "

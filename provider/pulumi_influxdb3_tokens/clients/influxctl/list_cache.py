@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Optional
 
-from ...core.models import TokenRecord
+from ...core.management_token.models import TokenRecord
 from ...settings import Connection
 
 # How long an answer serves reads, counted from the start of its list run. A refresh of 50 tokens

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
-from ...core.models import TokenRecord
+from ...core.management_token.models import TokenRecord
 
 
 class ProtoTimestamp(BaseModel):

@@ -1,11 +1,10 @@
-"""The interface the resource lifecycle, the policy audit and the CLI program against."""
+"""The client seam of a management token: what the lifecycle, the audit and the CLI call, whatever the transport."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Optional, Protocol
+from typing import Protocol
 
-from ..core.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
+from .models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 
 
 class TokenClient(Protocol):
@@ -16,17 +15,8 @@ class TokenClient(Protocol):
 
         Each transport keeps this promise its own way (HTTP: retries with one Idempotency-Key, the
         pending-create journal and revoking a token whose answer was lost; influxctl: recovery by
-        listing), so the lifecycle never asks which one it has.
-        """
-        ...
-
-    def create(
-        self, description: str, expires_at: Optional[datetime], idempotency_key: str
-    ) -> CreatedToken | RecoveredToken:
-        """Mint a token; a repeated call with the same key returns the first result.
-
-        A ``RecoveredToken`` (no string) comes back only when a transport without idempotency keys lost
-        the answer to its create and adopted the token that create minted instead of minting another.
+        listing), so the lifecycle never asks which one it has. A ``RecoveredToken`` (no string) comes
+        back only when influxctl lost the answer to its create and the token it minted was adopted.
         """
         ...
 

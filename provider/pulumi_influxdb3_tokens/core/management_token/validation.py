@@ -7,8 +7,9 @@ from typing import Any, Mapping
 
 from pydantic import ValidationError
 
+from ..bags import secret
 from .models import TokenInputs
-from .props import INPUT_NAMES, SECRET_INPUTS, is_unknown, known_inputs, plain, secret, unknown_inputs
+from .props import INPUT_NAMES, SECRET_INPUTS, known_inputs, unknown_inputs
 
 
 @dataclass
@@ -56,7 +57,3 @@ def _reason(prop: str, item: Mapping[str, Any]) -> str:
         limit = (item.get("ctx") or {}).get("max_length")
         return f"{prop} is longer than {limit} characters"
     return f"{prop}: {item.get('msg', 'invalid value')}"
-
-
-def is_fully_known(news: Mapping[str, Any]) -> bool:
-    return not any(is_unknown(plain(news.get(name))) for name in INPUT_NAMES)

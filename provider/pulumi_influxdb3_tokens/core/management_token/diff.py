@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
-from . import timeutil
-from .props import INPUT_NAMES, is_unknown, plain
+from .. import timeutil
+from ..bags import is_unknown, plain
+from .props import INPUT_NAMES
 
 # Inputs whose change alone updates the resource in place (no new token).
 IN_PLACE_INPUTS = ("rotate_before", "adopt_token", "adopt_token_id")

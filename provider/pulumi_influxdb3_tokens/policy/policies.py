@@ -3,7 +3,7 @@
 Resource policies see a ManagementToken's inputs after ``check`` (``expires_at`` normalised to
 ``...Z``, ``expires_in``/``rotate_before`` as durations such as ``30d``), whichever face declared
 it: the dynamic resource or the plugin's ``influxdb3:index:ManagementToken``, whose inputs are the
-same in camelCase (``rules.property_name``). During preview an input
+same in camelCase (``Resource.property_name``). During preview an input
 computed from another resource's output is unknown: pulumi-policy's props proxy raises
 ``UnknownValueError`` when it is read (plain dicts carry the unknown sentinel string). A rule that
 cannot be decided then raises :class:`CannotVerify`, which pulumi-policy reports at advisory level
@@ -13,7 +13,7 @@ never lets it pass silently. ``pulumi up`` knows every value and runs the check 
 
 from __future__ import annotations
 
-from typing import Any, Mapping, MutableMapping, Optional, cast
+from typing import Any, Callable, Mapping, MutableMapping, Optional, cast
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -29,14 +29,14 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
-from pulumi_influxdb3_tokens import rules
+from ..resources import MANAGEMENT_TOKEN
+from . import catalog, rules, verdicts
 
 PACK_NAME = "influxdb3-token-policies"
 PACK_DESCRIPTION = (
     "InfluxDB 3 Cloud Dedicated management tokens must expire, within maxLifetimeDays, and should "
     "declare a rotation window and a description."
 )
-RESOURCE_TYPE = rules.DYNAMIC_TOKEN_TYPE  # the dynamic resource; rules.TOKEN_TYPES has both faces' types
 
 # How an unknown looks in a bag that is not behind the unknown-checking proxy (e.g. in Remediate).
 _UNKNOWN_SENTINELS = frozenset(
@@ -55,7 +55,7 @@ _UNKNOWN_SENTINELS = frozenset(
 class CannotVerify(UnknownValueError):
     """A rule needs an input that is unknown during preview; reported as advisory, not as a pass."""
 
-    def __init__(self, resource_name: str, finding: rules.Finding) -> None:
+    def __init__(self, resource_name: str, finding: verdicts.Finding) -> None:
         super().__init__(UNKNOWN_STRING_VALUE, [])
         self.message = (
             f"ManagementToken '{resource_name}': {finding.message}; `pulumi up` checks it once the value is known"
@@ -68,22 +68,22 @@ class CannotVerify(UnknownValueError):
 # --- reading props ---------------------------------------------------------------------------
 
 
-def fact(props: Mapping[str, Any], name: str) -> rules.Fact:
-    """One property as the rules take it: its value, None when absent, or ``rules.UNKNOWN``."""
+def fact(props: Mapping[str, Any], name: str) -> verdicts.Fact:
+    """One property as the rules take it: its value, None when absent, or ``verdicts.UNKNOWN``."""
     try:
         value = props.get(name)  # pulumi-policy's proxy raises UnknownValueError for an unknown value
     except UnknownValueError:
-        return rules.UNKNOWN
+        return verdicts.UNKNOWN
     if isinstance(value, str) and value in _UNKNOWN_SENTINELS:
-        return rules.UNKNOWN
-    return cast(rules.Fact, value)
+        return verdicts.UNKNOWN
+    return cast(verdicts.Fact, value)
 
 
-def token_fact(props: Mapping[str, Any], resource_type: str, name: str) -> rules.Fact:
-    return fact(props, rules.property_name(resource_type, name))
+def token_fact(props: Mapping[str, Any], resource_type: str, name: str) -> verdicts.Fact:
+    return fact(props, MANAGEMENT_TOKEN.property_name(resource_type, name))
 
 
-def token_facts(props: Mapping[str, Any], resource_type: str = RESOURCE_TYPE) -> rules.TokenFacts:
+def token_facts(props: Mapping[str, Any], resource_type: str) -> rules.TokenFacts:
     return rules.TokenFacts(
         description=token_fact(props, resource_type, "description"),
         expires_at=token_fact(props, resource_type, "expires_at"),
@@ -93,52 +93,64 @@ def token_facts(props: Mapping[str, Any], resource_type: str = RESOURCE_TYPE) ->
     )
 
 
-def _config(model: type[rules.RuleConfig], given: Optional[Mapping[str, Any]]) -> Any:
+def _config(model: type[catalog.RuleConfig], given: Optional[Mapping[str, Any]]) -> Any:
     """The engine fills in schema defaults and validates; the model keeps unit tests honest too."""
     return model.model_validate(dict(given or {}))
 
 
-def _exempt(args: ResourceValidationArgs, config: rules.RuleConfig) -> bool:
+def _exempt(args: ResourceValidationArgs, config: catalog.RuleConfig) -> bool:
     """The pack config names this resource (by URN) as a deliberate exception to the rule."""
-    return rules.exemption(config, args.urn) is not None
+    return catalog.exemption(config, args.urn) is not None
 
 
-def _judge(args: ResourceValidationArgs, finding: rules.Finding, report_violation: ReportViolation) -> None:
-    if finding.verdict is rules.Verdict.FAIL:
+def _judge(args: ResourceValidationArgs, finding: verdicts.Finding, report_violation: ReportViolation) -> None:
+    if finding.verdict is verdicts.Verdict.FAIL:
         report_violation(f"ManagementToken '{args.name}': {finding.message}.", None)
-    elif finding.verdict is rules.Verdict.UNKNOWN:
+    elif finding.verdict is verdicts.Verdict.UNKNOWN:
         raise CannotVerify(args.name, finding)
 
 
 # --- resource policies -----------------------------------------------------------------------
 
+_Validate = Callable[[ResourceValidationArgs, ReportViolation], None]
 
+
+def _of_tokens(validate: _Validate) -> _Validate:
+    """The policy judges management tokens of either face and leaves every other resource alone."""
+
+    def validate_tokens(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        if args.resource_type in MANAGEMENT_TOKEN.types:
+            validate(args, report_violation)
+
+    return validate_tokens
+
+
+@_of_tokens
 def validate_must_expire(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type in rules.TOKEN_TYPES:
-        config = _config(rules.ExemptionsConfig, args.get_config())
-        if not _exempt(args, config):
-            _judge(args, rules.must_expire(token_facts(args.props, args.resource_type)), report_violation)
+    config = _config(catalog.ExemptionsConfig, args.get_config())
+    if not _exempt(args, config):
+        _judge(args, rules.must_expire(token_facts(args.props, args.resource_type)), report_violation)
 
 
+@_of_tokens
 def validate_max_lifetime(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type in rules.TOKEN_TYPES:
-        config = _config(rules.MaxLifetimeConfig, args.get_config())
-        if not _exempt(args, config):
-            _judge(args, rules.max_lifetime(token_facts(args.props, args.resource_type), config), report_violation)
+    config = _config(catalog.MaxLifetimeConfig, args.get_config())
+    if not _exempt(args, config):
+        _judge(args, rules.max_lifetime(token_facts(args.props, args.resource_type), config), report_violation)
 
 
+@_of_tokens
 def validate_rotation(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type in rules.TOKEN_TYPES:
-        config = _config(rules.RotationConfig, args.get_config())
-        if not _exempt(args, config):
-            _judge(args, rules.rotation(token_facts(args.props, args.resource_type), config), report_violation)
+    config = _config(catalog.RotationConfig, args.get_config())
+    if not _exempt(args, config):
+        _judge(args, rules.rotation(token_facts(args.props, args.resource_type), config), report_violation)
 
 
+@_of_tokens
 def validate_description(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type in rules.TOKEN_TYPES:
-        config = _config(rules.ExemptionsConfig, args.get_config())
-        if not _exempt(args, config):
-            _judge(args, rules.description(token_facts(args.props, args.resource_type)), report_violation)
+    config = _config(catalog.ExemptionsConfig, args.get_config())
+    if not _exempt(args, config):
+        _judge(args, rules.description(token_facts(args.props, args.resource_type)), report_violation)
 
 
 def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[str, Any]]:
@@ -147,16 +159,16 @@ def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[s
     The engine replaces all inputs with what a remediation returns, so the whole (proxied) property
     bag goes back, secrets still marked.
     """
-    if args.resource_type not in rules.TOKEN_TYPES:
+    if args.resource_type not in MANAGEMENT_TOKEN.types:
         return None
-    config = _config(rules.DefaultExpiryConfig, args.get_config())
+    config = _config(catalog.DefaultExpiryConfig, args.get_config())
     if _exempt(args, config):
         return None
     expires_in = rules.default_expiry(token_facts(args.props, args.resource_type), config)
     if expires_in is None:
         return None
     props = cast(MutableMapping[str, Any], args.props)
-    props[rules.property_name(args.resource_type, "expires_in")] = expires_in
+    props[MANAGEMENT_TOKEN.property_name(args.resource_type, "expires_in")] = expires_in
     return props
 
 
@@ -164,11 +176,11 @@ def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[s
 
 
 def validate_max_per_stack(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    config = _config(rules.MaxPerStackConfig, args.get_config())
+    config = _config(catalog.MaxPerStackConfig, args.get_config())
     live = [
         r
         for r in args.resources
-        if r.resource_type in rules.TOKEN_TYPES
+        if r.resource_type in MANAGEMENT_TOKEN.types
         and rules.is_live(
             token_fact(r.props, r.resource_type, "revoked_at"), token_fact(r.props, r.resource_type, "expires_at")
         )
@@ -183,17 +195,17 @@ def validate_max_per_stack(args: StackValidationArgs, report_violation: ReportVi
 
 
 def _schema(rule: str) -> PolicyConfigSchema:
-    return PolicyConfigSchema(properties=rules.config_schema_properties(rules.RULES[rule].config))
+    return PolicyConfigSchema(properties=catalog.config_schema_properties(catalog.RULES[rule].config))
 
 
 def _level(rule: str) -> EnforcementLevel:
-    return EnforcementLevel(rules.RULES[rule].level)
+    return EnforcementLevel(catalog.RULES[rule].level)
 
 
 def _resource_policy(rule: str, severity: Severity, **callbacks: Any) -> ResourceValidationPolicy:
     return ResourceValidationPolicy(
         name=rule,
-        description=rules.RULES[rule].description,
+        description=catalog.RULES[rule].description,
         enforcement_level=_level(rule),
         config_schema=_schema(rule),
         severity=severity,
@@ -203,16 +215,16 @@ def _resource_policy(rule: str, severity: Severity, **callbacks: Any) -> Resourc
 
 def all_policies() -> list[Policy]:
     return [
-        _resource_policy(rules.MUST_EXPIRE, Severity.HIGH, validate=validate_must_expire),
-        _resource_policy(rules.MAX_LIFETIME, Severity.HIGH, validate=validate_max_lifetime),
-        _resource_policy(rules.ROTATION, Severity.MEDIUM, validate=validate_rotation),
-        _resource_policy(rules.DESCRIPTION, Severity.LOW, validate=validate_description),
-        _resource_policy(rules.DEFAULT_EXPIRY, Severity.HIGH, remediate=remediate_default_expiry),
+        _resource_policy(catalog.MUST_EXPIRE, Severity.HIGH, validate=validate_must_expire),
+        _resource_policy(catalog.MAX_LIFETIME, Severity.HIGH, validate=validate_max_lifetime),
+        _resource_policy(catalog.ROTATION, Severity.MEDIUM, validate=validate_rotation),
+        _resource_policy(catalog.DESCRIPTION, Severity.LOW, validate=validate_description),
+        _resource_policy(catalog.DEFAULT_EXPIRY, Severity.HIGH, remediate=remediate_default_expiry),
         StackValidationPolicy(
-            name=rules.MAX_PER_STACK,
-            description=rules.RULES[rules.MAX_PER_STACK].description,
-            enforcement_level=_level(rules.MAX_PER_STACK),
-            config_schema=_schema(rules.MAX_PER_STACK),
+            name=catalog.MAX_PER_STACK,
+            description=catalog.RULES[catalog.MAX_PER_STACK].description,
+            enforcement_level=_level(catalog.MAX_PER_STACK),
+            config_schema=_schema(catalog.MAX_PER_STACK),
             severity=Severity.MEDIUM,
             validate=validate_max_per_stack,
         ),

@@ -8,7 +8,7 @@ from typing import Any, Optional, Union
 import pulumi
 from pulumi import Input, Output
 
-from .core.props import INPUT_NAMES, OUTPUT_NAMES
+from .props import INPUT_NAMES, OUTPUT_NAMES
 
 ExpiryInput = Input[Union[str, datetime]]
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Optional
 
-from .core.errors import ConfigurationError
-from .settings import (
+from ..core.errors import ConfigurationError
+from ..settings import (
     ACCOUNT_ID,
     ALL_SETTINGS,
     API_URL,

@@ -12,14 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
+from ..bags import secret
+from ..errors import AdoptionError, TokenNotFoundError
+from ..notices import say
 from .diff import IN_PLACE_INPUTS, Decision, decide
-from .errors import AdoptionError, TokenNotFoundError
 from .models import CreatedToken, TokenInputs, TokenRecord
-from .notices import say
-from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs, secret
+from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs
+from .validation import check_inputs
 
 if TYPE_CHECKING:
-    from ..clients.base import TokenClient
+    from .client import TokenClient
 
 
 @dataclass(frozen=True)
@@ -142,3 +144,18 @@ def _declared_mismatches(record: TokenRecord, inputs: TokenInputs) -> list[str]:
             f"expires_at is {server['expires_at'] or 'never'}, the program says {inputs.expires_at or 'never'}"
         )
     return problems
+
+
+__all__ = [
+    "IN_PLACE_INPUTS",
+    "Created",
+    "Imported",
+    "adoptable",
+    "check_inputs",
+    "create",
+    "delete",
+    "diff",
+    "import_token",
+    "read",
+    "update",
+]

@@ -1,7 +1,6 @@
-"""The REST transport: httpx with timeouts, and tenacity retries with backoff, jitter and Retry-After.
+"""The REST transport's client: management tokens over ``/api/v0``, and the recovery of lost answers.
 
-Retried: connection errors and timeouts, HTTP 429 (honouring ``Retry-After``), 502, 503 and 504,
-within a bounded total time. A retried POST is safe because every create carries an
+Requests are retried within a bounded total time (``retry``). A retried POST is safe because every create carries an
 ``Idempotency-Key``; GET and DELETE are idempotent.
 
 A create whose answer is lost is handled by outcome: a garbled 2xx answer is asked for again with
@@ -16,28 +15,26 @@ lost before minting a fresh one.
 
 from __future__ import annotations
 
-import builtins
 import json
-import ssl
-import threading
 from datetime import datetime
-from typing import Any, Mapping, Optional, TypeVar
+from typing import Any, Optional
 from urllib.parse import quote
 
 import httpx
 import tenacity
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from ..core import timeutil
-from ..core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError, scrub
-from ..core.models import ApiError, CreatedToken, CreateTokenRequest, TokenInputs, TokenRecord
-from ..core.notices import say
-from ..settings import Connection
-from .pending import Journal
+from ...core import timeutil
+from ...core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError
+from ...core.management_token.models import CreatedToken, TokenInputs, TokenRecord
+from ...core.notices import say
+from ...settings import Connection
+from ..pending import Journal
+from . import answers
+from .pool import new_http_client, shared_http_client
+from .retry import MAX_ATTEMPTS, RETRYABLE_STATUS, RetryableStatus, backoff
+from .wire import ApiError, CreateTokenRequest
 
-RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
-MAX_ATTEMPTS = 12
-MAX_SINGLE_WAIT = 10.0
 GARBLED_CREATE_ATTEMPTS = 3  # asks, with the same key, for a create answer that came back garbled
 # How many lost create answers (409 naming the token our key made) one mint recovers from.
 MAX_LOST_ANSWERS = 3
@@ -50,88 +47,9 @@ ORPHAN_HINT = (
 # The header our server sets on an answer replayed for a reused Idempotency-Key (influxdb3_local_api.routes).
 REPLAYED_HEADER = "Idempotency-Replayed"
 
-_M = TypeVar("_M", bound=BaseModel)
-
 
 class DeadReplayError(LostAnswerError):
     """The create our key made has a token that is revoked or expired: its answer is no fresh token."""
-
-
-# One httpx client per provider process (and per API URL), built lazily: the provider object is
-# shared by up to four engine worker threads and must stay picklable.
-_CLIENTS: dict[tuple[str, float], httpx.Client] = {}
-_CLIENTS_LOCK = threading.Lock()
-
-
-LIMITS = httpx.Limits(max_connections=8, max_keepalive_connections=4)
-
-
-def new_http_client(
-    api_url: str, request_timeout: float, transport: Optional[httpx.BaseTransport] = None
-) -> httpx.Client:
-    return httpx.Client(
-        base_url=api_url,
-        timeout=httpx.Timeout(request_timeout, connect=min(request_timeout, 5.0)),
-        limits=LIMITS,
-        headers={"Accept": "application/json", "User-Agent": "pulumi-influxdb3-tokens"},
-        transport=transport or _plain_http_transport(api_url),
-    )
-
-
-def _plain_http_transport(api_url: str) -> Optional[httpx.BaseTransport]:
-    """For an ``http://`` API URL, a transport that never loads the CA bundle; ``None`` (httpx's own) otherwise.
-
-    httpx builds a verifying TLS context for every client, loading certifi's bundle (~0.07 s, once per
-    provider process) even when every request is plain HTTP. Requests only go to paths under the base
-    URL and redirects are not followed, so such a client never speaks TLS; should it ever try, the
-    context it holds trusts no certificate and the handshake fails. Proxies from the environment keep
-    httpx's verifying context.
-    """
-    if not api_url.startswith("http://"):
-        return None
-    trusts_nothing = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies hostnames and certificates, trusts no CA
-    return httpx.HTTPTransport(verify=trusts_nothing, limits=LIMITS)
-
-
-def shared_http_client(api_url: str, request_timeout: float) -> httpx.Client:
-    key = (api_url, request_timeout)
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(key)
-        if client is None:
-            client = new_http_client(api_url, request_timeout)
-            _CLIENTS[key] = client
-        return client
-
-
-class _RetryableStatus(Exception):
-    def __init__(self, response: httpx.Response) -> None:
-        super().__init__(response.status_code)
-        self.response = response
-        self.retry_after = _retry_after_seconds(response)
-
-
-def _retry_after_seconds(response: httpx.Response) -> Optional[float]:
-    raw = response.headers.get("Retry-After")
-    if raw is None:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        try:
-            return max(0.0, (timeutil.parse_rfc3339(raw) - timeutil.now()).total_seconds())
-        except timeutil.TimeFormatError:
-            return None
-
-
-_jitter = tenacity.wait_exponential_jitter(multiplier=0.25, max=MAX_SINGLE_WAIT, jitter=0.5)
-
-
-def _wait(state: tenacity.RetryCallState) -> float:
-    """Honour Retry-After on 429/503, else exponential backoff with jitter."""
-    error = state.outcome.exception() if state.outcome else None
-    if isinstance(error, _RetryableStatus) and error.retry_after is not None:
-        return min(error.retry_after, MAX_SINGLE_WAIT)
-    return _jitter(state)
 
 
 class HttpTokenClient:
@@ -219,13 +137,13 @@ class HttpTokenClient:
             if lost is not None:
                 raise lost
             try:
-                self._raise_for_status(response, "create a management token")
+                answers.raise_for_status(response, "create a management token", self._connection)
             except ManagementApiError as failed:
                 if response.status_code >= 500:  # it may have failed after the token was stored
                     raise self._outcome_unknown(failed) from None
                 raise
             try:
-                created = self._parse(response, CreatedToken)
+                created = answers.parse(response, CreatedToken, self._connection)
             except ManagementApiError as err:
                 garbled = err  # the token exists; the same key makes the server replay its answer
                 continue
@@ -239,19 +157,19 @@ class HttpTokenClient:
         response = self._send("GET", f"{self._base}/{quote(token_id, safe='')}")
         if response.status_code == 404:
             raise TokenNotFoundError(f"Management token {token_id} does not exist (HTTP 404).", status=404)
-        self._raise_for_status(response, f"read management token {token_id}")
-        return self._parse(response, TokenRecord)
+        answers.raise_for_status(response, f"read management token {token_id}", self._connection)
+        return answers.parse(response, TokenRecord, self._connection)
 
     def list(self) -> list[TokenRecord]:
         response = self._send("GET", self._base)
-        self._raise_for_status(response, "list management tokens")
-        return self._parse_list(response)
+        answers.raise_for_status(response, "list management tokens", self._connection)
+        return answers.parse_list(response, self._connection)
 
     def revoke(self, token_id: str) -> bool:
         response = self._send("DELETE", f"{self._base}/{quote(token_id, safe='')}")
         if response.status_code == 404:
             return False
-        self._raise_for_status(response, f"revoke management token {token_id}")
+        answers.raise_for_status(response, f"revoke management token {token_id}", self._connection)
         return True
 
     # --- plumbing -----------------------------------------------------------------------------
@@ -263,8 +181,8 @@ class HttpTokenClient:
         headers = {"Authorization": f"Bearer {self._connection.management_token.get_secret_value()}"}
         headers.update(kwargs.pop("headers", {}))
         retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type((httpx.TransportError, _RetryableStatus)),
-            wait=_wait,
+            retry=tenacity.retry_if_exception_type((httpx.TransportError, RetryableStatus)),
+            wait=backoff,
             stop=tenacity.stop_after_delay(self._connection.retry_timeout) | tenacity.stop_after_attempt(MAX_ATTEMPTS),
             reraise=True,
         )
@@ -274,9 +192,9 @@ class HttpTokenClient:
                 with attempt:
                     response = self._http.request(method, path, headers=headers, **kwargs)
                     if response.status_code in RETRYABLE_STATUS:
-                        raise _RetryableStatus(response)
+                        raise RetryableStatus(response)
             return response
-        except _RetryableStatus as final:
+        except RetryableStatus as final:
             tries = retrying.statistics.get("attempt_number", 1)
             status = final.response.status_code
             raise ManagementApiError(
@@ -337,76 +255,3 @@ class HttpTokenClient:
             token_id=token_id,
             secrets=self._secrets(),
         )
-
-    def _raise_for_status(self, response: httpx.Response, action: str) -> None:
-        status = response.status_code
-        if status < 400:
-            return
-        detail = self._server_message(response)
-        if status == 401:
-            hint = (
-                "the management token was rejected (missing, unknown, revoked or expired); "
-                "check influxdb3:managementToken or INFLUXDB3_MANAGEMENT_TOKEN"
-            )
-        elif status == 403:
-            hint = (
-                f"the management token may not act on account {self._connection.account_id} / cluster "
-                f"{self._connection.cluster_id}; check influxdb3:accountId and influxdb3:clusterId"
-            )
-        elif status == 404:
-            hint = "the account or cluster does not exist; check influxdb3:accountId and influxdb3:clusterId"
-        elif status in (400, 409, 422):
-            hint = f"the server refused the request: {detail}" if detail else "the server refused the request"
-        else:
-            hint = f"the server failed: {detail}" if detail else "the server failed"
-        raise ManagementApiError(
-            f"Could not {action}: {hint} (HTTP {status}).", status=status, secrets=self._secrets()
-        ) from None
-
-    def _server_message(self, response: httpx.Response) -> str:
-        try:
-            return ApiError.model_validate_json(response.content).message.rstrip(".")
-        except (ValidationError, ValueError):
-            content_type = _content_type(response)
-            if content_type != "application/json":
-                return f"it answered with '{content_type or 'no content type'}' instead of JSON"
-            return "its answer is not valid JSON"
-
-    def _check_json(self, response: httpx.Response) -> None:
-        content_type = _content_type(response)
-        if content_type != "application/json":
-            raise ManagementApiError(
-                f"{response.request.method} {response.request.url} answered HTTP {response.status_code} with "
-                f"'{content_type or 'no content type'}' instead of JSON; check influxdb3:apiUrl points at the "
-                f"Management API.",
-                status=response.status_code,
-                secrets=self._secrets(),
-            )
-
-    def _parse(self, response: httpx.Response, model: type[_M]) -> _M:
-        self._check_json(response)
-        try:
-            return model.model_validate_json(response.content)
-        except ValidationError as err:
-            raise self._bad_body(response, err) from None
-
-    def _parse_list(self, response: httpx.Response) -> builtins.list[TokenRecord]:
-        self._check_json(response)
-        try:
-            return TypeAdapter(list[TokenRecord]).validate_json(response.content)
-        except ValidationError as err:
-            raise self._bad_body(response, err) from None
-
-    def _bad_body(self, response: httpx.Response, err: ValidationError) -> ManagementApiError:
-        first: Mapping[str, Any] = err.errors()[0] if err.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
-        return ManagementApiError(
-            f"{response.request.method} {response.request.url} answered HTTP {response.status_code} with a body "
-            f"that is not a valid management token response ({where}: {scrub(str(first.get('msg', 'invalid')))}).",
-            status=response.status_code,
-            secrets=self._secrets(),
-        )
-
-
-def _content_type(response: httpx.Response) -> str:
-    return str(response.headers.get("content-type", "")).split(";")[0].strip().lower()

@@ -1,4 +1,4 @@
-"""Pydantic models at the two boundaries: the resource's inputs and the Management API's bodies."""
+"""Pydantic models of a management token: the resource's inputs, and the token as the Management API describes it."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from pydantic import (
     model_validator,
 )
 
-from . import timeutil
-from .props import to_camel
+from ...resources import to_camel
+from .. import timeutil
 
 MAX_DESCRIPTION_LENGTH = 1024
 
@@ -158,11 +158,6 @@ class ApiModel(BaseModel):
     )
 
 
-class CreateTokenRequest(ApiModel):
-    description: str = ""
-    expires_at: Optional[str] = None
-
-
 class TokenRecord(ApiModel):
     """A management token as the API lists it: never carries the token string."""
 
@@ -197,9 +192,3 @@ class RecoveredToken(TokenRecord):
 
     The transport found and adopted it instead of minting a duplicate; its string can never be shown.
     """
-
-
-class ApiError(ApiModel):
-    code: int
-    message: str
-    token_id: Optional[str] = None  # on a 409 for a reused Idempotency-Key: the token that key created

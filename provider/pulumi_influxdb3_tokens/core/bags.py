@@ -1,0 +1,26 @@
+"""The plumbing around raw property bags, the same for every resource and both faces.
+
+Property bags arrive from the engine with secrets wrapped (``is_rpc_secret``) and, during preview,
+with ``Unknown`` placeholders; numbers arrive as floats. These helpers keep that out of the logic.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown) or value == rpc.UNKNOWN
+
+
+def plain(value: Any) -> Any:
+    """The value without its secret wrapper."""
+    return rpc.unwrap_rpc_secret(value)
+
+
+def secret(value: Any) -> Any:
+    """Wrap a value so the engine stores it as a secret."""
+    return None if value is None else rpc.wrap_rpc_secret(value)

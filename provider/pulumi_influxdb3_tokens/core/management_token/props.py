@@ -1,0 +1,57 @@
+"""A management token's property names (from the registry) and its bags of inputs and outputs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Mapping, Optional
+
+from ...resources import MANAGEMENT_TOKEN
+from .. import timeutil
+from ..bags import is_unknown, plain, secret
+
+if TYPE_CHECKING:  # a Pulumi program imports this module and never needs pydantic's models
+    from .models import TokenInputs, TokenRecord
+
+INPUT_NAMES = MANAGEMENT_TOKEN.input_names
+SECRET_INPUTS = MANAGEMENT_TOKEN.secret_inputs
+# ``expires_at`` is both an input and an output: the declared and then the actual expiry.
+OUTPUT_NAMES = MANAGEMENT_TOKEN.output_names
+SECRET_OUTPUTS = MANAGEMENT_TOKEN.secret_outputs
+
+
+def known_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs whose values are known, unwrapped; unknown and absent ones are left out."""
+    return {
+        name: plain(props[name])
+        for name in INPUT_NAMES
+        if name in props and props[name] is not None and not is_unknown(plain(props[name]))
+    }
+
+
+def unknown_inputs(props: Mapping[str, Any]) -> set[str]:
+    return {name for name in INPUT_NAMES if name in props and is_unknown(plain(props[name]))}
+
+
+def outputs_for(record: TokenRecord, inputs: TokenInputs, token: Optional[Any]) -> dict[str, Any]:
+    """Every input echoed (diff, update and delete only ever see old outputs) plus the token's facts."""
+    return {
+        "description": inputs.description,
+        "expires_in": inputs.expires_in,
+        "rotate_before": inputs.rotate_before,
+        "adopt_token_id": inputs.adopt_token_id,
+        "adopt_token": secret(inputs.adopt_token.get_secret_value()) if inputs.adopt_token else None,
+        "token": token,
+        **record_outputs(record),
+    }
+
+
+def record_outputs(record: TokenRecord) -> dict[str, Any]:
+    """The server's view of a token, in output form (normalised UTC times)."""
+    return {
+        "token_prefix": record.token_prefix,
+        "created_at": timeutil.format_rfc3339(record.created_at),
+        "expires_at": timeutil.format_rfc3339(record.expires_at) if record.expires_at else None,
+        "revoked_at": timeutil.format_rfc3339(record.revoked_at) if record.revoked_at else None,
+        "created_by": record.created_by,
+        "account_id": record.account_id,
+        "cluster_id": record.cluster_id,
+    }

@@ -1,0 +1,162 @@
+"""The catalog of rules: their ids (the pack's policy names), default levels, configuration and descriptions.
+
+The per-rule config models are both the pack's ``config_schema`` and the audit's config parser; the
+field aliases are the ``--policy-pack-config`` property names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# --- rule ids, levels, defaults --------------------------------------------------------------
+
+MUST_EXPIRE = "management-token-must-expire"
+MAX_LIFETIME = "management-token-max-lifetime"
+ROTATION = "management-token-rotation"
+DESCRIPTION = "management-token-description"
+MAX_PER_STACK = "management-token-max-per-stack"
+DEFAULT_EXPIRY = "management-token-default-expiry"
+
+ADVISORY = "advisory"
+MANDATORY = "mandatory"
+REMEDIATE = "remediate"
+DISABLED = "disabled"
+LEVELS = (ADVISORY, MANDATORY, REMEDIATE, DISABLED)
+
+DEFAULT_MAX_LIFETIME_DAYS = 90
+DEFAULT_MIN_ROTATE_BEFORE_DAYS = 7
+DEFAULT_MAX_TOKENS_PER_STACK = 10
+
+
+# --- per-rule configuration ------------------------------------------------------------------
+
+
+class RuleConfig(BaseModel):
+    """Config of one rule; the field aliases are the ``--policy-pack-config`` property names."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class ExemptionsConfig(RuleConfig):
+    """A rule that judges one token at a time can leave named tokens alone: a deliberate exception."""
+
+    exemptions: tuple[str, ...] = Field(
+        (),
+        description="Tokens this rule does not judge, by token id (as `influxdb3-tokens audit` lists it) or by "
+        "resource URN (as `pulumi stack --show-urns` prints it): a deliberate exception such as a break-glass "
+        "token. The audit shows every exemption it applies.",
+    )
+
+
+class MaxLifetimeConfig(ExemptionsConfig):
+    max_lifetime_days: int = Field(
+        DEFAULT_MAX_LIFETIME_DAYS,
+        alias="maxLifetimeDays",
+        ge=1,
+        description="The longest a management token may live, in days.",
+    )
+
+
+class RotationConfig(ExemptionsConfig):
+    min_rotate_before_days: int = Field(
+        DEFAULT_MIN_ROTATE_BEFORE_DAYS,
+        alias="minRotateBeforeDays",
+        ge=1,
+        description="The shortest rotate_before window a token may declare, in days; the audit also "
+        "flags live tokens that expire within this many days.",
+    )
+
+
+class MaxPerStackConfig(RuleConfig):
+    max_tokens_per_stack: int = Field(
+        DEFAULT_MAX_TOKENS_PER_STACK,
+        alias="maxTokensPerStack",
+        ge=0,
+        description="The most live management tokens one stack may hold.",
+    )
+
+
+class DefaultExpiryConfig(ExemptionsConfig):
+    max_lifetime_days: int = Field(
+        DEFAULT_MAX_LIFETIME_DAYS,
+        alias="maxLifetimeDays",
+        ge=1,
+        description="The expires_in, in days, given to a token declared without any expiry.",
+    )
+
+
+def config_schema_properties(model: type[RuleConfig]) -> dict[str, dict[str, Any]]:
+    """The JSON-schema properties of a config model, for ``PolicyConfigSchema`` (the engine validates)."""
+    schema = model.model_json_schema(by_alias=True)
+    return {
+        name: {k: v for k, v in prop.items() if k != "title"} for name, prop in schema.get("properties", {}).items()
+    }
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule as both the pack and the audit present it."""
+
+    id: str
+    level: str  # the default enforcement level
+    config: type[RuleConfig]
+    description: str  # what is checked and how to fix it: shown with every violation
+
+
+RULES: dict[str, RuleSpec] = {
+    spec.id: spec
+    for spec in (
+        RuleSpec(
+            MUST_EXPIRE,
+            MANDATORY,
+            ExemptionsConfig,
+            "Management tokens must expire: a token that never expires is an admin credential that lives "
+            "forever. Fix: set expires_in (e.g. '30d') or expires_at on the ManagementToken.",
+        ),
+        RuleSpec(
+            MAX_LIFETIME,
+            MANDATORY,
+            MaxLifetimeConfig,
+            "Management tokens may live at most maxLifetimeDays days (default 90). Fix: shorten expires_in, "
+            "or move expires_at closer, and let rotate_before replace the token before it expires.",
+        ),
+        RuleSpec(
+            ROTATION,
+            ADVISORY,
+            RotationConfig,
+            "Management tokens should be rotated at least minRotateBeforeDays days (default 7) before they "
+            "expire. Fix: set rotate_before (e.g. '7d') so `pulumi up` replaces the token in time; the audit "
+            "flags live tokens that expire within that window: rotate or replace them now.",
+        ),
+        RuleSpec(
+            DESCRIPTION,
+            ADVISORY,
+            ExemptionsConfig,
+            "Management tokens need a description: an undescribed admin token cannot be audited. "
+            "Fix: set description to who or what uses the token.",
+        ),
+        RuleSpec(
+            MAX_PER_STACK,
+            DISABLED,
+            MaxPerStackConfig,
+            "A stack may hold at most maxTokensPerStack live management tokens (off unless enabled). "
+            "Fix: remove tokens nobody uses, or share one token between consumers.",
+        ),
+        RuleSpec(
+            DEFAULT_EXPIRY,
+            DISABLED,
+            DefaultExpiryConfig,
+            "Gives a management token declared without expires_at or expires_in an expires_in of "
+            "maxLifetimeDays days (off unless set to 'remediate'). Fix: declare an expiry yourself.",
+        ),
+    )
+}
+
+
+def exemption(config: RuleConfig, *names: Optional[str]) -> Optional[str]:
+    """The entry of the rule's ``exemptions`` that names this token (by id or URN), if any."""
+    listed = getattr(config, "exemptions", ())
+    return next((name for name in names if name and name in listed), None)

@@ -1,0 +1,186 @@
+"""The management-token rules: one copy, used by the policy pack and by ``influxdb3-tokens audit``.
+
+Each rule is a pure function of a token's facts, its thresholds and "now" (``timeutil.now``, so
+``INFLUXDB3_TOKENS_FAKE_NOW`` moves it in tests). A fact may be :data:`UNKNOWN` (a preview value that
+depends on another resource's output); a rule then answers :attr:`Verdict.UNKNOWN` rather than
+guessing, and the caller reports "cannot verify". Which rules exist, their levels and their config
+are in :mod:`.catalog`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Optional, Union
+
+from ..core import timeutil
+from .catalog import (
+    DESCRIPTION,
+    MAX_LIFETIME,
+    MAX_PER_STACK,
+    MUST_EXPIRE,
+    ROTATION,
+    DefaultExpiryConfig,
+    MaxLifetimeConfig,
+    MaxPerStackConfig,
+    RotationConfig,
+)
+from .verdicts import UNKNOWN, Fact, Finding, Verdict, _Unknown
+
+
+def _pass(rule: str, message: str = "") -> Finding:
+    return Finding(rule, Verdict.PASS, message)
+
+
+def _fail(rule: str, message: str) -> Finding:
+    return Finding(rule, Verdict.FAIL, message)
+
+
+def _unknown(rule: str, what: str) -> Finding:
+    return Finding(rule, Verdict.UNKNOWN, f"cannot verify: {what}")
+
+
+def _is_set(value: Fact) -> bool:
+    return value is not None and value is not UNKNOWN and not (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True)
+class TokenFacts:
+    """What the rules look at. Each fact is a value, None (not set) or :data:`UNKNOWN`."""
+
+    description: Fact = None
+    expires_at: Fact = None
+    expires_in: Fact = None
+    rotate_before: Fact = None
+    created_at: Fact = None
+
+
+def days(value: timedelta) -> str:
+    """A duration for messages, rounded to the minute first: an expiry requested as "365 days from now"
+    is measured against the server's later creation stamp and falls milliseconds short of 365d.
+    From two days on it is given in whole hours (``365d``, ``90d12h``)."""
+    minutes = timedelta(minutes=round(value.total_seconds() / 60))
+    if minutes >= timedelta(days=2):
+        return timeutil.format_duration(timedelta(hours=round(minutes.total_seconds() / 3600)))
+    return timeutil.format_duration(minutes) if minutes > timedelta(0) else "less than a minute"
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+
+def must_expire(facts: TokenFacts) -> Finding:
+    if _is_set(facts.expires_at) or _is_set(facts.expires_in):
+        return _pass(MUST_EXPIRE)
+    if facts.expires_at is UNKNOWN or facts.expires_in is UNKNOWN:
+        return _unknown(MUST_EXPIRE, "whether the token expires is not known until its inputs are")
+    return _fail(MUST_EXPIRE, "the token never expires: it has neither expires_at nor expires_in")
+
+
+def lifetime(facts: TokenFacts, now: Optional[datetime] = None) -> Union[timedelta, _Unknown, None]:
+    """How long the token lives: ``expires_in``, or ``expires_at`` minus its creation (else now).
+
+    None when it never expires; UNKNOWN when that cannot be told yet. Raises ``TimeFormatError``.
+    """
+    if _is_set(facts.expires_in):
+        return timeutil.parse_duration(str(facts.expires_in))
+    if _is_set(facts.expires_at):
+        start = now or timeutil.now()
+        if _is_set(facts.created_at):
+            start = timeutil.parse_rfc3339(facts.created_at)
+        return timeutil.parse_rfc3339(facts.expires_at) - start
+    if facts.expires_in is UNKNOWN or facts.expires_at is UNKNOWN:
+        return UNKNOWN
+    return None
+
+
+def max_lifetime(facts: TokenFacts, config: MaxLifetimeConfig, now: Optional[datetime] = None) -> Finding:
+    limit = timedelta(days=config.max_lifetime_days)
+    try:
+        life = lifetime(facts, now)
+    except timeutil.TimeFormatError as err:
+        return _unknown(MAX_LIFETIME, f"the expiry cannot be read ({err})")
+    if life is UNKNOWN:
+        return _unknown(MAX_LIFETIME, "the token's expiry is not known until its inputs are")
+    if life is None:
+        return _pass(MAX_LIFETIME, f"no expiry; {MUST_EXPIRE} covers tokens that never expire")
+    assert isinstance(life, timedelta)
+    if life > limit:
+        if _is_set(facts.expires_in):
+            what = f"expires_in {facts.expires_in}"
+        else:
+            what = f"expires_at {timeutil.normalize_rfc3339(facts.expires_at)}"
+        return _fail(
+            MAX_LIFETIME,
+            f"the token lives {days(life)} ({what}), longer than maxLifetimeDays {config.max_lifetime_days}",
+        )
+    return _pass(MAX_LIFETIME)
+
+
+def rotation(facts: TokenFacts, config: RotationConfig) -> Finding:
+    """The declared ``rotate_before`` window must be at least ``minRotateBeforeDays``."""
+    minimum = timedelta(days=config.min_rotate_before_days)
+    if facts.rotate_before is UNKNOWN:
+        return _unknown(ROTATION, "rotate_before is not known until its inputs are")
+    if not _is_set(facts.rotate_before):
+        return _fail(ROTATION, f"the token has no rotate_before; set one of at least {config.min_rotate_before_days}d")
+    try:
+        window = timeutil.parse_duration(str(facts.rotate_before))
+    except timeutil.TimeFormatError as err:
+        return _unknown(ROTATION, f"rotate_before cannot be read ({err})")
+    if window < minimum:
+        return _fail(
+            ROTATION,
+            f"rotate_before {facts.rotate_before} is shorter than minRotateBeforeDays {config.min_rotate_before_days}",
+        )
+    return _pass(ROTATION)
+
+
+def expiring_soon(expires_at: Optional[datetime], config: RotationConfig, now: Optional[datetime] = None) -> Finding:
+    """A live token that expires within ``minRotateBeforeDays`` is due for rotation (audit side)."""
+    if expires_at is None:
+        return _pass(ROTATION, "no expiry")
+    left = expires_at - (now or timeutil.now())
+    if left <= timedelta(days=config.min_rotate_before_days):
+        return _fail(
+            ROTATION,
+            f"the token expires in {days(left)} ({timeutil.format_rfc3339(expires_at)}), within "
+            f"minRotateBeforeDays {config.min_rotate_before_days}; rotate it now",
+        )
+    return _pass(ROTATION)
+
+
+def description(facts: TokenFacts) -> Finding:
+    if facts.description is UNKNOWN:
+        return _unknown(DESCRIPTION, "the description is not known until its inputs are")
+    if not _is_set(facts.description):
+        return _fail(DESCRIPTION, "the token has no description")
+    return _pass(DESCRIPTION)
+
+
+def max_per_stack(live_tokens: int, config: MaxPerStackConfig) -> Finding:
+    if live_tokens > config.max_tokens_per_stack:
+        return _fail(
+            MAX_PER_STACK,
+            f"the stack holds {live_tokens} live management tokens, more than maxTokensPerStack "
+            f"{config.max_tokens_per_stack}",
+        )
+    return _pass(MAX_PER_STACK)
+
+
+def is_live(revoked_at: Fact, expires_at: Fact, now: Optional[datetime] = None) -> bool:
+    """Whether a token counts as live: not revoked and not expired. Unknown facts count as live."""
+    if _is_set(revoked_at):
+        return False
+    if _is_set(expires_at):
+        try:
+            return timeutil.parse_rfc3339(expires_at) > (now or timeutil.now())
+        except timeutil.TimeFormatError:
+            return True
+    return True
+
+
+def default_expiry(facts: TokenFacts, config: DefaultExpiryConfig) -> Optional[str]:
+    """The ``expires_in`` to give a token declared without any expiry, or None to leave it alone."""
+    if _is_set(facts.expires_at) or _is_set(facts.expires_in) or UNKNOWN in (facts.expires_at, facts.expires_in):
+        return None
+    return timeutil.format_duration(timedelta(days=config.max_lifetime_days))

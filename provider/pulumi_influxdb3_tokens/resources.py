@@ -1,0 +1,128 @@
+"""The resources of the ``influxdb3`` package, each named once: the registry both faces, the schema test,
+the policy pack and the audit read.
+
+A resource is here by its name, its property names and the folder under ``core/`` that says what it is
+and how it lives (inputs, diff, lifecycle, the client it needs). Its type tokens and how each face spells
+a property follow from these. A Pulumi program imports this module, so it imports no core: a
+resource's lifecycle and client are imported when a provider first calls them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Protocol, cast
+
+if TYPE_CHECKING:
+    from .core.management_token.diff import Decision
+    from .core.management_token.lifecycle import Created, Imported
+    from .core.management_token.validation import Checked
+    from .settings import Connection
+
+PACKAGE = "influxdb3"
+
+_HUMP = re.compile(r"(?<=[a-z0-9])([A-Z])")
+_UNDERSCORE_WORD = re.compile(r"(?<=[a-z0-9])_([a-z0-9])")
+
+
+def to_camel(name: str) -> str:
+    """``expires_at`` -> ``expiresAt``: a property as the schema, the plugin and its typed classes name it."""
+    return _UNDERSCORE_WORD.sub(lambda match: match.group(1).upper(), name)
+
+
+def to_snake(name: str) -> str:
+    """``expiresAt`` -> ``expires_at``: the schema's name as the core names it."""
+    return _HUMP.sub(r"_\1", name).lower()
+
+
+class Lifecycle(Protocol):
+    """What a resource's ``core/<resource>/lifecycle.py`` offers the faces, on snake_case property bags."""
+
+    IN_PLACE_INPUTS: tuple[str, ...]
+
+    def check_inputs(self, news: Mapping[str, Any]) -> Checked: ...
+    def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Decision: ...
+    def create(self, client: Any, props: Mapping[str, Any]) -> Created: ...
+    def read(self, client: Any, token_id: str, props: Mapping[str, Any]) -> Optional[tuple[str, dict[str, Any]]]: ...
+    def import_token(self, client: Any, token_id: str) -> Imported: ...
+    def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]: ...
+    def delete(self, client: Any, token_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource type of the package."""
+
+    name: str  # the type's name: ``ManagementToken``
+    core: str  # its folder under ``core/``: ``management_token``
+    input_names: tuple[str, ...]
+    # Outputs besides the echoed inputs; a name may be both (the declared, then the actual value).
+    output_names: tuple[str, ...]
+    secret_inputs: tuple[str, ...]
+    secret_outputs: tuple[str, ...]
+    client_for: str  # ``module:function`` that makes the resource's client for a resolved connection
+
+    @property
+    def plugin_type(self) -> str:
+        """The type token of the plugin's resource (the schema's key): ``influxdb3:index:ManagementToken``."""
+        return f"{PACKAGE}:index:{self.name}"
+
+    @property
+    def dynamic_type(self) -> str:
+        """The type the Python SDK gives the dynamic resource: ``pulumi-python:dynamic/influxdb3:ManagementToken``."""
+        return f"pulumi-python:dynamic/{PACKAGE}:{self.name}"
+
+    @property
+    def types(self) -> tuple[str, str]:
+        """Both faces' types; the properties are the same, the plugin's spelled in camelCase."""
+        return (self.dynamic_type, self.plugin_type)
+
+    @property
+    def property_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self.input_names, *self.output_names)))
+
+    def property_name(self, resource_type: str, name: str) -> str:
+        """How a resource of this type spells the (snake_case) property ``name``."""
+        return to_camel(name) if resource_type == self.plugin_type else name
+
+    def lifecycle(self) -> Lifecycle:
+        return cast(Lifecycle, importlib.import_module(f"{__package__}.core.{self.core}.lifecycle"))
+
+    def client(self, connection: Connection) -> Any:
+        """The resource's client on ``connection``: the transport is the connection's choice."""
+        module, function = self.client_for.split(":")
+        return getattr(importlib.import_module(f"{__package__}.{module}"), function)(connection)
+
+
+MANAGEMENT_TOKEN = Resource(
+    name="ManagementToken",
+    core="management_token",
+    input_names=("description", "expires_at", "expires_in", "rotate_before", "adopt_token_id", "adopt_token"),
+    output_names=(
+        "token",
+        "token_prefix",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "created_by",
+        "account_id",
+        "cluster_id",
+    ),
+    secret_inputs=("adopt_token",),
+    secret_outputs=("token", "adopt_token"),
+    client_for="clients:client_for",
+)
+
+RESOURCES = (MANAGEMENT_TOKEN,)
+
+
+def of_type(resource_type: str) -> Optional[Resource]:
+    """The resource a type token names (either face's), or None for a type that is not ours."""
+    return next((resource for resource in RESOURCES if resource_type in resource.types), None)
+
+
+if TYPE_CHECKING:  # mypy holds each resource's lifecycle module to the protocol the faces call
+    from .core.management_token import lifecycle as _management_token_lifecycle
+
+    _: Lifecycle = _management_token_lifecycle
