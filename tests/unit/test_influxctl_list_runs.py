@@ -136,9 +136,7 @@ def test_an_up_of_20_new_tokens_runs_20_creates_and_one_list(calls, server):
     # client. Each compares with the list from before it, which the creates share while they follow each other.
     tag = uuid.uuid4().hex[:8]
     with ThreadPoolExecutor(ENGINE_PARALLEL) as pool:
-        made = list(
-            pool.map(lambda i: connect(server).create(f"up {tag} {i}", None, idempotency_key="unused"), range(20))
-        )
+        made = list(pool.map(lambda i: connect(server).create(f"up {tag} {i}", None), range(20)))
 
     assert len({token.id for token in made}) == 20
     # One list (a second only if the machine stalled for WINDOW_S between two answers): was 20 creates, 20 lists.
@@ -207,14 +205,14 @@ def test_a_twin_made_before_our_last_create_is_not_taken_for_a_lost_ones(calls, 
     # create's own token is a candidate.
     now = _fake_clock(monkeypatch)
     description, expiry = f"twinned {uuid.uuid4().hex[:8]}", moment_in_days(5)
-    connect(server).create(f"first {uuid.uuid4().hex[:8]}", None, idempotency_key="unused")  # lists, creates
+    connect(server).create(f"first {uuid.uuid4().hex[:8]}", None)  # lists, creates
     twin = server.mint(description, timeutil.format_rfc3339(expiry))  # another stack's, after our list
     now[0] += 1.0
-    connect(server).create(f"second {uuid.uuid4().hex[:8]}", None, idempotency_key="unused")  # answered after it
+    connect(server).create(f"second {uuid.uuid4().hex[:8]}", None)  # answered after it
     now[0] += 1.0
 
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
-    recovered = connect(server).create(description, expiry, idempotency_key="unused")
+    recovered = connect(server).create(description, expiry)
 
     [ours] = [t["id"] for t in server.list_tokens() if t["description"] == description and t["id"] != twin["id"]]
     assert isinstance(recovered, RecoveredToken) and recovered.id == ours
@@ -227,12 +225,12 @@ def test_a_create_lists_again_once_the_evidence_of_what_appeared_is_old(calls, s
     # so a twin made in that time is seen as there before the create and never adopted.
     now = _fake_clock(monkeypatch)
     description, expiry = f"later {uuid.uuid4().hex[:8]}", moment_in_days(5)
-    connect(server).create(f"earlier {uuid.uuid4().hex[:8]}", None, idempotency_key="unused")
+    connect(server).create(f"earlier {uuid.uuid4().hex[:8]}", None)
     now[0] += list_cache.WINDOW_S + 1.0
     twin = server.mint(description, timeutil.format_rfc3339(expiry))
 
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
-    recovered = connect(server).create(description, expiry, idempotency_key="unused")
+    recovered = connect(server).create(description, expiry)
 
     assert isinstance(recovered, RecoveredToken) and recovered.id != twin["id"]
     assert twin["id"] not in capsys.readouterr().err
