@@ -13,12 +13,12 @@ holds both faces to the same contract.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 import pytest
 
 from support.engine import Stack, engine_path_for_run
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 from support.standin import standin_env
 
 pytestmark = pytest.mark.engine
@@ -34,13 +34,6 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _engine_ready(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return engine_path_for_run(tmp_path_factory)[-1]
-
-
-@pytest.fixture
-def local_api(tmp_path: Path) -> Iterator[LocalApi]:
-    server = start_local_api(tmp_path / "server-data")
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=TRANSPORTS)

@@ -192,6 +192,14 @@ class LocalApi:
             and t["description"] != "bootstrap admin token"
         ]
 
+    def live_ids(self) -> set[str]:
+        """The ids of :meth:`live_tokens`."""
+        return {t["id"] for t in self.live_tokens()}
+
+    def unrevoked_ids(self) -> set[str]:
+        """The ids of every token not revoked, the bootstrap admin token and expired ones included."""
+        return {t["id"] for t in self.list_tokens() if t["revokedAt"] is None}
+
     def mint(self, description: str = "", expires_at: Optional[str] = None) -> dict[str, Any]:
         body: dict[str, Any] = {"description": description}
         if expires_at:
