@@ -227,6 +227,12 @@ def start_local_api(data_dir: Path, *extra: str, python: str = sys.executable) -
     return LocalApi(data_dir=data_dir, extra_args=list(extra), python=python).start()
 
 
+def refused_start(data_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Run a server that is expected to refuse to start, and what it exited with and said."""
+    argv = [sys.executable, "-m", "influxdb3_local_api", "--port", "0", "--data-dir", str(data_dir), *extra]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=START_TIMEOUT_S)
+
+
 StartServer = Callable[..., LocalApi]
 """The server tests' ``start`` fixture: ``start(data_dir=None, *flags) -> LocalApi``."""
 
