@@ -61,22 +61,15 @@ def make_stack(tmp_path: Path, transport: str, local_api: LocalApi, face: str) -
         via: str = "config",
         extra_env: Optional[dict[str, str]] = None,
     ) -> Stack:
-        # Pending creates are journaled under the test's own directory, not the user's cache.
-        journal = {"INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "journal")}
-        stack = Stack.create(
-            program, tmp_path, extra_env={**journal, **(extra_env or {})}, spec_defaults={"face": face}
-        )
+        stack = Stack.create(program, tmp_path, extra_env=extra_env or {}, spec_defaults={"face": face})
         stack.write_spec(spec)
         if transport == "influxctl":
             stack.extra_env.update(standin_env(local_api, stack.backend_dir))
         plain = {"influxdb3:retryTimeout": "20"}
         if via == "config":
-            if transport == "http":
-                plain["influxdb3:apiUrl"] = local_api.url
-            plain["influxdb3:accountId"] = local_api.account_id
-            plain["influxdb3:clusterId"] = local_api.cluster_id
-            stack.config_set("influxdb3:managementToken", local_api.admin_token, secret=True)
-        elif via == "env":
+            stack.connect_to(local_api, over_http=transport == "http", plain=plain)
+            return stack
+        if via == "env":
             env = local_api.env()
             if transport != "http":
                 del env["INFLUXDB3_API_URL"]

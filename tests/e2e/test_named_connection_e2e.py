@@ -58,7 +58,6 @@ def test_a_named_connection_never_uses_the_default_connections_environment(
         tmp_path,
         source=source,
         extra_env={
-            "INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "journal"),
             **default_env,  # the default connection's, pointing at prod
             **standin_env(staging_api, tmp_path / "backend"),  # influxctl (the stand-in) reaches staging
         },

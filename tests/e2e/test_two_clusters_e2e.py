@@ -28,7 +28,7 @@ def test_one_program_manages_tokens_on_two_clusters_through_both_faces(
     tmp_path: Path, local_api: LocalApi, staging_api: LocalApi
 ):
     clusters = {"prod": local_api, "staging": staging_api}
-    stack = Stack.create("two_clusters", tmp_path, extra_env={"INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "j")})
+    stack = Stack.create("two_clusters", tmp_path)
     for name, server in clusters.items():
         stack.config_set(f"{name}:apiUrl", server.url)
         stack.config_set(f"{name}:accountId", server.account_id)

@@ -212,10 +212,7 @@ def test_the_yaml_example_mints_two_expiring_tokens_with_secret_outputs(tmp_path
     (tmp_path / "backend").mkdir()
     stack = Stack(work_dir=work_dir, backend_dir=tmp_path / "backend", name="dev")
     stack.run("stack", "init", "dev").ok()
-    stack.config_set("influxdb3:apiUrl", local_api.url)
-    stack.config_set("influxdb3:accountId", local_api.account_id)
-    stack.config_set("influxdb3:clusterId", local_api.cluster_id)
-    stack.config_set("influxdb3:managementToken", local_api.admin_token, secret=True)
+    stack.connect_to(local_api)
 
     stack.up().ok()
     shown = stack.outputs()
