@@ -11,12 +11,11 @@ on staging with staging's credential, and prod must see nothing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from support.engine import Stack
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
 from support.standin import standin_env
 
@@ -28,13 +27,6 @@ token = ManagementToken("staging-dynamic", description="staging deployer", expir
 pulumi.export("id", token.id)
 pulumi.export("token", token.token)
 """
-
-
-@pytest.fixture
-def staging_api(tmp_path: Path) -> Iterator[LocalApi]:
-    server = start_local_api(tmp_path / "staging-data")
-    yield server
-    server.stop()
 
 
 @pytest.mark.parametrize("env_token", [True, False], ids=["default-token-in-env", "no-token-in-env"])

@@ -163,14 +163,19 @@ class Stack:
             self.run("config", "set-all", "--stack", self.name, *pairs).ok()
 
     def connect_to(
-        self, server: LocalApi, *, over_http: bool = True, plain: Optional[Mapping[str, str]] = None
+        self,
+        server: LocalApi,
+        *,
+        namespace: str = "influxdb3",
+        over_http: bool = True,
+        plain: Optional[Mapping[str, str]] = None,
     ) -> None:
-        """The stack config that reaches ``server``: its ids (and URL, over HTTP) and ``plain`` in one set-all,
-        the admin token as a secret."""
-        ids = {"influxdb3:accountId": server.account_id, "influxdb3:clusterId": server.cluster_id}
-        url = {"influxdb3:apiUrl": server.url} if over_http else {}
+        """The stack config (under ``namespace``) that reaches ``server``: its ids (and URL, over HTTP) and
+        ``plain`` in one set-all, the admin token as a secret."""
+        ids = {f"{namespace}:accountId": server.account_id, f"{namespace}:clusterId": server.cluster_id}
+        url = {f"{namespace}:apiUrl": server.url} if over_http else {}
         self.config_set_plain({**url, **ids, **(plain or {})})
-        self.config_set("influxdb3:managementToken", server.admin_token, secret=True)
+        self.config_set(f"{namespace}:managementToken", server.admin_token, secret=True)
 
     def up(self, *extra: str, env: Optional[Mapping[str, str]] = None) -> Result:
         return self.run("up", "--yes", "--skip-preview", *extra, env=env)

@@ -37,6 +37,13 @@ def local_api(tmp_path: Path) -> Iterator[LocalApi]:
         yield server
 
 
+@pytest.fixture
+def staging_api(tmp_path: Path) -> Iterator[LocalApi]:
+    """A second fresh local Management API, for a program that reaches two clusters."""
+    with running_local_api(tmp_path / "staging-data") as server:
+        yield server
+
+
 @pytest.fixture(scope="module")
 def module_local_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
     """One local Management API for the whole test module."""
