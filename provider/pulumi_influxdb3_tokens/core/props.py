@@ -17,7 +17,15 @@ from . import timeutil
 if TYPE_CHECKING:  # a Pulumi program imports this module; pydantic's models cost it ~0.1 s it never needs
     from .models import TokenInputs, TokenRecord
 
-INPUT_NAMES = ("description", "expires_at", "expires_in", "rotate_before", "adopt_token_id", "adopt_token")
+INPUT_NAMES = (
+    "description",
+    "expires_at",
+    "expires_in",
+    "rotate_before",
+    "adopt_token_id",
+    "adopt_token",
+    "overlap",
+)
 SECRET_INPUTS = ("adopt_token",)
 # Outputs besides the echoed inputs; ``expires_at`` is both: the declared and then the actual expiry.
 OUTPUT_NAMES = (
@@ -29,6 +37,8 @@ OUTPUT_NAMES = (
     "created_by",
     "account_id",
     "cluster_id",
+    "token_id",  # the current token's id: the resource id stops naming it after a rotation with overlap
+    "retiring",  # replaced tokens kept valid for their overlap: [{id, prefix, until}] (core/overlap.py)
 )
 SECRET_OUTPUTS = ("token", "adopt_token")
 
@@ -81,7 +91,9 @@ def outputs_for(record: TokenRecord, inputs: TokenInputs, token: Optional[Any]) 
         "rotate_before": inputs.rotate_before,
         "adopt_token_id": inputs.adopt_token_id,
         "adopt_token": secret(inputs.adopt_token.get_secret_value()) if inputs.adopt_token else None,
+        "overlap": inputs.overlap,
         "token": token,
+        "retiring": [],
         **record_outputs(record),
     }
 
@@ -89,6 +101,7 @@ def outputs_for(record: TokenRecord, inputs: TokenInputs, token: Optional[Any]) 
 def record_outputs(record: TokenRecord) -> dict[str, Any]:
     """The server's view of a token, in output form (normalised UTC times)."""
     return {
+        "token_id": record.id,
         "token_prefix": record.token_prefix,
         "created_at": timeutil.format_rfc3339(record.created_at),
         "expires_at": timeutil.format_rfc3339(record.expires_at) if record.expires_at else None,

@@ -21,7 +21,6 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..core.notices import say
 from ..core.props import is_unknown, plain
 from . import clean_errors
 
@@ -77,15 +76,14 @@ class ManagementTokenProvider(ResourceProvider):
             failures.append(CheckFailure(CONNECTION, problem))
         return CheckResult({**checked.inputs, CONNECTION: news.get(CONNECTION)}, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         from ..core import lifecycle
 
-        decision = lifecycle.diff(olds, news)
         old, new = plain(olds.get(CONNECTION)), plain(news.get(CONNECTION))
+        moves = None
         if is_unknown(new) or old != new:
-            moved = f"the token moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}"
-            decision.replace(CONNECTION, moved)
-            say(f"replace: {decision.reasons[-1]}.")
+            moves = (CONNECTION, f"the token moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}")
+        decision = lifecycle.diff(olds, news, id_, moves)
         return DiffResult(changes=decision.changes, replaces=decision.replaces, stables=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -103,12 +101,13 @@ class ManagementTokenProvider(ResourceProvider):
         token_id, outputs = found
         return ReadResult(token_id, {**outputs, CONNECTION: props.get(CONNECTION)})
 
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         from ..core import lifecycle
 
-        return UpdateResult(lifecycle.update(olds, news))
+        outs = lifecycle.update(lambda: self._client(news), id_, olds, news)
+        return UpdateResult({**outs, CONNECTION: news.get(CONNECTION)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         from ..core import lifecycle
 
-        lifecycle.delete(self._client(props), id_)
+        lifecycle.delete(self._client(props), id_, props)

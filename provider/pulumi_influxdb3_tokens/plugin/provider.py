@@ -19,9 +19,10 @@ from pulumi.provider.experimental.property_value import PropertyValue
 
 from ..clients import TokenClient, client_for
 from ..core import lifecycle
-from ..core.diff import IN_PLACE_INPUTS
+from ..core.diff import IN_PLACE_INPUTS, Decision
 from ..core.errors import ConfigurationError
 from ..core.notices import told_to
+from ..core.overlap import RETIRING
 from ..core.props import is_unknown, plain
 from ..core.validation import check_inputs
 from ..settings import ALL_SETTINGS, config_key, resolve_connection
@@ -82,8 +83,8 @@ class InfluxDB3Provider(rpc.Provider):
 
     async def diff(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
         olds, news = to_bag(request.old_state), to_bag(request.new_inputs)
-        decision = await self._run(request.urn, lambda: lifecycle.diff(olds, news))
-        detailed = _detailed_diff(olds, news, decision.replaces)
+        decision = await self._run(request.urn, lambda: lifecycle.diff(olds, news, request.resource_id))
+        detailed = _detailed_diff(olds, news, decision)
         return rpc.DiffResponse(
             changes=decision.changes,
             replaces=[camel(name) for name in decision.replaces],
@@ -111,10 +112,13 @@ class InfluxDB3Provider(rpc.Provider):
         return rpc.ReadResponse(live_id, from_bag(outputs), request.inputs)
 
     async def update(self, request: rpc.UpdateRequest) -> rpc.UpdateResponse:
-        return rpc.UpdateResponse(from_bag(lifecycle.update(to_bag(request.olds), to_bag(request.news))))
+        olds, news = to_bag(request.olds), to_bag(request.news)
+        outs = await self._run(request.urn, lambda: lifecycle.update(self._client, request.resource_id, olds, news))
+        return rpc.UpdateResponse(from_bag(outs))
 
     async def delete(self, request: rpc.DeleteRequest) -> None:
-        await self._run(request.urn, lambda: lifecycle.delete(self._client(), request.resource_id))
+        props = to_bag(request.properties)
+        await self._run(request.urn, lambda: lifecycle.delete(self._client(), request.resource_id, props))
 
     def _client(self) -> TokenClient:
         return client_for(resolve_connection(self._config))
@@ -150,15 +154,19 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _detailed_diff(
-    olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]
-) -> dict[str, rpc.PropertyDiff]:
-    """The core's decision per property: what it replaces for, and the inputs that change in place."""
+def _detailed_diff(olds: Mapping[str, Any], news: Mapping[str, Any], decision: Decision) -> dict[str, rpc.PropertyDiff]:
+    """The core's decision per property: what it replaces for, what it rotates in place (overlap), and the
+    inputs that change in place; a change of none of them is the retiring tokens' (an overlap ended)."""
+    replaces = decision.replaces
     detailed = {camel(name): _property_diff(olds.get(name), news.get(name), True) for name in replaces}
+    for name in decision.rotates:
+        detailed[camel(name)] = _property_diff(olds.get(name), news.get(name), False)
     for name in IN_PLACE_INPUTS:
         old, new = plain(olds.get(name)), plain(news.get(name))
         if name not in replaces and (is_unknown(new) or old != new):
             detailed[camel(name)] = _property_diff(old, new, False)
+    if decision.changes and not detailed:
+        detailed[camel(RETIRING)] = rpc.PropertyDiff(rpc.PropertyDiffKind.UPDATE, input_diff=False)
     return detailed
 
 
