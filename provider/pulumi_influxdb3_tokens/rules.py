@@ -26,6 +26,7 @@ ROTATION = "management-token-rotation"
 DESCRIPTION = "management-token-description"
 MAX_PER_STACK = "management-token-max-per-stack"
 DEFAULT_EXPIRY = "management-token-default-expiry"
+MAX_OVERLAP = "management-token-max-overlap"
 
 ADVISORY = "advisory"
 MANDATORY = "mandatory"
@@ -51,6 +52,7 @@ def property_name(resource_type: str, name: str) -> str:
 DEFAULT_MAX_LIFETIME_DAYS = 90
 DEFAULT_MIN_ROTATE_BEFORE_DAYS = 7
 DEFAULT_MAX_TOKENS_PER_STACK = 10
+DEFAULT_MAX_OVERLAP_DAYS = 7
 
 
 class _Unknown:
@@ -129,6 +131,15 @@ class DefaultExpiryConfig(ExemptionsConfig):
     )
 
 
+class MaxOverlapConfig(ExemptionsConfig):
+    max_overlap_days: int = Field(
+        DEFAULT_MAX_OVERLAP_DAYS,
+        alias="maxOverlapDays",
+        ge=1,
+        description="The longest overlap a token may declare, in days: how long a replaced token stays valid.",
+    )
+
+
 def config_schema_properties(model: type[RuleConfig]) -> dict[str, dict[str, Any]]:
     """The JSON-schema properties of a config model, for ``PolicyConfigSchema`` (the engine validates)."""
     schema = model.model_json_schema(by_alias=True)
@@ -193,6 +204,13 @@ RULES: dict[str, RuleSpec] = {
             "Gives a management token declared without expires_at or expires_in an expires_in of "
             "maxLifetimeDays days (off unless set to 'remediate'). Fix: declare an expiry yourself.",
         ),
+        RuleSpec(
+            MAX_OVERLAP,
+            MANDATORY,
+            MaxOverlapConfig,
+            "A replaced management token may stay valid (overlap) at most maxOverlapDays days (default 7), and "
+            "never longer than the token lives. Fix: shorten overlap, so old tokens do not linger.",
+        ),
     )
 }
 
@@ -249,6 +267,7 @@ class TokenFacts:
     expires_in: Fact = None
     rotate_before: Fact = None
     created_at: Fact = None
+    overlap: Fact = None
 
 
 def days(value: timedelta) -> str:
@@ -380,3 +399,23 @@ def default_expiry(facts: TokenFacts, config: DefaultExpiryConfig) -> Optional[s
     if _is_set(facts.expires_at) or _is_set(facts.expires_in) or UNKNOWN in (facts.expires_at, facts.expires_in):
         return None
     return timeutil.format_duration(timedelta(days=config.max_lifetime_days))
+
+
+def max_overlap(facts: TokenFacts, config: MaxOverlapConfig) -> Finding:
+    """How long a replaced token stays valid: at most ``maxOverlapDays``, and never longer than the token lives."""
+    if facts.overlap is UNKNOWN:
+        return _unknown(MAX_OVERLAP, "overlap is not known until its inputs are")
+    if not _is_set(facts.overlap):
+        return _pass(MAX_OVERLAP, "no overlap: a replaced token is revoked at once")
+    try:
+        overlap = timeutil.parse_duration(str(facts.overlap))
+        life = timeutil.parse_duration(str(facts.expires_in)) if _is_set(facts.expires_in) else None
+    except timeutil.TimeFormatError as err:
+        return _unknown(MAX_OVERLAP, f"overlap or expires_in cannot be read ({err})")
+    if overlap > timedelta(days=config.max_overlap_days):
+        return _fail(MAX_OVERLAP, f"overlap {facts.overlap} is longer than maxOverlapDays {config.max_overlap_days}")
+    if life is not None and overlap > life:
+        return _fail(
+            MAX_OVERLAP, f"overlap {facts.overlap} is longer than the token lives (expires_in {facts.expires_in})"
+        )
+    return _pass(MAX_OVERLAP)

@@ -137,8 +137,7 @@ def tell(decision: Decision, resource_id: str, olds: Mapping[str, Any], news: Ma
     overlap = _overlap(news) or ""
     old = replaced(current_token_id(resource_id, olds), olds, overlap, now)
     what = (
-        f"the previous token stays valid until {timeutil.format_rfc3339(old.until)}, revoked by the first up "
-        f"after that"
+        f"the previous token stays valid until {timeutil.format_rfc3339(old.until)}, revoked by the first up after that"
         if old
         else "the previous token is no longer valid, so nothing overlaps"
     )

@@ -55,9 +55,7 @@ class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="Manageme
         connection: Optional[Input[str]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        props = token_props(
-            description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token, overlap
-        )
+        props = token_props(description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token, overlap)
         props[CONNECTION] = connection
         opts = ResourceOptions.merge(
             ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS), delete_before_replace=False), opts

@@ -35,9 +35,7 @@ class ManagementToken(pulumi.CustomResource, TokenOutputs):
         overlap: Optional[Input[str]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        props = token_props(
-            description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token, overlap
-        )
+        props = token_props(description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token, overlap)
         opts = ResourceOptions.merge(
             ResourceOptions(version=__version__, additional_secret_outputs=list(SECRET_OUTPUTS)), opts
         )
