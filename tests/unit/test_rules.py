@@ -185,6 +185,7 @@ def test_every_rule_tells_the_user_how_to_fix_it():
         rules.DESCRIPTION,
         rules.MAX_PER_STACK,
         rules.DEFAULT_EXPIRY,
+        rules.MAX_OVERLAP,
     }
     for spec in rules.RULES.values():
         assert "Fix:" in spec.description and spec.level in rules.LEVELS
@@ -194,6 +195,7 @@ def test_every_rule_tells_the_user_how_to_fix_it():
     assert rules.RULES[rules.DESCRIPTION].level == rules.ADVISORY
     assert rules.RULES[rules.MAX_PER_STACK].level == rules.DISABLED
     assert rules.RULES[rules.DEFAULT_EXPIRY].level == rules.DISABLED
+    assert rules.RULES[rules.MAX_OVERLAP].level == rules.MANDATORY
 
 
 def test_durations_in_messages_round_to_what_the_user_asked_for():
