@@ -152,6 +152,32 @@ def test_two_rotations_within_one_window_keep_both_older_tokens_tracked(make_sta
 
 
 @pytest.mark.http_only
+def test_a_rotation_whose_answer_is_lost_is_finished_by_the_next_up_through_the_journal(
+    make_stack, local_api: LocalApi
+):
+    stack = make_stack(ci())
+    stack.up().ok()
+    first = stack.secret_outputs()
+    local_api.restart(["--crash-after-creates", "1"])  # the rotation's create commits, then the server dies
+    stack.config_set("influxdb3:retryTimeout", "3")
+    stack.write_spec(ci(description="ci, rotated"))
+    failed = stack.up()
+    assert failed.returncode != 0 and "Traceback" not in failed.output
+    assert stack.secret_outputs()["ci.token_id"] == first["ci.token_id"]  # the failed update changed no state
+    local_api.extra_args = []
+    local_api.start()  # healthy again, same data and port
+    [lost] = [t for t in local_api.live_tokens() if t["id"] != first["ci.token_id"]]
+
+    stack.config_set("influxdb3:retryTimeout", "20")
+    up = stack.up().ok()
+    assert f"the server created token {lost['id']} but its answer was lost; revoked it" in up.output
+    second = stack.secret_outputs()
+    assert [entry["id"] for entry in second["ci.retiring"]] == [first["ci.token_id"]]
+    assert live_ids(local_api) == {first["ci.token_id"], second["ci.token_id"]}  # nothing unheld is live
+    assert_nowhere(stack, first["ci.token"], second["ci.token"], local_api.admin_token)
+
+
+@pytest.mark.http_only
 def test_without_overlap_a_change_still_replaces_and_revokes_at_once(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "10d"}}})
     stack.up().ok()
