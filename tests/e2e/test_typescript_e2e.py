@@ -27,7 +27,7 @@ from typing import Iterator
 
 import pytest
 
-from support.engine import REPO, Stack
+from support.engine import REPO, Stack, engine_env
 from support.local_api import LocalApi, start_local_api
 from support.secrets_scan import assert_nowhere
 from support.typescript import EXAMPLE, installed_example, typescript_stack
@@ -178,7 +178,7 @@ def gen_sdk(language: str, out: Path, *extra: str) -> Path:
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PULUMI_HOME": str(out.parent / ".pulumi-home")},
+        env=engine_env(out.parent / "backend", "unused"),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return out / language
@@ -188,7 +188,7 @@ def differing_files(left: Path, right: Path) -> list[str]:
     """Files that differ between two trees (missing on either side included)."""
     cmp = filecmp.dircmp(left, right, ignore=["node_modules", "bin"])
     found = [*cmp.left_only, *cmp.right_only, *cmp.diff_files, *cmp.funny_files]
-    for sub, child in cmp.subdirs.items():
+    for sub in cmp.subdirs:
         found += [f"{sub}/{name}" for name in differing_files(left / sub, right / sub)]
     return found
 
@@ -247,3 +247,25 @@ def test_gen_sdk_python_imports_and_our_typed_classes_take_what_it_generates(tmp
     assert done.returncode == 0, done.stderr
     for name, shape in json.loads(done.stdout).items():
         assert shape["ours"] == shape["generated"], name
+
+
+def test_pulumi_package_add_links_the_generated_sdk_into_a_python_project(tmp_path: Path):
+    project = tmp_path / "py"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(
+        f"name: pyadd\nruntime:\n  name: python\n  options:\n    virtualenv: {sys.prefix}\n"
+    )
+    (project / "requirements.txt").write_text("pulumi>=3.0.0\n")
+    plugin = str(Path(sys.executable).parent / "pulumi-resource-influxdb3")  # installed with the package
+    done = subprocess.run(
+        ["pulumi", "package", "add", plugin],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=engine_env(tmp_path / "backend", "unused"),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "import pulumi_influxdb3 as influxdb3" in done.stdout
+    assert (project / "requirements.txt").read_text().splitlines() == ["pulumi>=3.0.0", "sdks/influxdb3"]
+    assert (project / "sdks" / "influxdb3" / "pulumi_influxdb3" / "management_token.py").is_file()
