@@ -31,7 +31,8 @@ def npm_cache() -> Path:
     return base / "pulumi-influxdb3-tokens" / "npm" / lock
 
 
-def _install(folder: Path) -> None:
+def install_example(folder: Path) -> None:
+    """Copy examples/typescript into ``folder`` and `npm ci` there."""
     shutil.copytree(EXAMPLE, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("node_modules", "bin"))
     env = {**os.environ, "npm_config_cache": str(npm_cache()), "npm_config_update_notifier": "false"}
     done = subprocess.run(
@@ -47,7 +48,13 @@ def _install(folder: Path) -> None:
 
 def installed_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of examples/typescript with its npm dependencies installed (once per run)."""
-    return once(tmp_path_factory, "typescript-example", _install)
+    return once(tmp_path_factory, "typescript-example", install_example)
+
+
+def link_install(installed: Path, work_dir: Path) -> None:
+    """Let a TypeScript program in ``work_dir`` use the installed dependencies."""
+    for name in LINKED:
+        (work_dir / name).symlink_to(installed / name)
 
 
 def typescript_stack(installed: Path, tmp: Path, program: Optional[str] = None) -> Stack:
@@ -56,8 +63,7 @@ def typescript_stack(installed: Path, tmp: Path, program: Optional[str] = None) 
     work_dir.mkdir()
     for name in PROGRAM_FILES:
         shutil.copy(installed / name, work_dir / name)
-    for name in LINKED:
-        (work_dir / name).symlink_to(installed / name)
+    link_install(installed, work_dir)
     if program is not None:
         (work_dir / "index.ts").write_text(program)
     (tmp / "backend").mkdir(exist_ok=True)
