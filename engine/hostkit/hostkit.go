@@ -1,5 +1,5 @@
 // Package influxdb3hostkit holds what our two language hosts (engine/pulumi-language-python and
-// engine/pulumi-language-nodejs) do alike: generating an SDK from a schema (GeneratePackage) and
+// engine/pulumi-language-nodejs) do alike: serving the engine, generating an SDK from a schema (GeneratePackage) and
 // loading the packages `pulumi package add` links into a program (Link). scripts/ensure-pulumi copies
 // it into the pinned pkg/v3 tree as github.com/pulumi/pulumi/pkg/v3/influxdb3hostkit, so both hosts
 // bind schemas with exactly the engine's own pkg/codegen/schema. The steps are those of the upstream
@@ -12,12 +12,45 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
 )
+
+// Serve runs a language host the way the engine starts one: it prints the port of its gRPC server on
+// stdout, serves until the engine (when its address was given) stops answering health checks, and
+// exits the process on a failure to serve.
+func Serve(engineAddress string, host pulumirpc.LanguageRuntimeServer) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cancelChannel := make(chan bool)
+	go func() { <-ctx.Done(); close(cancelChannel) }()
+	if engineAddress != "" {
+		if err := rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel); err != nil {
+			cmdutil.Exit(fmt.Errorf("could not start the health check: %w", err))
+		}
+	}
+	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: cancelChannel,
+		Init: func(srv *grpc.Server) error {
+			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
+			return nil
+		},
+	})
+	if err != nil {
+		cmdutil.Exit(fmt.Errorf("could not start the language host RPC server: %w", err))
+	}
+	fmt.Printf("%d\n", handle.Port)
+	if err := <-handle.Done; err != nil {
+		cmdutil.Exit(fmt.Errorf("language host RPC stopped serving: %w", err))
+	}
+}
 
 // Generator turns a bound package into files (relative path: contents), e.g. pkg/codegen/nodejs.
 type Generator func(pkg *schema.Package, extraFiles map[string][]byte, loader schema.ReferenceLoader) (
