@@ -94,6 +94,15 @@ func GeneratePackage(req *pulumirpc.GeneratePackageRequest, generate Generator) 
 	return &pulumirpc.GeneratePackageResponse{Diagnostics: rpcDiags}, nil
 }
 
+// ProgramDependencies answers GetProgramDependencies with what a toolchain listed.
+func ProgramDependencies(deps []plugin.DependencyInfo) *pulumirpc.GetProgramDependenciesResponse {
+	out := make([]*pulumirpc.DependencyInfo, 0, len(deps))
+	for _, d := range deps {
+		out = append(out, &pulumirpc.DependencyInfo{Name: d.Name, Version: d.Version})
+	}
+	return &pulumirpc.GetProgramDependenciesResponse{Dependencies: out}
+}
+
 // Linked is one package of a Link request: its bound schema and the SDK's path relative to the program.
 type Linked struct {
 	Package *schema.Package
