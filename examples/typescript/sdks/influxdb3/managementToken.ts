@@ -2,10 +2,12 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * A management token of an InfluxDB 3 Cloud Dedicated cluster; its id is the token id. Changing the description or the expiry replaces the token, create-before-delete, and delete revokes it. Import a live token with `pulumi import influxdb3:index:ManagementToken NAME TOKEN_ID`; the string of an imported token is not known.
+ * A management token of an InfluxDB 3 Cloud Dedicated cluster; its id is the token id. Changing the description or the expiry replaces the token, create-before-delete, and delete revokes it; with overlap set, such a change rotates the token in place instead and the replaced token stays valid for the overlap (see retiring). Import a live token with `pulumi import influxdb3:index:ManagementToken NAME TOKEN_ID`; the string of an imported token is not known.
  */
 export class ManagementToken extends pulumi.CustomResource {
     /**
@@ -81,6 +83,14 @@ export class ManagementToken extends pulumi.CustomResource {
      */
     declare public readonly expiresIn: pulumi.Output<string | undefined>;
     /**
+     * The declared overlap, normalised.
+     */
+    declare public readonly overlap: pulumi.Output<string | undefined>;
+    /**
+     * Replaced tokens that stay valid for their overlap, oldest first; empty when none. Destroy revokes them with the current token.
+     */
+    declare public /*out*/ readonly retiring: pulumi.Output<outputs.RetiringToken[] | undefined>;
+    /**
      * Revocation time, RFC3339 UTC; absent while the token is live.
      */
     declare public /*out*/ readonly revokedAt: pulumi.Output<string | undefined>;
@@ -92,6 +102,10 @@ export class ManagementToken extends pulumi.CustomResource {
      * The token string, shown only at creation; absent for imported tokens and for adopted ones without adoptToken.
      */
     declare public /*out*/ readonly token: pulumi.Output<string | undefined>;
+    /**
+     * The id of the current token (the one token holds). It is the resource id until a rotation with overlap, which keeps the resource id and mints a token with a new id.
+     */
+    declare public /*out*/ readonly tokenId: pulumi.Output<string | undefined>;
     /**
      * The first characters of the token string, as the server lists them.
      */
@@ -113,13 +127,16 @@ export class ManagementToken extends pulumi.CustomResource {
             resourceInputs["description"] = args?.description;
             resourceInputs["expiresAt"] = args?.expiresAt;
             resourceInputs["expiresIn"] = args?.expiresIn;
+            resourceInputs["overlap"] = args?.overlap;
             resourceInputs["rotateBefore"] = args?.rotateBefore;
             resourceInputs["accountId"] = undefined /*out*/;
             resourceInputs["clusterId"] = undefined /*out*/;
             resourceInputs["createdAt"] = undefined /*out*/;
             resourceInputs["createdBy"] = undefined /*out*/;
+            resourceInputs["retiring"] = undefined /*out*/;
             resourceInputs["revokedAt"] = undefined /*out*/;
             resourceInputs["token"] = undefined /*out*/;
+            resourceInputs["tokenId"] = undefined /*out*/;
             resourceInputs["tokenPrefix"] = undefined /*out*/;
         } else {
             resourceInputs["accountId"] = undefined /*out*/;
@@ -131,9 +148,12 @@ export class ManagementToken extends pulumi.CustomResource {
             resourceInputs["description"] = undefined /*out*/;
             resourceInputs["expiresAt"] = undefined /*out*/;
             resourceInputs["expiresIn"] = undefined /*out*/;
+            resourceInputs["overlap"] = undefined /*out*/;
+            resourceInputs["retiring"] = undefined /*out*/;
             resourceInputs["revokedAt"] = undefined /*out*/;
             resourceInputs["rotateBefore"] = undefined /*out*/;
             resourceInputs["token"] = undefined /*out*/;
+            resourceInputs["tokenId"] = undefined /*out*/;
             resourceInputs["tokenPrefix"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
@@ -167,6 +187,10 @@ export interface ManagementTokenArgs {
      * Lifetime as a duration such as 90d or 12h, exclusive with expiresAt; the expiry is fixed when the token is minted.
      */
     expiresIn?: pulumi.Input<string | undefined>;
+    /**
+     * Duration such as 2d. When set, a change that would replace the token (description, expiry, the rotation window) rotates it in place instead: the new token is minted and the replaced one stays valid for this long (never past its own expiry), listed in retiring, until the first update after that revokes it. Unset: the replaced token is revoked in the same update. A change alone is an in-place update; it may not be longer than expiresIn.
+     */
+    overlap?: pulumi.Input<string | undefined>;
     /**
      * Duration; once the token is within it of its expiry, the next update replaces it. A change alone is an in-place update.
      */
