@@ -15,8 +15,12 @@
 //   - the Python interpreter and virtualenv come from the SDK's python/toolchain package (pip,
 //     uv or poetry; `virtualenv` and `toolchain` runtime options, PULUMI_PYTHON_CMD).
 //
+//   - GeneratePackage (`pulumi package gen-sdk --language python`) through pkg/codegen/python, and
+//     Link (`pulumi package add`): the SDK joins the project's requirements through the toolchain
+//     (for pip, a line in requirements.txt, as upstream), shared with the Node.js host in engine/hostkit.
+//
 // Dependency installation is left to the project (scripts/bootstrap), so InstallDependencies only
-// validates the virtualenv. Code generation, packing and linking answer Unimplemented.
+// validates the virtualenv. Program conversion and packing answer Unimplemented.
 package main
 
 import (
@@ -30,14 +34,15 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
+	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+	"github.com/pulumi/pulumi/pkg/v3/influxdb3hostkit"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/pulumi/pulumi/sdk/v3/python/toolchain"
-	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 )
@@ -76,30 +81,7 @@ func main() {
 		h.engineAddress = args[0]
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cancelChannel := make(chan bool)
-	go func() { <-ctx.Done(); close(cancelChannel) }()
-	if h.engineAddress != "" {
-		if err := rpcutil.Healthcheck(ctx, h.engineAddress, 5*time.Minute, cancel); err != nil {
-			cmdutil.Exit(fmt.Errorf("could not start the health check: %w", err))
-		}
-	}
-
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: cancelChannel,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
-			return nil
-		},
-	})
-	if err != nil {
-		cmdutil.Exit(fmt.Errorf("could not start the language host RPC server: %w", err))
-	}
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(fmt.Errorf("language host RPC stopped serving: %w", err))
-	}
+	influxdb3hostkit.Serve(h.engineAddress, h)
 }
 
 func stringOption(options *structpb.Struct, key string) string {
@@ -183,11 +165,7 @@ func (h *host) GetProgramDependencies(ctx context.Context, req *pulumirpc.GetPro
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*pulumirpc.DependencyInfo, 0, len(deps))
-	for _, d := range deps {
-		out = append(out, &pulumirpc.DependencyInfo{Name: d.Name, Version: d.Version})
-	}
-	return &pulumirpc.GetProgramDependenciesResponse{Dependencies: out}, nil
+	return influxdb3hostkit.ProgramDependencies(deps), nil
 }
 
 func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
@@ -342,4 +320,42 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 		return fmt.Errorf("could not run the Python plugin in %s: %w", dir, err)
 	}
 	return closer.Close()
+}
+
+func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackageRequest) (
+	*pulumirpc.GeneratePackageResponse, error,
+) {
+	return influxdb3hostkit.GeneratePackage(req, func(pkg *schema.Package, extra map[string][]byte,
+		loader schema.ReferenceLoader,
+	) (map[string][]byte, error) {
+		return python.GeneratePackage("pulumi-language-python", pkg, extra, loader)
+	})
+}
+
+// Link adds generated SDKs to the program's requirements (upstream Link: the schema's
+// language.python.packageName, else pulumi_NAME).
+func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
+	linked, err := influxdb3hostkit.LoadLinked(ctx, req, map[string]schema.Language{"python": python.Importer})
+	if err != nil {
+		return nil, err
+	}
+	packages := map[string]string{}
+	var b strings.Builder
+	b.WriteString("You can import the SDK in your Python code with:\n\n")
+	for _, l := range linked {
+		name := python.PyPack(l.Package.Namespace, l.Package.Name)
+		if info, ok := l.Package.Language["python"].(python.PackageInfo); ok && info.PackageName != "" {
+			name = info.PackageName
+		}
+		packages[name] = l.Path
+		fmt.Fprintf(&b, "  import %s as %s\n", name, strings.ReplaceAll(l.Package.Name, "-", "_"))
+	}
+	tc, err := h.python(req.GetInfo())
+	if err != nil {
+		return nil, err
+	}
+	if err := tc.LinkPackages(ctx, packages); err != nil {
+		return nil, fmt.Errorf("could not add the SDK to the project's requirements: %w", err)
+	}
+	return &pulumirpc.LinkResponse{ImportInstructions: b.String()}, nil
 }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Protocol, cast
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, cast
 
 if TYPE_CHECKING:
     from .core.management_token.diff import Decision
@@ -42,12 +42,20 @@ class Lifecycle(Protocol):
     IN_PLACE_INPUTS: tuple[str, ...]
 
     def check_inputs(self, news: Mapping[str, Any]) -> Checked: ...
-    def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Decision: ...
+    def diff(
+        self,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        resource_id: str = "",
+        moves: Optional[tuple[str, str]] = None,
+    ) -> Decision: ...
     def create(self, client: Any, props: Mapping[str, Any]) -> Created: ...
-    def read(self, client: Any, token_id: str, props: Mapping[str, Any]) -> Optional[tuple[str, dict[str, Any]]]: ...
+    def read(self, client: Any, resource_id: str, props: Mapping[str, Any]) -> Optional[tuple[str, dict[str, Any]]]: ...
     def import_token(self, client: Any, token_id: str) -> Imported: ...
-    def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]: ...
-    def delete(self, client: Any, token_id: str) -> None: ...
+    def update(
+        self, client: Callable[[], Any], resource_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+    ) -> dict[str, Any]: ...
+    def delete(self, client: Any, resource_id: str, props: Optional[Mapping[str, Any]] = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,15 @@ class Resource:
 MANAGEMENT_TOKEN = Resource(
     name="ManagementToken",
     core="management_token",
-    input_names=("description", "expires_at", "expires_in", "rotate_before", "adopt_token_id", "adopt_token"),
+    input_names=(
+        "description",
+        "expires_at",
+        "expires_in",
+        "rotate_before",
+        "adopt_token_id",
+        "adopt_token",
+        "overlap",
+    ),
     output_names=(
         "token",
         "token_prefix",
@@ -108,6 +124,8 @@ MANAGEMENT_TOKEN = Resource(
         "created_by",
         "account_id",
         "cluster_id",
+        "token_id",  # the current token's id: the resource id stops naming it after a rotation with overlap
+        "retiring",  # replaced tokens kept valid for their overlap: [{id, prefix, until}] (overlap.py)
     ),
     secret_inputs=("adopt_token",),
     secret_outputs=("token", "adopt_token"),

@@ -29,7 +29,14 @@ from support.secrets_scan import assert_nowhere
 from support.times import in_days
 
 TOKEN_TYPE = "influxdb3:index:ManagementToken"
-EXPORTS = {"Id": "id", "Token": "token", "Prefix": "tokenPrefix", "ExpiresAt": "expiresAt"}  # output suffix: property
+EXPORTS = {  # output suffix: property
+    "Id": "id",
+    "Token": "token",
+    "Prefix": "tokenPrefix",
+    "ExpiresAt": "expiresAt",
+    "TokenId": "tokenId",
+    "Retiring": "retiring",
+}
 PACK = ["--policy-pack", str(REPO / "policy")]
 VENV_BIN = Path(sys.executable).parent
 
@@ -38,7 +45,8 @@ def write_program(
     stack: Stack, tokens: Mapping[str, Mapping[str, str]], plugins: Optional[list[dict[str, str]]] = None
 ) -> None:
     """Write the stack's Pulumi.yaml (JSON is YAML): one ManagementToken per entry of ``tokens``
-    ({name: camelCased properties}), each exported as <name>Id, <name>Token, <name>Prefix, <name>ExpiresAt."""
+    ({name: camelCased properties}), each exported as <name>Id, <name>Token, <name>Prefix, <name>ExpiresAt,
+    <name>TokenId and <name>Retiring."""
     program: dict[str, Any] = {
         "name": "tokens-yaml-e2e",
         "runtime": "yaml",
@@ -138,6 +146,32 @@ def test_description_change_replaces_the_token_new_minted_before_old_revoked(yam
     assert local_api.live_ids() == {new_id}
     assert not local_api.authenticates(old_token)
     assert_nowhere(stack, old_token, new_token, local_api.admin_token)
+
+
+def test_with_overlap_a_description_change_rotates_in_place_and_the_old_token_stays_until_its_end(
+    yaml_stack, local_api: LocalApi
+):
+    stack = yaml_stack({"ci": {"description": "ci", "expiresIn": "10d", "overlap": "2d"}})
+    stack.up().ok()
+    first = stack.outputs()
+    write_program(stack, {"ci": {"description": "ci, rotated", "expiresIn": "10d", "overlap": "2d"}})
+    preview = stack.preview().ok()
+    assert "revoked by the first up after that" in preview.output and "replace" not in preview.output
+    stack.up().ok()
+
+    second = stack.outputs()
+    assert second["ciId"] == first["ciId"] and second["ciTokenId"] != first["ciTokenId"]
+    [retiring] = second["ciRetiring"]
+    assert retiring["id"] == first["ciTokenId"] and retiring["prefix"] == first["ciPrefix"]
+    assert timedelta(days=1, hours=23) < parse(retiring["until"]) - datetime.now(timezone.utc) <= timedelta(days=2)
+    assert local_api.live_ids() == {first["ciTokenId"], second["ciTokenId"]}
+    stack.preview("--expect-no-changes").ok()
+
+    past_the_end = {"INFLUXDB3_TOKENS_FAKE_NOW": in_days(3)}
+    stack.up(env=past_the_end).ok()
+    assert local_api.live_ids() == {second["ciTokenId"]} and stack.outputs()["ciRetiring"] == []
+    stack.destroy().ok()
+    assert local_api.live_ids() == set()
 
 
 def test_destroy_revokes_every_token_of_the_stack(yaml_stack, local_api: LocalApi):

@@ -47,6 +47,7 @@ def test_the_docs_are_where_the_readme_says():
         "docs/guides/real-clusters-influxctl.md",
         "docs/guides/pipelines.md",
         "docs/guides/policy-and-audit.md",
+        "docs/guides/rotation-with-overlap.md",
         "docs/guides/import-and-adoption.md",
         "docs/guides/several-clusters.md",
         "docs/guides/failure-handling.md",

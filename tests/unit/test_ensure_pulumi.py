@@ -19,7 +19,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "ensure-pulumi"
-ENGINE_FILES = ("pulumi", "pulumi-language-python", "pulumi-language-python-exec", "pulumi-resource-pulumi-python")
+ENGINE_FILES = (
+    "pulumi",
+    "pulumi-language-python",
+    "pulumi-language-python-exec",
+    "pulumi-resource-pulumi-python",
+    "pulumi-language-nodejs",
+)
+# Our hosts' sources, in the order scripts/ensure-pulumi hashes them into the cache key.
+HOST_SOURCES = ("hostkit/hostkit.go", "pulumi-language-nodejs/main.go", "pulumi-language-python/main.go")
 FAKE_PULUMI = '#!/bin/sh\n[ "$1" = version ] && echo v3.274.1\nexit 0\n'
 
 
@@ -81,7 +89,8 @@ def test_the_cached_host_is_printed_as_its_own_line_when_the_engine_folder_is_th
 
 def test_the_cached_host_is_linked_beside_our_own_cached_engine(tmp_path: Path):
     cache = tmp_path / "cache"
-    host_hash = hashlib.sha256((REPO / "engine" / "pulumi-language-python" / "main.go").read_bytes()).hexdigest()[:12]
+    sources = b"".join((REPO / "engine" / name).read_bytes() for name in HOST_SOURCES)
+    host_hash = hashlib.sha256(sources).hexdigest()[:12]
     engine = cache / "pulumi-influxdb3-tokens" / "engine" / f"pulumi-v3.274.1_langhost-{host_hash}" / "bin"
     engine_dir(engine)
     (engine / ".complete").touch()
@@ -91,6 +100,15 @@ def test_the_cached_host_is_linked_beside_our_own_cached_engine(tmp_path: Path):
     assert (engine / "pulumi-language-yaml").resolve() == (yaml_bin / "pulumi-language-yaml").resolve()
     assert lines(run([], cache)) == [str(engine)]  # the next run finds it beside the engine
     assert "reusing pulumi-language-yaml beside the engine" in run([], cache).stderr
+
+
+def test_an_engine_on_path_without_the_nodejs_host_is_not_reused(tmp_path: Path):
+    engine = engine_dir(tmp_path / "engine", with_yaml=True)
+    (engine / "pulumi-language-nodejs").unlink()
+    done = run([engine], tmp_path / "cache")  # no Go on PATH: our own build cannot start
+    assert done.returncode == 1 and done.stdout == ""
+    assert "lacks the Python or Node.js host; using our own build" in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("ensure-pulumi: Go was not found on PATH")
 
 
 @pytest.mark.parametrize("go_version", ["go1.22.0", "go1.24.6"])

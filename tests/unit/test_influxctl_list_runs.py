@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -204,6 +205,9 @@ def test_a_twin_made_before_our_last_create_is_not_taken_for_a_lost_ones(calls, 
     description, expiry = f"twinned {uuid.uuid4().hex[:8]}", moment_in_days(5)
     connect(module_local_api).create(f"first {uuid.uuid4().hex[:8]}", None)  # lists, creates
     twin = module_local_api.mint(description, timeutil.format_rfc3339(expiry))  # another stack's, after our list
+    # The server keeps created_at to the second, and a tie never excludes a token (the safe side): let the
+    # wall clock pass into the next second, so that our next create is listed as made after the twin.
+    time.sleep(1.05 - time.time() % 1)
     now[0] += 1.0
     connect(module_local_api).create(f"second {uuid.uuid4().hex[:8]}", None)  # answered after it
     now[0] += 1.0

@@ -66,6 +66,33 @@ def test_held_ids_come_from_managementtokens_of_every_state(tmp_path: Path):
     assert (held.ids, held.pending_creates) == (frozenset({"t1", "t2"}), 1)
 
 
+def test_the_current_and_the_retiring_tokens_are_held_and_a_pending_rotation_may_have_minted(tmp_path: Path):
+    """After a rotation with overlap the resource id names the first token; token_id the current one."""
+    retiring = [{"id": "t-old", "prefix": "M.V1.o", "until": "2030-01-02T00:00:00Z"}]
+    state = export(
+        tmp_path,
+        "state.json",
+        [{"urn": "u1", "type": TYPE, "id": "t-first", "outputs": {"token_id": "t-new", "retiring": retiring}}],
+        pending=[
+            {
+                "resource": {"urn": "u1", "type": TYPE, "inputs": {"description": "ci", "overlap": "1d"}},
+                "type": "updating",
+            },
+            {"resource": {"urn": "u2", "type": TYPE, "inputs": {"description": "ci"}}, "type": "updating"},
+        ],
+    )
+    plugin = export(
+        tmp_path,
+        "plugin.json",
+        [{"urn": "u3", "type": "influxdb3:index:ManagementToken", "id": "p-first", "outputs": {"tokenId": "p-new"}}],
+    )
+    held = held_tokens([state, plugin])
+    assert held.ids == frozenset({"t-new", "t-old", "p-new"})
+    assert held.retiring == {"t-old": "2030-01-02T00:00:00Z"} and held.urns["t-old"] == "u1"
+    # An update of a token with overlap may mint (a rotation); one without overlap never does.
+    assert held.pending_creates == 1 and held.stacks[0].pending == {"ci": 1}
+
+
 def test_orphans_are_live_tokens_minted_for_the_stack_held_by_no_state(tmp_path: Path):
     # Until issue 17 an unlisted credential made every unheld live token an orphan (someone else's
     # included); now only tokens an interrupted create of a given stack accounts for are, and an unlisted

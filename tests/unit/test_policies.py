@@ -113,6 +113,24 @@ def test_rotation_reports_a_missing_or_short_window_with_the_configured_minimum(
     assert run(catalog.ROTATION, {"expires_in": "30d", "rotate_before": "5d"}, {"minRotateBeforeDays": 5}) == []
 
 
+def test_max_overlap_uses_seven_days_by_default_and_the_configured_days():
+    assert policy(catalog.MAX_OVERLAP).config_schema.properties["maxOverlapDays"]["default"] == 7
+    assert run(catalog.MAX_OVERLAP, GOOD, {}) == []  # no overlap: a replaced token is revoked at once
+    assert run(catalog.MAX_OVERLAP, {**GOOD, "overlap": "7d"}, {}) == []
+    [message] = run(catalog.MAX_OVERLAP, {**GOOD, "overlap": "8d"}, {})
+    assert message == "ManagementToken 'ci': overlap 8d is longer than maxOverlapDays 7."
+    assert run(catalog.MAX_OVERLAP, {**GOOD, "overlap": "8d"}, {"maxOverlapDays": 10.0}) == []
+
+
+def test_max_overlap_refuses_an_overlap_longer_than_the_token_lives():
+    [message] = run(catalog.MAX_OVERLAP, {"expires_in": "1d", "overlap": "2d"}, {})
+    assert message == "ManagementToken 'ci': overlap 2d is longer than the token lives (expires_in 1d)."
+
+
+def test_the_plugin_type_spells_overlap_the_same():
+    assert run(catalog.MAX_OVERLAP, {"expiresIn": "30d", "overlap": "9d"}, {}, type_=MANAGEMENT_TOKEN.plugin_type)
+
+
 @pytest.mark.parametrize("description", ["", "  ", None])
 def test_description_reports_an_empty_description(description):
     [message] = run(catalog.DESCRIPTION, {"description": description, "expires_in": "1d"})

@@ -185,6 +185,7 @@ def test_every_rule_tells_the_user_how_to_fix_it():
         catalog.DESCRIPTION,
         catalog.MAX_PER_STACK,
         catalog.DEFAULT_EXPIRY,
+        catalog.MAX_OVERLAP,
     }
     for spec in catalog.RULES.values():
         assert "Fix:" in spec.description and spec.level in catalog.LEVELS
@@ -194,6 +195,7 @@ def test_every_rule_tells_the_user_how_to_fix_it():
     assert catalog.RULES[catalog.DESCRIPTION].level == catalog.ADVISORY
     assert catalog.RULES[catalog.MAX_PER_STACK].level == catalog.DISABLED
     assert catalog.RULES[catalog.DEFAULT_EXPIRY].level == catalog.DISABLED
+    assert catalog.RULES[catalog.MAX_OVERLAP].level == catalog.MANDATORY
 
 
 def test_durations_in_messages_round_to_what_the_user_asked_for():

@@ -13,7 +13,10 @@ import pulumi
 
 from pulumi_influxdb3_tokens.influxdb3 import ManagementToken
 
-count = int(json.loads((Path(__file__).parent / "spec.json").read_text())["count"])
+spec = json.loads((Path(__file__).parent / "spec.json").read_text())
+count = int(spec["count"])
+# bench/scaling --overlap: the same tokens with an expiry, with and without overlap.
+lifetime = {key: spec[key] for key in ("expires_in", "overlap") if spec.get(key)}
 for index in range(count):
-    token = ManagementToken(f"t{index}", description=f"bench token {index}")
+    token = ManagementToken(f"t{index}", description=f"bench token {index}", **lifetime)
     pulumi.export(f"t{index}", token.id)

@@ -178,6 +178,7 @@ def _run_audit(args: argparse.Namespace) -> int:
         unattributed=verdict.unattributed if verdict else None,
         pending_creates=held.pending_creates if held else 0,
         urns=held.urns if held else None,
+        retiring=held.retiring if held else None,
     )
     print(render_json(report) if args.format == "json" else render_table(report))
     orphans = verdict.orphans if verdict else []

@@ -18,8 +18,10 @@ from typing import Any, Iterable, Optional
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..clients.credential import Credential
+from ..core import timeutil
 from ..core.errors import InfluxDB3TokensError
 from ..core.management_token.models import TokenRecord
+from ..core.management_token.overlap import current_token_id, retiring
 from ..resources import MANAGEMENT_TOKEN, to_snake
 
 
@@ -78,6 +80,7 @@ class HeldTokens(BaseModel):
     pending_creates: int
     stacks: tuple[StackTokens, ...] = ()
     urns: dict[str, str] = {}  # held token id -> the URN of the resource that holds it (for exemptions)
+    retiring: dict[str, str] = {}  # held token id -> when its overlap ends (a replaced token kept valid)
 
 
 def _value(bag: Optional[dict[str, Any]], name: str) -> Optional[str]:
@@ -92,11 +95,13 @@ def _stack_tokens(name: str, deployment: _Deployment) -> StackTokens:
     creators: set[tuple[str, str, str]] = set()
     pending: dict[str, int] = {}
     tokens = [r for r in deployment.resources or [] if r.type in MANAGEMENT_TOKEN.types]
-    for op in deployment.pending_operations or []:
-        if op.type == "creating" and op.resource.type in MANAGEMENT_TOKEN.types:
-            description = _value(op.resource.outputs, "description") or _value(op.resource.inputs, "description")
-            if description is not None:
-                pending[description] = pending.get(description, 0) + 1
+    for op in _minting(deployment):
+        # An update's pending state has the new inputs beside the old outputs: the inputs name what it mints.
+        bags = (op.resource.inputs, op.resource.outputs)
+        first, then = bags if op.type == "updating" else bags[::-1]
+        description = _value(first, "description") or _value(then, "description")
+        if description is not None:
+            pending[description] = pending.get(description, 0) + 1
     for resource in tokens:
         # Minted by the provider: it has the string a create shows once (encrypted in the export) and
         # adopted nothing. An imported token has no string, an adopted one names adopt_token_id.
@@ -113,6 +118,7 @@ def _stack_tokens(name: str, deployment: _Deployment) -> StackTokens:
 def held_tokens(paths: Iterable[Path]) -> HeldTokens:
     ids: set[str] = set()
     urns: dict[str, str] = {}
+    until: dict[str, str] = {}
     pending = 0
     stacks: list[StackTokens] = []
     for path in paths:
@@ -127,15 +133,25 @@ def held_tokens(paths: Iterable[Path]) -> HeldTokens:
         deployment = export.deployment
         for resource in deployment.resources or []:
             if resource.type in MANAGEMENT_TOKEN.types and resource.id:
-                ids.add(resource.id)
-                urns[resource.id] = resource.urn
-        pending += sum(
-            1
-            for op in deployment.pending_operations or []
-            if op.type == "creating" and op.resource.type in MANAGEMENT_TOKEN.types
-        )
+                outputs = {to_snake(key): value for key, value in (resource.outputs or {}).items()}
+                for token_id in (current_token_id(resource.id, outputs), *(r.id for r in retiring(outputs))):
+                    ids.add(token_id)
+                    urns[token_id] = resource.urn
+                until.update((r.id, timeutil.format_rfc3339(r.until)) for r in retiring(outputs))
+        pending += len(_minting(deployment))
         stacks.append(_stack_tokens(str(path), deployment))
-    return HeldTokens(ids=frozenset(ids), pending_creates=pending, stacks=tuple(stacks), urns=urns)
+    return HeldTokens(ids=frozenset(ids), pending_creates=pending, stacks=tuple(stacks), urns=urns, retiring=until)
+
+
+def _minting(deployment: _Deployment) -> list[_PendingOperation]:
+    """Operations an interrupted update left pending that may have minted a token: creates, and updates of a
+    token with ``overlap`` (a rotation with overlap mints in an update: core/overlap.py)."""
+    return [
+        op
+        for op in deployment.pending_operations or []
+        if op.resource.type in MANAGEMENT_TOKEN.types
+        and (op.type == "creating" or (op.type == "updating" and _value(op.resource.inputs, "overlap")))
+    ]
 
 
 class Orphans(BaseModel):

@@ -45,6 +45,8 @@ class TokenAudit(_Out):
     expires_at: Optional[str]
     findings: list[AuditFinding]
     orphan: bool = False  # held by no ManagementToken in the --stack-state files
+    # A replaced token a stack keeps valid for its overlap, until then (the first up after it revokes it).
+    retiring_until: Optional[str] = None
     exemptions: list[AuditExemption] = []
 
     @property
@@ -127,8 +129,10 @@ def audit_tokens(
     pending_creates: int = 0,
     unattributed: Optional[list[str]] = None,
     urns: Optional[Mapping[str, str]] = None,
+    retiring: Optional[Mapping[str, str]] = None,
 ) -> AuditReport:
-    """``urns`` maps the ids of tokens the given stack states hold to their URNs, for URN exemptions."""
+    """``urns`` maps the ids of tokens the given stack states hold to their URNs, for URN exemptions;
+    ``retiring`` the held tokens that retire to the end of their overlap."""
     now = now or timeutil.now()
     records = list(records)
     live = sorted((r for r in records if r.is_live(now)), key=lambda r: (r.created_at, r.id))
@@ -143,6 +147,7 @@ def audit_tokens(
                 expires_at=timeutil.format_rfc3339(r.expires_at) if r.expires_at else None,
                 findings=findings,
                 orphan=orphans is not None and r.id in orphans,
+                retiring_until=(retiring or {}).get(r.id),
                 exemptions=exemptions,
             )
         )
@@ -201,6 +206,8 @@ def _status(token: TokenAudit) -> str:
         return "FAIL"
     if token.findings:
         return "warn"
+    if token.retiring_until:
+        return "retiring"
     return "exempt" if any(e.message for e in token.exemptions) else "ok"
 
 
@@ -250,6 +257,12 @@ def render_table(report: AuditReport) -> str:
         f"(maxLifetimeDays {report.thresholds['maxLifetimeDays']}, "
         f"minRotateBeforeDays {report.thresholds['minRotateBeforeDays']}).",
     ]
+    retiring = [f"{printable(t.id)} until {t.retiring_until}" for t in report.tokens if t.retiring_until]
+    if retiring:
+        lines.append(
+            f"{len(retiring)} held tokens are retiring: replaced, and kept valid for their overlap; the first "
+            f"`pulumi up` after its end revokes each: {', '.join(retiring)}."
+        )
     if report.orphans is not None:
         lines.append(_orphan_line(report))
     if report.unattributed:

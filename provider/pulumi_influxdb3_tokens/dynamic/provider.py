@@ -22,7 +22,6 @@ from pulumi.dynamic import (
 )
 
 from ..core.bags import is_unknown, plain
-from ..core.notices import say
 from ..resources import MANAGEMENT_TOKEN
 from . import clean_errors
 
@@ -78,13 +77,12 @@ class ManagementTokenProvider(ResourceProvider):
             failures.append(CheckFailure(CONNECTION, problem))
         return CheckResult({**checked.inputs, CONNECTION: news.get(CONNECTION)}, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        decision = MANAGEMENT_TOKEN.lifecycle().diff(olds, news)
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         old, new = plain(olds.get(CONNECTION)), plain(news.get(CONNECTION))
+        moves = None
         if is_unknown(new) or old != new:
-            moved = f"the token moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}"
-            decision.replace(CONNECTION, moved)
-            say(f"replace: {decision.reasons[-1]}.")
+            moves = (CONNECTION, f"the token moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}")
+        decision = MANAGEMENT_TOKEN.lifecycle().diff(olds, news, id_, moves)
         return DiffResult(changes=decision.changes, replaces=decision.replaces, stables=[], delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -98,8 +96,9 @@ class ManagementTokenProvider(ResourceProvider):
         token_id, outputs = found
         return ReadResult(token_id, {**outputs, CONNECTION: props.get(CONNECTION)})
 
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(MANAGEMENT_TOKEN.lifecycle().update(olds, news))
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        outs = MANAGEMENT_TOKEN.lifecycle().update(lambda: self._client(news), id_, olds, news)
+        return UpdateResult({**outs, CONNECTION: news.get(CONNECTION)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        MANAGEMENT_TOKEN.lifecycle().delete(self._client(props), id_)
+        MANAGEMENT_TOKEN.lifecycle().delete(self._client(props), id_, props)

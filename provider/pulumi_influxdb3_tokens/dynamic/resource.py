@@ -15,7 +15,8 @@ from .provider import CONNECTION, ManagementTokenProvider
 class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="ManagementToken"):
     """An InfluxDB 3 Cloud Dedicated management token.
 
-    Its type is ``pulumi-python:dynamic/influxdb3:ManagementToken`` and its id is the token id.
+    Its type is ``pulumi-python:dynamic/influxdb3:ManagementToken`` and its id is the token id
+    (``token_id`` after a rotation with ``overlap``).
     ``token`` is a Pulumi secret: encrypted in state, ``[secret]`` in output.
 
     :param description: what the token is for (at most 1,024 characters); a change replaces it.
@@ -28,6 +29,10 @@ class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="Manageme
     :param adopt_token_id: take over this existing live token instead of minting one (Pulumi's
         ``import`` does not work for Python dynamic resources).
     :param adopt_token: the adopted token's string, if you have it; checked against its prefix.
+    :param overlap: a duration such as ``"2d"``; a change that would replace the token rotates it in
+        place instead, and the replaced token stays valid that long (never past its own expiry), in
+        the ``retiring`` output, until the first ``pulumi up`` after that revokes it. ``token_id``
+        then names the current token (the resource id keeps naming the first).
     :param connection: the stack-config namespace that holds this token's cluster settings, for a
         program that reaches several clusters (``"staging"`` reads ``staging:apiUrl``,
         ``staging:accountId``, ``staging:clusterId``, ``staging:managementToken``, ...); omitted, the
@@ -46,10 +51,11 @@ class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="Manageme
         rotate_before: Optional[Input[str]] = None,
         adopt_token_id: Optional[Input[str]] = None,
         adopt_token: Optional[Input[str]] = None,
+        overlap: Optional[Input[str]] = None,
         connection: Optional[Input[str]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        props = token_props(description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token)
+        props = token_props(description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token, overlap)
         props[CONNECTION] = connection
         opts = ResourceOptions.merge(
             ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS), delete_before_replace=False),

@@ -33,9 +33,10 @@ class ManagementToken(pulumi.CustomResource, TokenOutputs):
         rotate_before: Optional[Input[str]] = None,
         adopt_token_id: Optional[Input[str]] = None,
         adopt_token: Optional[Input[str]] = None,
+        overlap: Optional[Input[str]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        props = token_props(description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token)
+        props = token_props(description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token, overlap)
         opts = ResourceOptions.merge(
             ResourceOptions(version=__version__, additional_secret_outputs=list(SECRET_OUTPUTS)), opts
         )

@@ -19,6 +19,8 @@ from pulumi.provider.experimental.property_value import PropertyValue
 
 from ..core.bags import is_unknown, plain
 from ..core.errors import ConfigurationError
+from ..core.management_token.diff import Decision
+from ..core.management_token.overlap import RETIRING
 from ..core.notices import told_to
 from ..resources import PACKAGE, RESOURCES, Resource, of_type
 from ..resources import to_camel as camel
@@ -77,8 +79,8 @@ class InfluxDB3Provider(rpc.Provider):
     async def diff(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
         olds, news = to_bag(request.old_state), to_bag(request.new_inputs)
         lifecycle = _resource(request.urn).lifecycle()
-        decision = await self._run(request.urn, lambda: lifecycle.diff(olds, news))
-        detailed = _detailed_diff(olds, news, decision.replaces, lifecycle.IN_PLACE_INPUTS)
+        decision = await self._run(request.urn, lambda: lifecycle.diff(olds, news, request.resource_id))
+        detailed = _detailed_diff(olds, news, decision, lifecycle.IN_PLACE_INPUTS)
         return rpc.DiffResponse(
             changes=decision.changes,
             replaces=[camel(name) for name in decision.replaces],
@@ -107,12 +109,19 @@ class InfluxDB3Provider(rpc.Provider):
         return rpc.ReadResponse(live_id, from_bag(outputs), request.inputs)
 
     async def update(self, request: rpc.UpdateRequest) -> rpc.UpdateResponse:
-        lifecycle = _resource(request.urn).lifecycle()
-        return rpc.UpdateResponse(from_bag(lifecycle.update(to_bag(request.olds), to_bag(request.news))))
+        resource = _resource(request.urn)
+        olds, news = to_bag(request.olds), to_bag(request.news)
+        outs = await self._run(
+            request.urn,
+            lambda: resource.lifecycle().update(lambda: self._client(resource), request.resource_id, olds, news),
+        )
+        return rpc.UpdateResponse(from_bag(outs))
 
     async def delete(self, request: rpc.DeleteRequest) -> None:
-        resource = _resource(request.urn)
-        await self._run(request.urn, lambda: resource.lifecycle().delete(self._client(resource), request.resource_id))
+        resource, props = _resource(request.urn), to_bag(request.properties)
+        await self._run(
+            request.urn, lambda: resource.lifecycle().delete(self._client(resource), request.resource_id, props)
+        )
 
     def _client(self, resource: Resource) -> Any:
         return resource.client(resolve_connection(self._config))
@@ -153,14 +162,20 @@ def _text(value: Any) -> str:
 
 
 def _detailed_diff(
-    olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], in_place_inputs: tuple[str, ...]
+    olds: Mapping[str, Any], news: Mapping[str, Any], decision: Decision, in_place_inputs: tuple[str, ...]
 ) -> dict[str, rpc.PropertyDiff]:
-    """The core's decision per property: what it replaces for, and the inputs that change in place."""
+    """The core's decision per property: what it replaces for, what it rotates in place (overlap), and the
+    inputs that change in place; a change of none of them is the retiring tokens' (an overlap ended)."""
+    replaces = decision.replaces
     detailed = {camel(name): _property_diff(olds.get(name), news.get(name), True) for name in replaces}
+    for name in decision.rotates:
+        detailed[camel(name)] = _property_diff(olds.get(name), news.get(name), False)
     for name in in_place_inputs:
         old, new = plain(olds.get(name)), plain(news.get(name))
         if name not in replaces and (is_unknown(new) or old != new):
             detailed[camel(name)] = _property_diff(old, new, False)
+    if decision.changes and not detailed:
+        detailed[camel(RETIRING)] = rpc.PropertyDiff(rpc.PropertyDiffKind.UPDATE, input_diff=False)
     return detailed
 
 

@@ -58,4 +58,8 @@ def _property(value: Any) -> PropertyValue:
         return PropertyValue(value)
     if isinstance(value, (int, float)):
         return PropertyValue(float(value))
+    if isinstance(value, (list, tuple)):  # the retiring tokens (core/overlap.py)
+        return PropertyValue([_property(item) for item in value])
+    if isinstance(value, Mapping):
+        return PropertyValue({str(key): _property(item) for key, item in value.items()})
     return PropertyValue(str(value))

@@ -19,6 +19,7 @@ ROTATION = "management-token-rotation"
 DESCRIPTION = "management-token-description"
 MAX_PER_STACK = "management-token-max-per-stack"
 DEFAULT_EXPIRY = "management-token-default-expiry"
+MAX_OVERLAP = "management-token-max-overlap"
 
 ADVISORY = "advisory"
 MANDATORY = "mandatory"
@@ -29,6 +30,7 @@ LEVELS = (ADVISORY, MANDATORY, REMEDIATE, DISABLED)
 DEFAULT_MAX_LIFETIME_DAYS = 90
 DEFAULT_MIN_ROTATE_BEFORE_DAYS = 7
 DEFAULT_MAX_TOKENS_PER_STACK = 10
+DEFAULT_MAX_OVERLAP_DAYS = 7
 
 
 # --- per-rule configuration ------------------------------------------------------------------
@@ -85,6 +87,15 @@ class DefaultExpiryConfig(ExemptionsConfig):
         alias="maxLifetimeDays",
         ge=1,
         description="The expires_in, in days, given to a token declared without any expiry.",
+    )
+
+
+class MaxOverlapConfig(ExemptionsConfig):
+    max_overlap_days: int = Field(
+        DEFAULT_MAX_OVERLAP_DAYS,
+        alias="maxOverlapDays",
+        ge=1,
+        description="The longest overlap a token may declare, in days: how long a replaced token stays valid.",
     )
 
 
@@ -151,6 +162,13 @@ RULES: dict[str, RuleSpec] = {
             DefaultExpiryConfig,
             "Gives a management token declared without expires_at or expires_in an expires_in of "
             "maxLifetimeDays days (off unless set to 'remediate'). Fix: declare an expiry yourself.",
+        ),
+        RuleSpec(
+            MAX_OVERLAP,
+            MANDATORY,
+            MaxOverlapConfig,
+            "A replaced management token may stay valid (overlap) at most maxOverlapDays days (default 7), and "
+            "never longer than the token lives. Fix: shorten overlap, so old tokens do not linger.",
         ),
     )
 }

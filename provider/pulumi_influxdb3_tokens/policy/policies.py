@@ -90,6 +90,7 @@ def token_facts(props: Mapping[str, Any], resource_type: str) -> rules.TokenFact
         expires_in=token_fact(props, resource_type, "expires_in"),
         rotate_before=token_fact(props, resource_type, "rotate_before"),
         created_at=token_fact(props, resource_type, "created_at"),
+        overlap=token_fact(props, resource_type, "overlap"),
     )
 
 
@@ -151,6 +152,13 @@ def validate_description(args: ResourceValidationArgs, report_violation: ReportV
     config = _config(catalog.ExemptionsConfig, args.get_config())
     if not _exempt(args, config):
         _judge(args, rules.description(token_facts(args.props, args.resource_type)), report_violation)
+
+
+@_of_tokens
+def validate_max_overlap(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    config = _config(catalog.MaxOverlapConfig, args.get_config())
+    if not _exempt(args, config):
+        _judge(args, rules.max_overlap(token_facts(args.props, args.resource_type), config), report_violation)
 
 
 def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[str, Any]]:
@@ -219,6 +227,7 @@ def all_policies() -> list[Policy]:
         _resource_policy(catalog.MAX_LIFETIME, Severity.HIGH, validate=validate_max_lifetime),
         _resource_policy(catalog.ROTATION, Severity.MEDIUM, validate=validate_rotation),
         _resource_policy(catalog.DESCRIPTION, Severity.LOW, validate=validate_description),
+        _resource_policy(catalog.MAX_OVERLAP, Severity.MEDIUM, validate=validate_max_overlap),
         _resource_policy(catalog.DEFAULT_EXPIRY, Severity.HIGH, remediate=remediate_default_expiry),
         StackValidationPolicy(
             name=catalog.MAX_PER_STACK,

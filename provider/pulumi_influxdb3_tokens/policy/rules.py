@@ -17,11 +17,13 @@ from ..core import timeutil
 from .catalog import (
     DESCRIPTION,
     MAX_LIFETIME,
+    MAX_OVERLAP,
     MAX_PER_STACK,
     MUST_EXPIRE,
     ROTATION,
     DefaultExpiryConfig,
     MaxLifetimeConfig,
+    MaxOverlapConfig,
     MaxPerStackConfig,
     RotationConfig,
 )
@@ -53,6 +55,7 @@ class TokenFacts:
     expires_in: Fact = None
     rotate_before: Fact = None
     created_at: Fact = None
+    overlap: Fact = None
 
 
 def days(value: timedelta) -> str:
@@ -184,3 +187,23 @@ def default_expiry(facts: TokenFacts, config: DefaultExpiryConfig) -> Optional[s
     if _is_set(facts.expires_at) or _is_set(facts.expires_in) or UNKNOWN in (facts.expires_at, facts.expires_in):
         return None
     return timeutil.format_duration(timedelta(days=config.max_lifetime_days))
+
+
+def max_overlap(facts: TokenFacts, config: MaxOverlapConfig) -> Finding:
+    """How long a replaced token stays valid: at most ``maxOverlapDays``, and never longer than the token lives."""
+    if facts.overlap is UNKNOWN:
+        return _unknown(MAX_OVERLAP, "overlap is not known until its inputs are")
+    if not _is_set(facts.overlap):
+        return _pass(MAX_OVERLAP, "no overlap: a replaced token is revoked at once")
+    try:
+        overlap = timeutil.parse_duration(str(facts.overlap))
+        life = timeutil.parse_duration(str(facts.expires_in)) if _is_set(facts.expires_in) else None
+    except timeutil.TimeFormatError as err:
+        return _unknown(MAX_OVERLAP, f"overlap or expires_in cannot be read ({err})")
+    if overlap > timedelta(days=config.max_overlap_days):
+        return _fail(MAX_OVERLAP, f"overlap {facts.overlap} is longer than maxOverlapDays {config.max_overlap_days}")
+    if life is not None and overlap > life:
+        return _fail(
+            MAX_OVERLAP, f"overlap {facts.overlap} is longer than the token lives (expires_in {facts.expires_in})"
+        )
+    return _pass(MAX_OVERLAP)

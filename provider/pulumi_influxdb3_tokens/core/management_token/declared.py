@@ -33,6 +33,9 @@ class TokenOutputs:
     expires_in: Output[Optional[str]]
     rotate_before: Output[Optional[str]]
     adopt_token_id: Output[Optional[str]]
+    overlap: Output[Optional[str]]
+    token_id: Output[str]  # the current token's id (after a rotation with overlap, not the resource id)
+    retiring: Output[list[dict[str, str]]]  # replaced tokens still valid: {"id", "prefix", "until"}
 
 
 def token_props(
@@ -42,6 +45,7 @@ def token_props(
     rotate_before: Optional[Input[str]],
     adopt_token_id: Optional[Input[str]],
     adopt_token: Optional[Input[str]],
+    overlap: Optional[Input[str]] = None,
 ) -> dict[str, Any]:
     """Every input and output by its Python name; the adopted token's string is a secret from the start."""
     props: dict[str, Any] = dict.fromkeys((*INPUT_NAMES, *OUTPUT_NAMES))
@@ -52,5 +56,6 @@ def token_props(
         rotate_before=rotate_before,
         adopt_token_id=adopt_token_id,
         adopt_token=None if adopt_token is None else pulumi.Output.secret(adopt_token),
+        overlap=overlap,
     )
     return props

@@ -14,7 +14,7 @@ from ..bags import is_unknown, plain
 from .props import INPUT_NAMES
 
 # Inputs whose change alone updates the resource in place (no new token).
-IN_PLACE_INPUTS = ("rotate_before", "adopt_token", "adopt_token_id")
+IN_PLACE_INPUTS = ("rotate_before", "adopt_token", "adopt_token_id", "overlap")
 
 
 @dataclass
@@ -22,6 +22,8 @@ class Decision:
     changes: bool = False
     replaces: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    # Properties whose change rotates the token in place instead (``overlap`` set: core/overlap.py).
+    rotates: list[str] = field(default_factory=list)
 
     def replace(self, prop: str, reason: str) -> None:
         self.changes = True

@@ -10,12 +10,14 @@ recovery by listing) is the client's promise (``TokenClient.mint``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
+from .. import timeutil
 from ..bags import secret
 from ..errors import AdoptionError, TokenNotFoundError
 from ..notices import say
-from .diff import IN_PLACE_INPUTS, Decision, decide
+from . import overlap
+from .diff import IN_PLACE_INPUTS, Decision
 from .models import CreatedToken, TokenInputs, TokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs
 from .validation import check_inputs
@@ -39,11 +41,17 @@ class Imported:
     outputs: dict[str, Any]
 
 
-def diff(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Decision:
-    """The decision, each reason for a replacement told to the user."""
-    decision = decide(olds, news)
-    for reason in decision.reasons:
-        say(f"replace: {reason}.")
+def diff(
+    olds: Mapping[str, Any], news: Mapping[str, Any], resource_id: str = "", moves: Optional[tuple[str, str]] = None
+) -> Decision:
+    """The decision, each reason for a replacement (or a rotation with overlap) told to the user; ``moves``
+    is a replacement only the face sees (property, reason)."""
+    now = timeutil.now()
+    decision = overlap.decide_at(now, olds, news, moves)
+    overlap.tell(decision, resource_id, olds, news, now)
+    if decision.replaces:
+        for reason in decision.reasons:
+            say(f"replace: {reason}.")
     return decision
 
 
@@ -59,19 +67,32 @@ def create(client: TokenClient, props: Mapping[str, Any]) -> Created:
     return Created(created.id, outputs_for(created, inputs, token))
 
 
-def read(client: TokenClient, token_id: str, props: Mapping[str, Any]) -> Optional[tuple[str, dict[str, Any]]]:
-    """The token's current outputs, or None when it is gone, revoked or expired (the next up mints anew)."""
+def read(client: TokenClient, resource_id: str, props: Mapping[str, Any]) -> Optional[tuple[str, dict[str, Any]]]:
+    """The token's current outputs, or None when it is gone, revoked or expired (the next up mints anew).
+
+    While tokens retire (core/overlap.py) the resource stays, whatever became of the current token, so
+    that none is lost from state: a dead current token is marked revoked and the next up replaces it.
+    """
+    token_id = overlap.current_token_id(resource_id, props)
+    retiring = overlap.live_retiring(client, props) if props.get(overlap.RETIRING) else []
     try:
-        record = client.get(token_id)
+        record: Optional[TokenRecord] = client.get(token_id)
     except TokenNotFoundError:
-        return None
-    if not record.is_live():
-        return None
+        record = None
+    if record is None or not record.is_live():
+        if not retiring:
+            return None
+        kept = {**props, overlap.RETIRING: retiring}
+        if record is None or record.revoked_at is not None:  # an expired one is told by its expires_at
+            revoked_at = record.revoked_at if record is not None else None
+            kept["revoked_at"] = timeutil.format_rfc3339(revoked_at or timeutil.now())
+        return resource_id, kept
     outs = {name: props.get(name) for name in INPUT_NAMES}
     outs["token"] = props.get("token")  # the string is shown once, at creation: keep ours
     outs["description"] = record.description
     outs.update(record_outputs(record))
-    return record.id, outs
+    outs[overlap.RETIRING] = retiring
+    return resource_id, outs
 
 
 def import_token(client: TokenClient, token_id: str) -> Imported:
@@ -83,22 +104,22 @@ def import_token(client: TokenClient, token_id: str) -> Imported:
     _refuse_dead(record, "import")
     outs = record_outputs(record)
     inputs = {"description": record.description, "expires_at": outs["expires_at"]}
-    outputs = dict.fromkeys(INPUT_NAMES) | inputs | {"token": None} | outs
+    outputs = dict.fromkeys(INPUT_NAMES) | inputs | {"token": None, overlap.RETIRING: []} | outs
     return Imported(record.id, {k: v for k, v in inputs.items() if v is not None}, outputs)
 
 
-def update(olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
-    """Only inputs that never force a new token reach here (rotate_before, adopt_token, ...):
-    keep every old output and take the new values of those inputs."""
-    outs = {name: value for name, value in olds.items() if not name.startswith("__")}
-    for name in IN_PLACE_INPUTS:
-        outs[name] = news.get(name)
-    return outs
+def update(
+    client: Callable[[], TokenClient], resource_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Inputs that never force a new token (rotate_before, adopt_token, overlap, ...) take their new values;
+    with ``overlap`` a rotation happens here, and retiring tokens whose end has passed are revoked (overlap.py).
+    ``client`` is called only when the update needs the cluster."""
+    return overlap.update(client, resource_id, olds, news)
 
 
-def delete(client: TokenClient, token_id: str) -> None:
-    """Revoke; a token that is already revoked or gone is success."""
-    client.revoke(token_id)
+def delete(client: TokenClient, resource_id: str, props: Optional[Mapping[str, Any]] = None) -> None:
+    """Revoke the token and every retiring one; a token that is already revoked or gone is success."""
+    overlap.delete(client, resource_id, props or {})
 
 
 def adoptable(client: TokenClient, inputs: TokenInputs) -> TokenRecord:

@@ -40,6 +40,7 @@ class TokenInputs(BaseModel):
     rotate_before: Optional[str] = None
     adopt_token_id: Optional[str] = None
     adopt_token: Optional[SecretStr] = None
+    overlap: Optional[str] = None
 
     @field_validator("description", mode="before")
     @classmethod
@@ -60,7 +61,7 @@ class TokenInputs(BaseModel):
         except timeutil.TimeFormatError as err:
             raise ValueError(str(err)) from None
 
-    @field_validator("expires_in", "rotate_before", mode="before")
+    @field_validator("expires_in", "rotate_before", "overlap", mode="before")
     @classmethod
     def _normalise_duration(cls, value: object) -> Optional[str]:
         if value is None:
@@ -116,7 +117,26 @@ class TokenInputs(BaseModel):
                     f"rotate_before ({self.rotate_before}) must be shorter than the token's {what} "
                     f"({timeutil.format_duration(lifetime)}); {fix}",
                 )
+        if self.overlap is not None:
+            self._check_overlap(self.overlap)
         return self
+
+    def _check_overlap(self, overlap: str) -> None:
+        """An overlap keeps a replaced token valid: never for an adopted token, never longer than a token lives."""
+        if self.adopt_token_id is not None:
+            raise _field_error(
+                "overlap",
+                "an adopted token is taken as it is and cannot be rotated; drop adopt_token_id first (the token "
+                "stays held), then set overlap",
+            )
+        # With expires_at the overlap is capped by the replaced token's own expiry instead: its remaining
+        # life shrinks day by day, and a check against it would refuse a later `up` of an unchanged program.
+        if self.expires_in is not None and timeutil.parse_duration(overlap) > timeutil.parse_duration(self.expires_in):
+            raise _field_error(
+                "overlap",
+                f"overlap ({overlap}) is longer than the token's lifetime (expires_in {self.expires_in}); "
+                f"choose a shorter overlap or a longer expires_in",
+            )
 
     def requested_lifetime(self) -> Optional[timedelta]:
         """How long a token minted now would live, or None when it never expires."""

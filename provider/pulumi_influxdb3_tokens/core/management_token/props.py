@@ -39,7 +39,9 @@ def outputs_for(record: TokenRecord, inputs: TokenInputs, token: Optional[Any]) 
         "rotate_before": inputs.rotate_before,
         "adopt_token_id": inputs.adopt_token_id,
         "adopt_token": secret(inputs.adopt_token.get_secret_value()) if inputs.adopt_token else None,
+        "overlap": inputs.overlap,
         "token": token,
+        "retiring": [],
         **record_outputs(record),
     }
 
@@ -47,6 +49,7 @@ def outputs_for(record: TokenRecord, inputs: TokenInputs, token: Optional[Any]) 
 def record_outputs(record: TokenRecord) -> dict[str, Any]:
     """The server's view of a token, in output form (normalised UTC times)."""
     return {
+        "token_id": record.id,
         "token_prefix": record.token_prefix,
         "created_at": timeutil.format_rfc3339(record.created_at),
         "expires_at": timeutil.format_rfc3339(record.expires_at) if record.expires_at else None,

@@ -20,6 +20,8 @@ for name, kwargs in spec.get("tokens", {}).items():
     pulumi.export(f"{name}.token", token.token)
     pulumi.export(f"{name}.token_prefix", token.token_prefix)
     pulumi.export(f"{name}.expires_at", token.expires_at)
+    pulumi.export(f"{name}.token_id", token.token_id)
+    pulumi.export(f"{name}.retiring", token.retiring)
 
 for name, token_id in spec.get("get", {}).items():
     ref = ManagementToken.get(name, token_id)
