@@ -6,6 +6,9 @@ import pytest
 # tests/support is shared by every suite.
 sys.path.insert(0, str(Path(__file__).parent))
 
+# The fixtures the suites share (local servers, the journal folder, the fixed clock): tests/support/fixtures.py.
+pytest_plugins = ("support.fixtures",)
+
 # The longest tests first, so that on several workers (scripts/test) none of them starts last and
 # runs alone: the wheel tests (a build, fresh virtualenvs and a whole unit run on the lowest
 # versions), then the tests through the real engine, then the rest; each file keeps its own order.

@@ -13,12 +13,12 @@ holds both faces to the same contract.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 import pytest
 
 from support.engine import Stack, engine_path_for_run
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 from support.standin import standin_env
 
 pytestmark = pytest.mark.engine
@@ -34,13 +34,6 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _engine_ready(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return engine_path_for_run(tmp_path_factory)[-1]
-
-
-@pytest.fixture
-def local_api(tmp_path: Path) -> Iterator[LocalApi]:
-    server = start_local_api(tmp_path / "server-data")
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=TRANSPORTS)
@@ -68,22 +61,15 @@ def make_stack(tmp_path: Path, transport: str, local_api: LocalApi, face: str) -
         via: str = "config",
         extra_env: Optional[dict[str, str]] = None,
     ) -> Stack:
-        # Pending creates are journaled under the test's own directory, not the user's cache.
-        journal = {"INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "journal")}
-        stack = Stack.create(
-            program, tmp_path, extra_env={**journal, **(extra_env or {})}, spec_defaults={"face": face}
-        )
+        stack = Stack.create(program, tmp_path, extra_env=extra_env or {}, spec_defaults={"face": face})
         stack.write_spec(spec)
         if transport == "influxctl":
             stack.extra_env.update(standin_env(local_api, stack.backend_dir))
         plain = {"influxdb3:retryTimeout": "20"}
         if via == "config":
-            if transport == "http":
-                plain["influxdb3:apiUrl"] = local_api.url
-            plain["influxdb3:accountId"] = local_api.account_id
-            plain["influxdb3:clusterId"] = local_api.cluster_id
-            stack.config_set("influxdb3:managementToken", local_api.admin_token, secret=True)
-        elif via == "env":
+            stack.connect_to(local_api, over_http=transport == "http", plain=plain)
+            return stack
+        if via == "env":
             env = local_api.env()
             if transport != "http":
                 del env["INFLUXDB3_API_URL"]

@@ -53,13 +53,8 @@ def test_a_program_from_the_docs_runs_as_written(
         (source / "__main__.py").write_text(body, encoding="utf-8")
     else:
         (source / "Pulumi.yaml").write_text(body, encoding="utf-8")
-    stack = Stack.create(
-        "program", tmp_path, source=source, extra_env={"INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "j")}
-    )
-    stack.config_set("influxdb3:apiUrl", local_api.url)
-    stack.config_set("influxdb3:accountId", local_api.account_id)
-    stack.config_set("influxdb3:clusterId", local_api.cluster_id)
-    stack.config_set("influxdb3:managementToken", local_api.admin_token, secret=True)
+    stack = Stack.create("program", tmp_path, source=source)
+    stack.connect_to(local_api)
 
     stack.up().ok()
     minted = local_api.live_tokens()

@@ -142,13 +142,7 @@ def test_adopt_example_takes_over_a_hand_minted_token_and_references_another(tmp
     by_hand = local_api.mint("made with influxctl by the on-call engineer", expiry)
     other = local_api.mint("owned by another team")
     stack = Stack.create("adopt", tmp_path, source=EXAMPLES / "adopt")
-    for key, value in (
-        ("apiUrl", local_api.url),
-        ("accountId", local_api.account_id),
-        ("clusterId", local_api.cluster_id),
-    ):
-        stack.config_set(f"influxdb3:{key}", value)
-    stack.config_set("influxdb3:managementToken", local_api.admin_token, secret=True)
+    stack.connect_to(local_api)
     stack.config_set("adopt:tokenId", by_hand["id"])
     stack.config_set("adopt:description", by_hand["description"])
     stack.config_set("adopt:expiresAt", expiry)

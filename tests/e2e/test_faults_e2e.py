@@ -36,10 +36,6 @@ def state_ids(stack: Stack) -> set[str]:
     return {r["id"] for r in stack.resources() if r.get("id")}
 
 
-def live_ids(local_api: LocalApi) -> set[str]:
-    return {t["id"] for t in local_api.live_tokens()}
-
-
 def assert_clean_failure(output: str, *needles: str) -> None:
     """The user sees our sentence and no Python traceback."""
     assert "Traceback" not in output and 'File "' not in output, output
@@ -84,12 +80,12 @@ def test_flaky_rate_limited_server_up_of_30_tokens_converges_without_duplicates(
     held = state_ids(stack)
     assert len(held) == 30
     local_api.restart([])  # the test's own look at the server must not be refused
-    assert live_ids(local_api) == held  # every id in state is live, and nothing else is
+    assert local_api.live_ids() == held  # every id in state is live, and nothing else is
 
     local_api.restart(faults)
     stack.destroy().ok()
     local_api.restart([])
-    assert live_ids(local_api) == set()
+    assert local_api.live_ids() == set()
     assert_nowhere(stack, local_api.admin_token)
 
 
@@ -117,7 +113,7 @@ def test_timeout_is_one_sentence_and_the_next_up_converges_without_duplicates(ma
     stack.config_set("influxdb3:retryTimeout", "20")
     stack.up().ok()
     held = state_ids(stack)
-    assert len(held) == 2 and live_ids(local_api) == held
+    assert len(held) == 2 and local_api.live_ids() == held
     for lost in committed:  # revoked by the second up, which asked again with the journaled keys
         assert lost["id"] in stack.all_output() and lost["id"] not in held
     assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
@@ -152,7 +148,7 @@ def test_server_crash_after_a_commit_within_the_retry_window_converges_in_the_sa
     up = stack.up().ok()
     restarted.join(30)
     held = state_ids(stack)
-    assert len(held) == 3 and live_ids(local_api) == held
+    assert len(held) == 3 and local_api.live_ids() == held
     lost = [t for t in local_api.list_tokens() if t["id"] not in held and t["createdBy"] != "bootstrap"]
     # The create that crashed it, and any other that had committed unanswered (all 3 at most).
     assert len(lost) >= (2 if answers else 1), "the crash lost fewer answers than it must: this test proved nothing"
@@ -186,7 +182,7 @@ def test_server_down_past_the_retry_window_next_up_recovers_through_the_journal(
 
     up = stack.up().ok()
     held = state_ids(stack)
-    assert len(held) == 1 and live_ids(local_api) == held and lost["id"] not in held
+    assert len(held) == 1 and local_api.live_ids() == held and lost["id"] not in held
     assert f"the server created token {lost['id']} but its answer was lost; revoked it" in up.output
     assert orphans(local_api, export_state(stack, tmp_path)) == (False, [])
 
@@ -206,14 +202,14 @@ def test_server_down_past_the_retry_window_without_the_journal_audit_reports_the
 
     stack.up().ok()
     held = state_ids(stack)
-    assert len(held) == 1 and live_ids(local_api) == held | {lost["id"]}
+    assert len(held) == 1 and local_api.live_ids() == held | {lost["id"]}
     state = export_state(stack, tmp_path)
     # The create failed cleanly, so the state records no pending create: nothing proves the lost token is
     # this stack's (another stack may use the same description and admin). Never silent, never revoked.
     assert orphans(local_api, state) == (False, [])
     assert lost["id"] in json.loads(audit(local_api, "--stack-state", str(state)).stdout)["unattributed"]
     assert orphans(local_api, state, "--revoke-orphans", "--yes") == (False, [])
-    assert live_ids(local_api) == held | {lost["id"]}
+    assert local_api.live_ids() == held | {lost["id"]}
 
 
 def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_orphaned(
@@ -248,7 +244,7 @@ def test_server_killed_mid_up_then_restarted_next_up_converges_and_nothing_is_or
                 and f"created token {token['id']} but its answer was lost" in stack.all_output()
             )
     assert orphans(local_api, export_state(stack, tmp_path)) == (False, [])
-    assert live_ids(local_api) == held
+    assert local_api.live_ids() == held
     assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
 
 
@@ -280,7 +276,7 @@ def test_garbage_from_the_server_is_one_sentence_and_the_next_up_converges(
     local_api.restart([])
     stack.up().ok()
     held = state_ids(stack)
-    assert len(held) == 1 and live_ids(local_api) == held
+    assert len(held) == 1 and local_api.live_ids() == held
     assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
 
 
@@ -332,7 +328,7 @@ def test_one_sigint_lets_in_flight_creates_finish_then_refresh_and_up_converge(
     stack.refresh().ok()
     stack.up().ok()
     held = state_ids(stack)
-    assert len(held) == 6 and live_ids(local_api) == held
+    assert len(held) == 6 and local_api.live_ids() == held
     assert orphans(local_api, export_state(stack, tmp_path)) == (False, [])
     assert_nowhere(stack, local_api.admin_token, *secrets_of(stack))
 
@@ -354,9 +350,9 @@ def test_two_sigints_leave_pending_creates_that_refresh_clears_and_up_converges(
     # The pending creates still in the state prove which ones are this stack's: the audit revokes those.
     state = export_state(stack, tmp_path)
     found, lost = orphans(local_api, state)
-    assert set(lost) == live_ids(local_api) - held and len(lost) <= len(pending) and found == bool(lost)
+    assert set(lost) == local_api.live_ids() - held and len(lost) <= len(pending) and found == bool(lost)
     orphans(local_api, state, "--revoke-orphans", "--yes")
-    assert live_ids(local_api) == held
+    assert local_api.live_ids() == held
     # Non-interactively, refresh keeps pending creates unless told.
     stack.refresh("--clear-pending-creates").ok()
     assert pending_creates(stack) == []

@@ -9,9 +9,11 @@ imported (pulumi/pulumi#16175): that is why the plugin exists.
 
 from __future__ import annotations
 
+from typing import Mapping, Optional
+
 import pytest
 
-from support.engine import Stack
+from support.engine import Result, Stack
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
 
@@ -20,8 +22,9 @@ pytestmark = pytest.mark.parametrize("face", ["plugin"])
 TYPE = "influxdb3:index:ManagementToken"
 
 
-def pulumi_import(stack: Stack, name: str, token_id: str) -> str:
-    done = stack.run(
+def run_import(stack: Stack, name: str, token_id: str, env: Optional[Mapping[str, str]] = None) -> Result:
+    """`pulumi import` of one management token, as a user runs it in CI (no prompt, no generated code)."""
+    return stack.run(
         "import",
         TYPE,
         name,
@@ -32,7 +35,12 @@ def pulumi_import(stack: Stack, name: str, token_id: str) -> str:
         "--non-interactive",
         "--stack",
         stack.name,
+        env=env,
     )
+
+
+def pulumi_import(stack: Stack, name: str, token_id: str) -> str:
+    done = run_import(stack, name, token_id)
     assert done.returncode == 0, done.output
     return done.output
 
@@ -75,19 +83,7 @@ def test_import_of_a_dead_or_unknown_token_fails_with_one_sentence(make_stack, l
             env = {"INFLUXDB3_TOKENS_FAKE_NOW": "2032-01-01T00:00:00Z"}  # the provider's clock, past the expiry
             expected = "it expired at"
     stack = make_stack({"tokens": {}})
-    done = stack.run(
-        "import",
-        TYPE,
-        "dead",
-        token_id,
-        "--yes",
-        "--generate-code=false",
-        "--protect=false",
-        "--non-interactive",
-        "--stack",
-        stack.name,
-        env=env,
-    )
+    done = run_import(stack, "dead", token_id, env=env)
     assert done.returncode != 0
     sentence = f"Cannot import management token {token_id}: {expected}"
     assert sentence in done.output

@@ -11,12 +11,11 @@ on staging with staging's credential, and prod must see nothing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from support.engine import Stack
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
 from support.standin import standin_env
 
@@ -28,13 +27,6 @@ token = ManagementToken("staging-dynamic", description="staging deployer", expir
 pulumi.export("id", token.id)
 pulumi.export("token", token.token)
 """
-
-
-@pytest.fixture
-def staging_api(tmp_path: Path) -> Iterator[LocalApi]:
-    server = start_local_api(tmp_path / "staging-data")
-    yield server
-    server.stop()
 
 
 @pytest.mark.parametrize("env_token", [True, False], ids=["default-token-in-env", "no-token-in-env"])
@@ -58,7 +50,6 @@ def test_a_named_connection_never_uses_the_default_connections_environment(
         tmp_path,
         source=source,
         extra_env={
-            "INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "journal"),
             **default_env,  # the default connection's, pointing at prod
             **standin_env(staging_api, tmp_path / "backend"),  # influxctl (the stand-in) reaches staging
         },

@@ -50,10 +50,6 @@ def ci(**extra: str) -> dict[str, Any]:
     return {"tokens": {"ci": {"description": "ci", "expires_in": "10d", "overlap": "1d", **extra}}}
 
 
-def live_ids(local_api: LocalApi) -> set[str]:
-    return {t["id"] for t in local_api.live_tokens()}
-
-
 def rotate_by_description(stack: Stack, description: str, **env: str) -> dict[str, Any]:
     stack.write_spec(ci(description=description))
     up = stack.up(env=env or None).ok()
@@ -89,21 +85,21 @@ def test_rotation_with_overlap_keeps_the_old_token_until_the_first_up_after_its_
     assert second["ci.id"] == first["ci.id"]  # an update keeps the resource id
     assert second["ci.token_id"] != first["ci.token_id"]
     assert second["ci.retiring"] == [{"id": first["ci.token_id"], "prefix": first["ci.token_prefix"], "until": until}]
-    assert live_ids(local_api) == {first["ci.token_id"], second["ci.token_id"]}
+    assert local_api.live_ids() == {first["ci.token_id"], second["ci.token_id"]}
     assert local_api.authenticates(first["ci.token"]) and local_api.authenticates(second["ci.token"])
     [state] = stack.resources()
     assert [entry["id"] for entry in state["outputs"]["retiring"]] == [first["ci.token_id"]]
 
     stack.preview("--expect-no-changes", env=clock.at(8.5)).ok()  # inside the window: nothing to do
     stack.up(env=clock.at(8.5)).ok()
-    assert live_ids(local_api) == {first["ci.token_id"], second["ci.token_id"]}
+    assert local_api.live_ids() == {first["ci.token_id"], second["ci.token_id"]}
 
     after = stack.preview(env=clock.at(9.5)).ok()
     assert f"the previous token {first['ci.token_id']} stayed valid until {until}; this update revokes it" in (
         after.output
     )
     stack.up(env=clock.at(9.5)).ok()
-    assert live_ids(local_api) == {second["ci.token_id"]}
+    assert local_api.live_ids() == {second["ci.token_id"]}
     assert not local_api.authenticates(first["ci.token"])
     third = stack.secret_outputs()
     assert third["ci.retiring"] == [] and third["ci.token"] == second["ci.token"]
@@ -113,10 +109,10 @@ def test_rotation_with_overlap_keeps_the_old_token_until_the_first_up_after_its_
 
 def test_destroy_during_an_overlap_revokes_the_current_and_the_retiring_token(make_stack, local_api: LocalApi):
     stack, first, second = rotated_once(make_stack)
-    assert live_ids(local_api) == {first["ci.token_id"], second["ci.token_id"]}
+    assert local_api.live_ids() == {first["ci.token_id"], second["ci.token_id"]}
 
     stack.destroy().ok()
-    assert live_ids(local_api) == set()
+    assert local_api.live_ids() == set()
     assert_nowhere(stack, first["ci.token"], second["ci.token"], local_api.admin_token)
 
 
@@ -144,12 +140,12 @@ def test_two_rotations_within_one_window_keep_both_older_tokens_tracked(make_sta
         {"id": first["ci.token_id"], "prefix": first["ci.token_prefix"], "until": clock.iso(1.25)},
         {"id": second["ci.token_id"], "prefix": second["ci.token_prefix"], "until": clock.iso(1.5)},
     ]
-    assert live_ids(local_api) == {first["ci.token_id"], second["ci.token_id"], third["ci.token_id"]}
+    assert local_api.live_ids() == {first["ci.token_id"], second["ci.token_id"], third["ci.token_id"]}
 
     stack.up(env=clock.at(1.3)).ok()  # the first one's end has passed, the second one's not yet
-    assert live_ids(local_api) == {second["ci.token_id"], third["ci.token_id"]}
+    assert local_api.live_ids() == {second["ci.token_id"], third["ci.token_id"]}
     stack.up(env=clock.at(1.6)).ok()
-    assert live_ids(local_api) == {third["ci.token_id"]}
+    assert local_api.live_ids() == {third["ci.token_id"]}
     stack.preview("--expect-no-changes", env=clock.at(1.6)).ok()
     assert_nowhere(stack, first["ci.token"], second["ci.token"], third["ci.token"], local_api.admin_token)
 
@@ -176,7 +172,7 @@ def test_a_rotation_whose_answer_is_lost_is_finished_by_the_next_up_through_the_
     assert f"the server created token {lost['id']} but its answer was lost; revoked it" in up.output
     second = stack.secret_outputs()
     assert [entry["id"] for entry in second["ci.retiring"]] == [first["ci.token_id"]]
-    assert live_ids(local_api) == {first["ci.token_id"], second["ci.token_id"]}  # nothing unheld is live
+    assert local_api.live_ids() == {first["ci.token_id"], second["ci.token_id"]}  # nothing unheld is live
     assert_nowhere(stack, first["ci.token"], second["ci.token"], local_api.admin_token)
 
 
@@ -189,7 +185,7 @@ def test_without_overlap_a_change_still_replaces_and_revokes_at_once(make_stack,
     assert "replaced" in stack.up().ok().output
     outputs = stack.outputs()
     assert outputs["ci.id"] == outputs["ci.token_id"] != first and outputs["ci.retiring"] == []
-    assert live_ids(local_api) == {outputs["ci.token_id"]}
+    assert local_api.live_ids() == {outputs["ci.token_id"]}
 
 
 @pytest.mark.http_only
@@ -230,11 +226,11 @@ def test_an_imported_token_rotates_with_overlap_like_any_other(make_stack, local
     outputs = stack.secret_outputs()
     assert outputs["hand.id"] == minted["id"] and outputs["hand.token_id"] != minted["id"]
     assert [entry["id"] for entry in outputs["hand.retiring"]] == [minted["id"]]
-    assert live_ids(local_api) == {minted["id"], outputs["hand.token_id"]}
+    assert local_api.live_ids() == {minted["id"], outputs["hand.token_id"]}
     stack.preview("--expect-no-changes").ok()
 
     stack.destroy().ok()
-    assert live_ids(local_api) == set()
+    assert local_api.live_ids() == set()
     assert_nowhere(stack, minted["accessToken"], outputs["hand.token"], local_api.admin_token)
 
 

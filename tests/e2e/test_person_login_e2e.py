@@ -32,9 +32,7 @@ def desk(tmp_path: Path, local_api: LocalApi, face: str) -> tuple[Stack, Path]:
     )
     stack = Stack.create("tokens", tmp_path, spec_defaults={"face": face})
     stack.extra_env.update(standin_env(local_api, stack.backend_dir))
-    stack.extra_env.update(
-        HOME=str(home), INFLUXDB3_TOKENS_JOURNAL_DIR=str(tmp_path / "journal"), INFLUXCTL_STANDIN_LOGIN_WAIT_S="600"
-    )
+    stack.extra_env.update(HOME=str(home), INFLUXCTL_STANDIN_LOGIN_WAIT_S="600")
     return stack, home
 
 

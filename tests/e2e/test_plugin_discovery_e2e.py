@@ -30,10 +30,7 @@ def test_the_engine_finds_the_plugin_without_downloading_it(tmp_path: Path, loca
         "tokens",
         tmp_path,
         spec=SPEC,
-        extra_env={
-            **local_api.env(),
-            "INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "journal"),
-        },
+        extra_env=local_api.env(),
     )
     if how == "project":
         # The virtualenv's bin is not on PATH: only Pulumi.yaml says where the plugin is.

@@ -26,13 +26,10 @@ def influxctl_stack(tmp_path: Path, local_api: LocalApi, name: str, spec: dict[s
     """A stack of the `tokens` program in its own folder, on the stand-in, with the admin token in config."""
     folder = tmp_path / name
     folder.mkdir()
-    stack = Stack.create("tokens", folder, extra_env={"INFLUXDB3_TOKENS_JOURNAL_DIR": str(folder / "journal")})
+    stack = Stack.create("tokens", folder)
     stack.write_spec(spec)
     stack.extra_env.update(standin_env(local_api, stack.backend_dir))
-    stack.config_set("influxdb3:accountId", local_api.account_id)
-    stack.config_set("influxdb3:clusterId", local_api.cluster_id)
-    stack.config_set("influxdb3:managementToken", local_api.admin_token, secret=True)
-    stack.config_set("influxdb3:retryTimeout", "20")
+    stack.connect_to(local_api, over_http=False, plain={"influxdb3:retryTimeout": "20"})
     return stack
 
 

@@ -8,32 +8,19 @@ provider instance, configured from its own inputs, not the stack's default provi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
-
-import pytest
 
 from support.engine import Stack
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
-
-
-@pytest.fixture
-def staging_api(tmp_path: Path) -> Iterator[LocalApi]:
-    server = start_local_api(tmp_path / "staging-data")
-    yield server
-    server.stop()
 
 
 def test_one_program_manages_tokens_on_two_clusters_through_both_faces(
     tmp_path: Path, local_api: LocalApi, staging_api: LocalApi
 ):
     clusters = {"prod": local_api, "staging": staging_api}
-    stack = Stack.create("two_clusters", tmp_path, extra_env={"INFLUXDB3_TOKENS_JOURNAL_DIR": str(tmp_path / "j")})
+    stack = Stack.create("two_clusters", tmp_path)
     for name, server in clusters.items():
-        stack.config_set(f"{name}:apiUrl", server.url)
-        stack.config_set(f"{name}:accountId", server.account_id)
-        stack.config_set(f"{name}:clusterId", server.cluster_id)
-        stack.config_set(f"{name}:managementToken", server.admin_token, secret=True)
+        stack.connect_to(server, namespace=name)
     stack.config_set("influxdb3:retryTimeout", "20")
 
     stack.up().ok()

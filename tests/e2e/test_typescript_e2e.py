@@ -23,12 +23,11 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from support.engine import REPO, Stack, engine_env
-from support.local_api import LocalApi, start_local_api
+from support.engine import REPO, engine_env
+from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
 from support.typescript import EXAMPLE, installed_example, typescript_stack
 
@@ -41,28 +40,6 @@ CI_DESCRIPTION = "CI deployer: creates databases and database tokens from the pi
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return installed_example(tmp_path_factory)
-
-
-@pytest.fixture
-def staging_api(tmp_path: Path) -> Iterator[LocalApi]:
-    server = start_local_api(tmp_path / "staging-data")
-    yield server
-    server.stop()
-
-
-def configure(stack: Stack, namespace: str, server: LocalApi) -> None:
-    stack.config_set_plain(
-        {
-            f"{namespace}:apiUrl": server.url,
-            f"{namespace}:accountId": server.account_id,
-            f"{namespace}:clusterId": server.cluster_id,
-        }
-    )
-    stack.config_set(f"{namespace}:managementToken", server.admin_token, secret=True)
-
-
-def live_ids(server: LocalApi) -> set[str]:
-    return {t["id"] for t in server.live_tokens()}
 
 
 def parse(text: str) -> datetime:
@@ -86,16 +63,16 @@ def test_typescript_stack_lifecycle_on_two_clusters(
 ):
     stack = typescript_stack(installed, tmp_path)
     stack.extra_env["INFLUXDB3_TOKENS_JOURNAL_DIR"] = str(tmp_path / "journal")
-    configure(stack, "influxdb3", local_api)
-    configure(stack, "staging", staging_api)
+    stack.connect_to(local_api)
+    stack.connect_to(staging_api, namespace="staging")
     stack.config_set_plain({"influxdb3:retryTimeout": "20"})
 
     # up: two expiring tokens on the stack's cluster, one on the second through the explicit provider
     stack.up().ok()
     shown = stack.outputs()
     assert {shown[k] for k in ("ciDeployerToken", "breakGlassToken", "stagingDeployerToken")} == {"[secret]"}
-    assert live_ids(local_api) == {shown["ciDeployerId"], shown["breakGlassId"]}
-    assert live_ids(staging_api) == {shown["stagingDeployerId"]}
+    assert local_api.live_ids() == {shown["ciDeployerId"], shown["breakGlassId"]}
+    assert staging_api.live_ids() == {shown["stagingDeployerId"]}
     assert timedelta(days=29) < parse(shown["ciDeployerExpiresAt"]) - datetime.now(timezone.utc) <= timedelta(days=30)
     secrets = stack.secret_outputs()
     first_tokens = [secrets[k] for k in ("ciDeployerToken", "breakGlassToken")]
@@ -110,7 +87,7 @@ def test_typescript_stack_lifecycle_on_two_clusters(
     stack.up().ok()
     reminted = stack.outputs()
     assert reminted["breakGlassId"] != shown["breakGlassId"] and reminted["ciDeployerId"] == shown["ciDeployerId"]
-    assert live_ids(local_api) == {reminted["ciDeployerId"], reminted["breakGlassId"]}
+    assert local_api.live_ids() == {reminted["ciDeployerId"], reminted["breakGlassId"]}
     reminted_token = stack.secret_outputs()["breakGlassToken"]
     assert local_api.authenticates(reminted_token)
 
@@ -140,7 +117,7 @@ def test_typescript_stack_lifecycle_on_two_clusters(
 
     # destroy revokes every token of the stack, on both clusters
     stack.destroy().ok()
-    assert live_ids(local_api) == set() and live_ids(staging_api) == set()
+    assert local_api.live_ids() == set() and staging_api.live_ids() == set()
     assert stack.resources() == []
     assert_nowhere(
         stack,
@@ -163,12 +140,12 @@ def test_policy_pack_blocks_a_non_expiring_token_declared_in_typescript(
     installed: Path, tmp_path: Path, local_api: LocalApi
 ):
     stack = typescript_stack(installed, tmp_path, program=NON_EXPIRING)
-    configure(stack, "influxdb3", local_api)
+    stack.connect_to(local_api)
     blocked = stack.preview(*PACK)
     assert blocked.returncode != 0
     assert "[mandatory]" in blocked.output and "management-token-must-expire" in blocked.output
     assert "'forever'" in blocked.output and "never expires" in blocked.output
-    assert live_ids(local_api) == set()
+    assert local_api.live_ids() == set()
     assert_nowhere(stack, local_api.admin_token)
 
 

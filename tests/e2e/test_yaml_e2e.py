@@ -74,10 +74,6 @@ def parse(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def live_ids(local_api: LocalApi) -> set[str]:
-    return {t["id"] for t in local_api.live_tokens()}
-
-
 def test_up_mints_working_secret_tokens_and_a_second_preview_has_no_changes(yaml_stack, local_api: LocalApi):
     stack = yaml_stack(
         {
@@ -94,7 +90,7 @@ def test_up_mints_working_secret_tokens_and_a_second_preview_has_no_changes(yaml
     for name, token in zip(("ci", "grafana"), tokens, strict=True):
         assert token.startswith("M.V1.") and token.startswith(shown[f"{name}Prefix"])
         assert local_api.authenticates(token)
-    assert live_ids(local_api) == {shown["ciId"], shown["grafanaId"]}
+    assert local_api.live_ids() == {shown["ciId"], shown["grafanaId"]}
     assert {r["type"] for r in stack.resources()} == {TOKEN_TYPE}
     assert timedelta(days=29, hours=23) < parse(shown["ciExpiresAt"]) - datetime.now(timezone.utc) <= timedelta(days=30)
     assert parse(shown["grafanaExpiresAt"]) == datetime(2099, 3, 1, tzinfo=timezone.utc)
@@ -123,7 +119,7 @@ def test_token_revoked_out_of_band_is_dropped_by_refresh_and_reminted_by_up(yaml
     stack.up().ok()
     second = stack.outputs()
     assert second["ciId"] != first["ciId"] and second["keepId"] == first["keepId"]
-    assert live_ids(local_api) == {second["ciId"], first["keepId"]}
+    assert local_api.live_ids() == {second["ciId"], first["keepId"]}
     secrets = stack.secret_outputs()
     assert local_api.authenticates(secrets["ciToken"])
     stack.preview("--expect-no-changes").ok()
@@ -147,7 +143,7 @@ def test_description_change_replaces_the_token_new_minted_before_old_revoked(yam
     tokens = {t["id"]: t for t in local_api.list_tokens()}
     assert tokens[old_id]["revokedAt"] is not None and tokens[new_id]["description"] == "new"
     assert parse(tokens[new_id]["createdAt"]) <= parse(tokens[old_id]["revokedAt"])
-    assert live_ids(local_api) == {new_id}
+    assert local_api.live_ids() == {new_id}
     assert not local_api.authenticates(old_token)
     assert_nowhere(stack, old_token, new_token, local_api.admin_token)
 
@@ -168,14 +164,14 @@ def test_with_overlap_a_description_change_rotates_in_place_and_the_old_token_st
     [retiring] = second["ciRetiring"]
     assert retiring["id"] == first["ciTokenId"] and retiring["prefix"] == first["ciPrefix"]
     assert timedelta(days=1, hours=23) < parse(retiring["until"]) - datetime.now(timezone.utc) <= timedelta(days=2)
-    assert live_ids(local_api) == {first["ciTokenId"], second["ciTokenId"]}
+    assert local_api.live_ids() == {first["ciTokenId"], second["ciTokenId"]}
     stack.preview("--expect-no-changes").ok()
 
     past_the_end = {"INFLUXDB3_TOKENS_FAKE_NOW": in_days(3)}
     stack.up(env=past_the_end).ok()
-    assert live_ids(local_api) == {second["ciTokenId"]} and stack.outputs()["ciRetiring"] == []
+    assert local_api.live_ids() == {second["ciTokenId"]} and stack.outputs()["ciRetiring"] == []
     stack.destroy().ok()
-    assert live_ids(local_api) == set()
+    assert local_api.live_ids() == set()
 
 
 def test_destroy_revokes_every_token_of_the_stack(yaml_stack, local_api: LocalApi):
@@ -188,10 +184,10 @@ def test_destroy_revokes_every_token_of_the_stack(yaml_stack, local_api: LocalAp
     stack.up().ok()
     ids = {stack.outputs()["aId"], stack.outputs()["bId"]}
     secrets = stack.secret_outputs()
-    assert live_ids(local_api) == ids
+    assert local_api.live_ids() == ids
 
     stack.destroy().ok()
-    assert live_ids(local_api) == set()
+    assert local_api.live_ids() == set()
     assert all(t["revokedAt"] for t in local_api.list_tokens() if t["id"] in ids)
     assert stack.resources() == []
     assert_nowhere(stack, secrets["aToken"], secrets["bToken"], local_api.admin_token)
@@ -204,7 +200,7 @@ def test_bad_input_fails_the_preview_with_one_sentence_and_mints_nothing(yaml_st
     assert preview.returncode != 0
     assert "has no time zone; add Z or an offset" in preview.output
     assert "Traceback" not in preview.output
-    assert live_ids(local_api) == set()
+    assert local_api.live_ids() == set()
 
 
 @pytest.mark.http_only  # the pack judges inputs and never talks to the cluster
@@ -217,7 +213,7 @@ def test_policy_pack_blocks_a_non_expiring_yaml_token_and_passes_once_it_expires
 
     up = stack.up(*PACK)
     assert up.returncode != 0 and "management-token-must-expire" in up.output
-    assert live_ids(local_api) == set() and stack.resources() == []
+    assert local_api.live_ids() == set() and stack.resources() == []
 
     write_program(stack, {"forever": {"description": "CI deployer", "expiresIn": "30d", "rotateBefore": "7d"}})
     passing = stack.preview(*PACK).ok()
@@ -233,14 +229,14 @@ def test_the_plugin_is_found_through_plugins_providers_in_pulumi_yaml(yaml_stack
     missing = stack.preview(env=not_on_path)
     assert missing.returncode != 0
     assert "no resource plugin 'pulumi-resource-influxdb3' found" in missing.output  # and none was downloaded
-    assert live_ids(local_api) == set()
+    assert local_api.live_ids() == set()
 
     write_program(stack, tokens, plugins=[{"name": "influxdb3", "path": str(VENV_BIN)}])
     up = stack.up(env=not_on_path).ok()
     assert "from $PATH" not in up.output  # the engine warns only about plugins it found on PATH
-    assert live_ids(local_api) == {stack.outputs()["ciId"]}
+    assert local_api.live_ids() == {stack.outputs()["ciId"]}
     stack.destroy(env=not_on_path).ok()
-    assert live_ids(local_api) == set()
+    assert local_api.live_ids() == set()
 
 
 @pytest.mark.http_only  # the example's own file, run as its README says
@@ -250,15 +246,12 @@ def test_the_yaml_example_mints_two_expiring_tokens_with_secret_outputs(tmp_path
     (tmp_path / "backend").mkdir()
     stack = Stack(work_dir=work_dir, backend_dir=tmp_path / "backend", name="dev")
     stack.run("stack", "init", "dev").ok()
-    stack.config_set("influxdb3:apiUrl", local_api.url)
-    stack.config_set("influxdb3:accountId", local_api.account_id)
-    stack.config_set("influxdb3:clusterId", local_api.cluster_id)
-    stack.config_set("influxdb3:managementToken", local_api.admin_token, secret=True)
+    stack.connect_to(local_api)
 
     stack.up().ok()
     shown = stack.outputs()
     assert shown["ciDeployerToken"] == "[secret]" and shown["breakGlassToken"] == "[secret]"
-    assert live_ids(local_api) == {shown["ciDeployerId"], shown["breakGlassId"]}
+    assert local_api.live_ids() == {shown["ciDeployerId"], shown["breakGlassId"]}
     now = datetime.now(timezone.utc)
     assert timedelta(days=29) < parse(shown["ciDeployerExpiresAt"]) - now <= timedelta(days=30)
     assert timedelta(days=13) < parse(shown["breakGlassExpiresAt"]) - now <= timedelta(days=14)
@@ -267,5 +260,5 @@ def test_the_yaml_example_mints_two_expiring_tokens_with_secret_outputs(tmp_path
     stack.preview("--expect-no-changes").ok()
 
     stack.destroy().ok()
-    assert live_ids(local_api) == set()
+    assert local_api.live_ids() == set()
     assert_nowhere(stack, secrets["ciDeployerToken"], secrets["breakGlassToken"], local_api.admin_token)

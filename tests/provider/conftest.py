@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 
 
 @pytest.fixture(scope="module")
-def local_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
-    server = start_local_api(tmp_path_factory.mktemp("server") / "data")
-    yield server
-    server.stop()
+def local_api(module_local_api: LocalApi) -> LocalApi:
+    """Provider tests share one server a module: each makes tokens of its own."""
+    return module_local_api
 
 
 @pytest.fixture(autouse=True)
-def _journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pending creates are journaled under the test's own directory, not the user's cache."""
-    monkeypatch.setenv("INFLUXDB3_TOKENS_JOURNAL_DIR", str(tmp_path / "journal"))
+def _journal(journal_dir: Path) -> Path:
+    """Every provider test journals its pending creates in its own folder (support/fixtures.py)."""
+    return journal_dir

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from support.fixtures import running_local_api
 from support.local_api import (
     ACCOUNT_A,
     ACCOUNT_B,
@@ -39,8 +40,9 @@ def start(tmp_path: Path) -> Iterator[StartServer]:
 @pytest.fixture(scope="session")
 def server() -> Iterator[LocalApi]:
     """One shared server: account A with clusters A1 (bootstrap) and A2, and account B with B1."""
-    with tempfile.TemporaryDirectory(prefix="influxdb3-local-api-") as tmp:
-        running = start_local_api(
+    with (
+        tempfile.TemporaryDirectory(prefix="influxdb3-local-api-") as tmp,
+        running_local_api(
             Path(tmp) / "data",
             "--account-id",
             ACCOUNT_A,
@@ -50,11 +52,9 @@ def server() -> Iterator[LocalApi]:
             f"{ACCOUNT_A}:{CLUSTER_A2}",
             "--extra-account",
             f"{ACCOUNT_B}:{CLUSTER_B1}",
-        )
-        try:
-            yield running
-        finally:
-            running.stop()
+        ) as running,
+    ):
+        yield running
 
 
 @pytest.fixture

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import secrets
 import stat
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
-from support.local_api import LocalApi, StartServer, admin_token_file, create_token
+from support.local_api import LocalApi, StartServer, admin_token_file, create_token, refused_start
 from support.secrets_scan import check
 
 BOOTSTRAP_KEYS = {"apiUrl", "accountId", "clusterId", "managementToken"}
@@ -95,21 +93,6 @@ def test_conflicting_account_id_on_restart_fails_clearly(start: StartServer, tmp
     data_dir = tmp_path / "data"
     start(data_dir).stop()
     other = str(uuid.uuid4())
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "influxdb3_local_api",
-            "--port",
-            "0",
-            "--data-dir",
-            str(data_dir),
-            "--account-id",
-            other,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    result = refused_start(data_dir, "--account-id", other)
     assert result.returncode == 2
     assert f"not {other}" in result.stderr

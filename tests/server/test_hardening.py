@@ -4,14 +4,12 @@ a reset connection, an oversized buffer, a Host-built redirect or a wrong header
 from __future__ import annotations
 
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from support.local_api import LocalApi, StartServer, admin_token_file, create_token
+from support.local_api import LocalApi, StartServer, admin_token_file, create_token, refused_start
 from support.secrets_scan import check
 
 
@@ -127,21 +125,6 @@ def test_data_directory_and_database_files_are_private(start: StartServer, tmp_p
 
 def test_an_unreadable_admin_token_file_is_one_sentence_naming_the_option(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-token-file"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "influxdb3_local_api",
-            "--port",
-            "0",
-            "--data-dir",
-            str(tmp_path / "data"),
-            "--admin-token-file",
-            str(missing),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    done = refused_start(tmp_path / "data", "--admin-token-file", str(missing))
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == f"influxdb3-local-api: cannot read --admin-token-file {missing}: No such file or directory\n"

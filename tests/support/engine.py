@@ -17,6 +17,8 @@ from typing import Any, Iterator, Mapping, Optional
 
 import pytest
 
+from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
+from support.local_api import LocalApi
 from support.once import once
 
 REPO = Path(__file__).resolve().parents[2]
@@ -104,6 +106,8 @@ class Stack:
         work_dir = tmp / program
         shutil.copytree(source or PROGRAMS / program, work_dir)
         (tmp / "backend").mkdir(exist_ok=True)
+        # Pending creates are journaled beside the stack, not in the user's cache, unless the caller names a place.
+        kw["extra_env"] = {JOURNAL_ENV: str(tmp / "journal"), **kw.get("extra_env", {})}
         stack = cls(work_dir=work_dir, backend_dir=tmp / "backend", **kw)
         if spec is not None:
             stack.write_spec(spec)
@@ -157,6 +161,21 @@ class Stack:
         if values:
             pairs = [arg for key, value in values.items() for arg in ("--plaintext", f"{key}={value}")]
             self.run("config", "set-all", "--stack", self.name, *pairs).ok()
+
+    def connect_to(
+        self,
+        server: LocalApi,
+        *,
+        namespace: str = "influxdb3",
+        over_http: bool = True,
+        plain: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        """The stack config (under ``namespace``) that reaches ``server``: its ids (and URL, over HTTP) and
+        ``plain`` in one set-all, the admin token as a secret."""
+        ids = {f"{namespace}:accountId": server.account_id, f"{namespace}:clusterId": server.cluster_id}
+        url = {f"{namespace}:apiUrl": server.url} if over_http else {}
+        self.config_set_plain({**url, **ids, **(plain or {})})
+        self.config_set(f"{namespace}:managementToken", server.admin_token, secret=True)
 
     def up(self, *extra: str, env: Optional[Mapping[str, str]] = None) -> Result:
         return self.run("up", "--yes", "--skip-preview", *extra, env=env)

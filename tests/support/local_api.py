@@ -192,6 +192,14 @@ class LocalApi:
             and t["description"] != "bootstrap admin token"
         ]
 
+    def live_ids(self) -> set[str]:
+        """The ids of :meth:`live_tokens`."""
+        return {t["id"] for t in self.live_tokens()}
+
+    def unrevoked_ids(self) -> set[str]:
+        """The ids of every token not revoked, the bootstrap admin token and expired ones included."""
+        return {t["id"] for t in self.list_tokens() if t["revokedAt"] is None}
+
     def mint(self, description: str = "", expires_at: Optional[str] = None) -> dict[str, Any]:
         body: dict[str, Any] = {"description": description}
         if expires_at:
@@ -217,6 +225,12 @@ def _epoch(text: str) -> float:
 def start_local_api(data_dir: Path, *extra: str, python: str = sys.executable) -> LocalApi:
     """Start a server on a free port with these extra flags and wait until it listens."""
     return LocalApi(data_dir=data_dir, extra_args=list(extra), python=python).start()
+
+
+def refused_start(data_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Run a server that is expected to refuse to start, and what it exited with and said."""
+    argv = [sys.executable, "-m", "influxdb3_local_api", "--port", "0", "--data-dir", str(data_dir), *extra]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=START_TIMEOUT_S)
 
 
 StartServer = Callable[..., LocalApi]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import pytest
 from pydantic import SecretStr
@@ -25,7 +25,7 @@ from pulumi_influxdb3_tokens.settings import resolve_connection
 # The judge's names are looked up when a test runs, so that on the code before the fix the tests of
 # the command's behaviour still run (and fail on what they assert) rather than fail to import.
 from support.influxctl import isolate, stack_config
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 
 DYNAMIC = "pulumi-python:dynamic/influxdb3:ManagementToken"
 PLUGIN = "influxdb3:index:ManagementToken"
@@ -33,17 +33,10 @@ PLUGIN = "influxdb3:index:ManagementToken"
 ENCRYPTED = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "x"}
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LocalApi]:
-    api = start_local_api(tmp_path / "server")
-    yield api
-    api.stop()
-
-
-def mint_as(server: LocalApi, token: str, description: str) -> dict[str, Any]:
+def mint_as(local_api: LocalApi, token: str, description: str) -> dict[str, Any]:
     """A token made with another credential: the server records that credential as its creator."""
-    with server.client(token) as http:
-        response = http.post(server.tokens_path, json={"description": description})
+    with local_api.client(token) as http:
+        response = http.post(local_api.tokens_path, json={"description": description})
         response.raise_for_status()
         return dict(response.json())
 
@@ -97,13 +90,13 @@ def state_file(
 
 
 @pytest.fixture
-def account(server: LocalApi, tmp_path: Path) -> dict[str, Any]:
+def account(local_api: LocalApi, tmp_path: Path) -> dict[str, Any]:
     """One stack's held token and its lost twin, plus everything else a shared account holds."""
-    held = server.mint("svc-a deployer")
-    lost = server.mint("svc-a deployer")  # same admin, same description: the answer was lost
-    by_hand = server.mint("release script")  # same admin, a description no stack declares
-    colleague = server.mint("colleague's laptop")
-    theirs = mint_as(server, colleague["accessToken"], "svc-a deployer")  # another identity, same description
+    held = local_api.mint("svc-a deployer")
+    lost = local_api.mint("svc-a deployer")  # same admin, same description: the answer was lost
+    by_hand = local_api.mint("release script")  # same admin, a description no stack declares
+    colleague = local_api.mint("colleague's laptop")
+    theirs = mint_as(local_api, colleague["accessToken"], "svc-a deployer")  # another identity, same description
     return {
         "held": held,
         "lost": lost,
@@ -114,49 +107,45 @@ def account(server: LocalApi, tmp_path: Path) -> dict[str, Any]:
     }
 
 
-def live_ids(server: LocalApi) -> set[str]:
-    return {t["id"] for t in server.list_tokens() if t["revokedAt"] is None}
-
-
-def own_profile(tmp_path: Path, server: LocalApi, token: Optional[str]) -> Path:
+def own_profile(tmp_path: Path, local_api: LocalApi, token: Optional[str]) -> Path:
     config = tmp_path / "influxctl.toml"
     mgmt = f'mgmt_token = "{token}"\n' if token is not None else ""
     config.write_text(
-        f'[[profile]]\nname = "ci"\nproduct = "dedicated"\naccount_id = "{server.account_id}"\n'
-        f'cluster_id = "{server.cluster_id}"\n{mgmt}'
+        f'[[profile]]\nname = "ci"\nproduct = "dedicated"\naccount_id = "{local_api.account_id}"\n'
+        f'cluster_id = "{local_api.cluster_id}"\n{mgmt}'
     )
     config.chmod(0o600)
     return config
 
 
 @pytest.fixture
-def over_own_profile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: LocalApi) -> list[str]:
+def over_own_profile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, local_api: LocalApi) -> list[str]:
     """influxctl (the stand-in) with the user's own profile `ci`, whose mgmt_token is the admin token."""
     isolate(monkeypatch, tmp_path, standin_on_path=True)
-    monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", server.url)
-    return ["--profile", "ci", "--influxctl-config", str(own_profile(tmp_path, server, server.admin_token))]
+    monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", local_api.url)
+    return ["--profile", "ci", "--influxctl-config", str(own_profile(tmp_path, local_api, local_api.admin_token))]
 
 
-def admin_id(server: LocalApi) -> str:
-    [admin] = [t for t in server.list_tokens() if server.admin_token.startswith(t["tokenPrefix"])]
+def admin_id(local_api: LocalApi) -> str:
+    [admin] = [t for t in local_api.list_tokens() if local_api.admin_token.startswith(t["tokenPrefix"])]
     return str(admin["id"])
 
 
 def test_with_the_users_own_profile_the_credential_and_unattributable_tokens_are_never_revoked(
-    server, account, over_own_profile, capsys
+    local_api, account, over_own_profile, capsys
 ):
-    before = live_ids(server)
+    before = local_api.unrevoked_ids()
     code = main(["audit", "--format", "json", "--stack-state", str(account["state"]), *over_own_profile])
     report = json.loads(capsys.readouterr().out)
     assert code == 3
     assert report["orphans"] == [account["lost"]["id"]]
     assert set(report["unattributed"]) == {account[k]["id"] for k in ("by_hand", "colleague", "theirs")}
-    assert admin_id(server) not in report["orphans"] + report["unattributed"]
+    assert admin_id(local_api) not in report["orphans"] + report["unattributed"]
 
     # --revoke-orphans alone only says what it would revoke.
     code = main(["audit", "--stack-state", str(account["state"]), "--revoke-orphans", *over_own_profile])
     err = capsys.readouterr().err
-    assert code == 3 and live_ids(server) == before
+    assert code == 3 and local_api.unrevoked_ids() == before
     assert (
         f"influxdb3-tokens audit: --revoke-orphans would revoke {account['lost']['id']}; nothing was revoked: "
         f"add --yes to revoke them.\n" == err
@@ -165,23 +154,23 @@ def test_with_the_users_own_profile_the_credential_and_unattributable_tokens_are
     # With --yes exactly the orphan goes; the credential, the colleague's and the hand-made tokens stay.
     code = main(["audit", "--stack-state", str(account["state"]), "--revoke-orphans", "--yes", *over_own_profile])
     assert code == 1, capsys.readouterr()  # no orphan left; the never-expiring tokens break a mandatory rule
-    assert live_ids(server) == before - {account["lost"]["id"]}
-    assert server.admin_token and admin_id(server) in live_ids(server)
+    assert local_api.unrevoked_ids() == before - {account["lost"]["id"]}
+    assert local_api.admin_token and admin_id(local_api) in local_api.unrevoked_ids()
 
 
 def test_over_http_the_same_tokens_are_orphans_and_only_they_are_revoked(
-    server, account, monkeypatch, tmp_path, capsys
+    local_api, account, monkeypatch, tmp_path, capsys
 ):
     isolate(monkeypatch, tmp_path, standin_on_path=False)
-    for name, value in server.env().items():
+    for name, value in local_api.env().items():
         monkeypatch.setenv(name, value)
-    before = live_ids(server)
+    before = local_api.unrevoked_ids()
     code = main(["audit", "--stack-state", str(account["state"]), "--revoke-orphans", "--yes"])
     out = capsys.readouterr().out
     assert code == 1  # no orphan left; the never-expiring tokens break a mandatory rule
-    assert live_ids(server) == before - {account["lost"]["id"]}
+    assert local_api.unrevoked_ids() == before - {account["lost"]["id"]}
     assert "3 live tokens held by no given stack state cannot be attributed to one of its stacks" in out
-    assert server.admin_token not in out
+    assert local_api.admin_token not in out
 
 
 class _Listed:
@@ -291,9 +280,9 @@ def test_adopted_imported_and_recovered_tokens_say_nothing_about_who_mints_for_t
     assert verdict.orphans == [] and verdict.unattributed == ["theirs"]
 
 
-def test_the_credential_of_the_users_own_profile_is_read_from_that_profile(tmp_path, monkeypatch, server):
+def test_the_credential_of_the_users_own_profile_is_read_from_that_profile(tmp_path, monkeypatch, local_api):
     isolate(monkeypatch, tmp_path, standin_on_path=True)
-    with_token = own_profile(tmp_path, server, "M.V1.the-profiles-own-token")
+    with_token = own_profile(tmp_path, local_api, "M.V1.the-profiles-own-token")
     connection = resolve_connection(
         stack_config(influxctlProfile="ci", influxctlConfig=str(with_token), accountId=None, clusterId=None)
     )
@@ -304,7 +293,7 @@ def test_the_credential_of_the_users_own_profile_is_read_from_that_profile(tmp_p
     assert credential.source == "the mgmt_token of influxctl profile 'ci'"
     assert "the-profiles-own-token" not in repr(credential)
 
-    own_profile(tmp_path, server, None)  # the person logs in through the identity provider instead
+    own_profile(tmp_path, local_api, None)  # the person logs in through the identity provider instead
     connection = resolve_connection(
         stack_config(influxctlProfile="ci", influxctlConfig=str(with_token), accountId=None, clusterId=None)
     )
@@ -322,35 +311,38 @@ def test_two_listed_tokens_matching_the_credential_mean_it_cannot_tell(tmp_path)
     assert not verdict.credential_known and verdict.orphans == []
 
 
-def connect_all(server: LocalApi) -> list[TokenRecord]:
+def connect_all(local_api: LocalApi) -> list[TokenRecord]:
     """Every token of the server's account, as the audit lists them (over http)."""
     from pulumi_influxdb3_tokens.clients import client_for
 
     settings = stack_config(
-        apiUrl=server.url, accountId=server.account_id, clusterId=server.cluster_id, managementToken=server.admin_token
+        apiUrl=local_api.url,
+        accountId=local_api.account_id,
+        clusterId=local_api.cluster_id,
+        managementToken=local_api.admin_token,
     )
     return client_for(resolve_connection(settings)).list()
 
 
-def test_a_twin_of_a_held_tokens_description_is_no_orphan_without_a_pending_create(server, account, tmp_path):
+def test_a_twin_of_a_held_tokens_description_is_no_orphan_without_a_pending_create(local_api, account, tmp_path):
     """The stranger's case: another stack (its state not given) made a token with the same description and the
     same admin. Only an interrupted create of the given stack accounts for an unheld token; none is recorded."""
     state = state_file(tmp_path / "no-pending.json", [account["held"]])
-    records = connect_all(server)
+    records = connect_all(local_api)
     verdict = judge.judge_orphans(
-        records, judge.held_tokens([state]), _credential()(None, "login"), server.account_id, server.cluster_id
+        records, judge.held_tokens([state]), _credential()(None, "login"), local_api.account_id, local_api.cluster_id
     )
     assert verdict.orphans == [] and account["lost"]["id"] in verdict.unattributed
 
 
-def test_more_candidates_than_pending_creates_are_all_left_alone(server, account, tmp_path):
+def test_more_candidates_than_pending_creates_are_all_left_alone(local_api, account, tmp_path):
     """One create left pending, two unheld twins of our creator: which one it made cannot be told."""
-    another = server.mint("svc-a deployer")
+    another = local_api.mint("svc-a deployer")
     verdict = judge.judge_orphans(
-        connect_all(server),
+        connect_all(local_api),
         judge.held_tokens([account["state"]]),
         _credential()(None, "login"),
-        server.account_id,
-        server.cluster_id,
+        local_api.account_id,
+        local_api.cluster_id,
     )
     assert verdict.orphans == [] and {account["lost"]["id"], another["id"]} <= set(verdict.unattributed)

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_influxdb3_tokens import settings
 from pulumi_influxdb3_tokens.clients.influxctl import process
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError
 from pulumi_influxdb3_tokens.dynamic.provider import ManagementTokenProvider
-from pulumi_influxdb3_tokens.settings import resolve_connection
+from pulumi_influxdb3_tokens.settings import influxctl_profile, resolve_connection
 from support.influxctl import isolate, stack_config
 
 PROFILE_TOKEN = "apiv1_profile-token-of-production-0123456789"  # not M.V1-shaped: only its value can scrub it
@@ -165,7 +164,7 @@ def test_a_malformed_token_in_the_own_profile_names_the_profile(monkeypatch, tmp
 
 def test_a_profile_file_others_can_read_is_used_with_one_warning(monkeypatch, tmp_path, capsys):
     isolate(monkeypatch, tmp_path, standin_on_path=True)
-    monkeypatch.setattr(settings, "_WARNED_READABLE", set())
+    monkeypatch.setattr(influxctl_profile, "_WARNED_READABLE", set())
     path = write_default_profile(tmp_path, name="ci")
     path.chmod(0o644)
     first = resolve_connection(stack_config(influxctlProfile="ci"))
@@ -180,7 +179,7 @@ def test_a_profile_file_others_can_read_is_used_with_one_warning(monkeypatch, tm
 
 def test_a_private_profile_file_gives_no_warning(monkeypatch, tmp_path, capsys):
     isolate(monkeypatch, tmp_path, standin_on_path=True)
-    monkeypatch.setattr(settings, "_WARNED_READABLE", set())
+    monkeypatch.setattr(influxctl_profile, "_WARNED_READABLE", set())
     write_default_profile(tmp_path, name="ci")
     resolve_connection(stack_config(influxctlProfile="ci"))
     assert "warning" not in capsys.readouterr().err

@@ -10,7 +10,6 @@ import pytest
 from pydantic import SecretStr
 
 from pulumi_influxdb3_tokens.clients.http import MAX_LOST_ANSWERS, HttpTokenClient
-from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
 from pulumi_influxdb3_tokens.core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError
 from pulumi_influxdb3_tokens.core.management_token.models import CreatedToken, TokenInputs
 from pulumi_influxdb3_tokens.settings import Connection
@@ -36,10 +35,8 @@ def created_body(token_id: str) -> dict[str, object]:
     }
 
 
-@pytest.fixture(autouse=True)
-def _journal_in_tmp(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each client journals its pending creates in the test's own directory."""
-    monkeypatch.setenv(JOURNAL_ENV, str(tmp_path))
+# Each client journals its pending creates in the test's own folder (support/fixtures.py).
+pytestmark = pytest.mark.usefixtures("journal_dir")
 
 
 def connection(retry_timeout: float = 0.3) -> Connection:
@@ -176,7 +173,7 @@ def test_a_create_that_never_reaches_an_answer_says_where_its_token_may_be():
 # --- the journal of pending creates: a lost answer recovered by the next create ---------------
 
 
-def test_a_create_lost_past_the_retry_window_is_recovered_by_the_next_create(tmp_path, capsys):
+def test_a_create_lost_past_the_retry_window_is_recovered_by_the_next_create(journal_dir, capsys):
     """First `up`: the server is gone (outcome unknown, key kept). Next `up`: the server is back,
     remembers the key (409 naming the token): that token is revoked, a fresh one minted, journal empty."""
     posted: list[tuple[str, bytes]] = []
@@ -198,14 +195,14 @@ def test_a_create_lost_past_the_retry_window_is_recovered_by_the_next_create(tmp
     inputs = TokenInputs(description="d", expires_in="30d")
     with pytest.raises(OutcomeUnknownError):
         client.mint(inputs)
-    [kept] = list(tmp_path.glob("*.json"))
+    [kept] = list(journal_dir.glob("*.json"))
 
     server_up = True
     created = client.mint(inputs)
     assert created.id == "tok-new" and revoked == ["tok-lost"]
     assert posted[0][0] == kept.stem  # the lost create's key was asked again
     assert posted[1][0] != kept.stem
-    assert list(tmp_path.glob("*.json")) == []
+    assert list(journal_dir.glob("*.json")) == []
     assert "tok-lost" in capsys.readouterr().err
 
 

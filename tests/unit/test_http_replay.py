@@ -8,28 +8,24 @@ since revoked or expired is refused in one sentence, and ``mint`` makes a new on
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
 from pulumi_influxdb3_tokens.clients.http import HttpTokenClient
-from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
 from pulumi_influxdb3_tokens.core.errors import LostAnswerError
 from pulumi_influxdb3_tokens.core.management_token.models import TokenInputs
 from pulumi_influxdb3_tokens.settings import Connection
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 
 ADMIN = "M.V1.admin-credential-never-shown"
 OLD = "M.V1.replayed-token-string-never-shown"
 NEW = "M.V1.fresh-token-string-never-shown"
 
 
-@pytest.fixture(autouse=True)
-def _journal_in_tmp(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(JOURNAL_ENV, str(tmp_path))
+# Each client journals its pending creates in the test's own folder (support/fixtures.py).
+pytestmark = pytest.mark.usefixtures("journal_dir")
 
 
 def record(token_id: str, revoked_at: str | None = None, expires_at: str | None = None) -> dict[str, object]:
@@ -104,13 +100,6 @@ def test_a_replayed_answer_whose_token_is_live_is_kept():
     created = client(server).create("d", None, idempotency_key="key-1")
     assert created.id == "old" and created.access_token.get_secret_value() == OLD
     assert json.dumps(server.requests) == json.dumps(["POST managementTokens", "GET old"])
-
-
-@pytest.fixture
-def local_api(tmp_path: Path) -> Iterator[LocalApi]:
-    server = start_local_api(tmp_path / "server-data")
-    yield server
-    server.stop()
 
 
 def test_against_the_local_server_a_revoked_tokens_key_never_gives_it_back(local_api: LocalApi):

@@ -19,8 +19,9 @@ from pulumi_influxdb3_tokens.core.errors import (
 )
 from pulumi_influxdb3_tokens.core.management_token.models import CreatedToken, RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
+from support.fixtures import running_local_api
 from support.influxctl import connect, recording_standin, stack_config
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 from support.times import moment_in_days
 
 OTHER_ACCOUNT, OTHER_CLUSTER = str(uuid.uuid4()), str(uuid.uuid4())
@@ -30,9 +31,10 @@ RELEASES = ["2.7.1", "2.9.6", "2.10.5", "2.12.0"]
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
-    api = start_local_api(tmp_path_factory.mktemp("server"), "--extra-account", f"{OTHER_ACCOUNT}:{OTHER_CLUSTER}")
-    yield api
-    api.stop()
+    """One server for the module, with a second account besides the one its admin token belongs to."""
+    extra = f"{OTHER_ACCOUNT}:{OTHER_CLUSTER}"
+    with running_local_api(tmp_path_factory.mktemp("server"), "--extra-account", extra) as api:
+        yield api
 
 
 @pytest.fixture

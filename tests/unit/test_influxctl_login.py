@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import pytest
 
@@ -22,58 +22,47 @@ from pulumi_influxdb3_tokens.clients import client_for
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError, ManagementApiError
 from pulumi_influxdb3_tokens.settings import resolve_connection
 from support.influxctl import isolate, stack_config
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[LocalApi]:
-    api = start_local_api(tmp_path / "server")
-    yield api
-    api.stop()
-
-
-@pytest.fixture
-def home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: LocalApi) -> Path:
+def home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, local_api: LocalApi) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     isolate(monkeypatch, home, standin_on_path=True)
-    monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", server.url)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", local_api.url)
     # Were the login prompt not noticed, the run would wait this long: the test would hang, then fail.
     monkeypatch.setenv("INFLUXCTL_STANDIN_LOGIN_WAIT_S", "600")
     return home
 
 
-def person_profile(home: Path, server: LocalApi, name: str = "default") -> Path:
+def person_profile(home: Path, local_api: LocalApi, name: str = "default") -> Path:
     """A person's profile, as influxctl's docs lay it out: no mgmt_token, so influxctl logs them in."""
     config = home / ".config" / "influxctl" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(
         f'[[profile]]\n  name = "{name}"\n  product = "dedicated"\n'
-        f'  account_id = "{server.account_id}"\n  cluster_id = "{server.cluster_id}"\n'
+        f'  account_id = "{local_api.account_id}"\n  cluster_id = "{local_api.cluster_id}"\n'
     )
     return config
 
 
-def cached_login(home: Path, server: LocalApi, expires_in_s: float) -> None:
+def cached_login(home: Path, local_api: LocalApi, expires_in_s: float) -> None:
     """What `influxctl auth login` leaves behind (the stand-in's form of it): 0600, about an hour."""
     cache = home / ".cache" / "influxctl"
     cache.mkdir(parents=True, exist_ok=True)
     login = cache / "standin-login.json"
-    login.write_text(json.dumps({"access_token": server.admin_token, "expires_at": time.time() + expires_in_s}))
+    login.write_text(json.dumps({"access_token": local_api.admin_token, "expires_at": time.time() + expires_in_s}))
     login.chmod(0o600)
 
 
-def live_ids(server: LocalApi) -> set[str]:
-    return {t["id"] for t in server.list_tokens() if t["revokedAt"] is None}
-
-
-def test_with_nothing_configured_the_persons_own_profile_and_login_are_used(home: Path, server: LocalApi):
-    person_profile(home, server)
-    cached_login(home, server, 3600)
+def test_with_nothing_configured_the_persons_own_profile_and_login_are_used(home: Path, local_api: LocalApi):
+    person_profile(home, local_api)
+    cached_login(home, local_api, 3600)
     connection = resolve_connection({})
     assert connection.transport == "influxctl" and connection.influxctl_profile == "default"
     assert connection.management_token.get_secret_value() == ""  # nothing copied anywhere
-    assert (connection.account_id, connection.cluster_id) == (server.account_id, server.cluster_id)
+    assert (connection.account_id, connection.cluster_id) == (local_api.account_id, local_api.cluster_id)
 
     client = client_for(connection)
     created = client.create("made at my desk", None)
@@ -83,12 +72,12 @@ def test_with_nothing_configured_the_persons_own_profile_and_login_are_used(home
 
 @pytest.mark.parametrize("login", [None, -60.0], ids=["no login", "expired login"])
 def test_a_missing_or_expired_login_is_one_sentence_before_anything_is_minted(
-    home: Path, server: LocalApi, login: Optional[float]
+    home: Path, local_api: LocalApi, login: Optional[float]
 ):
-    person_profile(home, server)
+    person_profile(home, local_api)
     if login is not None:
-        cached_login(home, server, login)
-    before = live_ids(server)
+        cached_login(home, local_api, login)
+    before = local_api.unrevoked_ids()
     client = client_for(resolve_connection(stack_config(requestTimeout="300")))
     with pytest.raises(ManagementApiError) as raised:
         client.create("made at my desk", None)
@@ -99,13 +88,13 @@ def test_a_missing_or_expired_login_is_one_sentence_before_anything_is_minted(
         "again."
     )
     assert message.count(". ") == 0 and "Traceback" not in message
-    assert live_ids(server) == before  # nothing was minted
+    assert local_api.unrevoked_ids() == before  # nothing was minted
 
     with pytest.raises(ManagementApiError, match="auth login"):
         client.list(fresh=True)
 
 
-def test_without_any_influxctl_profile_the_sentence_says_how_to_log_in_or_configure(home: Path, server: LocalApi):
+def test_without_any_influxctl_profile_the_sentence_says_how_to_log_in_or_configure(home: Path, local_api: LocalApi):
     with pytest.raises(ConfigurationError) as raised:
         resolve_connection({})
     message = str(raised.value)
@@ -113,25 +102,27 @@ def test_without_any_influxctl_profile_the_sentence_says_how_to_log_in_or_config
     assert "`influxctl auth login`" in message and "influxdb3:managementToken" in message
 
 
-def test_a_config_file_without_the_profile_is_named(home: Path, server: LocalApi):
-    person_profile(home, server, name="someone-else")
+def test_a_config_file_without_the_profile_is_named(home: Path, local_api: LocalApi):
+    person_profile(home, local_api, name="someone-else")
     with pytest.raises(ConfigurationError, match=r"has no \[\[profile\]\] named 'default'"):
         resolve_connection({})
 
 
-def test_ids_that_differ_from_the_profile_influxctl_acts_with_are_refused(home: Path, server: LocalApi):
-    person_profile(home, server)
+def test_ids_that_differ_from_the_profile_influxctl_acts_with_are_refused(home: Path, local_api: LocalApi):
+    person_profile(home, local_api)
     with pytest.raises(ConfigurationError) as raised:
         resolve_connection(stack_config(clusterId="another-cluster"))
     assert "influxdb3:clusterId / INFLUXDB3_CLUSTER_ID is 'another-cluster'" in str(raised.value)
-    assert f"has cluster_id '{server.cluster_id}'" in str(raised.value)
+    assert f"has cluster_id '{local_api.cluster_id}'" in str(raised.value)
 
 
-def test_a_configured_token_still_goes_to_a_temporary_profile(home: Path, server: LocalApi):
+def test_a_configured_token_still_goes_to_a_temporary_profile(home: Path, local_api: LocalApi):
     """A pipeline's way: the token in config or the environment is used, never the person's login."""
-    person_profile(home, server)
+    person_profile(home, local_api)
     connection = resolve_connection(
-        stack_config(accountId=server.account_id, clusterId=server.cluster_id, managementToken=server.admin_token)
+        stack_config(
+            accountId=local_api.account_id, clusterId=local_api.cluster_id, managementToken=local_api.admin_token
+        )
     )
     assert connection.influxctl_profile is None and not connection.uses_own_influxctl_profile
     assert client_for(connection).list(fresh=True)

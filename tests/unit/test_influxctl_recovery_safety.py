@@ -14,7 +14,7 @@ import json
 import subprocess
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -24,7 +24,7 @@ from pulumi_influxdb3_tokens.core.errors import ManagementApiError
 from pulumi_influxdb3_tokens.core.management_token.models import RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
 from support.influxctl import connect, recording_standin, stack_config
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 from support.times import moment_in_days
 
 # What the stand-in prints for each (tests/standin/influxctl NEVER_SENT): a gRPC-Go client's texts
@@ -37,24 +37,17 @@ NEVER_SENT = {
 }
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
-    api = start_local_api(tmp_path_factory.mktemp("server"))
-    yield api
-    api.stop()
-
-
 @pytest.fixture
-def standin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: LocalApi) -> Path:
-    return recording_standin(monkeypatch, tmp_path, server)
+def standin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, module_local_api: LocalApi) -> Path:
+    return recording_standin(monkeypatch, tmp_path, module_local_api)
 
 
-def own_profile_client(server: LocalApi, tmp_path: Path) -> InfluxctlTokenClient:
+def own_profile_client(module_local_api: LocalApi, tmp_path: Path) -> InfluxctlTokenClient:
     """influxctl with the user's own profile `ci`, whose mgmt_token is the admin token."""
     config = tmp_path / "influxctl.toml"
     config.write_text(
-        f'[[profile]]\nname = "ci"\nproduct = "dedicated"\naccount_id = "{server.account_id}"\n'
-        f'cluster_id = "{server.cluster_id}"\nmgmt_token = "{server.admin_token}"\n'
+        f'[[profile]]\nname = "ci"\nproduct = "dedicated"\naccount_id = "{module_local_api.account_id}"\n'
+        f'cluster_id = "{module_local_api.cluster_id}"\nmgmt_token = "{module_local_api.admin_token}"\n'
     )
     config.chmod(0o600)
     client = client_for(resolve_connection(stack_config(influxctlProfile="ci", influxctlConfig=str(config))))
@@ -66,13 +59,13 @@ def unique(what: str) -> str:
     return f"{what} {uuid.uuid4().hex[:8]}"
 
 
-def tokens(server: LocalApi, description: str) -> list[dict[str, Any]]:
-    return [t for t in server.list_tokens() if t["description"] == description]
+def tokens(module_local_api: LocalApi, description: str) -> list[dict[str, Any]]:
+    return [t for t in module_local_api.list_tokens() if t["description"] == description]
 
 
-def another_identity(server: LocalApi) -> str:
+def another_identity(module_local_api: LocalApi) -> str:
     """A colleague's admin token: what it mints is listed with it as created_by."""
-    return str(server.mint(unique("colleague"))["accessToken"])
+    return str(module_local_api.mint(unique("colleague"))["accessToken"])
 
 
 def assert_never_suggests_revoking(message: str) -> None:
@@ -80,11 +73,11 @@ def assert_never_suggests_revoking(message: str) -> None:
 
 
 @pytest.mark.parametrize("fault", sorted(NEVER_SENT))
-def test_a_create_that_never_reached_the_server_adopts_nothing(standin, server, monkeypatch, capsys, fault):
+def test_a_create_that_never_reached_the_server_adopts_nothing(standin, module_local_api, monkeypatch, capsys, fault):
     # The issue's case: another stack's token, same admin, same description, no expiry, made just before.
-    client = connect(server)
+    client = connect(module_local_api)
     description = unique("deployer")
-    theirs = server.mint(description)
+    theirs = module_local_api.mint(description)
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", fault)
 
     with pytest.raises(ManagementApiError) as caught:
@@ -93,49 +86,53 @@ def test_a_create_that_never_reached_the_server_adopts_nothing(standin, server, 
     message = str(caught.value)
     assert message.startswith("Could not create a management token with influxctl: influxctl cannot reach")
     assert NEVER_SENT[fault] in message and theirs["id"] not in message
-    assert [t["id"] for t in tokens(server, description)] == [theirs["id"]]
+    assert [t["id"] for t in tokens(module_local_api, description)] == [theirs["id"]]
     assert_never_suggests_revoking(message + capsys.readouterr().err)
 
 
-def test_a_lost_create_next_to_another_stacks_twin_adopts_only_the_one_it_made(standin, server, monkeypatch, capsys):
-    client = connect(server)
+def test_a_lost_create_next_to_another_stacks_twin_adopts_only_the_one_it_made(
+    standin, module_local_api, monkeypatch, capsys
+):
+    client = connect(module_local_api)
     description, expiry = unique("deployer"), moment_in_days(5)
-    theirs = server.mint(description, timeutil.format_rfc3339(expiry))  # another stack's, same admin
+    theirs = module_local_api.mint(description, timeutil.format_rfc3339(expiry))  # another stack's, same admin
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
 
     recovered = client.create(description, expiry)
 
     assert isinstance(recovered, RecoveredToken)
-    [ours] = [t for t in tokens(server, description) if t["id"] != theirs["id"]]
+    [ours] = [t for t in tokens(module_local_api, description) if t["id"] != theirs["id"]]
     assert recovered.id == ours["id"]
     notice = capsys.readouterr().err
     assert f"adopted token {ours['id']}" in notice and theirs["id"] not in notice
     assert_never_suggests_revoking(notice)
 
 
-def test_a_colleagues_create_at_the_same_moment_is_not_ours(standin, server, monkeypatch, tmp_path, capsys):
+def test_a_colleagues_create_at_the_same_moment_is_not_ours(standin, module_local_api, monkeypatch, tmp_path, capsys):
     # With the user's own profile the creator filter must still know who we are (issue: it was off).
-    client = own_profile_client(server, tmp_path)
+    client = own_profile_client(module_local_api, tmp_path)
     description = unique("deployer")
-    monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", another_identity(server))
+    monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", another_identity(module_local_api))
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
 
     recovered = client.create(description, None)
 
-    made = {t["id"]: t for t in tokens(server, description)}
+    made = {t["id"]: t for t in tokens(module_local_api, description)}
     assert len(made) == 2 and recovered.id in made
-    admin = next(t["id"] for t in server.list_tokens() if server.admin_token.startswith(t["tokenPrefix"]))
+    admin = next(
+        t["id"] for t in module_local_api.list_tokens() if module_local_api.admin_token.startswith(t["tokenPrefix"])
+    )
     assert made[recovered.id]["createdBy"] == admin  # ours; the colleague's has another creator
     [theirs] = [t for t in made if t != recovered.id]
     assert made[theirs]["createdBy"] != admin and theirs not in capsys.readouterr().err
 
 
-def test_when_who_we_are_cannot_be_told_nothing_is_adopted(standin, server, monkeypatch, tmp_path):
+def test_when_who_we_are_cannot_be_told_nothing_is_adopted(standin, module_local_api, monkeypatch, tmp_path):
     # A device-flow login is no listed management token: its creates cannot be told from others'.
     from pulumi_influxdb3_tokens.clients import credential
     from pulumi_influxdb3_tokens.clients.influxctl import client as influxctl_client
 
-    client = own_profile_client(server, tmp_path)
+    client = own_profile_client(module_local_api, tmp_path)
     monkeypatch.setattr(influxctl_client, "credential_in_play", lambda c: credential.Credential(None, "a login"))
     description = unique("deployer")
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
@@ -143,7 +140,7 @@ def test_when_who_we_are_cannot_be_told_nothing_is_adopted(standin, server, monk
     with pytest.raises(ManagementApiError) as caught:
         client.create(description, None)
 
-    [made] = tokens(server, description)
+    [made] = tokens(module_local_api, description)
     assert str(caught.value) == (
         "influxctl management create exited with status 1, and 1 token with this description and expiry "
         f"appeared while it ran ({made['id']}), but who made it cannot be told (the credential in use is not a "
@@ -153,15 +150,15 @@ def test_when_who_we_are_cannot_be_told_nothing_is_adopted(standin, server, monk
     assert made["revokedAt"] is None
 
 
-def test_several_of_our_tokens_appearing_are_named_and_none_adopted(standin, server, monkeypatch, tmp_path):
-    client = connect(server)
+def test_several_of_our_tokens_appearing_are_named_and_none_adopted(standin, module_local_api, monkeypatch, tmp_path):
+    client = connect(module_local_api)
     description, expiry = unique("twins"), moment_in_days(5)
     # The same admin creating the same token at the same moment (another stack's `up` on this machine).
-    monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", server.admin_token)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", module_local_api.admin_token)
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
     with pytest.raises(ManagementApiError) as caught:
         client.create(description, expiry)
-    ids = sorted(t["id"] for t in tokens(server, description))
+    ids = sorted(t["id"] for t in tokens(module_local_api, description))
     assert len(ids) == 2
     assert str(caught.value) == (
         "influxctl management create exited with status 1, and 2 tokens with this description and expiry "
@@ -171,23 +168,24 @@ def test_several_of_our_tokens_appearing_are_named_and_none_adopted(standin, ser
     assert_never_suggests_revoking(str(caught.value))
 
 
-def test_the_tokens_are_listed_before_the_create_runs(standin, server):
-    connect(server).create(unique("plain"), None)
+def test_the_tokens_are_listed_before_the_create_runs(standin, module_local_api):
+    connect(module_local_api).create(unique("plain"), None)
     runs = [json.loads(line)["argv"] for line in standin.read_text().splitlines()]
     actions = [argv[argv.index("management") + 1] for argv in runs if "management" in argv]
     assert actions == ["list", "create"]
 
 
-def test_the_standin_lists_another_identitys_token_as_documented(standin, server, monkeypatch, tmp_path):
+def test_the_standin_lists_another_identitys_token_as_documented(standin, module_local_api, monkeypatch, tmp_path):
     # Docs (reference/cli/influxctl/management/list): `--format json` prints snake_case entries with
     # created_by and {"seconds", "nanos"} timestamps, whoever made the token.
-    colleague = another_identity(server)
-    with server.client(colleague) as http:
-        made = http.post(server.tokens_path, json={"description": unique("theirs")}).raise_for_status().json()
+    colleague = another_identity(module_local_api)
+    with module_local_api.client(colleague) as http:
+        made = http.post(module_local_api.tokens_path, json={"description": unique("theirs")}).raise_for_status().json()
     config = tmp_path / "influxctl.toml"
     config.write_text(
-        f'[[profile]]\nname = "me"\naccount_id = "{server.account_id}"\ncluster_id = "{server.cluster_id}"\n'
-        f'mgmt_token = "{server.admin_token}"\n'
+        f'[[profile]]\nname = "me"\naccount_id = "{module_local_api.account_id}"\n'
+        f'cluster_id = "{module_local_api.cluster_id}"\n'
+        f'mgmt_token = "{module_local_api.admin_token}"\n'
     )
     listed = subprocess.run(
         ["influxctl", "--config", str(config), "--profile", "me", "management", "list", "--format", "json"],
@@ -197,7 +195,7 @@ def test_the_standin_lists_another_identitys_token_as_documented(standin, server
         timeout=60,
     )
     [entry] = [e for e in json.loads(listed.stdout) if e["id"] == made["id"]]
-    colleague_id = next(t["id"] for t in server.list_tokens() if colleague.startswith(t["tokenPrefix"]))
+    colleague_id = next(t["id"] for t in module_local_api.list_tokens() if colleague.startswith(t["tokenPrefix"]))
     assert entry["created_by"] == colleague_id != made["id"]
     assert set(entry) == {"id", "account_id", "token_prefix", "created_at", "description", "created_by"}
     assert set(entry["created_at"]) <= {"seconds", "nanos"}

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from pydantic import SecretStr
@@ -21,18 +20,11 @@ from pulumi_influxdb3_tokens.clients.http import HttpTokenClient
 from pulumi_influxdb3_tokens.clients.pending import Journal
 from pulumi_influxdb3_tokens.core.management_token.models import TokenInputs
 from pulumi_influxdb3_tokens.settings import Connection
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[LocalApi]:
-    api = start_local_api(tmp_path / "server")
-    yield api
-    api.stop()
-
-
-def connection(server: LocalApi, token: str) -> Connection:
-    return Connection(server.url, server.account_id, server.cluster_id, SecretStr(token))
+def connection(local_api: LocalApi, token: str) -> Connection:
+    return Connection(local_api.url, local_api.account_id, local_api.cluster_id, SecretStr(token))
 
 
 def request_of(inputs: TokenInputs) -> str:
@@ -41,25 +33,27 @@ def request_of(inputs: TokenInputs) -> str:
 
 
 def test_a_create_lost_under_another_admin_is_kept_and_reported_never_reused(
-    server: LocalApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    local_api: LocalApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     journal_dir = tmp_path / "journal"
-    admin_a = server.admin_token
-    admin_b = str(server.mint("admin B")["accessToken"])  # the rotated credential
+    admin_a = local_api.admin_token
+    admin_b = str(local_api.mint("admin B")["accessToken"])  # the rotated credential
     inputs = TokenInputs(description="deployer", expires_in="30d")
 
     # Under A: the create reached the server (it minted), and its answer was lost.
-    lost_entry = Journal(connection(server, admin_a), journal_dir).begin(
+    lost_entry = Journal(connection(local_api, admin_a), journal_dir).begin(
         request_of(inputs), inputs.description, inputs.expiry_for_new_token()
     )
-    with server.client(admin_a) as http:
+    with local_api.client(admin_a) as http:
         body = {"description": lost_entry.description, "expiresAt": lost_entry.expires_at.isoformat()}
-        http.post(server.tokens_path, json=body, headers={"Idempotency-Key": lost_entry.key}).raise_for_status()
-    Journal(connection(server, admin_a), journal_dir).release(lost_entry)
+        http.post(local_api.tokens_path, json=body, headers={"Idempotency-Key": lost_entry.key}).raise_for_status()
+    Journal(connection(local_api, admin_a), journal_dir).release(lost_entry)
     entry_file = journal_dir / f"{lost_entry.key}.json"
 
     # Under B, the next `up` mints its token and leaves A's entry alone, saying so.
-    client = HttpTokenClient(connection(server, admin_b), journal=Journal(connection(server, admin_b), journal_dir))
+    client = HttpTokenClient(
+        connection(local_api, admin_b), journal=Journal(connection(local_api, admin_b), journal_dir)
+    )
     created = client.mint(inputs)
 
     assert entry_file.exists(), "the entry of A's lost create was dropped"
@@ -72,36 +66,38 @@ def test_a_create_lost_under_another_admin_is_kept_and_reported_never_reused(
         f"kept for that credential"
     ) in notice
     assert admin_a not in notice and admin_b not in notice
-    live = [t for t in server.list_tokens() if t["description"] == "deployer" and t["revokedAt"] is None]
+    live = [t for t in local_api.list_tokens() if t["description"] == "deployer" and t["revokedAt"] is None]
     assert len(live) == 2 and created.id in {t["id"] for t in live}  # A's is live, and not unnoticed
 
     # Back under A, the kept key settles it: the server names A's token, which is revoked, and A mints anew.
-    again = HttpTokenClient(connection(server, admin_a), journal=Journal(connection(server, admin_a), journal_dir))
+    again = HttpTokenClient(
+        connection(local_api, admin_a), journal=Journal(connection(local_api, admin_a), journal_dir)
+    )
     again.mint(inputs)
     assert not entry_file.exists()
 
 
-def test_the_fingerprint_is_keyed_and_never_the_secret(server: LocalApi, tmp_path: Path):
+def test_the_fingerprint_is_keyed_and_never_the_secret(local_api: LocalApi, tmp_path: Path):
     journal_dir = tmp_path / "journal"
     short = "abc"  # a short credential must not be recoverable by hashing guesses
-    entry = Journal(connection(server, short), journal_dir).begin("req", "d", None)
+    entry = Journal(connection(local_api, short), journal_dir).begin("req", "d", None)
     text = (journal_dir / f"{entry.key}.json").read_text()
     fingerprint = json.loads(text)["credential"]
     assert short not in text.replace(entry.key, "")
     assert fingerprint not in hashlib.sha256(short.encode()).hexdigest()
     assert len(fingerprint) == 16
     # Another journal directory keys its fingerprints differently.
-    other = Journal(connection(server, short), tmp_path / "elsewhere").begin("req", "d", None)
+    other = Journal(connection(local_api, short), tmp_path / "elsewhere").begin("req", "d", None)
     assert json.loads((tmp_path / "elsewhere" / f"{other.key}.json").read_text())["credential"] != fingerprint
     key_file = journal_dir / ".fingerprint-key"
     assert key_file.stat().st_mode & 0o777 == 0o600
 
 
 def test_an_entry_from_before_fingerprints_is_kept_and_reported(
-    server: LocalApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    local_api: LocalApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     journal_dir = tmp_path / "journal"
-    journal = Journal(connection(server, server.admin_token), journal_dir)
+    journal = Journal(connection(local_api, local_api.admin_token), journal_dir)
     entry = journal.begin("req", "d", None)
     journal.release(entry)
     path = journal_dir / f"{entry.key}.json"
@@ -109,6 +105,6 @@ def test_an_entry_from_before_fingerprints_is_kept_and_reported(
     del legacy["credential"]
     path.write_text(json.dumps(legacy))
 
-    fresh = Journal(connection(server, server.admin_token), journal_dir).begin("req", "d", None)
+    fresh = Journal(connection(local_api, local_api.admin_token), journal_dir).begin("req", "d", None)
     assert fresh.key != entry.key and path.exists()
     assert "under an admin credential it did not record" in capsys.readouterr().err

@@ -26,9 +26,8 @@ from pulumi_influxdb3_tokens.resources import MANAGEMENT_TOKEN
 TYPE = MANAGEMENT_TOKEN.dynamic_type
 
 
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setenv("INFLUXDB3_TOKENS_FAKE_NOW", "2027-01-01T00:00:00Z")
+# Expiries are judged as on 2027-01-01 (support/fixtures.py).
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 def options() -> PolicyResourceOptions:

@@ -15,9 +15,8 @@ def at(days: float) -> str:
     return (NOW + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setenv("INFLUXDB3_TOKENS_FAKE_NOW", "2027-01-01T00:00:00Z")
+# Expiries are judged as on 2027-01-01 (support/fixtures.py).
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 @pytest.mark.parametrize(

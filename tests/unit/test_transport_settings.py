@@ -8,7 +8,7 @@ import pytest
 
 from pulumi_influxdb3_tokens import settings
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError
-from pulumi_influxdb3_tokens.settings import resolve_connection
+from pulumi_influxdb3_tokens.settings import influxctl_profile, resolve_connection
 from support.influxctl import STANDIN_DIR, isolate, stack_config
 
 IDS = {"accountId": "acc", "clusterId": "clu", "managementToken": "M.V1.a-secret-token-value"}
@@ -99,7 +99,7 @@ def test_a_named_profile_carries_its_own_credential(monkeypatch, tmp_path):
 )
 def test_the_default_influxctl_config_depends_on_the_os(monkeypatch, tmp_path, platform, expected):
     isolate(monkeypatch, tmp_path, standin_on_path=True)
-    monkeypatch.setattr(settings.sys, "platform", platform)
+    monkeypatch.setattr(influxctl_profile.sys, "platform", platform)
     assert str(settings.default_influxctl_config()).endswith(expected)
     assert settings.default_influxctl_config().is_relative_to(tmp_path)  # under HOME
     config = settings.default_influxctl_config()

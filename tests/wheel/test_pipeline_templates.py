@@ -30,13 +30,13 @@ import tarfile
 import tomllib
 import venv
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import yaml
 
 from support.engine import REPO, engine_path
-from support.local_api import LocalApi, start_local_api
+from support.local_api import LocalApi
 from support.standin import STANDIN_DIR
 from support.wheel import CONSTRAINTS, VERSION
 
@@ -44,13 +44,6 @@ PIPELINE = REPO / "examples" / "pipeline"
 COPIED = ("Pulumi.yaml", "__main__.py", "ci-step", "install-influxctl")
 PASSPHRASE = "pipeline template passphrase"
 NETWORK_ONLY = ("apt-get ", "curl -fsSL https://get.pulumi.com")  # stood in by the engine on PATH
-
-
-@pytest.fixture
-def local_api(tmp_path: Path) -> Iterator[LocalApi]:
-    server = start_local_api(tmp_path / "server-data")
-    yield server
-    server.stop()
 
 
 class Runner:

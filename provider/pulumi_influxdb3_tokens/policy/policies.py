@@ -13,7 +13,7 @@ never lets it pass silently. ``pulumi up`` knows every value and runs the check 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, MutableMapping, Optional, cast
+from typing import Any, Callable, Mapping, MutableMapping, Optional, TypeVar, cast
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -114,6 +114,7 @@ def _judge(args: ResourceValidationArgs, finding: verdicts.Finding, report_viola
 # --- resource policies -----------------------------------------------------------------------
 
 _Validate = Callable[[ResourceValidationArgs, ReportViolation], None]
+_C = TypeVar("_C", bound=catalog.RuleConfig)
 
 
 def _of_tokens(validate: _Validate) -> _Validate:
@@ -126,39 +127,23 @@ def _of_tokens(validate: _Validate) -> _Validate:
     return validate_tokens
 
 
-@_of_tokens
-def validate_must_expire(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    config = _config(catalog.ExemptionsConfig, args.get_config())
-    if not _exempt(args, config):
-        _judge(args, rules.must_expire(token_facts(args.props, args.resource_type)), report_violation)
+def _token_rule(model: type[_C], rule: Callable[[rules.TokenFacts, _C], verdicts.Finding]) -> _Validate:
+    """A policy judging each management token by one rule, with the rule's config, unless it exempts the token."""
+
+    @_of_tokens
+    def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+        config = _config(model, args.get_config())
+        if not _exempt(args, config):
+            _judge(args, rule(token_facts(args.props, args.resource_type), config), report_violation)
+
+    return validate
 
 
-@_of_tokens
-def validate_max_lifetime(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    config = _config(catalog.MaxLifetimeConfig, args.get_config())
-    if not _exempt(args, config):
-        _judge(args, rules.max_lifetime(token_facts(args.props, args.resource_type), config), report_violation)
-
-
-@_of_tokens
-def validate_rotation(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    config = _config(catalog.RotationConfig, args.get_config())
-    if not _exempt(args, config):
-        _judge(args, rules.rotation(token_facts(args.props, args.resource_type), config), report_violation)
-
-
-@_of_tokens
-def validate_description(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    config = _config(catalog.ExemptionsConfig, args.get_config())
-    if not _exempt(args, config):
-        _judge(args, rules.description(token_facts(args.props, args.resource_type)), report_violation)
-
-
-@_of_tokens
-def validate_max_overlap(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    config = _config(catalog.MaxOverlapConfig, args.get_config())
-    if not _exempt(args, config):
-        _judge(args, rules.max_overlap(token_facts(args.props, args.resource_type), config), report_violation)
+validate_must_expire = _token_rule(catalog.ExemptionsConfig, lambda facts, _: rules.must_expire(facts))
+validate_max_lifetime = _token_rule(catalog.MaxLifetimeConfig, rules.max_lifetime)
+validate_rotation = _token_rule(catalog.RotationConfig, rules.rotation)
+validate_description = _token_rule(catalog.ExemptionsConfig, lambda facts, _: rules.description(facts))
+validate_max_overlap = _token_rule(catalog.MaxOverlapConfig, rules.max_overlap)
 
 
 def remediate_default_expiry(args: ResourceValidationArgs) -> Optional[Mapping[str, Any]]:

@@ -1,0 +1,65 @@
+"""The fixtures every suite shares, registered once as a pytest plugin (``pytest_plugins`` in tests/conftest.py).
+
+A local Management API for one test (``local_api``) or for a whole module (``module_local_api``: its tests
+make tokens of their own and change nothing server-wide, so one server serves them all, as it did when each
+module started its own); the create journal in the test's own folder; the policy clock held still.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
+from pulumi_influxdb3_tokens.core.timeutil import FAKE_NOW_ENV
+from support.local_api import LocalApi, start_local_api
+
+FIXED_NOW = "2027-01-01T00:00:00Z"
+
+
+@contextmanager
+def running_local_api(data_dir: Path, *args: str) -> Iterator[LocalApi]:
+    """A local Management API on a free loopback port, stopped when the block ends."""
+    server = start_local_api(data_dir, *args)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def local_api(tmp_path: Path) -> Iterator[LocalApi]:
+    """A fresh local Management API for this test alone."""
+    with running_local_api(tmp_path / "server-data") as server:
+        yield server
+
+
+@pytest.fixture
+def staging_api(tmp_path: Path) -> Iterator[LocalApi]:
+    """A second fresh local Management API, for a program that reaches two clusters."""
+    with running_local_api(tmp_path / "staging-data") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_local_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalApi]:
+    """One local Management API for the whole test module."""
+    with running_local_api(tmp_path_factory.mktemp("server") / "data") as server:
+        yield server
+
+
+@pytest.fixture
+def journal_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Pending creates are journaled under the test's own directory, not the user's cache."""
+    directory = tmp_path / "journal"
+    monkeypatch.setenv(JOURNAL_ENV, str(directory))
+    return directory
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The policy rules judge expiries as on a fixed day."""
+    monkeypatch.setenv(FAKE_NOW_ENV, FIXED_NOW)
