@@ -82,8 +82,9 @@ class _Flight:
 @dataclass
 class _Slot:
     generation: int = 0
-    flight: Optional[_Flight] = None  # the latest run of this generation, running or done
-    latest: Optional[_Flight] = None  # the latest run of any generation that has not failed
+    # The latest run that has not failed, running or done; reads take it only while it is of this
+    # generation, creates (``before_create``) whatever its generation.
+    latest: Optional[_Flight] = None
     created_seen: float = float("-inf")  # when this process last got a create's answer (our clock)
     created_at: Optional[datetime] = None  # that token's created_at (the service's clock)
 
@@ -152,12 +153,11 @@ class ListCache:
         with self._lock:
             slot = self._slots.setdefault(key, _Slot())
             slot.generation += 1
-            slot.flight = None
 
     def _start(self, slot: _Slot) -> _Flight:
         """A new run, of the current generation; the caller holds the lock and leads it."""
         flight = _Flight(started=self._clock(), generation=slot.generation)
-        slot.flight = slot.latest = flight
+        slot.latest = flight
         return flight
 
     def _answer(self, slot: _Slot, flight: _Flight, fetch: Fetch, *, leader: bool) -> list[TokenRecord]:
@@ -168,10 +168,8 @@ class ListCache:
             except BaseException as err:
                 flight.error = err
                 with self._lock:
-                    if slot.flight is flight:
-                        slot.flight = None  # a failure serves only those who waited for this run
                     if slot.latest is flight:
-                        slot.latest = None
+                        slot.latest = None  # a failure serves only those who waited for this run
                 raise
             finally:
                 flight.done.set()
@@ -183,7 +181,7 @@ class ListCache:
         return list(flight.records)
 
     def _usable(self, slot: _Slot) -> Optional[_Flight]:
-        flight = slot.flight
+        flight = slot.latest
         if flight is None or flight.generation != slot.generation:
             return None
         if self._clock() - flight.started > self._window_s:
