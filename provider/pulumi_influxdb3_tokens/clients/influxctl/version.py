@@ -96,16 +96,9 @@ def check_started(executable: str) -> VersionCheck:
         return check
 
 
-def ensure_supported_version(executable: str) -> Optional[Version]:
-    """Run ``influxctl version`` once per executable and process and return the version it names.
-
-    A version below the floor is refused; output that names no version is warned about once and
-    taken as a current release (None), as is a major version newer than the ones we know.
-    """
-    return check_started(executable).result()
-
-
 def _check_version(executable: str) -> Optional[Version]:
+    """The version ``influxctl version`` names. A version below the floor is refused; output that names
+    no version is warned about and taken as a current release (None), as is a newer major version."""
     outcome = run([executable, "version"], VERSION_TIMEOUT)
     hint = f"install influxctl {SUPPORTED_TEXT} or point {config_key(INFLUXCTL_PATH)} / {INFLUXCTL_PATH.env} at one"
     if not outcome.ok:
