@@ -11,7 +11,7 @@ import pytest
 
 from pulumi_influxdb3_tokens.clients import InfluxctlTokenClient, client_for
 from pulumi_influxdb3_tokens.clients.influxctl import list_cache
-from pulumi_influxdb3_tokens.clients.influxctl import process as influxctl_process
+from pulumi_influxdb3_tokens.clients.influxctl import version as influxctl_version
 from pulumi_influxdb3_tokens.settings import resolve_connection
 from support.local_api import LocalApi
 from support.standin import STANDIN_DIR
@@ -27,7 +27,7 @@ def isolate(monkeypatch: pytest.MonkeyPatch, home: Path, *, standin_on_path: boo
     venv_bin = str(Path(sys.executable).parent)  # the stand-in's `env python3` finds this one
     dirs = [str(STANDIN_DIR), venv_bin] if standin_on_path else [venv_bin]
     monkeypatch.setenv("PATH", os.pathsep.join([*dirs, "/usr/bin", "/bin"]))
-    monkeypatch.setattr(influxctl_process, "_CHECKED", {})
+    monkeypatch.setattr(influxctl_version, "_CHECKED", {})
     monkeypatch.setattr(list_cache, "SHARED", list_cache.ListCache())
 
 

@@ -152,7 +152,7 @@ def test_supported_versions_are_accepted(calls, server, monkeypatch, capsys, pri
 def test_a_version_below_the_floor_is_one_clear_error(calls, server, monkeypatch, printed):
     monkeypatch.setenv("INFLUXCTL_STANDIN_VERSION", printed)
     with pytest.raises(ConfigurationError) as caught:
-        connect(server)
+        connect(server).list()  # the check runs from the client's making; its refusal comes with the first command
     message = str(caught.value)
     assert "which this provider does not support; install influxctl 2.7.0 or later" in message
     assert message.endswith("INFLUXDB3_INFLUXCTL_PATH at one.") and message.count(". ") == 0
@@ -181,16 +181,20 @@ def test_an_unknown_version_is_warned_about_once_and_used(calls, server, monkeyp
 @pytest.mark.parametrize(("release", "flag"), [("2.9.6", None), ("2.10.5", "--timeout=48000ms")])
 def test_the_timeout_flag_goes_only_to_releases_that_have_it(calls, server, monkeypatch, release, flag):
     monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", release)
-    connect(server, requestTimeout="60").list()
-    [run] = [run for run in recorded(calls) if run["argv"][-2:] == ["--format", "json"]]
-    assert [arg for arg in run["argv"] if arg.startswith("--timeout")] == ([flag] if flag else [])
+    client = connect(server, requestTimeout="60")
+    client.list()  # may run beside the version check, before the release is known: then without the flag
+    client.list(fresh=True)  # the release is known
+    first, known = [run for run in recorded(calls) if run["argv"][-2:] == ["--format", "json"]]
+    assert [arg for arg in known["argv"] if arg.startswith("--timeout")] == ([flag] if flag else [])
+    assert [arg for arg in first["argv"] if arg.startswith("--timeout")] in ([], [flag] if flag else [])
 
 
 def test_influxctl_reports_its_own_timeout_before_we_would_kill_it(calls, server, monkeypatch):
     client = connect(server, requestTimeout="10", retryTimeout="1")  # influxctl gives up at 8 s
+    client.list()  # the release is known from here on: the runs get --timeout
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "hang-until-timeout")
     with pytest.raises(ManagementApiError) as caught:
-        client.list()
+        client.list(fresh=True)
     message = str(caught.value)
     assert "influxctl cannot reach the cluster's management service (rpc error: code = DeadlineExceeded" in message
     assert "was stopped" not in message  # influxctl gave up by itself; we did not have to kill it

@@ -37,20 +37,17 @@ from . import list_cache
 from .answer import CreateAnswer, read_create_answer
 from .output import TOKEN_LIST
 from .process import (
-    SUPPORTED_TEXT,
     Failure,
     Outcome,
     classify,
     describe,
-    ensure_supported_version,
     failure_error,
     never_sent,
     profile_flags,
-    requires_description,
     run,
-    takes_timeout_flag,
     timeout_flag,
 )
+from .version import SUPPORTED_TEXT, check_started, requires_description, takes_timeout_flag
 
 MAX_ATTEMPTS = 4
 
@@ -86,7 +83,7 @@ class InfluxctlTokenClient:
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
-        self._version = ensure_supported_version(connection.influxctl_path)
+        self._version_check = check_started(connection.influxctl_path)  # runs meanwhile (version.py)
         self._list_key = list_cache.key_of(connection)
 
     # --- operations ----------------------------------------------------------------------------
@@ -96,7 +93,7 @@ class InfluxctlTokenClient:
         return self.create(inputs.description, inputs.expiry_for_new_token())
 
     def create(self, description: str, expires_at: Optional[datetime]) -> CreatedToken | RecoveredToken:
-        if not description and requires_description(self._version):
+        if not description and requires_description(self._version_check.result()):
             raise InfluxDB3TokensError(
                 "A management token created with influxctl 2.10.0 or later needs a description (influxctl "
                 "refuses an empty one): set `description` on the resource; nothing was created."
@@ -308,10 +305,25 @@ class InfluxctlTokenClient:
         return (self._connection.management_token.get_secret_value(),)
 
     def _run(self, args: builtins.list[str]) -> Outcome:
+        """Run one command once the version check allows it (version.py).
+
+        A create or revoke waits for the check to pass. A list that starts while the check still runs
+        runs beside it, without ``--timeout`` (a release older than 2.9.7 would refuse the flag; our
+        own kill at requestTimeout still bounds it), and its outcome is returned only once the check
+        has passed: a refused release raises its refusal and the list's answer is dropped.
+        """
+        check = self._version_check
+        if args[:2] == ["management", "list"] and not check.ended:
+            outcome = self._run_with_flags(args, [])
+            check.result()
+            return outcome
+        version = check.result()
         timeout = self._connection.request_timeout
-        flags = [timeout_flag(timeout)] if takes_timeout_flag(self._version) else []
+        return self._run_with_flags(args, [timeout_flag(timeout)] if takes_timeout_flag(version) else [])
+
+    def _run_with_flags(self, args: builtins.list[str], flags: builtins.list[str]) -> Outcome:
         with profile_flags(self._connection) as profile:
-            return run([self._connection.influxctl_path, *profile, *flags, *args], timeout)
+            return run([self._connection.influxctl_path, *profile, *flags, *args], self._connection.request_timeout)
 
     def _run_retrying(self, args: builtins.list[str], action: str) -> Outcome:
         """Run an idempotent command, again on network failures and timeouts, within retryTimeout."""

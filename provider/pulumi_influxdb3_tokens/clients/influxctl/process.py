@@ -1,5 +1,5 @@
 """Running ``influxctl``: argument lists (never a shell), a timeout, the credential's profile file,
-the environment it gets, the version check, and the mapping of its stderr to one-sentence errors.
+the environment it gets, and the mapping of its stderr to one-sentence errors (its version: version.py).
 
 The management token never goes into argv, where other local users could read it from the process
 list: it is written to a 0600 ``config.toml`` in a private per-user runtime directory
@@ -23,14 +23,12 @@ import threading
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from ...core.errors import ConfigurationError, ManagementApiError, scrub
-from ...core.notices import say
+from ...core.errors import ManagementApiError, scrub
 from ...settings import (
     ACCOUNT_ID,
     CLUSTER_ID,
     INFLUXCTL_CONFIG,
     INFLUXCTL_OWN_PROFILE_ENV,
-    INFLUXCTL_PATH,
     INFLUXCTL_PROFILE,
     MANAGEMENT_TOKEN,
     REQUEST_TIMEOUT,
@@ -40,20 +38,7 @@ from ...settings import (
 from .config_file import toml_string
 from .secret_files import private_file
 
-Version = tuple[int, int, int]
-
 TEMP_PROFILE_NAME = "pulumi-influxdb3-tokens"
-# Release notes: 2.6.0 added the management commands; 2.7.0 fixed "a nil pointer issue when listing
-# management tokens", so it is the floor. 3.x is not released; it is used with a warning.
-MINIMUM_VERSION: Version = (2, 7, 0)
-NEXT_MAJOR: Version = (3, 0, 0)
-SUPPORTED_TEXT = "2.7.0 or later"
-TIMEOUT_FLAG_SINCE: Version = (2, 9, 7)  # "Add global --timeout flag"
-DESCRIPTION_REQUIRED_SINCE: Version = (2, 10, 0)  # "Ensure the management token description is a non-empty string"
-# `influxctl version` "outputs the current version and architecture"; the exact text is not documented.
-# Any x.y.z counts, with or without a leading v, but not one glued to a word (go1.25.5).
-_VERSION = re.compile(r"(?<![A-Za-z0-9.])v?(\d+)\.(\d+)\.(\d+)(?![0-9])")
-VERSION_TIMEOUT = 30.0
 
 # What influxctl may see of our environment: what any program needs (paths, locale, time zone,
 # proxies, CA bundles, the OS's user folders) and influxctl's own INFLUXCTL_* variables. Never the
@@ -206,70 +191,6 @@ def profile_flags(connection: Connection) -> Iterator[list[str]]:
         return
     with private_file("config.toml", profile_toml(connection)) as path:
         yield ["--config", str(path), "--profile", TEMP_PROFILE_NAME]
-
-
-# --- the version ---------------------------------------------------------------------------------
-
-_CHECKED: dict[str, Optional[Version]] = {}
-_CHECKED_LOCK = threading.Lock()
-# Held while `influxctl version` runs: the engine's first calls arrive together (4 at once on the
-# dynamic provider, 8 on the plugin) and each would otherwise run its own check.
-_CHECKING_LOCK = threading.Lock()
-
-
-def parse_version(output: str) -> Optional[Version]:
-    match = _VERSION.search(output)
-    return (int(match[1]), int(match[2]), int(match[3])) if match else None
-
-
-def ensure_supported_version(executable: str) -> Optional[Version]:
-    """Run ``influxctl version`` once per executable and process and return the version it names.
-
-    A version below the floor is refused; output that names no version is warned about once and
-    taken as a current release (None), as is a major version newer than the ones we know.
-    """
-    with _CHECKED_LOCK:
-        if executable in _CHECKED:
-            return _CHECKED[executable]
-    with _CHECKING_LOCK:
-        with _CHECKED_LOCK:
-            if executable in _CHECKED:
-                return _CHECKED[executable]  # checked while this call waited
-        return _check_version(executable)
-
-
-def _check_version(executable: str) -> Optional[Version]:
-    outcome = run([executable, "version"], VERSION_TIMEOUT)
-    hint = f"install influxctl {SUPPORTED_TEXT} or point {config_key(INFLUXCTL_PATH)} / {INFLUXCTL_PATH.env} at one"
-    if not outcome.ok:
-        how = "gave no answer" if outcome.timed_out else f"exited with status {outcome.returncode}"
-        raise ConfigurationError(f"`{executable} version` {how}, so its version is unknown; {hint}.")
-    version = parse_version(outcome.stdout)
-    if version is None:
-        first = scrub(outcome.stdout.strip().splitlines()[0][:80]) if outcome.stdout.strip() else "nothing"
-        say(
-            f"`{executable} version` printed '{first}', which names no version; going on as if it were "
-            f"influxctl {SUPPORTED_TEXT}."
-        )
-    elif version < MINIMUM_VERSION:
-        shown = ".".join(map(str, version))
-        raise ConfigurationError(f"{executable} is influxctl {shown}, which this provider does not support; {hint}.")
-    elif version >= NEXT_MAJOR:
-        shown = ".".join(map(str, version))
-        say(f"{executable} is influxctl {shown}, newer than the 2.x releases this provider knows; going on.")
-    with _CHECKED_LOCK:
-        _CHECKED[executable] = version
-    return version
-
-
-def takes_timeout_flag(version: Optional[Version]) -> bool:
-    """Only releases known to have --timeout get it: an unknown flag would fail every command."""
-    return version is not None and version >= TIMEOUT_FLAG_SINCE
-
-
-def requires_description(version: Optional[Version]) -> bool:
-    """Whether influxctl refuses an empty management token description; assumed when the version is unknown."""
-    return version is None or version >= DESCRIPTION_REQUIRED_SINCE
 
 
 # --- stderr -> one sentence ----------------------------------------------------------------------
