@@ -56,5 +56,5 @@ def test_schemathesis_finds_no_failure_with_every_check_on(start: StartServer, t
     assert all(phase["status"] == "success" for phase in result["phases"].values()), output[-4000:]
     assert result["test_cases"]["with_failures"] == 0 and result["failures"] == [], output[-4000:]
     assert result["errors"] == [] and done.returncode == 0, output[-4000:]
-    assert result["test_cases"]["generated"] >= 1000, result["test_cases"]  # a run that tried little proves little
+    assert result["test_cases"]["generated"] >= 500, result["test_cases"]  # 100 a operation and phase, ~500 in all
     print(f"schemathesis: {result['test_cases']['generated']} cases in {result['running_time']:.0f} s, no failures")
