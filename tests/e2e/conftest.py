@@ -2,8 +2,9 @@
 
 Every test that uses ``make_stack`` runs twice: over the ``http`` transport (``apiUrl`` set) and
 over the ``influxctl`` transport (no ``apiUrl``, the stand-in ``influxctl`` from tests/standin first
-on PATH, so the provider picks influxctl by itself). Tests marked ``http_only`` assert what only
-the HTTP transport shows and run once.
+on PATH, so the provider picks influxctl by itself). Tests marked ``http_only`` run once, over
+HTTP: they assert what only the HTTP transport shows, or what happens above the transport while
+another test pins the influxctl part (the mark's reason, or the module docstring, names it).
 
 ``face`` picks the class the `tokens` program declares: the dynamic resource (default) or the
 plugin's ``influxdb3:index:ManagementToken``. A module that parametrizes ``face`` over ``FACES``
@@ -28,7 +29,9 @@ FACES = ("dynamic", "plugin")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "http_only: asserts what only the HTTP transport shows; runs once")
+    config.addinivalue_line(
+        "markers", "http_only: runs once, over HTTP: what only HTTP shows, or what is decided above the transport"
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,10 +39,25 @@ def _engine_ready(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return engine_path_for_run(tmp_path_factory)[-1]
 
 
-@pytest.fixture(params=TRANSPORTS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each test that uses ``transport`` runs over both transports, or over HTTP alone when marked
+    ``http_only``, unless it parametrizes ``transport`` itself."""
+    if "transport" not in metafunc.fixturenames or _parametrizes(metafunc, "transport"):
+        return
+    only_http = metafunc.definition.get_closest_marker("http_only") is not None
+    metafunc.parametrize("transport", ["http"] if only_http else list(TRANSPORTS), indirect=True)
+
+
+def _parametrizes(metafunc: pytest.Metafunc, name: str) -> bool:
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs["argnames"]
+        if name in ([n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)):
+            return True
+    return False
+
+
+@pytest.fixture
 def transport(request: pytest.FixtureRequest) -> str:
-    if request.param != "http" and request.node.get_closest_marker("http_only"):
-        pytest.skip("asserts what only the HTTP transport shows")
     return str(request.param)
 
 

@@ -9,6 +9,13 @@ Documented facts these tests hold:
   describe rotating with two active tokens (influxdata/docs-v2#2999): the pattern ``overlap`` follows.
 - ``INFLUXDB3_TOKENS_FAKE_NOW`` moves the provider's clock (core/timeutil.py); the local server keeps the
   real one, so every token stays live on the server until it is revoked.
+
+Which token to keep, rotate or revoke is decided above the transport (core/management_token/overlap.py);
+a transport only mints, gets and revokes. The timeline runs over influxctl too [dynamic-influxctl]: a
+rotation's mint and the revoke of a retiring token at its end. The other tests run over HTTP alone;
+their influxctl part is a revoke per tracked token (destroy) or a get per retiring token (refresh), which
+the timeline, tests/e2e/test_resource_e2e.py's refresh and destroy tests [dynamic-influxctl] and
+tests/unit/test_influxctl_client.py (test_create_list_get_revoke_through_influxctl) pin.
 """
 
 from __future__ import annotations
@@ -107,6 +114,7 @@ def test_rotation_with_overlap_keeps_the_old_token_until_the_first_up_after_its_
     assert_nowhere(stack, first["ci.token"], second["ci.token"], local_api.admin_token)
 
 
+@pytest.mark.http_only  # decided above the transport; the docstring names the influxctl pins
 def test_destroy_during_an_overlap_revokes_the_current_and_the_retiring_token(make_stack, local_api: LocalApi):
     stack, first, second = rotated_once(make_stack)
     assert local_api.live_ids() == {first["ci.token_id"], second["ci.token_id"]}
@@ -116,6 +124,7 @@ def test_destroy_during_an_overlap_revokes_the_current_and_the_retiring_token(ma
     assert_nowhere(stack, first["ci.token"], second["ci.token"], local_api.admin_token)
 
 
+@pytest.mark.http_only  # decided above the transport; the docstring names the influxctl pins
 def test_refresh_drops_a_retiring_token_revoked_out_of_band(make_stack, local_api: LocalApi):
     stack, first, second = rotated_once(make_stack)
     local_api.revoke(first["ci.token_id"])
@@ -128,6 +137,7 @@ def test_refresh_drops_a_retiring_token_revoked_out_of_band(make_stack, local_ap
     stack.preview("--expect-no-changes").ok()
 
 
+@pytest.mark.http_only  # decided above the transport; the docstring names the influxctl pins
 def test_two_rotations_within_one_window_keep_both_older_tokens_tracked(make_stack, local_api: LocalApi):
     clock = Clock()
     stack = make_stack(ci())

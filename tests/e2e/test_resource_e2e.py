@@ -4,14 +4,22 @@ Every test runs for the dynamic resource and for the plugin's ``influxdb3:index:
 (the same program declares one or the other), so a behaviour cannot drift between the faces; only
 the spelling of property names differs (snake_case in Python, camelCase in the plugin's schema).
 
-Each face runs over HTTP, and the dynamic face over influxctl too; the plugin face over influxctl
-is left out here. Both faces hand their settings to the same ``resolve_connection`` and
+Each face runs over HTTP. Both faces hand their settings to the same ``resolve_connection`` and
 ``client_for`` and call the same ``core.management_token.lifecycle`` functions with the client they get
-(``dynamic/provider.py``, ``plugin/provider.py``), so the transport under a face is one shared
-path: the dynamic face over influxctl holds it end to end, the influxctl client's own contract
-(create, list, get, revoke on every supported release) is tests/unit/test_influxctl_client.py, and
-the plugin face still meets influxctl end to end in tests/e2e/test_import_e2e.py (import, read,
-preview, destroy over both transports).
+(``dynamic/provider.py``, ``plugin/provider.py``), so the transport under a face is one shared path,
+and what a transport does for a test is a mint, a get, a list or a revoke. The dynamic face runs over
+influxctl too where the lifecycle meets the transport end to end: up (and a preview with no change
+after it), refresh of a revoked token, destroy. The other tests decide above the transport (diff,
+replace, update in place, check, adoption's prefix match) and run over HTTP alone; the influxctl part
+of each is pinned by:
+- mint, list, get, revoke on every supported release: tests/unit/test_influxctl_client.py
+  (test_create_list_get_revoke_through_influxctl);
+- the replace and rotation window's mint then revoke: the up and destroy tests here [dynamic-influxctl],
+  the overlap timeline [dynamic-influxctl] in test_overlap_e2e.py, which mints on a moved clock;
+- refresh keeping a live token's secret: test_yaml_e2e.py's up test [influxctl], which refreshes;
+- a get by id of a hand-minted token (adoption, ``get``): test_import_e2e.py [influxctl-plugin];
+- credentials from the environment alone: test_examples_e2e.py's pipeline CI step [influxctl].
+The plugin face meets influxctl end to end in test_yaml_e2e.py and test_import_e2e.py.
 """
 
 from __future__ import annotations
@@ -26,8 +34,10 @@ from support.secrets_scan import assert_nowhere
 from support.times import in_days
 
 _EACH_FACE = [("dynamic", "http"), ("plugin", "http")]
+# Where the lifecycle meets the transport end to end.
 each_face = pytest.mark.parametrize(("face", "transport"), [*_EACH_FACE, ("dynamic", "influxctl")])
-# For what no transport takes part in, or only the HTTP transport shows.
+# For what is decided above the transport (the docstring names what pins the influxctl part), or what
+# only the HTTP transport shows.
 each_face_over_http = pytest.mark.parametrize(("face", "transport"), _EACH_FACE)
 
 
@@ -62,11 +72,11 @@ def test_up_mints_a_working_token_and_no_secret_is_in_plaintext(make_stack, loca
     expires = parse(shown["ci.expires_at"])
     assert timedelta(days=29, hours=23) < expires - datetime.now(timezone.utc) <= timedelta(days=30)
 
-    stack.preview().ok()
+    stack.preview("--expect-no-changes").ok()
     assert_nowhere(stack, token, local_api.admin_token)
 
 
-@each_face
+@each_face_over_http
 def test_preview_after_up_shows_no_changes_run_after_run(make_stack):
     stack = make_stack({"tokens": {"fixed": {"description": "fixed", "expires_at": "2099-03-01T01:00:00+01:00"}}})
     stack.up().ok()
@@ -77,7 +87,7 @@ def test_preview_after_up_shows_no_changes_run_after_run(make_stack):
     stack.preview("--expect-no-changes").ok()
 
 
-@each_face
+@each_face_over_http
 def test_description_change_replaces_create_before_delete(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"ci": {"description": "old", "expires_in": "30d"}}})
     stack.up().ok()
@@ -114,7 +124,7 @@ def test_token_revoked_out_of_band_is_dropped_by_refresh_and_reminted(make_stack
     assert [t["id"] for t in local_api.live_tokens()] == [second]
 
 
-@each_face
+@each_face_over_http
 def test_refresh_keeps_the_secret_of_a_live_token(make_stack):
     stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d"}}})
     stack.up().ok()
@@ -125,7 +135,7 @@ def test_refresh_keeps_the_secret_of_a_live_token(make_stack):
     stack.preview("--expect-no-changes").ok()
 
 
-@each_face
+@each_face_over_http
 def test_rotation_window_replaces_the_token(make_stack, local_api: LocalApi, face: str):
     stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "10d", "rotate_before": "3d"}}})
     stack.up().ok()
@@ -146,7 +156,7 @@ def test_rotation_window_replaces_the_token(make_stack, local_api: LocalApi, fac
     assert parse(tokens[second]["expiresAt"]) > datetime.now(timezone.utc) + timedelta(days=17)
 
 
-@each_face
+@each_face_over_http
 def test_rotate_before_change_alone_updates_in_place(make_stack):
     stack = make_stack({"tokens": {"ci": {"description": "ci", "expires_in": "30d", "rotate_before": "7d"}}})
     stack.up().ok()
@@ -159,7 +169,7 @@ def test_rotate_before_change_alone_updates_in_place(make_stack):
     assert after["ci.expires_at"] == before["ci.expires_at"]
 
 
-@each_face
+@each_face_over_http
 def test_adoption_takes_over_a_token_minted_on_the_server(make_stack, local_api: LocalApi):
     expiry = in_days(20)
     minted = local_api.mint("made by hand", expiry)
@@ -187,7 +197,7 @@ def test_adoption_takes_over_a_token_minted_on_the_server(make_stack, local_api:
     assert local_api.live_tokens() == []
 
 
-@each_face
+@each_face_over_http
 def test_adoption_refuses_a_token_whose_prefix_does_not_match(make_stack, local_api: LocalApi):
     minted = local_api.mint("made by hand")
     stack = make_stack(
@@ -207,7 +217,7 @@ def test_adoption_refuses_a_token_whose_prefix_does_not_match(make_stack, local_
     assert "not-the-right-one" not in up.output
 
 
-@each_face
+@each_face_over_http
 def test_get_reads_an_existing_token_without_owning_it(make_stack, local_api: LocalApi):
     minted = local_api.mint("someone else's")
     stack = make_stack({"get": {"ref": minted["id"]}})
@@ -258,7 +268,7 @@ def test_wrong_credentials_give_the_one_sentence_401(make_stack, local_api: Loca
     assert_nowhere(stack, wrong, local_api.admin_token)
 
 
-@each_face
+@each_face_over_http
 def test_credentials_from_the_environment_only(make_stack, local_api: LocalApi):
     stack = make_stack({"tokens": {"ci": {"description": "from env", "expires_in": "1d"}}}, via="env")
     stack.up().ok()

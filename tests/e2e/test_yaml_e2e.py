@@ -10,6 +10,12 @@ Documented facts these tests hold:
   (pulumi/pulumi sdk/go/common/workspace/plugins.go, GetPluginPath), or the folder a project's
   `plugins: providers:` entry names (pulumi.com/docs/iac/concepts/projects/project-file, "plugins").
 - `influxctl management revoke` revokes a token that still shows in listings (influxctl reference).
+
+These tests are the plugin face's lifecycle over influxctl: up (previews with no change, a refresh
+that keeps a live secret), refresh of a revoked token, destroy run over both transports. A replace and
+a rotation with overlap are decided above the transport and run over HTTP alone: their influxctl part
+is a mint then a revoke, which those lifecycle tests [influxctl] pin, with test_overlap_e2e.py's
+timeline [dynamic-influxctl] for a rotation with overlap.
 """
 
 from __future__ import annotations
@@ -126,6 +132,7 @@ def test_token_revoked_out_of_band_is_dropped_by_refresh_and_reminted_by_up(yaml
     assert_nowhere(stack, secrets["ciToken"], secrets["keepToken"], local_api.admin_token)
 
 
+@pytest.mark.http_only  # decided above the transport; the docstring names the influxctl pins
 def test_description_change_replaces_the_token_new_minted_before_old_revoked(yaml_stack, local_api: LocalApi):
     stack = yaml_stack({"ci": {"description": "old", "expiresIn": "30d"}})
     stack.up().ok()
@@ -148,6 +155,7 @@ def test_description_change_replaces_the_token_new_minted_before_old_revoked(yam
     assert_nowhere(stack, old_token, new_token, local_api.admin_token)
 
 
+@pytest.mark.http_only  # decided above the transport; the docstring names the influxctl pins
 def test_with_overlap_a_description_change_rotates_in_place_and_the_old_token_stays_until_its_end(
     yaml_stack, local_api: LocalApi
 ):
