@@ -8,10 +8,11 @@ configuration file"). Each test prints what the tool found, so a failure says wh
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+from support.user_cache import project_cache
 
 REPO = Path(__file__).resolve().parents[2]
 CHECKED = ["provider", "policy", "tests", "bench"]
@@ -40,9 +41,8 @@ def mypy_cache() -> Path:
     (mypy.readthedocs.io, "Incremental mode")."""
     import mypy.version
 
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     python = f"py{sys.version_info.major}.{sys.version_info.minor}"
-    return base / "pulumi-influxdb3-tokens" / "mypy" / f"{mypy.version.__version__}-{python}"
+    return project_cache("mypy", f"{mypy.version.__version__}-{python}")
 
 
 def test_mypy_finds_no_type_error_in_the_provider():

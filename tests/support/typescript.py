@@ -19,6 +19,7 @@ import pytest
 
 from support.engine import EXAMPLES, Stack
 from support.once import once
+from support.user_cache import project_cache
 
 EXAMPLE = EXAMPLES / "typescript"
 PROGRAM_FILES = ("Pulumi.yaml", "index.ts", "package.json", "tsconfig.json")
@@ -27,8 +28,7 @@ LINKED = ("node_modules", "sdks", "package-lock.json")
 
 def npm_cache() -> Path:
     lock = hashlib.sha256((EXAMPLE / "package-lock.json").read_bytes()).hexdigest()[:12]
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "pulumi-influxdb3-tokens" / "npm" / lock
+    return project_cache("npm", lock)
 
 
 def install_example(folder: Path) -> None:
