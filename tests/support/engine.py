@@ -18,6 +18,7 @@ from typing import Any, Iterator, Mapping, Optional
 import pytest
 
 from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
+from support import stack_files
 from support.local_api import LocalApi
 from support.once import once
 
@@ -111,8 +112,14 @@ class Stack:
         stack = cls(work_dir=work_dir, backend_dir=tmp / "backend", **kw)
         if spec is not None:
             stack.write_spec(spec)
-        stack.run("stack", "init", stack.name).ok()
+        stack_files.init_stack(work_dir, stack.backend_dir, stack.name, stack.passphrase, stack._run_stack_init)
         return stack
+
+    def _run_stack_init(self, work_dir: Path, backend_dir: Path) -> None:
+        """``pulumi stack init`` of this stack's name and passphrase, for a project and backend folder."""
+        Stack(work_dir=work_dir, backend_dir=backend_dir, name=self.name, passphrase=self.passphrase).run(
+            "stack", "init", self.name
+        ).ok()
 
     def write_spec(self, spec: Mapping[str, Any]) -> None:
         """The test programs read what to declare from spec.json beside them."""
@@ -156,11 +163,8 @@ class Stack:
         self.run("config", "set", *flags, "--stack", self.name, key, stdin=value).ok()
 
     def config_set_plain(self, values: Mapping[str, str]) -> None:
-        """Several settings that are not secrets in one ``pulumi config set-all`` (one engine start
-        instead of one each); their values are in argv, so never pass a secret here."""
-        if values:
-            pairs = [arg for key, value in values.items() for arg in ("--plaintext", f"{key}={value}")]
-            self.run("config", "set-all", "--stack", self.name, *pairs).ok()
+        """Settings that are not secrets, written into ``Pulumi.<stack>.yaml`` (support/stack_files.py)."""
+        stack_files.write_plain_settings(self.work_dir, self.name, values)
 
     def connect_to(
         self,
@@ -171,7 +175,7 @@ class Stack:
         plain: Optional[Mapping[str, str]] = None,
     ) -> None:
         """The stack config (under ``namespace``) that reaches ``server``: its ids (and URL, over HTTP) and
-        ``plain`` in one set-all, the admin token as a secret."""
+        ``plain`` in the settings file, the admin token as a secret."""
         ids = {f"{namespace}:accountId": server.account_id, f"{namespace}:clusterId": server.cluster_id}
         url = {f"{namespace}:apiUrl": server.url} if over_http else {}
         self.config_set_plain({**url, **ids, **(plain or {})})

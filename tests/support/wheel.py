@@ -58,9 +58,9 @@ class Installed:
 
     def env(self) -> dict[str, str]:
         """A user's environment for this install: its bin first, no checkout, no project settings."""
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "INFLUXDB3_", "PYTHON", "VIRTUAL_ENV"))
-        }
+        # PYTEST_: the outer run's options (PYTEST_ADDOPTS) and xdist's worker variables are not the user's.
+        project = ("PULUMI_", "INFLUXDB3_", "PYTHON", "PYTEST_", "VIRTUAL_ENV")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(project)}
         checkout_bin = str(Path(sys.executable).parent)
         path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != checkout_bin]
         env.update(PATH=os.pathsep.join([str(self.bin), *path]), VIRTUAL_ENV=str(self.root), PYTHONNOUSERSITE="1")
