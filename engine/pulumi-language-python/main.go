@@ -168,16 +168,27 @@ func (h *host) GetProgramDependencies(ctx context.Context, req *pulumirpc.GetPro
 	return influxdb3hostkit.ProgramDependencies(deps), nil
 }
 
+// About answers with the interpreter's path and version, from one run of it. The engine asks on every
+// `up` and `destroy`; the toolchain's About would also run `pip --version`, for a toolchain version
+// this host does not report.
 func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
 	tc, err := h.python(req.GetInfo())
 	if err != nil {
 		return nil, err
 	}
-	about, err := tc.About(ctx)
+	cmd, err := tc.Command(ctx, "-c", "import platform, sys; print(sys.executable); print(platform.python_version())")
 	if err != nil {
 		return nil, err
 	}
-	return &pulumirpc.AboutResponse{Executable: about.PythonExecutable, Version: about.PythonVersion.String()}, nil
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("could not run the Python interpreter %s: %w", cmd.Path, err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 {
+		return nil, fmt.Errorf("unexpected answer from the Python interpreter %s: %q", cmd.Path, out)
+	}
+	return &pulumirpc.AboutResponse{Executable: strings.TrimSpace(lines[0]), Version: strings.TrimSpace(lines[1])}, nil
 }
 
 func (h *host) InstallDependencies(req *pulumirpc.InstallDependenciesRequest,
