@@ -21,6 +21,7 @@ from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
 from support import stack_files
 from support.local_api import LocalApi
 from support.once import once
+from support.vault import SECRETS_PROVIDER, vault_env
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMS = REPO / "tests" / "e2e" / "programs"
@@ -65,7 +66,8 @@ def engine_env(backend_dir: Path, passphrase: str) -> dict[str, str]:
         PATH=os.pathsep.join([*map(str, engine_path()), venv_bin, env.get("PATH", "")]),
         PULUMI_SKIP_UPDATE_CHECK="true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
-        PULUMI_CONFIG_PASSPHRASE=passphrase,
+        PULUMI_CONFIG_PASSPHRASE=passphrase,  # stacks made with Stack.create use the Vault stand-in instead
+        **vault_env(),
         PULUMI_BACKEND_URL=backend_dir.as_uri(),
         PULUMI_HOME=str(backend_dir / ".pulumi-home"),
         PULUMI_PYTHON_CMD=sys.executable,
@@ -118,7 +120,7 @@ class Stack:
     def _run_stack_init(self, work_dir: Path, backend_dir: Path) -> None:
         """``pulumi stack init`` of this stack's name and passphrase, for a project and backend folder."""
         Stack(work_dir=work_dir, backend_dir=backend_dir, name=self.name, passphrase=self.passphrase).run(
-            "stack", "init", self.name
+            "stack", "init", self.name, "--secrets-provider", SECRETS_PROVIDER
         ).ok()
 
     def write_spec(self, spec: Mapping[str, Any]) -> None:

@@ -1,9 +1,10 @@
 """What a test stack's set-up writes, without an engine start each time it can be spared.
 
-- ``pulumi stack init`` writes the same files for every stack of one project, stack name and passphrase
-  (the backend's empty checkpoint and the stack settings file with the passphrase's salt). The engine
-  writes them once per process in a folder of its own, and each stack gets a copy. Every stack still
-  has its own backend folder; sharing the salt between test stacks shares nothing else.
+- ``pulumi stack init`` writes the same files for every stack of one project and stack name in one test
+  process (the backend's empty checkpoint, and the stack settings file with the secrets provider and its
+  wrapped data key, support/vault.py). The engine writes them once per process in a folder of its own,
+  and each stack gets a copy. Every stack still has its own backend folder; sharing the data key between
+  test stacks shares nothing else.
 - Plain settings go into ``Pulumi.<stack>.yaml`` as a user may write them by hand: its ``config`` map of
   ``namespace:key: value`` (pulumi.com/docs, "Configuration"). Secrets still go through
   ``pulumi config set --secret`` and stdin, which encrypt them.
