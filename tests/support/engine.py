@@ -114,11 +114,12 @@ class Stack:
         stack = cls(work_dir=work_dir, backend_dir=tmp / "backend", **kw)
         if spec is not None:
             stack.write_spec(spec)
-        stack_files.init_stack(work_dir, stack.backend_dir, stack.name, stack.passphrase, stack._run_stack_init)
+        stack_files.init_stack(work_dir, stack.backend_dir, stack.name, stack._run_stack_init)
         return stack
 
     def _run_stack_init(self, work_dir: Path, backend_dir: Path) -> None:
-        """``pulumi stack init`` of this stack's name and passphrase, for a project and backend folder."""
+        """``pulumi stack init`` of this stack's name, with the Vault stand-in's secrets provider, for a project
+        and backend folder."""
         Stack(work_dir=work_dir, backend_dir=backend_dir, name=self.name, passphrase=self.passphrase).run(
             "stack", "init", self.name, "--secrets-provider", SECRETS_PROVIDER
         ).ok()

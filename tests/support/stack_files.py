@@ -22,7 +22,7 @@ import yaml
 InitStack = Callable[[Path, Path], None]
 """Runs ``pulumi stack init`` for a project folder and a backend folder."""
 
-_INITIALISED: dict[tuple[str, str, str], list[tuple[str, Path, bytes]]] = {}
+_INITIALISED: dict[tuple[str, str], list[tuple[str, Path, bytes]]] = {}
 _WORK, _BACKEND = "work", "backend"
 
 
@@ -30,14 +30,14 @@ def settings_file(work_dir: Path, stack: str) -> Path:
     return work_dir / f"Pulumi.{stack}.yaml"
 
 
-def init_stack(work_dir: Path, backend_dir: Path, stack: str, passphrase: str, run_init: InitStack) -> None:
+def init_stack(work_dir: Path, backend_dir: Path, stack: str, run_init: InitStack) -> None:
     """The files of ``pulumi stack init`` in ``work_dir`` and ``backend_dir``, copied when this process
-    has made them for the same project file, stack name and passphrase before."""
+    has made them for the same project file and stack name before."""
     project_file = work_dir / "Pulumi.yaml"
     if settings_file(work_dir, stack).exists() or not project_file.is_file():
         run_init(work_dir, backend_dir)  # settings shipped with the program: init merges into them
         return
-    key = (project_file.read_text(), stack, passphrase)
+    key = (project_file.read_text(), stack)
     if key not in _INITIALISED:
         _INITIALISED[key] = _made_once(project_file, stack, run_init)
     for where, relative, data in _INITIALISED[key]:
