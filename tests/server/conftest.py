@@ -1,4 +1,4 @@
-"""Fixtures for the local Management API tests (servers run as subprocesses)."""
+"""Fixtures for the local Management API tests (each server its own process)."""
 
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ from support.local_api import (
 
 @pytest.fixture
 def start(tmp_path: Path) -> Iterator[StartServer]:
-    """Factory fixture: `start(data_dir, *flags)`; every server it started is stopped afterwards."""
+    """Factory fixture: `start(data_dir, *flags, exec_argv=False)`; every server it started is stopped afterwards."""
     servers: list[LocalApi] = []
 
-    def _start(data_dir: Path | None = None, *args: str) -> LocalApi:
-        server = start_local_api(data_dir or tmp_path / f"data{len(servers)}", *args)
+    def _start(data_dir: Path | None = None, *args: str, exec_argv: bool = False) -> LocalApi:
+        server = start_local_api(data_dir or tmp_path / f"data{len(servers)}", *args, exec_argv=exec_argv)
         servers.append(server)
         return server
 

@@ -90,22 +90,25 @@ def test_405_allow_header_lists_every_method_of_the_path(
 
 
 def _cmdline(server: LocalApi) -> str:
+    """The server's argv as ``ps`` shows it (the server was exec'd, so this is its own command line)."""
     assert server.process is not None
-    return Path(f"/proc/{server.process.pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    cmdline = Path(f"/proc/{server.process.pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    assert "-m influxdb3_local_api " in cmdline, cmdline
+    return cmdline
 
 
 def test_admin_token_from_a_file_or_the_environment_stays_out_of_argv(
     start: StartServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from_file = "M.V1.admin-token-read-from-a-file-0123456789"
-    first = start(tmp_path / "by-file", "--admin-token-file", admin_token_file(tmp_path, from_file))
+    first = start(tmp_path / "by-file", "--admin-token-file", admin_token_file(tmp_path, from_file), exec_argv=True)
     check(from_file not in _cmdline(first), "the admin token is in the server's argv")
     check(first.admin_token == from_file, "bootstrap.json must hold the token read from the file")
     assert first.client(from_file).get(first.tokens_path).status_code == 200
 
     from_env = "M.V1.admin-token-read-from-the-environment-42"
     monkeypatch.setenv("INFLUXDB3_LOCAL_ADMIN_TOKEN", from_env)
-    second = start(tmp_path / "by-env")
+    second = start(tmp_path / "by-env", exec_argv=True)
     check(from_env not in _cmdline(second), "the admin token is in the server's argv")
     check(second.admin_token == from_env, "bootstrap.json must hold the token from the environment")
 

@@ -1,9 +1,11 @@
-"""The one harness that runs ``influxdb3-local-api`` for tests: a real subprocess on a free loopback port.
+"""The one harness that runs ``influxdb3-local-api`` for tests: its own process on a free loopback port.
 
 Every suite starts its servers here (server tests over HTTP, provider and unit tests, the engine
-tests, the wheel test, the benchmarks). Token strings must never be printed: stdout lines stay in
-memory (``output``, ``startup_lines``) and failure messages only quote stderr, which the server
-never writes a token to.
+tests, the wheel test, the benchmarks). A server is a fork of a process that has already imported it
+(support/server_fork.py), or, for another interpreter or source tree or when a test reads its argv,
+``python -m influxdb3_local_api`` itself. Token strings must never be printed: stdout and stderr go to
+files beside the data directory, and failure messages only quote stderr, which the server never
+writes a token to.
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import httpx
+
+from support.server_fork import ForkedServer
 
 READY_PREFIX = "influxdb3-local-api listening on "
 START_TIMEOUT_S = 30.0
@@ -42,48 +45,63 @@ class LocalApi:
     extra_args: list[str] = field(default_factory=list)
     pythonpath: Optional[Path] = None  # run the server from this source tree instead of the installed one
     python: str = sys.executable  # the interpreter whose installed package serves (e.g. a fresh wheel install)
-    process: Optional[subprocess.Popen[str]] = None
+    exec_argv: bool = False  # run `python -m influxdb3_local_api`, not a fork of a preloaded one
+    process: Union[subprocess.Popen[bytes], ForkedServer, None] = None
     url: str = ""
     port: int = 0  # 0 picks a free port on the first start; restarts keep the port
-    output: list[str] = field(default_factory=list)  # stdout lines of the current run
-    startup_lines: list[str] = field(default_factory=list)  # stdout before the "listening on" line
+    stdout_path: Optional[Path] = None
     stderr_path: Optional[Path] = None
     clients: list[httpx.Client] = field(default_factory=list, repr=False)  # closed by stop() and kill()
 
     def start(self, timeout: float = START_TIMEOUT_S) -> LocalApi:
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)  # the server makes data_dir itself, 0700
-        args = [self.python, "-m", "influxdb3_local_api", "--host", "127.0.0.1", "--data-dir", str(self.data_dir)]
-        args += ["--port", str(self.port), *self.extra_args]
+        flags = ["--host", "127.0.0.1", "--data-dir", str(self.data_dir), "--port", str(self.port), *self.extra_args]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if self.pythonpath is not None:
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.pythonpath), env.get("PYTHONPATH")]))
-        self.output, self.startup_lines, self.url = [], [], ""
-        self.stderr_path = self.data_dir.parent / f"{self.data_dir.name}.{time.monotonic_ns()}.stderr"
-        with self.stderr_path.open("w") as stderr:
-            self.process = subprocess.Popen(
-                args, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env, start_new_session=True
-            )
-        ready = threading.Event()
-
-        def pump(stdout: Any) -> None:
-            for raw in stdout:
-                line = raw.rstrip("\n")
-                self.output.append(line)
-                if ready.is_set():
-                    continue
-                if line.startswith(READY_PREFIX):
-                    self.url = line[len(READY_PREFIX) :].strip()
-                    ready.set()
-                else:
-                    self.startup_lines.append(line)
-            ready.set()  # the process ended
-
-        threading.Thread(target=pump, args=(self.process.stdout,), daemon=True).start()
-        if not ready.wait(timeout) or not self.url:
+        self.url = ""
+        run = f"{self.data_dir.name}.{time.monotonic_ns()}"
+        self.stdout_path = self.data_dir.parent / f"{run}.stdout"
+        self.stderr_path = self.data_dir.parent / f"{run}.stderr"
+        if self.exec_argv or self.python != sys.executable or self.pythonpath is not None:
+            with self.stdout_path.open("w") as stdout, self.stderr_path.open("w") as stderr:
+                self.process = subprocess.Popen(
+                    [self.python, "-m", "influxdb3_local_api", *flags],
+                    stdout=stdout,
+                    stderr=stderr,
+                    env=env,
+                    start_new_session=True,
+                )
+        else:
+            self.process = ForkedServer(flags, env, self.stdout_path, self.stderr_path)
+        deadline = time.monotonic() + timeout
+        while not self.url and time.monotonic() < deadline:
+            ready = [line for line in self.output if line.startswith(READY_PREFIX)]
+            if ready:
+                self.url = ready[0][len(READY_PREFIX) :].strip()
+            elif self.process.poll() is not None:
+                break
+            else:
+                time.sleep(0.01)
+        if not self.url:
             self.kill()
             raise AssertionError(f"influxdb3-local-api did not start; stderr:\n{self.stderr}")
         self.port = int(self.url.rsplit(":", 1)[1])
         return self
+
+    @property
+    def output(self) -> list[str]:
+        """Stdout lines of the current run, so far."""
+        if self.stdout_path is None or not self.stdout_path.exists():
+            return []
+        return self.stdout_path.read_text().splitlines()
+
+    @property
+    def startup_lines(self) -> list[str]:
+        """Stdout before the "listening on" line."""
+        lines = self.output
+        ready = next((i for i, line in enumerate(lines) if line.startswith(READY_PREFIX)), len(lines))
+        return lines[:ready]
 
     @property
     def stderr(self) -> str:
@@ -222,9 +240,9 @@ def _epoch(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def start_local_api(data_dir: Path, *extra: str, python: str = sys.executable) -> LocalApi:
+def start_local_api(data_dir: Path, *extra: str, python: str = sys.executable, exec_argv: bool = False) -> LocalApi:
     """Start a server on a free port with these extra flags and wait until it listens."""
-    return LocalApi(data_dir=data_dir, extra_args=list(extra), python=python).start()
+    return LocalApi(data_dir=data_dir, extra_args=list(extra), python=python, exec_argv=exec_argv).start()
 
 
 def refused_start(data_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -234,7 +252,7 @@ def refused_start(data_dir: Path, *extra: str) -> subprocess.CompletedProcess[st
 
 
 StartServer = Callable[..., LocalApi]
-"""The server tests' ``start`` fixture: ``start(data_dir=None, *flags) -> LocalApi``."""
+"""The server tests' ``start`` fixture: ``start(data_dir=None, *flags, exec_argv=False) -> LocalApi``."""
 
 
 def admin_token_file(directory: Path, token: str) -> str:
