@@ -20,6 +20,7 @@ import pytest
 from support.engine import EXAMPLES, Stack
 from support.once import once
 from support.user_cache import project_cache
+from support.vault import SECRETS_PROVIDER
 
 EXAMPLE = EXAMPLES / "typescript"
 PROGRAM_FILES = ("Pulumi.yaml", "index.ts", "package.json", "tsconfig.json")
@@ -73,5 +74,5 @@ def typescript_stack(installed: Path, tmp: Path, program: Optional[str] = None) 
     stack = Stack(
         work_dir=work_dir, backend_dir=tmp / "backend", name="dev", extra_env={"PULUMI_NODEJS_TRANSPILE_ONLY": "true"}
     )
-    stack.run("stack", "init", "dev").ok()
+    stack.run("stack", "init", "dev", "--secrets-provider", SECRETS_PROVIDER).ok()  # as Stack.create: no key derivation
     return stack
