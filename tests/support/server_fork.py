@@ -13,7 +13,9 @@ server's argv as ``ps`` shows it, and any interpreter or source tree other than 
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 import subprocess
@@ -39,6 +41,16 @@ PRELOAD = [
 
 _context: Optional[ForkServerContext] = None
 _context_lock = threading.Lock()
+_started: list[ForkedServer] = []
+
+
+@atexit.register
+def _kill_what_is_left() -> None:
+    """SIGKILL servers a test left running; registered after multiprocessing's own exit handler, so it runs
+    first, and that handler (SIGTERM, then a join with no timeout) cannot hang on a server slow to stop."""
+    for server in _started:
+        server.kill()
+        server.wait(10)
 
 
 def _fork_context() -> ForkServerContext:
@@ -76,6 +88,7 @@ class ForkedServer:
         self._process.start()
         assert self._process.pid is not None
         self.pid: int = self._process.pid
+        _started.append(self)
 
     @property
     def returncode(self) -> Optional[int]:
