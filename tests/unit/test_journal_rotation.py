@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -108,3 +111,44 @@ def test_an_entry_from_before_fingerprints_is_kept_and_reported(
     fresh = Journal(connection(local_api, local_api.admin_token), journal_dir).begin("req", "d", None)
     assert fresh.key != entry.key and path.exists()
     assert "under an admin credential it did not record" in capsys.readouterr().err
+
+
+def test_first_uses_of_a_journal_agree_on_one_key_however_long_its_first_writer_is_held_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Four provider processes of one program (two providers, both faces) begin their first creates at
+    # once on a loaded machine. The first to write the key file is held up in fsync for 2 s; the others
+    # must neither fail on a key file that is there but empty (a wait of 1 s once did, in CI) nor end up
+    # with a key of their own, which would make each other's entries foreign.
+    real_fsync = os.fsync
+    held = threading.Event()
+
+    def slow_first_fsync(fd: int) -> None:
+        if threading.current_thread().name == "held-up" and not held.is_set():
+            held.set()
+            time.sleep(2.0)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", slow_first_fsync)
+    credential = Connection("http://mgmt.test", "a", "c", SecretStr("M.V1.admin"))
+    fingerprints: dict[str, str] = {}
+    failures: list[BaseException] = []
+
+    def begin(name: str) -> None:
+        try:
+            entry = Journal(credential, tmp_path / "journal").begin(f"req-{name}", "d", None)
+            fingerprints[name] = str(entry.credential)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    first = threading.Thread(target=begin, args=("held-up",), name="held-up")
+    first.start()
+    assert held.wait(5)
+    others = [threading.Thread(target=begin, args=(f"other-{i}",)) for i in range(3)]
+    for thread in others:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert failures == []
+    assert len(fingerprints) == 4 and len(set(fingerprints.values())) == 1
+    assert sorted(p.name for p in (tmp_path / "journal").glob(".*key")) == [".fingerprint-key"]

@@ -26,7 +26,6 @@ import hashlib
 import hmac
 import os
 import threading
-import time
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -186,29 +185,34 @@ def _report_foreign(entry: PendingCreate, path: Path) -> None:
 def _fingerprint_key(directory: Path) -> bytes:
     """The journal's random HMAC key, made once (0600); concurrent first uses agree on one."""
     path = directory / FINGERPRINT_KEY_FILE
+    if not path.exists():
+        _publish_new_key(path)
+    key = path.read_bytes()
+    if len(key) != 32:
+        raise ConfigurationError(
+            f"The pending-create journal's key file {path} is damaged; remove it (it holds no secret, and entries "
+            f"written with it are then kept and reported, not retried)."
+        )
+    return key
+
+
+def _publish_new_key(path: Path) -> None:
+    """Write a random key to a file of its own, then hard-link it into place: the key appears whole or not
+    at all, however long the writer is held up, and when several processes publish at once the first link
+    wins and the others read it."""
+    temporary = path.with_name(f".{uuid.uuid4()}.key")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        temporary = directory / f".{uuid.uuid4()}.key"
-        tmp_fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(tmp_fd, os.urandom(32))
-            os.fsync(tmp_fd)
-        finally:
-            os.close(tmp_fd)
+        os.write(fd, os.urandom(32))
+        os.fsync(fd)
+    finally:
         os.close(fd)
-        os.replace(temporary, path)  # readers see an empty file or the whole key, never part of it
-    for _ in range(100):
-        key = path.read_bytes()
-        if len(key) == 32:
-            return key
-        time.sleep(0.01)  # another process is between creating and filling it
-    raise ConfigurationError(
-        f"The pending-create journal's key file {path} is damaged; remove it (it holds no secret, and entries "
-        f"written with it are then kept and reported, not retried)."
-    )
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another process published first
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _hold(key: str, fd: int) -> None:
