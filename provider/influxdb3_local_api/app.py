@@ -44,7 +44,7 @@ def _contract(app: FastAPI) -> dict[str, Any]:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; it opens `settings.data_dir/management.db` and closes it on shutdown."""
-    store = Store(settings.data_dir)
+    store = Store(settings.data_dir, settings.token_hash_cost)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -23,6 +23,7 @@ from .bootstrap import BootstrapError, BootstrapOptions, BootstrapResult, bootst
 from .faults import GARBAGE_MODES, FaultConfig
 from .settings import Settings
 from .store import Store
+from .tokens import DEFAULT_HASH_COST, MAX_HASH_COST
 
 PROG = "influxdb3-local-api"
 ADMIN_TOKEN_ENV = "INFLUXDB3_LOCAL_ADMIN_TOKEN"
@@ -60,6 +61,13 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be >= 1")
+    return value
+
+
+def _hash_cost(text: str) -> int:
+    value = int(text)
+    if value < 2 or value > MAX_HASH_COST or value & (value - 1):
+        raise argparse.ArgumentTypeError(f"must be a power of two from 2 to {MAX_HASH_COST}")
     return value
 
 
@@ -146,6 +154,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="share P (0..1) of /api/v0 requests that --garbage mangles (default: 1.0)",
     )
     add(
+        "--token-hash-cost",
+        type=_hash_cost,
+        default=DEFAULT_HASH_COST,
+        metavar="N",
+        help=f"scrypt cost N of the hashes of tokens stored from now on (a power of two, 2 to {MAX_HASH_COST}; "
+        f"default {DEFAULT_HASH_COST}); lower makes each create and each token's first authentication cheaper, "
+        "and a copied management.db cheaper to attack: for test suites that start many servers. Tokens stored "
+        "before keep the cost they were stored with",
+    )
+    add(
         "--crash-after-creates",
         type=_positive_int,
         metavar="N",
@@ -226,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     url = api_url(args.host, sock.getsockname()[1])
     options = BootstrapOptions(args.account_id, args.cluster_id, admin_token, tuple(args.extra_account))
-    store = Store(data_dir)
+    store = Store(data_dir, args.token_hash_cost)
     try:
         result = bootstrap(store, data_dir, url, options)
     except BootstrapError as exc:
@@ -245,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         garbage_rate=args.garbage_rate,
         crash_after_creates=args.crash_after_creates,
     )
-    app = create_app(Settings(data_dir=data_dir, faults=faults))
+    app = create_app(Settings(data_dir=data_dir, faults=faults, token_hash_cost=args.token_hash_cost))
     config = uvicorn.Config(app, host=args.host, port=sock.getsockname()[1], log_level="warning", access_log=False)
     _AnnouncingServer(config, url).run(sockets=[sock])
     return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .faults import FaultConfig
 from .scrypt_budget import DEFAULT_BURST, DEFAULT_FAILURES_PER_S
+from .tokens import DEFAULT_HASH_COST
 
 
 @dataclass(frozen=True)
@@ -15,3 +16,4 @@ class Settings:
     faults: FaultConfig = field(default_factory=FaultConfig)
     failed_auth_per_s: float = DEFAULT_FAILURES_PER_S  # scrypt checks that may fail per second, sustained
     failed_auth_burst: int = DEFAULT_BURST
+    token_hash_cost: int = DEFAULT_HASH_COST  # scrypt's N for tokens stored from now on

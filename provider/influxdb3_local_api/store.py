@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .timefmt import format_rfc3339, parse_rfc3339
-from .tokens import hash_token, new_access_token, new_salt, token_matches, token_prefix
+from .tokens import DEFAULT_HASH_COST, hash_token, new_access_token, new_salt, token_matches, token_prefix
 
 DB_FILENAME = "management.db"
 _DB_SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS management_tokens (
     token_prefix TEXT NOT NULL,
     token_hash BLOB NOT NULL,
     salt BLOB NOT NULL,
+    hash_cost INTEGER NOT NULL DEFAULT 16384,
     created_at TEXT NOT NULL,
     expires_at TEXT,
     revoked_at TEXT,
@@ -137,8 +138,9 @@ def _make_private(data_dir: Path, db_path: Path) -> None:
 class Store:
     """Thread-safe access to `management.db`."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, hash_cost: int = DEFAULT_HASH_COST) -> None:
         self.path = Path(data_dir) / DB_FILENAME
+        self.hash_cost = hash_cost  # for tokens stored from now on
         _make_private(Path(data_dir), self.path)
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -148,6 +150,11 @@ class Store:
         self._conn.execute("PRAGMA foreign_keys=ON")
         with self._lock:
             self._conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
+            columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(management_tokens)")}
+            if "hash_cost" not in columns:  # a data directory from before the cost was stored: all at the default
+                self._conn.execute(
+                    f"ALTER TABLE management_tokens ADD COLUMN hash_cost INTEGER NOT NULL DEFAULT {DEFAULT_HASH_COST}"
+                )
 
     def close(self) -> None:
         with self._lock:
@@ -236,12 +243,12 @@ class Store:
             revoked_at=None,
             created_by=created_by,
         )
-        token_hash = hash_token(plaintext, salt)
+        token_hash = hash_token(plaintext, salt, self.hash_cost)
         with self._transaction() as conn:
             conn.execute(
                 "INSERT INTO management_tokens (id, account_id, cluster_id, description, token_prefix, "
-                "token_hash, salt, created_at, expires_at, revoked_at, created_by) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                "token_hash, salt, hash_cost, created_at, expires_at, revoked_at, created_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
                 (
                     record.id,
                     account_id,
@@ -250,6 +257,7 @@ class Store:
                     record.token_prefix,
                     token_hash,
                     salt,
+                    self.hash_cost,
                     format_rfc3339(now),
                     None if expires_at is None else format_rfc3339(expires_at),
                     created_by,
@@ -282,11 +290,11 @@ class Store:
     def find_by_secret(self, access_token: str) -> TokenRecord | None:
         """The token whose hash matches `access_token`, whatever its state (revoked, expired)."""
         rows = self._query(
-            f"SELECT {_TOKEN_COLUMNS}, token_hash, salt FROM management_tokens WHERE token_prefix = ?",
+            f"SELECT {_TOKEN_COLUMNS}, token_hash, salt, hash_cost FROM management_tokens WHERE token_prefix = ?",
             (token_prefix(access_token),),
         )
         for row in rows:
-            if token_matches(access_token, row["salt"], row["token_hash"]):
+            if token_matches(access_token, row["salt"], row["token_hash"], row["hash_cost"]):
                 return _record(row)
         return None
 

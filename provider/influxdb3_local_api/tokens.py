@@ -14,8 +14,11 @@ PREFIX_LENGTH = 12
 SALT_BYTES = 16
 
 # Generated tokens carry 256 bits of entropy, so a moderate scrypt cost (~tens of ms)
-# is enough to make a leaked database useless without slowing every request down.
-_SCRYPT_N = 2**14
+# is enough to make a leaked database useless without slowing every request down. The cost
+# (scrypt's N) is stored with each hash, so a server started with another --token-hash-cost
+# still verifies what it stored before.
+DEFAULT_HASH_COST = 2**14
+MAX_HASH_COST = 2**14  # 128 * r * N bytes: the most hashlib.scrypt allows by default (maxmem 32 MiB)
 _SCRYPT_R = 8
 _SCRYPT_P = 1
 _HASH_BYTES = 32
@@ -35,10 +38,10 @@ def new_salt() -> bytes:
     return secrets.token_bytes(SALT_BYTES)
 
 
-def hash_token(token: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(token.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P, dklen=_HASH_BYTES)
+def hash_token(token: str, salt: bytes, cost: int = DEFAULT_HASH_COST) -> bytes:
+    return hashlib.scrypt(token.encode("utf-8"), salt=salt, n=cost, r=_SCRYPT_R, p=_SCRYPT_P, dklen=_HASH_BYTES)
 
 
-def token_matches(token: str, salt: bytes, expected_hash: bytes) -> bool:
-    """Constant-time comparison of a presented token against a stored hash."""
-    return hmac.compare_digest(hash_token(token, salt), expected_hash)
+def token_matches(token: str, salt: bytes, expected_hash: bytes, cost: int) -> bool:
+    """Constant-time comparison of a presented token against a hash stored at that cost."""
+    return hmac.compare_digest(hash_token(token, salt, cost), expected_hash)

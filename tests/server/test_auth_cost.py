@@ -31,9 +31,9 @@ def scrypt_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = store_module.token_matches
 
-    def counting(token: str, salt: bytes, expected: bytes) -> bool:
+    def counting(token: str, salt: bytes, expected: bytes, cost: int) -> bool:
         calls.append(token[:12])
-        return real(token, salt, expected)
+        return real(token, salt, expected, cost)
 
     monkeypatch.setattr(store_module, "token_matches", counting)
     return calls
