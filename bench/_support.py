@@ -82,7 +82,8 @@ def running_server(tmp: Path, name: str, flags: Sequence[str], revision: str | N
     from support.local_api import LocalApi
 
     pythonpath = None if revision is None else export_server_source(revision, tmp / f"src-{name}")
-    server = LocalApi(tmp / f"data-{name}", list(flags), pythonpath=pythonpath).start(timeout=60)
+    # The server's default hash cost: the revisions compared may predate --token-hash-cost.
+    server = LocalApi(tmp / f"data-{name}", list(flags), pythonpath=pythonpath, hash_cost=None).start(timeout=60)
     try:
         yield server
     finally:

@@ -1,4 +1,4 @@
-"""Fixtures for the local Management API tests (each server its own process)."""
+"""Fixtures for the local Management API tests (each server its own process, at its default hash cost)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def start(tmp_path: Path) -> Iterator[StartServer]:
     servers: list[LocalApi] = []
 
     def _start(data_dir: Path | None = None, *args: str, exec_argv: bool = False) -> LocalApi:
-        server = start_local_api(data_dir or tmp_path / f"data{len(servers)}", *args, exec_argv=exec_argv)
+        data_dir = data_dir or tmp_path / f"data{len(servers)}"
+        server = start_local_api(data_dir, *args, exec_argv=exec_argv, hash_cost=None)
         servers.append(server)
         return server
 
@@ -52,6 +53,7 @@ def server() -> Iterator[LocalApi]:
             f"{ACCOUNT_A}:{CLUSTER_A2}",
             "--extra-account",
             f"{ACCOUNT_B}:{CLUSTER_B1}",
+            hash_cost=None,
         ) as running,
     ):
         yield running

@@ -19,13 +19,19 @@ def stored_costs(data_dir: Path) -> dict[str, int]:
         return dict(db.execute("SELECT description, hash_cost FROM management_tokens").fetchall())
 
 
+def minted_at_the_default(start: StartServer, data_dir: Path, description: str) -> str:
+    """A token minted by a server at the default cost, which is then stopped."""
+    server = start(data_dir)
+    token = str(server.mint(description)["accessToken"])
+    server.stop()
+    return token
+
+
 def test_each_token_keeps_the_cost_it_was_stored_with_across_restarts_at_another(
     start: StartServer, tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    first = start(data_dir)
-    at_default = first.mint("at the default")["accessToken"]
-    first.stop()
+    at_default = minted_at_the_default(start, data_dir, "at the default")
 
     cheap = start(data_dir, "--token-hash-cost", "16")
     assert cheap.authenticates(at_default) and cheap.authenticates(cheap.admin_token)
@@ -47,9 +53,7 @@ def test_a_data_directory_from_before_the_cost_was_stored_still_serves_its_token
     start: StartServer, tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    first = start(data_dir)
-    minted = first.mint("from an older release")["accessToken"]
-    first.stop()
+    minted = minted_at_the_default(start, data_dir, "from an older release")
     with sqlite3.connect(data_dir / "management.db") as db:  # the table as releases before the cost made it
         db.execute("ALTER TABLE management_tokens DROP COLUMN hash_cost")
 

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 import pytest
 
 from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
 from pulumi_influxdb3_tokens.core.timeutil import FAKE_NOW_ENV
-from support.local_api import LocalApi, start_local_api
+from support.local_api import CHEAP_HASH_COST, LocalApi, start_local_api
 
 FIXED_NOW = "2027-01-01T00:00:00Z"
 
 
 @contextmanager
-def running_local_api(data_dir: Path, *args: str) -> Iterator[LocalApi]:
+def running_local_api(data_dir: Path, *args: str, hash_cost: Optional[int] = CHEAP_HASH_COST) -> Iterator[LocalApi]:
     """A local Management API on a free loopback port, stopped when the block ends."""
-    server = start_local_api(data_dir, *args)
+    server = start_local_api(data_dir, *args, hash_cost=hash_cost)
     try:
         yield server
     finally:

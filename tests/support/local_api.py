@@ -28,6 +28,11 @@ from support.server_fork import ForkedServer
 
 READY_PREFIX = "influxdb3-local-api listening on "
 START_TIMEOUT_S = 30.0
+# scrypt's cost for the tokens of servers that tests of the provider, the engine and the clients start
+# (--token-hash-cost): the server's own tests and the installed wheel keep its default, 16384. At the
+# default every create and every token's first request costs a server ~50 ms of CPU, and a run makes
+# many of both on two cores.
+CHEAP_HASH_COST = 16
 
 # Well-known ids for servers started with several accounts and clusters (--account-id, --extra-account).
 ACCOUNT_A = "0a4f43a0-5c1e-4b55-9f0c-9d1a6f2e0001"
@@ -46,6 +51,7 @@ class LocalApi:
     pythonpath: Optional[Path] = None  # run the server from this source tree instead of the installed one
     python: str = sys.executable  # the interpreter whose installed package serves (e.g. a fresh wheel install)
     exec_argv: bool = False  # run `python -m influxdb3_local_api`, not a fork of a preloaded one
+    hash_cost: Optional[int] = CHEAP_HASH_COST  # --token-hash-cost; None: the server's default
     process: Union[subprocess.Popen[bytes], ForkedServer, None] = None
     url: str = ""
     port: int = 0  # 0 picks a free port on the first start; restarts keep the port
@@ -56,6 +62,8 @@ class LocalApi:
     def start(self, timeout: float = START_TIMEOUT_S) -> LocalApi:
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)  # the server makes data_dir itself, 0700
         flags = ["--host", "127.0.0.1", "--data-dir", str(self.data_dir), "--port", str(self.port), *self.extra_args]
+        if self.hash_cost is not None:
+            flags += ["--token-hash-cost", str(self.hash_cost)]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if self.pythonpath is not None:
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.pythonpath), env.get("PYTHONPATH")]))
@@ -240,9 +248,16 @@ def _epoch(text: str) -> float:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
-def start_local_api(data_dir: Path, *extra: str, python: str = sys.executable, exec_argv: bool = False) -> LocalApi:
+def start_local_api(
+    data_dir: Path,
+    *extra: str,
+    python: str = sys.executable,
+    exec_argv: bool = False,
+    hash_cost: Optional[int] = CHEAP_HASH_COST,
+) -> LocalApi:
     """Start a server on a free port with these extra flags and wait until it listens."""
-    return LocalApi(data_dir=data_dir, extra_args=list(extra), python=python, exec_argv=exec_argv).start()
+    server = LocalApi(data_dir, list(extra), python=python, exec_argv=exec_argv, hash_cost=hash_cost)
+    return server.start()
 
 
 def refused_start(data_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -98,7 +98,7 @@ def test_the_pack_requirements_install_into_a_fresh_virtualenv_and_the_server_ne
 def installed_server(installed: Installed, tmp_path: Path) -> Iterator[LocalApi]:
     """The local server of the install: the package with its server extra, then the server."""
     installed.pip_install(f"{DISTRIBUTION}[server]=={VERSION}", cwd=tmp_path)
-    server = start_local_api(tmp_path / "server-data", python=installed.python)
+    server = start_local_api(tmp_path / "server-data", python=installed.python, hash_cost=None)  # as a user runs it
     yield server
     server.stop()
 
