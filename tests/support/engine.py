@@ -163,7 +163,14 @@ class Stack:
     def config_set(self, key: str, value: str, secret: bool = False) -> None:
         # The value goes through stdin, never argv, so it cannot show in the process list.
         flags = ["--secret"] if secret else ["--plaintext"]
-        self.run("config", "set", *flags, "--stack", self.name, key, stdin=value).ok()
+
+        def run_set() -> None:
+            self.run("config", "set", *flags, "--stack", self.name, key, stdin=value).ok()
+
+        if secret:
+            stack_files.set_secret(self.work_dir, self.name, key, value, run_set)
+        else:
+            run_set()
 
     def config_set_plain(self, values: Mapping[str, str]) -> None:
         """Settings that are not secrets, written into ``Pulumi.<stack>.yaml`` (support/stack_files.py)."""

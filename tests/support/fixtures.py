@@ -7,6 +7,7 @@ module started its own); the create journal in the test's own folder; the policy
 
 from __future__ import annotations
 
+import secrets
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
@@ -21,26 +22,38 @@ FIXED_NOW = "2027-01-01T00:00:00Z"
 
 
 @contextmanager
-def running_local_api(data_dir: Path, *args: str, hash_cost: Optional[int] = CHEAP_HASH_COST) -> Iterator[LocalApi]:
+def running_local_api(
+    data_dir: Path, *args: str, hash_cost: Optional[int] = CHEAP_HASH_COST, admin_token: Optional[str] = None
+) -> Iterator[LocalApi]:
     """A local Management API on a free loopback port, stopped when the block ends."""
-    server = start_local_api(data_dir, *args, hash_cost=hash_cost)
+    server = start_local_api(data_dir, *args, hash_cost=hash_cost, admin_token=admin_token)
     try:
         yield server
     finally:
         server.stop()
 
 
+_ADMIN_TOKENS: dict[str, str] = {}
+
+
+def admin_token_of_this_process(role: str) -> str:
+    """A random admin token for each role of server (``local_api``, ``staging_api``), the same for every test
+    of this process: the stack config's encrypted copy of it is then made once (support/stack_files.py).
+    Two servers of one test never share one, so a credential sent to the wrong cluster is still refused."""
+    return _ADMIN_TOKENS.setdefault(role, "M.V1." + secrets.token_urlsafe(32))
+
+
 @pytest.fixture
 def local_api(tmp_path: Path) -> Iterator[LocalApi]:
     """A fresh local Management API for this test alone."""
-    with running_local_api(tmp_path / "server-data") as server:
+    with running_local_api(tmp_path / "server-data", admin_token=admin_token_of_this_process("local")) as server:
         yield server
 
 
 @pytest.fixture
 def staging_api(tmp_path: Path) -> Iterator[LocalApi]:
     """A second fresh local Management API, for a program that reaches two clusters."""
-    with running_local_api(tmp_path / "staging-data") as server:
+    with running_local_api(tmp_path / "staging-data", admin_token=admin_token_of_this_process("staging")) as server:
         yield server
 
 

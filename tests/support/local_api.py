@@ -52,6 +52,7 @@ class LocalApi:
     python: str = sys.executable  # the interpreter whose installed package serves (e.g. a fresh wheel install)
     exec_argv: bool = False  # run `python -m influxdb3_local_api`, not a fork of a preloaded one
     hash_cost: Optional[int] = CHEAP_HASH_COST  # --token-hash-cost; None: the server's default
+    given_admin_token: Optional[str] = None  # bootstrap this admin token (INFLUXDB3_LOCAL_ADMIN_TOKEN), not a new one
     process: Union[subprocess.Popen[bytes], ForkedServer, None] = None
     url: str = ""
     port: int = 0  # 0 picks a free port on the first start; restarts keep the port
@@ -65,6 +66,8 @@ class LocalApi:
         if self.hash_cost is not None:
             flags += ["--token-hash-cost", str(self.hash_cost)]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if self.given_admin_token is not None:
+            env["INFLUXDB3_LOCAL_ADMIN_TOKEN"] = self.given_admin_token
         if self.pythonpath is not None:
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.pythonpath), env.get("PYTHONPATH")]))
         self.url = ""
@@ -254,9 +257,11 @@ def start_local_api(
     python: str = sys.executable,
     exec_argv: bool = False,
     hash_cost: Optional[int] = CHEAP_HASH_COST,
+    admin_token: Optional[str] = None,
 ) -> LocalApi:
     """Start a server on a free port with these extra flags and wait until it listens."""
     server = LocalApi(data_dir, list(extra), python=python, exec_argv=exec_argv, hash_cost=hash_cost)
+    server.given_admin_token = admin_token
     return server.start()
 
 

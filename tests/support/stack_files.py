@@ -6,16 +6,19 @@
   and each stack gets a copy. Every stack still has its own backend folder; sharing the data key between
   test stacks shares nothing else.
 - Plain settings go into ``Pulumi.<stack>.yaml`` as a user may write them by hand: its ``config`` map of
-  ``namespace:key: value`` (pulumi.com/docs, "Configuration"). Secrets still go through
-  ``pulumi config set --secret`` and stdin, which encrypt them.
+  ``namespace:key: value`` (pulumi.com/docs, "Configuration"). Secrets go through
+  ``pulumi config set --secret`` and stdin, which encrypt them under the stack's data key, once per
+  process for each data key, setting and value: a later copy of the same stack init holds the same data
+  key, so it gets the ciphertext that command wrote (``{secure: v1:...}``) and decrypts it as its own.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 import yaml
 
@@ -23,6 +26,7 @@ InitStack = Callable[[Path, Path], None]
 """Runs ``pulumi stack init`` for a project folder and a backend folder."""
 
 _INITIALISED: dict[tuple[str, str], list[tuple[str, Path, bytes]]] = {}
+_ENCRYPTED: dict[tuple[str, str, str], str] = {}  # (wrapped data key, setting, SHA-256 of the value) -> ciphertext
 _WORK, _BACKEND = "work", "backend"
 
 
@@ -62,12 +66,32 @@ def _made_once(project_file: Path, stack: str, run_init: InitStack) -> list[tupl
 
 def write_plain_settings(work_dir: Path, stack: str, values: Mapping[str, str]) -> None:
     """``values`` (keys with their namespace) into the stack settings file's ``config`` map."""
-    settings = settings_file(work_dir, stack)
-    document = (yaml.safe_load(settings.read_text()) if settings.exists() else None) or {}
-    config = document.get("config") or {}
-    for key, value in values.items():
+    for key in values:
         if ":" not in key:
             raise ValueError(f"the setting {key!r} needs its namespace (influxdb3:...)")
-        config[key] = str(value)
-    document["config"] = config
-    settings.write_text(yaml.safe_dump(document, sort_keys=False))
+    _write_config(work_dir, stack, {key: str(value) for key, value in values.items()})
+
+
+def set_secret(work_dir: Path, stack: str, key: str, value: str, run_set: Callable[[], None]) -> None:
+    """The secret setting ``key``: ``run_set`` (``pulumi config set --secret``) the first time this process
+    sets that value under this stack's data key, the ciphertext it wrote after that."""
+    wrapped_key = str(_settings(work_dir, stack).get("encryptedkey") or "")
+    cached = (wrapped_key, key, hashlib.sha256(value.encode()).hexdigest())
+    if wrapped_key and cached in _ENCRYPTED:
+        _write_config(work_dir, stack, {key: {"secure": _ENCRYPTED[cached]}})
+        return
+    run_set()
+    written = (_settings(work_dir, stack).get("config") or {}).get(key)
+    if wrapped_key and isinstance(written, dict) and str(written.get("secure", "")).startswith("v1:"):
+        _ENCRYPTED[cached] = str(written["secure"])
+
+
+def _settings(work_dir: Path, stack: str) -> dict[str, Any]:
+    settings = settings_file(work_dir, stack)
+    return dict((yaml.safe_load(settings.read_text()) if settings.exists() else None) or {})
+
+
+def _write_config(work_dir: Path, stack: str, values: Mapping[str, Any]) -> None:
+    document = _settings(work_dir, stack)
+    document["config"] = {**(document.get("config") or {}), **values}
+    settings_file(work_dir, stack).write_text(yaml.safe_dump(document, sort_keys=False))
