@@ -260,8 +260,9 @@ def start_local_api(
     admin_token: Optional[str] = None,
 ) -> LocalApi:
     """Start a server on a free port with these extra flags and wait until it listens."""
-    server = LocalApi(data_dir, list(extra), python=python, exec_argv=exec_argv, hash_cost=hash_cost)
-    server.given_admin_token = admin_token
+    server = LocalApi(
+        data_dir, list(extra), python=python, exec_argv=exec_argv, hash_cost=hash_cost, given_admin_token=admin_token
+    )
     return server.start()
 
 
