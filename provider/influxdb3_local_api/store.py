@@ -24,7 +24,9 @@ from .tokens import DEFAULT_HASH_COST, hash_token, new_access_token, new_salt, t
 DB_FILENAME = "management.db"
 _DB_SIDE_FILES = ("-wal", "-shm", "-journal")
 
-_SCHEMA = """
+_HASH_COST_COLUMN = f"hash_cost INTEGER NOT NULL DEFAULT {DEFAULT_HASH_COST}"  # older data directories get it too
+
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS accounts (
     id TEXT PRIMARY KEY,
     created_at TEXT NOT NULL
@@ -42,7 +44,7 @@ CREATE TABLE IF NOT EXISTS management_tokens (
     token_prefix TEXT NOT NULL,
     token_hash BLOB NOT NULL,
     salt BLOB NOT NULL,
-    hash_cost INTEGER NOT NULL DEFAULT 16384,
+    {_HASH_COST_COLUMN},
     created_at TEXT NOT NULL,
     expires_at TEXT,
     revoked_at TEXT,
@@ -152,9 +154,7 @@ class Store:
             self._conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
             columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(management_tokens)")}
             if "hash_cost" not in columns:  # a data directory from before the cost was stored: all at the default
-                self._conn.execute(
-                    f"ALTER TABLE management_tokens ADD COLUMN hash_cost INTEGER NOT NULL DEFAULT {DEFAULT_HASH_COST}"
-                )
+                self._conn.execute(f"ALTER TABLE management_tokens ADD COLUMN {_HASH_COST_COLUMN}")
 
     def close(self) -> None:
         with self._lock:

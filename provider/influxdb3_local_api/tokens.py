@@ -38,7 +38,7 @@ def new_salt() -> bytes:
     return secrets.token_bytes(SALT_BYTES)
 
 
-def hash_token(token: str, salt: bytes, cost: int = DEFAULT_HASH_COST) -> bytes:
+def hash_token(token: str, salt: bytes, cost: int) -> bytes:
     return hashlib.scrypt(token.encode("utf-8"), salt=salt, n=cost, r=_SCRYPT_R, p=_SCRYPT_P, dklen=_HASH_BYTES)
 
 

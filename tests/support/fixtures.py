@@ -46,14 +46,14 @@ def admin_token_of_this_process(role: str) -> str:
 @pytest.fixture
 def local_api(tmp_path: Path) -> Iterator[LocalApi]:
     """A fresh local Management API for this test alone."""
-    with running_local_api(tmp_path / "server-data", admin_token=admin_token_of_this_process("local")) as server:
+    with running_local_api(tmp_path / "server-data", admin_token=admin_token_of_this_process("local_api")) as server:
         yield server
 
 
 @pytest.fixture
 def staging_api(tmp_path: Path) -> Iterator[LocalApi]:
     """A second fresh local Management API, for a program that reaches two clusters."""
-    with running_local_api(tmp_path / "staging-data", admin_token=admin_token_of_this_process("staging")) as server:
+    with running_local_api(tmp_path / "staging-data", admin_token=admin_token_of_this_process("staging_api")) as server:
         yield server
 
 

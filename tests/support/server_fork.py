@@ -20,8 +20,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from typing import Optional
 
@@ -39,8 +37,9 @@ PRELOAD = [
     __name__,
 ]
 
-_context: Optional[ForkServerContext] = None
-_context_lock = threading.Lock()
+# Starts nothing yet: the fork server starts with the first server, and lives as long as this process.
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(PRELOAD)
 _started: list[ForkedServer] = []
 
 
@@ -51,16 +50,6 @@ def _kill_what_is_left() -> None:
     for server in _started:
         server.kill()
         server.wait(10)
-
-
-def _fork_context() -> ForkServerContext:
-    global _context
-    with _context_lock:
-        if _context is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(PRELOAD)
-            _context = context
-        return _context
 
 
 def _serve(argv: list[str], env: dict[str, str], stdout_path: str, stderr_path: str) -> None:
@@ -82,17 +71,13 @@ class ForkedServer:
     """A forked server with the part of ``subprocess.Popen``'s interface the harness uses."""
 
     def __init__(self, argv: list[str], env: dict[str, str], stdout_path: Path, stderr_path: Path) -> None:
-        self._process = _fork_context().Process(
+        self._process = _CONTEXT.Process(
             target=_serve, args=(argv, env, str(stdout_path), str(stderr_path)), daemon=True
         )
         self._process.start()
         assert self._process.pid is not None
         self.pid: int = self._process.pid
         _started.append(self)
-
-    @property
-    def returncode(self) -> Optional[int]:
-        return self._process.exitcode
 
     def poll(self) -> Optional[int]:
         return self._process.exitcode
