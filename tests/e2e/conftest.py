@@ -7,8 +7,9 @@ HTTP: they assert what only the HTTP transport shows, or what happens above the 
 another test pins the influxctl part (the mark's reason, or the module docstring, names it).
 
 ``face`` picks the class the `tokens` program declares: the dynamic resource (default) or the
-plugin's ``influxdb3:index:ManagementToken``. A module that parametrizes ``face`` over ``FACES``
-holds both faces to the same contract.
+plugin's ``influxdb3:index:ManagementToken``, or both side by side in one stack
+(``support.faces.BOTH_IN_ONE_STACK``). A module that parametrizes ``face`` over both faces, or runs
+them in one stack, holds both faces to the same contract.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from typing import Any, Callable, Mapping, Optional
 import pytest
 
 from support.engine import Stack, engine_path_for_run
+from support.faces import spec_defaults
 from support.local_api import LocalApi
 from support.standin import standin_env
 
 pytestmark = pytest.mark.engine
 
 TRANSPORTS = ("http", "influxctl")
-FACES = ("dynamic", "plugin")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -79,7 +80,7 @@ def make_stack(tmp_path: Path, transport: str, local_api: LocalApi, face: str) -
         via: str = "config",
         extra_env: Optional[dict[str, str]] = None,
     ) -> Stack:
-        stack = Stack.create(program, tmp_path, extra_env=extra_env or {}, spec_defaults={"face": face})
+        stack = Stack.create(program, tmp_path, extra_env=extra_env or {}, spec_defaults=spec_defaults(face))
         stack.write_spec(spec)
         if transport == "influxctl":
             stack.extra_env.update(standin_env(local_api, stack.backend_dir))
