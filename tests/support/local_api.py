@@ -24,6 +24,7 @@ from typing import Any, Optional, Union
 
 import httpx
 
+from support.ports import free_ports
 from support.server_fork import ForkedServer
 
 READY_PREFIX = "influxdb3-local-api listening on "
@@ -55,14 +56,27 @@ class LocalApi:
     given_admin_token: Optional[str] = None  # bootstrap this admin token (INFLUXDB3_LOCAL_ADMIN_TOKEN), not a new one
     process: Union[subprocess.Popen[bytes], ForkedServer, None] = None
     url: str = ""
-    port: int = 0  # 0 picks a free port on the first start; restarts keep the port
+    port: int = 0  # 0: a free port of this test process's on the first start; restarts keep the port
     stdout_path: Optional[Path] = None
     stderr_path: Optional[Path] = None
     clients: list[httpx.Client] = field(default_factory=list, repr=False)  # closed by stop() and kill()
 
     def start(self, timeout: float = START_TIMEOUT_S) -> LocalApi:
+        """Start on ``port``, or on the first start on a port of this process's (support/ports.py)."""
+        if self.port:
+            return self._start_on(self.port, timeout)
+        for attempt, port in enumerate(free_ports()):
+            try:
+                return self._start_on(port, timeout)
+            except AssertionError:
+                # Another run on this machine may have bound the port since it was probed.
+                if "Address already in use" not in self.stderr or attempt == 4:
+                    raise
+        raise AssertionError("no free port for influxdb3-local-api in this test process's slice")
+
+    def _start_on(self, port: int, timeout: float) -> LocalApi:
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)  # the server makes data_dir itself, 0700
-        flags = ["--host", "127.0.0.1", "--data-dir", str(self.data_dir), "--port", str(self.port), *self.extra_args]
+        flags = ["--host", "127.0.0.1", "--data-dir", str(self.data_dir), "--port", str(port), *self.extra_args]
         if self.hash_cost is not None:
             flags += ["--token-hash-cost", str(self.hash_cost)]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
