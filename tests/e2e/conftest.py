@@ -1,8 +1,8 @@
 """Fixtures for end-to-end tests: a fresh local Management API and stacks on the real engine.
 
-Every test that uses ``make_stack`` runs twice: over the ``http`` transport (``apiUrl`` set) and
-over the ``influxctl`` transport (no ``apiUrl``, the stand-in ``influxctl`` from tests/standin first
-on PATH, so the provider picks influxctl by itself). Tests marked ``http_only`` run once, over
+Every test that uses ``make_stack`` runs twice, unless it parametrizes ``transport`` itself: over the
+``http`` transport (``apiUrl`` set) and over the ``influxctl`` transport (no ``apiUrl``, the stand-in
+``influxctl`` from tests/standin first on PATH, so the provider picks influxctl by itself).
 HTTP: they assert what only the HTTP transport shows, or what happens above the transport while
 another test pins the influxctl part (the mark's reason, or the module docstring, names it).
 

@@ -5,9 +5,11 @@ picks from its ephemeral range (``ip_local_port_range``, 32768-60999 on Linux), 
 every outgoing connection's source port and every other port-0 server's port from: while a server was
 down for a restart, one of those could take its port, and the restart failed with "Address already in
 use" (seen once in a full run). The kernel never hands out a port below that range by itself. Each test
-process (xdist worker) takes its ports from a slice of its own, from a random start, so two processes
-of one run never pick the same port, and two runs on one machine seldom do (a first start that loses
-such a race tries the next port: ``LocalApi.start``).
+process takes its ports from a slice of its own (worker gwN the (N+2)th slice of 256 ports down from the
+range's start, a run in one process the first), from a random start, so two processes of one run never
+pick the same port. Two runs on one machine share the slices of their equal worker numbers: a port in
+use is skipped when probed, and a first start that loses the race after the probe tries the next port
+(``LocalApi.start``).
 """
 
 from __future__ import annotations
