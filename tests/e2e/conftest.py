@@ -2,9 +2,10 @@
 
 Every test that uses ``make_stack`` runs twice, unless it parametrizes ``transport`` itself: over the
 ``http`` transport (``apiUrl`` set) and over the ``influxctl`` transport (no ``apiUrl``, the stand-in
-``influxctl`` from tests/standin first on PATH, so the provider picks influxctl by itself).
-HTTP: they assert what only the HTTP transport shows, or what happens above the transport while
-another test pins the influxctl part (the mark's reason, or the module docstring, names it).
+``influxctl`` from tests/standin first on PATH, so the provider picks influxctl by itself). Tests
+marked ``http_only`` run once, over HTTP: they assert what only the HTTP transport shows, or what
+happens above the transport while another test pins the influxctl part (the mark's reason, or the
+module docstring, names it).
 
 ``face`` picks the class the `tokens` program declares: the dynamic resource (default) or the
 plugin's ``influxdb3:index:ManagementToken``, or both side by side in one stack

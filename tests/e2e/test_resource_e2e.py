@@ -48,10 +48,6 @@ each_face_over_http = pytest.mark.parametrize(("face", "transport"), [(BOTH_IN_O
 each_failing_face_over_http = pytest.mark.parametrize(("face", "transport"), [(face, "http") for face in FACES])
 
 
-def iso(dt: datetime) -> str:
-    return timeutil.format_rfc3339(dt)
-
-
 def parse(text: str) -> datetime:
     return timeutil.parse_rfc3339(text)
 
