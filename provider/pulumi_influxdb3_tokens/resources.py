@@ -41,7 +41,7 @@ class Lifecycle(Protocol):
 
     IN_PLACE_INPUTS: tuple[str, ...]
 
-    def check_inputs(self, news: Mapping[str, Any]) -> Checked: ...
+    def check_inputs(self, news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = None) -> Checked: ...
     def diff(
         self,
         olds: Mapping[str, Any],
@@ -69,6 +69,9 @@ class Resource:
     output_names: tuple[str, ...]
     secret_inputs: tuple[str, ...]
     secret_outputs: tuple[str, ...]
+    # Inputs ``check`` sets itself, never the program: in the state's inputs (pending operations included),
+    # not in the schema's inputProperties.
+    computed_inputs: tuple[str, ...]
     client_for: str  # ``module:function`` that makes the resource's client for a resolved connection
 
     @property
@@ -114,6 +117,7 @@ MANAGEMENT_TOKEN = Resource(
         "adopt_token_id",
         "adopt_token",
         "overlap",
+        "mark_description",
     ),
     output_names=(
         "token",
@@ -126,7 +130,9 @@ MANAGEMENT_TOKEN = Resource(
         "cluster_id",
         "token_id",  # the current token's id: the resource id stops naming it after a rotation with overlap
         "retiring",  # replaced tokens kept valid for their overlap: [{id, prefix, until}] (overlap.py)
+        "create_marker",  # the marker the current token carries in its description (core/management_token/marker.py)
     ),
+    computed_inputs=("create_marker",),
     secret_inputs=("adopt_token",),
     secret_outputs=("token", "adopt_token"),
     client_for="clients:client_for",

@@ -59,7 +59,9 @@ def test_create_mints_a_token_with_every_output(local_api: LocalApi):
     token = rpc.unwrap_rpc_secret(outs["token"])  # secret in state through additional_secret_outputs
     assert local_api.authenticates(token) and token.startswith(outs["token_prefix"])
     on_server = server_token(local_api, created.id)
-    assert on_server["description"] == "provider test" == outs["description"]
+    # The server's description carries the resource's create marker; the output is the declared text.
+    assert on_server["description"] == f"provider test [pulumi:{outs['create_marker']}]"
+    assert outs["description"] == "provider test" and outs["mark_description"] is None
     assert outs["expires_at"].endswith("Z") and outs["expires_at"][:16] == on_server["expiresAt"][:16]
     assert (outs["account_id"], outs["cluster_id"]) == (local_api.account_id, local_api.cluster_id)
     assert (outs["expires_in"], outs["rotate_before"], outs["revoked_at"]) == ("2d", "1d", None)

@@ -51,3 +51,11 @@ def connect(server: LocalApi, **settings: Any) -> InfluxctlTokenClient:
     client = client_for(resolve_connection(stack_config(**values)))
     assert isinstance(client, InfluxctlTokenClient)
     return client
+
+
+def with_marker(description: str) -> str:
+    """The description a create of a resource sends: the declared one carrying a new create marker
+    (core/management_token/marker.py), the only proof on which a lost create's token is adopted."""
+    from pulumi_influxdb3_tokens.core.management_token import marker
+
+    return marker.marked(description, marker.new_marker())

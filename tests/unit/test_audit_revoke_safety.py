@@ -1,9 +1,11 @@
-"""Issue 17 (1): `audit --revoke-orphans` on a shared account revokes only what is provably ours.
+"""Issues 17 (1) and 30 (1): `audit --revoke-orphans` on a shared account revokes only what is provably ours.
 
 The account holds the credential the audit uses, other people's tokens (made by another identity),
-tokens made by hand with the same admin, and the stack's own. Only a token minted for a given
-stack (same creator as the tokens that stack holds, a description that stack declares) and held by
-no state may be revoked, and only with --yes.
+tokens made by hand with the same admin, and the stack's own. Only a token carrying the create marker
+of a create a given stack left pending (core/management_token/marker.py), with that create's
+description and an expiry that fits its inputs, and held by no state, may be revoked, and only with
+--yes. Creator, description and a count of pending creates prove nothing: a colleague with the same
+admin secret matches them all.
 """
 
 from __future__ import annotations
@@ -41,11 +43,19 @@ def mint_as(local_api: LocalApi, token: str, description: str) -> dict[str, Any]
         return dict(response.json())
 
 
+MARKER = "0a1b2c3d4e"  # the create marker a pending create of the stack names
+LOST = f"svc-a deployer [pulumi:{MARKER}]"  # what the token that create minted carries
+
+
 def state_file(
-    path: Path, held: list[dict[str, Any]], resource_type: str = DYNAMIC, pending: tuple[str, ...] = ()
+    path: Path,
+    held: list[dict[str, Any]],
+    resource_type: str = DYNAMIC,
+    pending: tuple[dict[str, Any], ...] = (),
 ) -> Path:
-    """`pulumi stack export` output holding these tokens as the provider minted them, and the creates (by
-    description) an interrupted update left pending (`pending_operations` of type `creating`)."""
+    """`pulumi stack export` output holding these tokens as the provider minted them, and the creates (by their
+    checked inputs: description, create marker, expiry) an interrupted update left pending
+    (`pending_operations` of type `creating`)."""
 
     def outputs(token: dict[str, Any]) -> dict[str, Any]:
         facts = {
@@ -78,11 +88,11 @@ def state_file(
             "resource": {
                 "urn": f"urn:pulumi:dev::p::{resource_type}::p{i}",
                 "type": resource_type,
-                "inputs": {"description": d},
+                "inputs": inputs,
             },
             "type": "creating",
         }
-        for i, d in enumerate(pending)
+        for i, inputs in enumerate(pending)
     ]
     deployment = {"manifest": {}, "resources": resources, "pending_operations": operations}
     path.write_text(json.dumps({"version": 3, "deployment": deployment}))
@@ -93,7 +103,7 @@ def state_file(
 def account(local_api: LocalApi, tmp_path: Path) -> dict[str, Any]:
     """One stack's held token and its lost twin, plus everything else a shared account holds."""
     held = local_api.mint("svc-a deployer")
-    lost = local_api.mint("svc-a deployer")  # same admin, same description: the answer was lost
+    lost = local_api.mint(LOST)  # the pending create's token, carrying its marker: the answer was lost
     by_hand = local_api.mint("release script")  # same admin, a description no stack declares
     colleague = local_api.mint("colleague's laptop")
     theirs = mint_as(local_api, colleague["accessToken"], "svc-a deployer")  # another identity, same description
@@ -103,7 +113,9 @@ def account(local_api: LocalApi, tmp_path: Path) -> dict[str, Any]:
         "by_hand": by_hand,
         "colleague": colleague,
         "theirs": theirs,
-        "state": state_file(tmp_path / "state.json", [held], pending=("svc-a deployer",)),
+        "state": state_file(
+            tmp_path / "state.json", [held], pending=({"description": "svc-a deployer", "create_marker": MARKER},)
+        ),
     }
 
 
@@ -251,20 +263,22 @@ def test_a_device_flow_login_is_no_listed_token_and_orphans_are_still_only_the_s
             }
         ],
         resource_type=PLUGIN,
-        pending=("svc-a deployer",),
+        pending=({"description": "svc-a deployer", "createMarker": MARKER},),
     )
     records = [
         record("held", "M.V1.held", "user-7"),
-        record("lost", "M.V1.lost", "user-7"),
+        record("lost", "M.V1.lost", "user-7", description=LOST),
         record("admin", "M.V1.admin", "bootstrap", description="admin"),
         record("elsewhere", "M.V1.else", "user-7", description="svc-b deployer"),
     ]
     verdict = judge.judge_orphans(records, judge.held_tokens([state]), _credential()(None, "login"), "acc", "clu")
     assert verdict.credential_known and verdict.credential_id is None
     assert verdict.orphans == ["lost"] and verdict.unattributed == ["admin", "elsewhere"]
-    # On another cluster the stack's creator proves nothing.
-    other = judge.judge_orphans(records, judge.held_tokens([state]), _credential()(None, "login"), "acc", "another")
-    assert other.orphans == [] and other.unattributed == ["admin", "elsewhere", "lost"]
+    # A second given state naming the same marker (a copied state): which stack's create it was cannot be told.
+    copy = tmp_path / "copy.json"
+    copy.write_text(state.read_text())
+    both = judge.judge_orphans(records, judge.held_tokens([state, copy]), _credential()(None, "login"), "acc", "clu")
+    assert both.orphans == [] and both.unattributed == ["admin", "elsewhere", "lost"]
 
 
 def test_adopted_imported_and_recovered_tokens_say_nothing_about_who_mints_for_the_stack(tmp_path):
@@ -335,8 +349,9 @@ def test_a_twin_of_a_held_tokens_description_is_no_orphan_without_a_pending_crea
     assert verdict.orphans == [] and account["lost"]["id"] in verdict.unattributed
 
 
-def test_more_candidates_than_pending_creates_are_all_left_alone(local_api, account, tmp_path):
-    """One create left pending, two unheld twins of our creator: which one it made cannot be told."""
+def test_twins_without_the_marker_are_left_alone_while_a_create_is_pending(local_api, account, tmp_path):
+    """One create left pending; unheld twins of its description by the same creator carry no marker: only the
+    token carrying the marker is that create's."""
     another = local_api.mint("svc-a deployer")
     verdict = judge.judge_orphans(
         connect_all(local_api),
@@ -345,4 +360,41 @@ def test_more_candidates_than_pending_creates_are_all_left_alone(local_api, acco
         local_api.account_id,
         local_api.cluster_id,
     )
-    assert verdict.orphans == [] and {account["lost"]["id"], another["id"]} <= set(verdict.unattributed)
+    assert verdict.orphans == [account["lost"]["id"]]
+    assert {another["id"], account["theirs"]["id"]} <= set(verdict.unattributed)
+
+
+def test_the_reviews_hand_made_token_is_never_an_orphan(local_api, tmp_path, monkeypatch, capsys):
+    """Issue 30 (1), over HTTP: the stack holds "Other token"; someone makes "CI deployer" by hand with the same
+    admin and expiresAt 2027-01-01 (before the pending create, and not created + 30d); an `up` adding
+    ManagementToken("ci", description="CI deployer", expires_in="30d") was killed, leaving that create pending.
+    On 2e07e1d `--revoke-orphans --yes` revoked the hand-made token."""
+    other = local_api.mint("Other token")
+    by_hand = local_api.mint("CI deployer", expires_at="2027-01-01T00:00:00Z")
+    pending = {"description": "CI deployer", "expires_in": "30d", "create_marker": "5e6f7a8b9c"}
+    state = state_file(tmp_path / "state.json", [other], pending=(pending,))
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    for name, value in local_api.env().items():
+        monkeypatch.setenv(name, value)
+
+    main(["audit", "--format", "json", "--stack-state", str(state), "--revoke-orphans", "--yes"])
+
+    report = json.loads(capsys.readouterr().out)
+    assert report["orphans"] == [] and by_hand["id"] in report["unattributed"]
+    assert by_hand["id"] in local_api.unrevoked_ids()
+
+
+def test_a_token_carrying_the_marker_but_not_the_pending_expiry_is_no_orphan(tmp_path):
+    """The marker alone is not taken on trust: the token must also be what the pending create asked for."""
+    pending = {"description": "svc-a deployer", "expires_in": "30d", "create_marker": MARKER}
+    state = state_file(tmp_path / "state.json", [], pending=(pending,))
+    now = timeutil.now()
+    fits = record("fits", "M.V1.fits", "x", description=LOST).model_copy(
+        update={"created_at": now, "expires_at": now + timeutil.parse_duration("30d")}
+    )
+    too_long = fits.model_copy(update={"id": "too-long", "expires_at": now + timeutil.parse_duration("31d")})
+    never = fits.model_copy(update={"id": "never", "expires_at": None})
+    verdict = judge.judge_orphans(
+        [fits, too_long, never], judge.held_tokens([state]), _credential()(None, "login"), "acc", "clu"
+    )
+    assert verdict.orphans == ["fits"] and verdict.unattributed == ["never", "too-long"]

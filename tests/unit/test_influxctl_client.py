@@ -20,7 +20,7 @@ from pulumi_influxdb3_tokens.core.errors import (
 from pulumi_influxdb3_tokens.core.management_token.models import CreatedToken, RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
 from support.fixtures import running_local_api
-from support.influxctl import connect, recording_standin, stack_config
+from support.influxctl import connect, recording_standin, stack_config, with_marker
 from support.local_api import LocalApi
 from support.times import moment_in_days
 
@@ -320,10 +320,10 @@ def test_an_unreachable_service_is_a_network_sentence(calls, server, monkeypatch
 )
 def test_an_interrupted_create_adopts_the_token_it_minted(calls, server, monkeypatch, capsys, fault, reason):
     client = connect(server, requestTimeout="3")
-    description, expiry = unique("interrupted"), moment_in_days(7)
+    description, expiry = with_marker(unique("interrupted")), moment_in_days(7)
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", fault)
 
-    recovered = client.create(description, expiry)
+    recovered = client.create(description, expiry, marked=True)
 
     assert isinstance(recovered, RecoveredToken)
     [minted] = server_tokens(server, description)  # exactly one: no duplicate was minted
@@ -347,10 +347,10 @@ def test_an_interrupted_create_adopts_the_token_it_minted(calls, server, monkeyp
 )
 def test_a_create_answer_without_the_token_string_is_revoked_and_refused(calls, server, monkeypatch, fault, shape):
     client = connect(server)
-    description = unique("tokenless")
+    description = with_marker(unique("tokenless"))
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", fault)
     with pytest.raises(ManagementApiError) as caught:
-        client.create(description, moment_in_days(2))
+        client.create(description, moment_in_days(2), marked=True)
     [minted] = server_tokens(server, description)
     assert minted["revokedAt"] is not None
     assert str(caught.value) == (
@@ -378,10 +378,11 @@ def test_a_twin_listed_before_the_create_is_never_a_candidate(calls, server, mon
     # candidates, and with the user's own profile or a lost create beside it, the wrong one could be
     # adopted; now only a token that appeared during the call counts.
     client = connect(server)
-    description, expiry = unique("twins"), moment_in_days(5)
+    # The earlier token may carry the same marker: the resource's previous token, being replaced.
+    description, expiry = with_marker(unique("twins")), moment_in_days(5)
     earlier = server.mint(description, timeutil.format_rfc3339(expiry))
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-fail")
-    recovered = client.create(description, expiry)
+    recovered = client.create(description, expiry, marked=True)
     ids = {t["id"] for t in server_tokens(server, description)}
     assert len(ids) == 2 and recovered.id in ids and recovered.id != earlier["id"]
 

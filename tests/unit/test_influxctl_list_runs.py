@@ -22,7 +22,7 @@ from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.errors import ManagementApiError
 from pulumi_influxdb3_tokens.core.management_token import lifecycle
 from pulumi_influxdb3_tokens.core.management_token.models import RecoveredToken, TokenRecord
-from support.influxctl import connect, recording_standin
+from support.influxctl import connect, recording_standin, with_marker
 from support.local_api import LocalApi
 from support.times import moment_in_days
 
@@ -107,10 +107,10 @@ def test_a_destroy_of_tokens_revoked_out_of_band_shares_one_list_to_decide(calls
 def test_recovery_lists_afresh_and_the_reads_around_it_share_lists(calls, module_local_api, monkeypatch, capsys):
     ids = minted(module_local_api, 10, "around recovery")
     read_all(module_local_api, ids)  # the shared answer, from before the create
-    description, expiry = f"interrupted {uuid.uuid4().hex[:8]}", moment_in_days(7)
+    description, expiry = with_marker(f"interrupted {uuid.uuid4().hex[:8]}"), moment_in_days(7)
 
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-fail")
-    recovered = connect(module_local_api).create(description, expiry)
+    recovered = connect(module_local_api).create(description, expiry, marked=True)
     monkeypatch.delenv("INFLUXCTL_STANDIN_FAULT")
     after = read_all(module_local_api, [*ids, recovered.id])
 
@@ -202,7 +202,8 @@ def test_a_twin_made_before_our_last_create_is_not_taken_for_a_lost_ones(calls, 
     # answered after the twin: a token listed as created before ours predates the lost create, so only the lost
     # create's own token is a candidate.
     now = _fake_clock(monkeypatch)
-    description, expiry = f"twinned {uuid.uuid4().hex[:8]}", moment_in_days(5)
+    # The twin carries the same marker (the resource's previous token): only timing tells them apart.
+    description, expiry = with_marker(f"twinned {uuid.uuid4().hex[:8]}"), moment_in_days(5)
     connect(module_local_api).create(f"first {uuid.uuid4().hex[:8]}", None)  # lists, creates
     twin = module_local_api.mint(description, timeutil.format_rfc3339(expiry))  # another stack's, after our list
     # The server keeps created_at to the second, and a tie never excludes a token (the safe side): let the
@@ -213,7 +214,7 @@ def test_a_twin_made_before_our_last_create_is_not_taken_for_a_lost_ones(calls, 
     now[0] += 1.0
 
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
-    recovered = connect(module_local_api).create(description, expiry)
+    recovered = connect(module_local_api).create(description, expiry, marked=True)
 
     [ours] = [
         t["id"] for t in module_local_api.list_tokens() if t["description"] == description and t["id"] != twin["id"]
@@ -227,13 +228,13 @@ def test_a_create_lists_again_once_the_evidence_of_what_appeared_is_old(calls, m
     # After WINDOW_S without a list or an answered create, tokens others made since are unknown: list again,
     # so a twin made in that time is seen as there before the create and never adopted.
     now = _fake_clock(monkeypatch)
-    description, expiry = f"later {uuid.uuid4().hex[:8]}", moment_in_days(5)
+    description, expiry = with_marker(f"later {uuid.uuid4().hex[:8]}"), moment_in_days(5)
     connect(module_local_api).create(f"earlier {uuid.uuid4().hex[:8]}", None)
     now[0] += list_cache.WINDOW_S + 1.0
     twin = module_local_api.mint(description, timeutil.format_rfc3339(expiry))
 
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
-    recovered = connect(module_local_api).create(description, expiry)
+    recovered = connect(module_local_api).create(description, expiry, marked=True)
 
     assert isinstance(recovered, RecoveredToken) and recovered.id != twin["id"]
     assert twin["id"] not in capsys.readouterr().err

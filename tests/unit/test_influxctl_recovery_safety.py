@@ -1,11 +1,12 @@
-"""Issue 17 (2): after a lost influxctl create, adopt only the one token this very call made.
+"""Issues 17 (2) and 30 (2): after a lost influxctl create, adopt only the one token this very call made.
 
 influxctl has no idempotency key, so a create whose answer is lost is recovered by listing. On a
 shared account the list also holds other stacks' tokens with the same description (made by the same
-admin moments earlier) and other people's. Only a token that appeared during the call (listed after,
-not before), made by this credential's identity, with this description and expiry, may be adopted;
-a create that never reached the server adopts nothing; and no message suggests a command that would
-revoke a token the stack does not hold.
+admin moments earlier) and other people's, and a colleague with the same admin secret can make a
+token with the same description and expiry while our create runs. Only a token that appeared during
+the call (listed after, not before) carrying this create's marker (core/management_token/marker.py)
+and the requested expiry may be adopted; without a marker nothing is; a create that never reached the
+server adopts nothing; and no message suggests a command that would revoke a token the stack does not hold.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.errors import ManagementApiError
 from pulumi_influxdb3_tokens.core.management_token.models import RecoveredToken
 from pulumi_influxdb3_tokens.settings import resolve_connection
-from support.influxctl import connect, recording_standin, stack_config
+from support.influxctl import connect, recording_standin, stack_config, with_marker
 from support.local_api import LocalApi
 from support.times import moment_in_days
 
@@ -97,11 +98,12 @@ def test_a_lost_create_next_to_another_stacks_twin_adopts_only_the_one_it_made(
     description, expiry = unique("deployer"), moment_in_days(5)
     theirs = module_local_api.mint(description, timeutil.format_rfc3339(expiry))  # another stack's, same admin
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
+    ours_described = with_marker(description)
 
-    recovered = client.create(description, expiry)
+    recovered = client.create(ours_described, expiry, marked=True)
 
     assert isinstance(recovered, RecoveredToken)
-    [ours] = [t for t in tokens(module_local_api, description) if t["id"] != theirs["id"]]
+    [ours] = tokens(module_local_api, ours_described)
     assert recovered.id == ours["id"]
     notice = capsys.readouterr().err
     assert f"adopted token {ours['id']}" in notice and theirs["id"] not in notice
@@ -109,31 +111,51 @@ def test_a_lost_create_next_to_another_stacks_twin_adopts_only_the_one_it_made(
 
 
 def test_a_colleagues_create_at_the_same_moment_is_not_ours(standin, module_local_api, monkeypatch, tmp_path, capsys):
-    # With the user's own profile the creator filter must still know who we are (issue: it was off).
+    # The colleague has the same admin secret and types the same description: only the marker tells them apart.
     client = own_profile_client(module_local_api, tmp_path)
     description = unique("deployer")
-    monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", another_identity(module_local_api))
+    monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", module_local_api.admin_token)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_DESCRIPTION", description)
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
+    ours_described = with_marker(description)
 
-    recovered = client.create(description, None)
+    recovered = client.create(ours_described, None, marked=True)
 
-    made = {t["id"]: t for t in tokens(module_local_api, description)}
-    assert len(made) == 2 and recovered.id in made
-    admin = next(
-        t["id"] for t in module_local_api.list_tokens() if module_local_api.admin_token.startswith(t["tokenPrefix"])
+    [ours] = tokens(module_local_api, ours_described)
+    [theirs] = tokens(module_local_api, description)
+    assert recovered.id == ours["id"] != theirs["id"]
+    assert ours["createdBy"] == theirs["createdBy"]  # the same identity made both: creator proves nothing
+    assert theirs["id"] not in capsys.readouterr().err
+
+
+def test_a_lost_create_next_to_a_colleagues_twin_adopts_nothing_and_says_what_to_do(
+    standin, module_local_api, monkeypatch
+):
+    """Issue 30 (2): influxctl's create mints nothing, waits out its timeout and exits with DeadlineExceeded;
+    meanwhile a colleague with the same admin secret makes a token with the same description and fixed expiry.
+    On 2e07e1d it was adopted ("the one token with this description and expiry that this credential made") and
+    a later destroy revoked it."""
+    client = connect(module_local_api, requestTimeout="3")
+    description, expiry = unique("CI deployer"), moment_in_days(5)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", module_local_api.admin_token)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_DESCRIPTION", description)
+    monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-no-mint-deadline")
+
+    with pytest.raises(ManagementApiError) as caught:
+        client.create(with_marker(description), expiry, marked=True)
+
+    [theirs] = tokens(module_local_api, description)
+    assert str(caught.value) == (
+        "influxctl management create exited with status 1, and no token carrying this create's marker appeared "
+        "while it ran, so nothing was created; run the update again."
     )
-    assert made[recovered.id]["createdBy"] == admin  # ours; the colleague's has another creator
-    [theirs] = [t for t in made if t != recovered.id]
-    assert made[theirs]["createdBy"] != admin and theirs not in capsys.readouterr().err
+    assert theirs["revokedAt"] is None and theirs["id"] not in str(caught.value)
 
 
-def test_when_who_we_are_cannot_be_told_nothing_is_adopted(standin, module_local_api, monkeypatch, tmp_path):
-    # A device-flow login is no listed management token: its creates cannot be told from others'.
-    from pulumi_influxdb3_tokens.clients import credential
-    from pulumi_influxdb3_tokens.clients.influxctl import client as influxctl_client
-
-    client = own_profile_client(module_local_api, tmp_path)
-    monkeypatch.setattr(influxctl_client, "credential_in_play", lambda c: credential.Credential(None, "a login"))
+def test_without_a_marker_nothing_is_adopted_and_the_candidates_are_named(standin, module_local_api, monkeypatch):
+    """mark_description: false: a token with the description and expiry appearing during the call may be a
+    colleague's as well as ours, so none is adopted; the sentence names it and adopt_token_id."""
+    client = connect(module_local_api)
     description = unique("deployer")
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
 
@@ -143,27 +165,28 @@ def test_when_who_we_are_cannot_be_told_nothing_is_adopted(standin, module_local
     [made] = tokens(module_local_api, description)
     assert str(caught.value) == (
         "influxctl management create exited with status 1, and 1 token with this description and expiry "
-        f"appeared while it ran ({made['id']}), but who made it cannot be told (the credential in use is not a "
-        "listed management token), so none was adopted: check with `influxctl management list` whether it is "
-        "this create's and, if so, declare it with adopt_token_id; then run the update again."
+        f"appeared while it ran ({made['id']}), and without a create marker (mark_description is false) nothing "
+        "proves it is this create's, not a colleague's, so none was adopted: check with `influxctl management "
+        "list` whether one is this create's and, if so, declare it with adopt_token_id; then run the update again."
     )
     assert made["revokedAt"] is None
 
 
-def test_several_of_our_tokens_appearing_are_named_and_none_adopted(standin, module_local_api, monkeypatch, tmp_path):
+def test_several_tokens_carrying_the_marker_are_named_and_none_adopted(standin, module_local_api, monkeypatch):
     client = connect(module_local_api)
-    description, expiry = unique("twins"), moment_in_days(5)
-    # The same admin creating the same token at the same moment (another stack's `up` on this machine).
+    description, expiry = with_marker(unique("twins")), moment_in_days(5)
+    # Two creates sending the same marked description at once (a copy of the stack's state running an `up`).
     monkeypatch.setenv("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN", module_local_api.admin_token)
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
     with pytest.raises(ManagementApiError) as caught:
-        client.create(description, expiry)
+        client.create(description, expiry, marked=True)
     ids = sorted(t["id"] for t in tokens(module_local_api, description))
     assert len(ids) == 2
     assert str(caught.value) == (
-        "influxctl management create exited with status 1, and 2 tokens with this description and expiry "
-        f"appeared while it ran ({', '.join(ids)}), so none was adopted: check with `influxctl management list` "
-        "whether one is this create's and, if so, declare it with adopt_token_id; then run the update again."
+        "influxctl management create exited with status 1, and 2 tokens carrying this create's marker appeared "
+        f"while it ran ({', '.join(ids)}) and which one it made cannot be told, so none was adopted: check with "
+        "`influxctl management list` whether one is this create's and, if so, declare it with adopt_token_id; "
+        "then run the update again."
     )
     assert_never_suggests_revoking(str(caught.value))
 

@@ -75,10 +75,17 @@ def test_the_current_and_the_retiring_tokens_are_held_and_a_pending_rotation_may
         [{"urn": "u1", "type": TYPE, "id": "t-first", "outputs": {"token_id": "t-new", "retiring": retiring}}],
         pending=[
             {
-                "resource": {"urn": "u1", "type": TYPE, "inputs": {"description": "ci", "overlap": "1d"}},
+                "resource": {
+                    "urn": "u1",
+                    "type": TYPE,
+                    "inputs": {"description": "ci", "overlap": "1d", "create_marker": "00112233aa"},
+                },
                 "type": "updating",
             },
-            {"resource": {"urn": "u2", "type": TYPE, "inputs": {"description": "ci"}}, "type": "updating"},
+            {
+                "resource": {"urn": "u2", "type": TYPE, "inputs": {"description": "ci", "create_marker": "44556677bb"}},
+                "type": "updating",
+            },
         ],
     )
     plugin = export(
@@ -90,7 +97,7 @@ def test_the_current_and_the_retiring_tokens_are_held_and_a_pending_rotation_may
     assert held.ids == frozenset({"t-new", "t-old", "p-new"})
     assert held.retiring == {"t-old": "2030-01-02T00:00:00Z"} and held.urns["t-old"] == "u1"
     # An update of a token with overlap may mint (a rotation); one without overlap never does.
-    assert held.pending_creates == 1 and held.stacks[0].pending == {"ci": 1}
+    assert held.pending_creates == 1 and [p.marker for p in held.stacks[0].pending] == ["00112233aa"]
 
 
 def test_orphans_are_live_tokens_minted_for_the_stack_held_by_no_state(tmp_path: Path):
@@ -113,12 +120,17 @@ def test_orphans_are_live_tokens_minted_for_the_stack_held_by_no_state(tmp_path:
                 },
             }
         ],
-        pending=[{"resource": {"urn": "u9", "type": TYPE, "inputs": {"description": "d"}}, "type": "creating"}],
+        pending=[
+            {
+                "resource": {"urn": "u9", "type": TYPE, "inputs": {"description": "d", "create_marker": "8899aabbcc"}},
+                "type": "creating",
+            }
+        ],
     )
     records = [
         record("admin", "M.V1.admin00", "bootstrap"),
         record("held", "M.V1.held000", "admin"),
-        record("lost", "M.V1.lost000", "admin"),
+        record("lost", "M.V1.lost000", "admin", description="d [pulumi:8899aabbcc]"),
         record("revoked", "M.V1.revoke0", "admin", revoked=True),
         record("someone-else", "M.V1.other00", "another-admin"),
     ]

@@ -50,8 +50,25 @@ def test_rotate_before_against_a_fixed_expiry_uses_the_remaining_lifetime():
     assert failures({"expires_at": in_days(30), "rotate_before": "7d"}) == {}
 
 
-def test_description_of_exactly_1024_characters_is_fine():
-    assert failures({"description": "x" * 1024}) == {}
+def test_a_description_fits_the_apis_1024_characters_with_its_create_marker():
+    """The marker (" [pulumi:" + 10 hex digits + "]", 20 characters) is part of what the server stores."""
+    assert failures({"description": "x" * 1004}) == {}
+    assert "the create marker takes 20" in failures({"description": "x" * 1005})["description"]
+    assert failures({"description": "x" * 1024, "mark_description": False}) == {}
+    assert "1024" in failures({"description": "x" * 1025, "mark_description": False})["description"]
+
+
+def test_check_keeps_the_create_marker_of_the_state_and_draws_one_for_a_new_resource():
+    new = check_inputs({"description": "ci"}).inputs["create_marker"]
+    assert len(new) == 10 and new != check_inputs({"description": "ci"}).inputs["create_marker"]
+    assert check_inputs({"description": "ci"}, {"create_marker": new}).inputs["create_marker"] == new
+    # The program cannot choose one: only check makes markers, so only the state knows them.
+    assert check_inputs({"description": "ci", "create_marker": "0123456789"}).inputs["create_marker"] != "0123456789"
+    assert (
+        check_inputs({"description": "ci", "mark_description": False}, {"create_marker": new}).inputs["create_marker"]
+        is None
+    )
+    assert "create marker" in failures({"description": "ci [pulumi:0123456789]"})["description"]
 
 
 def test_unknown_values_pass_through_preview_without_failures():

@@ -7,11 +7,15 @@ which holds secrets encrypted; nothing secret is needed.
 
 An account is shared: other people's tokens, other stacks' and the credential in use are listed
 too. Only a token provably minted by this provider for one of the given stacks is an orphan (see
-``Orphans``); every other unheld one is reported as unattributed and never revoked.
+``Orphans``); every other unheld one is reported as unattributed and never revoked. The proof is the
+create marker (core/management_token/marker.py): a token whose description carries the marker that a
+create or rotation left pending in exactly one given state names. A description, creator, expiry or
+count of pending creates proves nothing: a colleague with the same admin secret can match them all.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -20,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ..clients.credential import Credential
 from ..core import timeutil
 from ..core.errors import InfluxDB3TokensError
+from ..core.management_token import marker
 from ..core.management_token.models import TokenRecord
 from ..core.management_token.overlap import current_token_id, retiring
 from ..resources import MANAGEMENT_TOKEN, to_snake
@@ -55,22 +60,57 @@ class StackStateError(InfluxDB3TokensError):
     """A --stack-state file is missing or is not `pulumi stack export` output."""
 
 
+# How far a token's lifetime may be from a pending create's expires_in: the provider reckons the expiry on its
+# clock just before it sends the create, the server stamps created_at on its own.
+EXPIRY_SLACK = timedelta(minutes=5)
+
+
+class PendingMint(BaseModel):
+    """A create (or rotation with overlap) an interrupted update left pending: what it would have minted."""
+
+    model_config = ConfigDict(frozen=True)
+
+    marker: str
+    description: str
+    expires_at: Optional[str] = None
+    expires_in: Optional[str] = None
+
+    def made(self, record: TokenRecord) -> bool:
+        """Whether ``record`` is what this create minted: it carries the marker, the description and an expiry
+        that fits the inputs."""
+        if record.description != marker.marked(self.description, self.marker):
+            return False
+        if self.expires_at is not None:
+            try:
+                wanted = timeutil.parse_rfc3339(self.expires_at)
+            except timeutil.TimeFormatError:
+                return False
+            return record.expires_at is not None and int(record.expires_at.timestamp()) == int(wanted.timestamp())
+        if self.expires_in is not None:
+            try:
+                lifetime = timeutil.parse_duration(self.expires_in)
+            except timeutil.TimeFormatError:
+                return False
+            if record.expires_at is None:
+                return False
+            return abs((record.expires_at - record.created_at) - lifetime) <= EXPIRY_SLACK
+        return record.expires_at is None
+
+
 class StackTokens(BaseModel):
     """What one stack state says about the tokens this provider minted for it.
 
-    ``creators``: who minted the tokens it holds (adopted, imported and recovered ones left out: only
-    a token whose string the state keeps was surely minted by the provider), with the account and
-    cluster they are on. ``pending``: how many creates of each description an interrupted update left
-    pending (``pending_operations`` of type ``creating``): the only evidence that a create of this stack
-    may have minted a token no state holds. A held token's description is no such evidence: another
-    stack, or a person, may well use the same description with the same admin credential.
+    ``pending``: the creates an interrupted update left pending (``pending_operations`` of type ``creating``,
+    and ``updating`` of a token with ``overlap``) that name a create marker: the only evidence that a create
+    of this stack may have minted a token no state holds. ``markers``: every marker the state names, held
+    resources' included, so that a marker two given states share (a copied state) proves nothing.
     """
 
     model_config = ConfigDict(frozen=True)
 
     name: str
-    creators: frozenset[tuple[str, str, str]]  # (account id, cluster id, created_by)
-    pending: dict[str, int]  # description -> creates left pending with it
+    pending: tuple[PendingMint, ...]
+    markers: frozenset[str]
 
 
 class HeldTokens(BaseModel):
@@ -92,27 +132,29 @@ def _value(bag: Optional[dict[str, Any]], name: str) -> Optional[str]:
 
 
 def _stack_tokens(name: str, deployment: _Deployment) -> StackTokens:
-    creators: set[tuple[str, str, str]] = set()
-    pending: dict[str, int] = {}
-    tokens = [r for r in deployment.resources or [] if r.type in MANAGEMENT_TOKEN.types]
+    pending = []
     for op in _minting(deployment):
-        # An update's pending state has the new inputs beside the old outputs: the inputs name what it mints.
-        bags = (op.resource.inputs, op.resource.outputs)
-        first, then = bags if op.type == "updating" else bags[::-1]
-        description = _value(first, "description") or _value(then, "description")
-        if description is not None:
-            pending[description] = pending.get(description, 0) + 1
-    for resource in tokens:
-        # Minted by the provider: it has the string a create shows once (encrypted in the export) and
-        # adopted nothing. An imported token has no string, an adopted one names adopt_token_id.
-        outputs = resource.outputs or {}
-        minted = outputs.get("token") is not None and not _value(outputs, "adopt_token_id")
-        creator = _value(outputs, "created_by")
-        account, cluster = _value(outputs, "account_id"), _value(outputs, "cluster_id")
-        if not minted or not creator or not account or not cluster:
-            continue
-        creators.add((account, cluster, creator))
-    return StackTokens(name=name, creators=frozenset(creators), pending=pending)
+        # The pending state's inputs are the checked inputs the create or update was called with: marker included.
+        inputs = op.resource.inputs
+        create_marker = _value(inputs, "create_marker")
+        if create_marker is None or not marker.is_marker(create_marker):
+            continue  # no marker (written before markers, or mark_description false): nothing to prove with
+        pending.append(
+            PendingMint(
+                marker=create_marker,
+                description=_value(inputs, "description") or "",
+                expires_at=_value(inputs, "expires_at"),
+                expires_in=_value(inputs, "expires_in"),
+            )
+        )
+    markers = {m.marker for m in pending}
+    for resource in deployment.resources or []:
+        if resource.type in MANAGEMENT_TOKEN.types:
+            for bag in (resource.inputs, resource.outputs):
+                found = _value(bag, "create_marker")
+                if found is not None:
+                    markers.add(found)
+    return StackTokens(name=name, pending=tuple(pending), markers=frozenset(markers))
 
 
 def held_tokens(paths: Iterable[Path]) -> HeldTokens:
@@ -157,12 +199,12 @@ def _minting(deployment: _Deployment) -> list[_PendingOperation]:
 class Orphans(BaseModel):
     """The audit's verdict on the live tokens no given stack state holds.
 
-    ``orphans`` are provably ours, the only ones ``--revoke-orphans`` may revoke: each was made by the
-    identity that minted the tokens of a given stack, on the same account and cluster, with the
-    description of a ManagementToken that stack declares. ``unattributed`` are the others: someone
-    else's, another stack's, hand-made; they are reported, never revoked. The credential in use is
-    neither. ``credential_known`` is False when the credential is a token the list does not show
-    (or shows more than once): then the audit cannot tell which listed token is its own.
+    ``orphans`` are provably ours, the only ones ``--revoke-orphans`` may revoke: each carries the create
+    marker of a create that exactly one given stack left pending, with that create's description and an
+    expiry that fits its inputs. ``unattributed`` are the others: someone else's, another stack's,
+    hand-made; they are reported, never revoked. The credential in use is neither. ``credential_known`` is
+    False when the credential is a token the list does not show (or shows more than once): then the audit
+    cannot tell which listed token is its own, and nothing is an orphan.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -176,28 +218,15 @@ class Orphans(BaseModel):
 def judge_orphans(
     records: Iterable[TokenRecord], held: HeldTokens, credential: Credential, account_id: str, cluster_id: str
 ) -> Orphans:
-    """Orphans are the unheld live tokens a given stack's interrupted creates account for: made by that
-    stack's creator on this account and cluster, with the description of a create it left pending, and
-    no more of them than it left pending with that description (more would mean a twin of someone
-    else's is among them, and which one cannot be told). Everything else unheld is unattributed."""
+    """Orphans are the unheld live tokens that a given stack's interrupted creates provably minted (the marker);
+    everything else unheld is unattributed. ``account_id`` and ``cluster_id`` are the connection's: a marker
+    is unique to one resource of one stack, whichever cluster the account's list is read through."""
     live = [r for r in records if r.is_live()]
     own = credential.own_records(live)
     known = credential.is_login or len(own) == 1
     own_ids = {r.id for r in own}
     unheld = sorted((r for r in live if r.id not in held.ids and r.id not in own_ids), key=lambda r: r.id)
-    claims: dict[str, list[tuple[str, str]]] = {}  # token id -> (stack, description) that could account for it
-    for record in unheld:
-        claims[record.id] = [
-            (stack.name, record.description)
-            for stack in held.stacks
-            if known and _made_for(record, stack, account_id, cluster_id)
-        ]
-    wanted: dict[tuple[str, str], list[str]] = {}
-    for token_id, stacks in claims.items():
-        if len(stacks) == 1:
-            wanted.setdefault(stacks[0], []).append(token_id)
-    pending = {(stack.name, d): n for stack in held.stacks for d, n in stack.pending.items()}
-    orphans = sorted(i for group, ids in wanted.items() if len(ids) <= pending.get(group, 0) for i in ids)
+    orphans = [r.id for r in unheld if known and _proven(r, held.stacks)]
     return Orphans(
         orphans=orphans,
         unattributed=[r.id for r in unheld if r.id not in orphans],
@@ -206,9 +235,10 @@ def judge_orphans(
     )
 
 
-def _made_for(record: TokenRecord, stack: StackTokens, account_id: str, cluster_id: str) -> bool:
-    return (
-        bool(record.created_by)
-        and (account_id, cluster_id, record.created_by) in stack.creators
-        and record.description in stack.pending
-    )
+def _proven(record: TokenRecord, stacks: Iterable[StackTokens]) -> bool:
+    """Exactly one given stack names the token's marker, and a create it left pending made this token."""
+    _, found = marker.split(record.description)
+    if found is None:
+        return False
+    naming = [stack for stack in stacks if found in stack.markers]
+    return len(naming) == 1 and any(pending.made(record) for pending in naming[0].pending)

@@ -66,10 +66,10 @@ class ManagementTokenProvider(ResourceProvider):
         client: TokenClient = MANAGEMENT_TOKEN.client(connection)
         return client
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         from .connections import connection_problem
 
-        checked = MANAGEMENT_TOKEN.lifecycle().check_inputs(news)
+        checked = MANAGEMENT_TOKEN.lifecycle().check_inputs(news, olds)
         failures = [CheckFailure(prop, reason) for prop, reason in checked.failures]
         connection = plain(news.get(CONNECTION))
         problem = None if is_unknown(connection) else connection_problem(connection)

@@ -71,7 +71,8 @@ class InfluxDB3Provider(rpc.Provider):
         return rpc.DiffResponse(changes=bool(detailed), replaces=replaces, diffs=list(detailed), detailed_diff=detailed)
 
     async def check(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
-        checked = _resource(request.urn).lifecycle().check_inputs(to_bag(request.new_inputs))
+        lifecycle = _resource(request.urn).lifecycle()
+        checked = lifecycle.check_inputs(to_bag(request.new_inputs), to_bag(request.old_inputs))
         inputs = {name: value for name, value in checked.inputs.items() if value is not None}
         failures = [rpc.CheckFailure(camel(prop), camel_text(reason)) for prop, reason in checked.failures]
         return rpc.CheckResponse(inputs=from_bag(inputs), failures=failures)

@@ -89,7 +89,7 @@ class HttpTokenClient:
         """
         request = json.dumps([inputs.description, inputs.expires_at, inputs.expires_in])
         for attempt in range(MAX_LOST_ANSWERS + 1):
-            entry = self._journal.begin(request, inputs.description, inputs.expiry_for_new_token())
+            entry = self._journal.begin(request, inputs.description_to_send(), inputs.expiry_for_new_token())
             try:
                 created = self.create(entry.description, entry.expires_at, idempotency_key=entry.key)
             except LostAnswerError as lost:

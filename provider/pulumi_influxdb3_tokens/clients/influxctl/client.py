@@ -3,11 +3,14 @@
 influxctl has no idempotency key, so a create whose outcome is unknown (stopped at the timeout,
 killed, or failed with a network error after its request went out) is never run again. Instead the
 tokens before it (list_cache.before_create: a list that ended before the call, shared by the creates
-of a few seconds) are compared with a fresh list after it, and the one token that appeared meanwhile, made by this
-credential's identity, with this description and expiry, and not already held by this process, is
-adopted. A create that never reached the service (dial, DNS, refused, TLS) adopts nothing; when
-who we are cannot be told, or no such token or several appeared, the create fails with a sentence
-naming the candidates. No message suggests revoking a token the stack does not hold. A create that
+of a few seconds) are compared with a fresh list after it, and the one token that appeared meanwhile
+carrying this create's marker in its description (core/management_token/marker.py), with the
+requested expiry, and not already held by this process, is adopted. The marker is the proof: a
+description, expiry, creator and timing can all be matched by a colleague with the same admin
+secret; the marker exists only in this stack's state. A create that never reached the service
+(dial, DNS, refused, TLS) adopts nothing. Without a marker (``mark_description: false``) nothing is
+ever adopted: the create fails with a sentence naming the tokens that could be its own and
+``adopt_token_id``. No message suggests revoking a token the stack does not hold. A create that
 succeeded but whose answer holds no token string is refused, and the token it minted revoked: no
 token nobody holds. Revoking decides by listing whether a failed revoke means "already revoked"
 (success) or a failure.
@@ -32,7 +35,6 @@ from ...core.errors import InfluxDB3TokensError, ManagementApiError, TokenNotFou
 from ...core.management_token.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 from ...core.notices import say
 from ...settings import Connection
-from ..credential import credential_in_play
 from . import list_cache
 from .answer import CreateAnswer, read_create_answer
 from .output import TOKEN_LIST
@@ -89,10 +91,16 @@ class InfluxctlTokenClient:
     # --- operations ----------------------------------------------------------------------------
 
     def mint(self, inputs: TokenInputs) -> CreatedToken | RecoveredToken:
-        """influxctl sends no key and keeps no journal: ``create`` recovers a lost answer by listing."""
-        return self.create(inputs.description, inputs.expiry_for_new_token())
+        """influxctl sends no key and keeps no journal: ``create`` recovers a lost answer by listing, and the
+        create marker in the description is what proves a listed token is this create's."""
+        marked = inputs.create_marker is not None
+        return self.create(inputs.description_to_send(), inputs.expiry_for_new_token(), marked=marked)
 
-    def create(self, description: str, expires_at: Optional[datetime]) -> CreatedToken | RecoveredToken:
+    def create(
+        self, description: str, expires_at: Optional[datetime], *, marked: bool = False
+    ) -> CreatedToken | RecoveredToken:
+        """Create a token; ``marked``: the description carries a create marker, so a token listed with exactly
+        this description can only be this create's (the only proof on which a lost answer's token is adopted)."""
         if not description and requires_description(self._version_check.result()):
             raise InfluxDB3TokensError(
                 "A management token created with influxctl 2.10.0 or later needs a description (influxctl "
@@ -115,7 +123,7 @@ class InfluxctlTokenClient:
         if record is None:
             if not outcome.timed_out and (classify(outcome.stderr).definite or never_sent(outcome.stderr)):
                 raise failure_error("create a management token", outcome, self._connection)
-            record = self._find_minted(description, expires_at, before, outcome)
+            record = self._find_minted(description, expires_at, before, outcome, marked=marked)
         token = answer.token_string(record.token_prefix, record.description)
         if token is not None:
             _hold(record.id)
@@ -204,17 +212,24 @@ class InfluxctlTokenClient:
             return None
 
     def _find_minted(
-        self, description: str, expires_at: Optional[datetime], before: list_cache.Before, outcome: Outcome
+        self,
+        description: str,
+        expires_at: Optional[datetime],
+        before: list_cache.Before,
+        outcome: Outcome,
+        *,
+        marked: bool,
     ) -> TokenRecord:
-        """The one token this create minted: it appeared since ``before``, made by us, as requested."""
+        """The token this create minted, on proof only: the one that appeared since ``before`` carrying this
+        create's marker (its exact description) and the requested expiry. Without a marker, none is adopted."""
         what = f"influxctl management create {describe(outcome, self._connection.request_timeout)}"
         try:
             records = self.list(fresh=True)  # never the shared answer: it may predate the create
         except ManagementApiError:
             raise ManagementApiError(
                 f"{what}, and the tokens could not be listed to find one it may have minted, so none was adopted: "
-                f"check with `influxctl management list` whether a token with this description appeared and, if "
-                f"it is this create's, declare it with adopt_token_id; then run the update again.",
+                f"check with `influxctl management list` whether a token with the description '{description}' "
+                f"appeared and, if it is this create's, declare it with adopt_token_id; then run the update again.",
                 secrets=self._secrets(),
             ) from None
         appeared = [
@@ -226,31 +241,31 @@ class InfluxctlTokenClient:
             and _same_second(r.expires_at, expires_at)
             and not _held(r.id)
         ]
-        identity = self._identity(records)
-        candidates = [r for r in appeared if r.created_by and r.created_by in identity]
-        if len(candidates) == 1:
-            return candidates[0]
+        if marked and len(appeared) == 1:
+            return appeared[0]
         if not appeared:
+            nothing = "no token with this description and expiry"
+            if marked:
+                nothing = "no token carrying this create's marker"
             raise ManagementApiError(
-                f"{what}, and no token with this description and expiry appeared while it ran, so nothing was "
-                f"created; run the update again.",
+                f"{what}, and {nothing} appeared while it ran, so nothing was created; run the update again.",
                 secrets=self._secrets(),
             )
-        shown = candidates or appeared
-        ids = ", ".join(sorted(r.id for r in shown))
-        count = f"1 token with this description and expiry appeared while it ran ({ids})"
-        if len(shown) > 1:
-            count = f"{len(shown)} tokens with this description and expiry appeared while it ran ({ids})"
-        if not identity:
-            why = ", but who made it cannot be told (the credential in use is not a listed management token)"
-        elif not candidates:
-            why = ", made by another identity than this credential's"
+        ids = ", ".join(sorted(r.id for r in appeared))
+        if marked:
+            why = (
+                f"{len(appeared)} tokens carrying this create's marker appeared while it ran ({ids}) and which one "
+                f"it made cannot be told"
+            )
         else:
-            why = ""
-        one = "it is" if len(shown) == 1 else "one is"
+            one = "1 token" if len(appeared) == 1 else f"{len(appeared)} tokens"
+            why = (
+                f"{one} with this description and expiry appeared while it ran ({ids}), and without a create "
+                f"marker (mark_description is false) nothing proves it is this create's, not a colleague's"
+            )
         raise ManagementApiError(
-            f"{what}, and {count}{why}, so none was adopted: check with `influxctl management list` whether "
-            f"{one} this create's and, if so, declare it with adopt_token_id; then run the update again.",
+            f"{what}, and {why}, so none was adopted: check with `influxctl management list` whether one is this "
+            f"create's and, if so, declare it with adopt_token_id; then run the update again.",
             secrets=self._secrets(),
         )
 
@@ -259,9 +274,9 @@ class InfluxctlTokenClient:
         what = f"influxctl management create {describe(outcome, self._connection.request_timeout)}"
         _hold(record.id)
         say(
-            f"{what}; adopted token {record.id}, the one token with this description and expiry that this "
-            f"credential made while the create ran, instead of minting a duplicate. Its string was lost with "
-            f"the answer, so this resource has no token string; replacing this resource mints a new one."
+            f"{what}; adopted token {record.id}, which appeared while the create ran carrying its marker, instead "
+            f"of minting a duplicate. Its string was lost with the answer, so this resource has no token string; "
+            f"replacing this resource mints a new one."
         )
         return RecoveredToken(**record.model_dump())
 
@@ -283,18 +298,6 @@ class InfluxctlTokenClient:
             f"{seen}, so it was revoked and nothing was created; check that influxctl is {SUPPORTED_TEXT}.",
             secrets=self._secrets(),
         )
-
-    def _identity(self, records: builtins.list[TokenRecord]) -> set[str]:
-        """Who our creates are attributed to: the credential's own listed token, by id, and its creator.
-
-        The credential is the one influxctl is given: the token we pass, or the mgmt_token of the user's
-        own profile (settings read it onto the connection). A device-flow login or a credential the list
-        does not show (once) leaves it unknown: the empty set, and then nothing is adopted.
-        """
-        own = credential_in_play(self._connection).own_records(records)
-        if len(own) != 1:
-            return set()
-        return {own[0].id, own[0].created_by} - {""}
 
     # --- plumbing ------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from ..bags import is_unknown, plain
 from .props import INPUT_NAMES
 
 # Inputs whose change alone updates the resource in place (no new token).
-IN_PLACE_INPUTS = ("rotate_before", "adopt_token", "adopt_token_id", "overlap")
+IN_PLACE_INPUTS = ("rotate_before", "adopt_token", "adopt_token_id", "overlap", "mark_description")
 
 
 @dataclass

@@ -89,7 +89,6 @@ def read(client: TokenClient, resource_id: str, props: Mapping[str, Any]) -> Opt
         return resource_id, kept
     outs = {name: props.get(name) for name in INPUT_NAMES}
     outs["token"] = props.get("token")  # the string is shown once, at creation: keep ours
-    outs["description"] = record.description
     outs.update(record_outputs(record))
     outs[overlap.RETIRING] = retiring
     return resource_id, outs
@@ -103,7 +102,7 @@ def import_token(client: TokenClient, token_id: str) -> Imported:
         raise AdoptionError(f"Cannot import management token {token_id}: the server does not know it.") from None
     _refuse_dead(record, "import")
     outs = record_outputs(record)
-    inputs = {"description": record.description, "expires_at": outs["expires_at"]}
+    inputs = {"description": outs["description"], "expires_at": outs["expires_at"]}
     outputs = dict.fromkeys(INPUT_NAMES) | inputs | {"token": None, overlap.RETIRING: []} | outs
     return Imported(record.id, {k: v for k, v in inputs.items() if v is not None}, outputs)
 
@@ -158,8 +157,8 @@ def _declared_mismatches(record: TokenRecord, inputs: TokenInputs) -> list[str]:
     """Adoption takes a token as it is; the program must declare the same description and expiry."""
     server = record_outputs(record)
     problems = []
-    if inputs.description != record.description:
-        problems.append(f"description is '{record.description}', the program says '{inputs.description}'")
+    if inputs.description != server["description"]:
+        problems.append(f"description is '{server['description']}', the program says '{inputs.description}'")
     if inputs.expires_at != server["expires_at"]:
         problems.append(
             f"expires_at is {server['expires_at'] or 'never'}, the program says {inputs.expires_at or 'never'}"

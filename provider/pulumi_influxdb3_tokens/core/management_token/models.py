@@ -18,8 +18,11 @@ from pydantic import (
 
 from ...resources import to_camel
 from .. import timeutil
+from . import marker
 
+# The API's limit on what a token carries; a marked description adds its marker to the declared one.
 MAX_DESCRIPTION_LENGTH = 1024
+MAX_MARKED_DESCRIPTION_LENGTH = MAX_DESCRIPTION_LENGTH - marker.SUFFIX_LENGTH
 
 
 # --- Resource inputs -------------------------------------------------------------------------
@@ -41,6 +44,8 @@ class TokenInputs(BaseModel):
     adopt_token_id: Optional[str] = None
     adopt_token: Optional[SecretStr] = None
     overlap: Optional[str] = None
+    mark_description: Optional[bool] = None  # None: marked (the default)
+    create_marker: Optional[str] = None  # set by check (marker.py), never by the program
 
     @field_validator("description", mode="before")
     @classmethod
@@ -49,6 +54,18 @@ class TokenInputs(BaseModel):
             return ""
         if not isinstance(value, str):
             raise ValueError(f"must be a string, got {type(value).__name__}")
+        if marker.split(value)[1] is not None:
+            raise ValueError(
+                "must not end with a create marker such as [pulumi:0123456789]: the provider adds its own "
+                "(mark_description)"
+            )
+        return value
+
+    @field_validator("create_marker", mode="before")
+    @classmethod
+    def _marker_shape(cls, value: object) -> object:
+        if value is not None and not marker.is_marker(value):
+            raise ValueError(f"must be {marker.MARKER_HEX_DIGITS} lowercase hex digits")
         return value
 
     @field_validator("expires_at", mode="before")
@@ -84,6 +101,13 @@ class TokenInputs(BaseModel):
             return self  # some inputs are unknown during preview: judge them once they are known
         if self.expires_at is not None and self.expires_in is not None:
             raise _field_error("expires_in", "set either expires_at or expires_in, not both")
+        if self.mark_description is not False and len(self.description) > MAX_MARKED_DESCRIPTION_LENGTH:
+            raise _field_error(
+                "description",
+                f"description is longer than {MAX_MARKED_DESCRIPTION_LENGTH} characters: the create marker takes "
+                f"{marker.SUFFIX_LENGTH} of the {MAX_DESCRIPTION_LENGTH} a token's description may have (shorten it, "
+                f"or set mark_description to false)",
+            )
         if self.adopt_token is not None and self.adopt_token_id is None:
             raise _field_error("adopt_token", "adopt_token needs adopt_token_id, the id of the token to adopt")
         if self.adopt_token_id is not None and self.expires_in is not None:
@@ -137,6 +161,10 @@ class TokenInputs(BaseModel):
                 f"overlap ({overlap}) is longer than the token's lifetime (expires_in {self.expires_in}); "
                 f"choose a shorter overlap or a longer expires_in",
             )
+
+    def description_to_send(self) -> str:
+        """The description a token minted for these inputs carries: the declared one and the create marker."""
+        return marker.marked(self.description, self.create_marker)
 
     def requested_lifetime(self) -> Optional[timedelta]:
         """How long a token minted now would live, or None when it never expires."""

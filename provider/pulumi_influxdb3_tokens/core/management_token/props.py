@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 from ...resources import MANAGEMENT_TOKEN
 from .. import timeutil
 from ..bags import is_unknown, plain, secret
+from . import marker
 
 if TYPE_CHECKING:  # a Pulumi program imports this module and never needs pydantic's models
     from .models import TokenInputs, TokenRecord
 
 INPUT_NAMES = MANAGEMENT_TOKEN.input_names
+COMPUTED_INPUTS = MANAGEMENT_TOKEN.computed_inputs
 SECRET_INPUTS = MANAGEMENT_TOKEN.secret_inputs
 # ``expires_at`` is both an input and an output: the declared and then the actual expiry.
 OUTPUT_NAMES = MANAGEMENT_TOKEN.output_names
@@ -22,7 +24,7 @@ def known_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs whose values are known, unwrapped; unknown and absent ones are left out."""
     return {
         name: plain(props[name])
-        for name in INPUT_NAMES
+        for name in (*INPUT_NAMES, *COMPUTED_INPUTS)
         if name in props and props[name] is not None and not is_unknown(plain(props[name]))
     }
 
@@ -40,6 +42,7 @@ def outputs_for(record: TokenRecord, inputs: TokenInputs, token: Optional[Any]) 
         "adopt_token_id": inputs.adopt_token_id,
         "adopt_token": secret(inputs.adopt_token.get_secret_value()) if inputs.adopt_token else None,
         "overlap": inputs.overlap,
+        "mark_description": inputs.mark_description,
         "token": token,
         "retiring": [],
         **record_outputs(record),
@@ -47,8 +50,12 @@ def outputs_for(record: TokenRecord, inputs: TokenInputs, token: Optional[Any]) 
 
 
 def record_outputs(record: TokenRecord) -> dict[str, Any]:
-    """The server's view of a token, in output form (normalised UTC times)."""
+    """The server's view of a token, in output form (normalised UTC times); its description as declared, without
+    the create marker it carries (marker.py)."""
+    description, create_marker = marker.split(record.description)
     return {
+        "description": description,
+        "create_marker": create_marker,
         "token_id": record.id,
         "token_prefix": record.token_prefix,
         "created_at": timeutil.format_rfc3339(record.created_at),

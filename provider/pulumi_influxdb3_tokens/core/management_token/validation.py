@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 from pydantic import ValidationError
 
-from ..bags import secret
+from ..bags import is_unknown, plain, secret
+from . import marker
 from .models import TokenInputs
 from .props import INPUT_NAMES, SECRET_INPUTS, known_inputs, unknown_inputs
+
+CREATE_MARKER = "create_marker"
 
 
 @dataclass
@@ -18,8 +21,10 @@ class Checked:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
-def check_inputs(news: Mapping[str, Any]) -> Checked:
-    """Validate every known input before any HTTP call; unknown (preview) values pass through."""
+def check_inputs(news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = None) -> Checked:
+    """Validate every known input before any HTTP call; unknown (preview) values pass through. ``olds`` are the
+    inputs the state holds (none for a new resource): the create marker is kept from them (marker.py)."""
+    news = {name: value for name, value in news.items() if name != CREATE_MARKER}
     known = known_inputs(news)
     unknown = unknown_inputs(news)
     failures: list[tuple[str, str]] = []
@@ -38,7 +43,19 @@ def check_inputs(news: Mapping[str, Any]) -> Checked:
         if name in unknown:
             normalised[name] = news[name]
         normalised.setdefault(name, None)
+    normalised[CREATE_MARKER] = _create_marker(news, olds or {})
     return Checked(inputs=normalised, failures=failures)
+
+
+def _create_marker(news: Mapping[str, Any], olds: Mapping[str, Any]) -> Optional[str]:
+    """The resource's marker: the one its state holds, else a new one; none with ``mark_description: false``.
+
+    A value the program itself sets is never read (``news`` has it removed): only ``check`` makes markers, so
+    only this resource's state knows its marker."""
+    if plain(news.get("mark_description")) is False:
+        return None
+    kept = plain(olds.get(CREATE_MARKER))
+    return kept if marker.is_marker(kept) and not is_unknown(kept) else marker.new_marker()
 
 
 def failures_from(err: ValidationError) -> list[tuple[str, str]]:
