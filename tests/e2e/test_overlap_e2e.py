@@ -265,3 +265,37 @@ def test_the_pack_refuses_an_overlap_over_max_overlap_and_check_one_longer_than_
     assert longer.returncode != 0
     assert "overlap (2d) is longer than the token's lifetime (expires_in 1d)" in longer.output
     assert "Traceback" not in longer.output
+
+
+@pytest.mark.http_only  # the engine and the pack decide; the transport only revokes
+def test_a_mandatory_policy_failure_keeps_a_retiring_token_valid_past_its_end(
+    make_stack, local_api: LocalApi, tmp_path: Path
+):
+    """What docs/guides/rotation-with-overlap.md says: an `up` the pack refuses revokes nothing, so a
+    retiring token stays valid past its end until an `up` passes the policy (here: the policy set to
+    advisory). Lowering maxOverlapDays below a declared overlap is how a stack gets there."""
+    clock = Clock()
+    stack = make_stack(ci(overlap="2d", rotate_before="4d"))
+    stack.up(*PACK, env=clock.at(0)).ok()
+    first = stack.secret_outputs()
+    stack.up(*PACK, env=clock.at(7)).ok()  # rotates: the first token retires until day 9
+    second = stack.secret_outputs()
+    assert [entry["id"] for entry in second["ci.retiring"]] == [first["ci.token_id"]]
+
+    lowered = tmp_path / "lowered.json"
+    lowered.write_text(json.dumps({"management-token-max-overlap": {"maxOverlapDays": 1}}))
+    # As ci-step runs it: `up` with its preview, which the mandatory failure stops before the update starts.
+    refused = stack.run("up", "--yes", *PACK, "--policy-pack-config", str(lowered), env=clock.at(9.5))
+    assert refused.returncode != 0 and "overlap 2d is longer than maxOverlapDays 1" in refused.output
+    assert "Updating (" not in refused.output
+    assert local_api.live_ids() == {first["ci.token_id"], second["ci.token_id"]}  # past its end, still valid
+    assert local_api.authenticates(first["ci.token"])
+
+    advisory = tmp_path / "advisory.json"
+    advisory.write_text(
+        json.dumps({"management-token-max-overlap": {"enforcementLevel": "advisory", "maxOverlapDays": 1}})
+    )
+    passed = stack.up(*PACK, "--policy-pack-config", str(advisory), env=clock.at(9.5)).ok()
+    assert f"the previous token {first['ci.token_id']} stayed valid until" in passed.output
+    assert local_api.live_ids() == {second["ci.token_id"]}
+    assert not local_api.authenticates(first["ci.token"])

@@ -170,10 +170,25 @@ def test_plain_http_to_a_host_off_this_machine_is_refused_unless_allowed(monkeyp
         "http://127.0.0.1:8181",
         "http://127.8.9.10",
         "http://[::1]:8181",
-        "http://localhost:8181",
         "https://mgmt.example.com",
     ],
 )
 def test_loopback_http_and_any_https_need_no_opt_in(monkeypatch, tmp_path, url):
     isolate(monkeypatch, tmp_path, standin_on_path=False)
     assert resolve_connection(stack_config(apiUrl=url, **IDS)).api_url == url
+
+
+@pytest.mark.parametrize("host", ["evil.localhost", "localhost"])
+def test_a_loopback_name_is_not_proof_of_loopback(monkeypatch, tmp_path, host):
+    """Issue 30: only a literal loopback address (127.0.0.0/8, ::1) proves the token stays on this machine.
+    A name is whatever the resolver answers: RFC 6761 section 6.3 asks resolvers to answer loopback for
+    `localhost` and `*.localhost`, but an /etc/hosts line or a resolver that does not follow it can send
+    either name elsewhere."""
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    with pytest.raises(ConfigurationError) as refused:
+        resolve_connection(stack_config(apiUrl=f"http://{host}:8181", **IDS))
+    assert str(refused.value) == (
+        f"influxdb3:apiUrl / INFLUXDB3_API_URL uses plain http:// to {host}, which is not a literal loopback "
+        "address (127.x.x.x or [::1]), so the admin token could cross the network in clear; use https://, "
+        "or set influxdb3:allowInsecureHttp / INFLUXDB3_ALLOW_INSECURE_HTTP to true if that network is trusted."
+    )

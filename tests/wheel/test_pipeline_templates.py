@@ -1,18 +1,20 @@
 """Each CI template's shell steps, in order, in a folder that holds no checkout: the road a pipeline author takes.
 
 The folder holds only what the templates tell the user to copy (examples/pipeline's Pulumi.yaml,
-__main__.py, ci-step and install-influxctl). Every `run:` step (GitHub Actions) and `script:` line
+__main__.py, ci-step and install-pinned). Every `run:` step (GitHub Actions) and `script:` line
 (GitLab CI) runs as written under bash, with the template's own environment, against the built wheel,
 the local server and the influxctl stand-in. What a CI system provides is played as follows, and
 nothing else is changed:
 - actions/checkout: the copied folder; actions/setup-python and GitLab's python image: a fresh
-  virtualenv's python first on PATH; pulumi/actions and GitLab's `curl https://get.pulumi.com` line: the
-  engine scripts/ensure-pulumi provides, on PATH (the network beyond package registries is closed here);
-  GitLab's `apt-get` line is skipped for the same reason; actions/cache and GitLab's cache: the journal
-  folder stays where it is;
+  virtualenv's python first on PATH; GitLab's `apt-get` line is skipped (the network beyond package
+  registries is closed here); actions/cache and GitLab's cache: the journal folder stays where it is;
 - `vars.*`, `secrets.*` and GitLab's CI/CD variables: the local server's ids and admin token, a file
-  backend and a passphrase; the release archive influxctl is downloaded from: a tar.gz holding the
-  stand-in (`INFLUXCTL_URL`, which install-influxctl reads), and INFLUXCTL_SHA256 its real digest;
+  backend and a passphrase; the release archives install-pinned downloads: a tar.gz holding the
+  influxctl stand-in and one holding the engine scripts/ensure-pulumi provides (`INFLUXCTL_URL` and
+  `PULUMI_URL`, which install-pinned reads), each pinned by its real digest; the engine is on PATH only
+  as the template installs it;
+- a GitHub step with `if: always()` runs after a failed step, and GitLab's after_script after a failed
+  script, as those systems do.
 - INFLUXDB3_TOKENS_PACKAGE: the built wheel, installed with the versions constraints.txt pins
   (PIP_CONSTRAINT), as a user pins theirs.
 The environment is built from nothing, as a CI runner's is: no PYTHONUNBUFFERED, which this machine sets
@@ -30,7 +32,7 @@ import tarfile
 import tomllib
 import venv
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 import yaml
@@ -41,9 +43,10 @@ from support.standin import STANDIN_DIR
 from support.wheel import CONSTRAINTS, VERSION
 
 PIPELINE = REPO / "examples" / "pipeline"
-COPIED = ("Pulumi.yaml", "__main__.py", "ci-step", "install-influxctl")
+COPIED = ("Pulumi.yaml", "__main__.py", "ci-step", "install-pinned")
 PASSPHRASE = "pipeline template passphrase"
-NETWORK_ONLY = ("apt-get ", "curl -fsSL https://get.pulumi.com")  # stood in by the engine on PATH
+NETWORK_ONLY = ("apt-get ",)
+HANDOFF_CONFIG = "influxdb3-tokens-handoff/config.toml"  # the hand-off's folder and file in both templates
 
 
 class Runner:
@@ -60,7 +63,8 @@ class Runner:
         python = tmp / "python"
         venv.EnvBuilder(with_pip=True).create(python)  # what setup-python / the python image gives
         [wheel] = dist.glob(f"pulumi_influxdb3_tokens-{VERSION}-*.whl")
-        archive, digest = self.influxctl_release()
+        archive, digest = self.release("influxctl-v2.12.0-linux-x86_64.tar.gz", "influxctl-v2.12.0", influxctl_standin)
+        pulumi_archive, pulumi_digest = self.release("pulumi-v3.274.1-linux-x64.tar.gz", "pulumi", engine_shims)
         self.values = {
             "PULUMI_BACKEND_URL": (tmp / "backend").as_uri(),
             "INFLUXDB3_ACCOUNT_ID": local_api.account_id,
@@ -70,13 +74,12 @@ class Runner:
             "AWS_ACCESS_KEY_ID": "",
             "AWS_SECRET_ACCESS_KEY": "",
             "INFLUXCTL_SHA256": digest,
+            "PULUMI_SHA256": pulumi_digest,
             "INFLUXDB3_TOKENS_PACKAGE": str(wheel),
         }
         (tmp / "backend").mkdir()
         self.env = {
-            "PATH": os.pathsep.join(
-                [str(python / "bin"), *map(str, engine_path()), "/usr/local/bin", "/usr/bin", "/bin"]
-            ),
+            "PATH": os.pathsep.join([str(python / "bin"), "/usr/local/bin", "/usr/bin", "/bin"]),
             "HOME": str(self.home),
             "LANG": "C.UTF-8",
             "PIP_CONSTRAINT": str(CONSTRAINTS),
@@ -84,21 +87,31 @@ class Runner:
             "PULUMI_SKIP_UPDATE_CHECK": "true",
             "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
             "INFLUXCTL_URL": archive.as_uri(),
+            "PULUMI_URL": pulumi_archive.as_uri(),
             "INFLUXCTL_STANDIN_API_URL": local_api.url,
         }
         self.log: list[str] = []
+        self.failed: str | None = None  # the first step that failed: later ones run only if they always run
+        self.handoff: dict[Path, tuple[str, int]] = {}  # the hand-off's config files, as the cleanup found them
 
-    def influxctl_release(self) -> tuple[Path, str]:
-        """A release archive laid out as influxctl's, holding the stand-in, and its SHA-256."""
-        folder = self.tmp / "release" / "influxctl-v2.12.0"
+    def release(self, name: str, top: str, fill: Callable[[Path], None]) -> tuple[Path, str]:
+        """A release archive laid out as the tool's (its programs in the folder ``top``), and its SHA-256."""
+        folder = self.tmp / "release" / top
         folder.mkdir(parents=True)
-        shutil.copy2(STANDIN_DIR / "influxctl", folder / "influxctl")
-        archive = self.tmp / "influxctl-v2.12.0-linux-x86_64.tar.gz"
+        fill(folder)
+        archive = self.tmp / name
         with tarfile.open(archive, "w:gz") as tar:
             tar.add(folder, arcname=folder.name)
         return archive, hashlib.sha256(archive.read_bytes()).hexdigest()
 
-    def run(self, script: str, env: dict[str, str]) -> None:
+    def before_cleanup(self) -> None:
+        """Keep what the hand-off wrote (the test reads it after the cleanup step has removed it)."""
+        for path in [*self.tmp.glob(f"runner-temp/{HANDOFF_CONFIG}"), *self.workspace.glob(f".{HANDOFF_CONFIG}")]:
+            self.handoff[path] = (path.read_text(), path.stat().st_mode & 0o777)
+
+    def run(self, script: str, env: dict[str, str], always: bool = False) -> None:
+        if self.failed and not always:
+            return
         print(f"--- step: {script[:200]}", flush=True)  # shown by pytest when the test fails or hangs
         done = subprocess.run(
             ["bash", "-e", "-o", "pipefail", "-c", script],
@@ -111,7 +124,22 @@ class Runner:
             check=False,
         )
         self.log.append(f"$ {script}\n{done.stdout}{done.stderr}")
-        assert done.returncode == 0, f"step failed ({done.returncode}):\n{self.log[-1][-6000:]}"
+        if done.returncode != 0 and not self.failed:
+            self.failed = f"step failed ({done.returncode}):\n{self.log[-1][-6000:]}"
+
+
+def influxctl_standin(folder: Path) -> None:
+    shutil.copy2(STANDIN_DIR / "influxctl", folder / "influxctl")
+
+
+def engine_shims(folder: Path) -> None:
+    """pulumi's release folder: the CLI and its hosts, each a program that runs the engine's own (the
+    engine is too big to pack for every test). The folder first on PATH wins, as on PATH."""
+    for directory in reversed(engine_path()):
+        for program in directory.glob("pulumi*"):
+            if program.is_file() and os.access(program, os.X_OK):
+                (folder / program.name).write_text(f'#!/bin/sh\nexec "{program}" "$@"\n')
+                (folder / program.name).chmod(0o755)
 
 
 def github_expressions(text: str, runner: Runner, env: dict[str, str]) -> str:
@@ -137,7 +165,10 @@ def run_github_actions(runner: Runner) -> None:
         env = {**job_env, **{k: github_expressions(str(v), runner, job_env) for k, v in step.get("env", {}).items()}}
         env |= {"RUNNER_TEMP": str(runner.tmp / "runner-temp"), "GITHUB_PATH": str(github_path)}
         (runner.tmp / "runner-temp").mkdir(exist_ok=True)
-        runner.run(github_expressions(step["run"], runner, env), env)
+        always = step.get("if") == "always()"
+        if always:
+            runner.before_cleanup()
+        runner.run(github_expressions(step["run"], runner, env), env, always)
         added = [line for line in github_path.read_text().splitlines() if line]
         runner.env["PATH"] = os.pathsep.join([*reversed(added), runner.env["PATH"]])
         github_path.write_text("")
@@ -157,6 +188,9 @@ def run_gitlab_ci(runner: Runner) -> None:
         env |= {k: gitlab_variables(v, runner) for k, v in job.get("variables", {}).items()}
         lines = [line for line in [*job.get("before_script", []), *job["script"]] if not line.startswith(NETWORK_ONLY)]
         runner.run("\n".join(lines), env)  # GitLab runs a job's lines in one shell, stopping at the first failure
+        if "after_script" in job:
+            runner.before_cleanup()
+            runner.run("\n".join(job["after_script"]), env, always=True)  # a new shell, after success or failure
 
 
 @pytest.mark.parametrize("template", ["github-actions.yml", ".gitlab-ci.yml"])
@@ -165,16 +199,19 @@ def test_a_template_runs_outside_a_checkout_mints_the_tokens_and_hands_one_to_in
 ):
     runner = Runner(tmp_path, local_api, dist)
     (run_github_actions if template == "github-actions.yml" else run_gitlab_ci)(runner)
+    assert not runner.failed, runner.failed
 
     described = {t["description"]: t for t in local_api.live_tokens()}
     assert set(described) == {
         "CI job deploy-databases (influxdb3-tokens-pipeline/ci)",
         "CI job rotate-database-tokens (influxdb3-tokens-pipeline/ci)",
     }
-    # The hand-off: the minted token sits in the runner's influxctl profile, which influxctl then used.
-    config = runner.home / ".config" / "influxctl" / "config.toml"
-    assert oct(config.stat().st_mode & 0o777) == "0o600"
-    [profile] = tomllib.loads(config.read_text())["profile"]
+    # The hand-off: the minted token sat in an influxctl profile of the job's own config file, which influxctl
+    # then used (the step runs it), and which the cleanup removed: nothing is left in the runner's home.
+    [(config, (text, mode))] = runner.handoff.items()
+    assert not config.exists() and not config.parent.exists() and oct(mode) == "0o600"
+    assert not (runner.home / ".config" / "influxctl").exists()
+    [profile] = tomllib.loads(text)["profile"]
     assert profile["name"] == "deploy-databases" and profile["account_id"] == local_api.account_id
     minted = described["CI job deploy-databases (influxdb3-tokens-pipeline/ci)"]
     if not profile["mgmt_token"].startswith(minted["tokenPrefix"]):

@@ -49,8 +49,8 @@ def token_beside_url(
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):  # RFC 6761 section 6.3: always loopback
-        return True
+    """Only a literal loopback address: a name, even ``localhost``, is whatever the resolver (or an
+    /etc/hosts line) answers, which RFC 6761 asks but nothing guarantees to be loopback."""
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -67,7 +67,7 @@ def refuse_cleartext_off_this_machine(
     if (lookup(ALLOW_INSECURE_HTTP, stack_config, {}, environ) or "").lower() in ("true", "1", "yes"):
         return
     raise ConfigurationError(
-        f"{config_key(API_URL)} / {API_URL.env} uses plain http:// to {host}, which is not this machine, so the "
-        f"admin token would cross the network in clear; use https://, or set {config_key(ALLOW_INSECURE_HTTP)} / "
-        f"{ALLOW_INSECURE_HTTP.env} to true if that network is trusted."
+        f"{config_key(API_URL)} / {API_URL.env} uses plain http:// to {host}, which is not a literal loopback "
+        f"address (127.x.x.x or [::1]), so the admin token could cross the network in clear; use https://, or set "
+        f"{config_key(ALLOW_INSECURE_HTTP)} / {ALLOW_INSECURE_HTTP.env} to true if that network is trusted."
     )
