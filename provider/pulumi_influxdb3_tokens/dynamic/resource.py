@@ -19,7 +19,8 @@ class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="Manageme
     (``token_id`` after a rotation with ``overlap``).
     ``token`` is a Pulumi secret: encrypted in state, ``[secret]`` in output.
 
-    :param description: what the token is for (at most 1,024 characters); a change replaces it.
+    :param description: what the token is for (at most 1,004 characters, 1,024 with ``mark_description=False``);
+        a change replaces it.
     :param expires_at: RFC3339 time with a zone, or an aware ``datetime``; omit for a token that
         never expires. A change replaces the token.
     :param expires_in: a duration such as ``"90d"`` or ``"12h"``, exclusive with ``expires_at``;
@@ -33,6 +34,10 @@ class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="Manageme
         place instead, and the replaced token stays valid that long (never past its own expiry), in
         the ``retiring`` output, until the first ``pulumi up`` after that revokes it. ``token_id``
         then names the current token (the resource id keeps naming the first).
+    :param mark_description: whether the token's description on the server ends with this resource's create
+        marker, ``[pulumi:`` and 10 random hex digits ``]`` (default ``True``): the only proof on which a token
+        whose create lost its answer is adopted, or revoked by ``influxdb3-tokens audit --revoke-orphans``.
+        ``False``: such a token is never adopted or revoked automatically, only named.
     :param connection: the stack-config namespace that holds this token's cluster settings, for a
         program that reaches several clusters (``"staging"`` reads ``staging:apiUrl``,
         ``staging:accountId``, ``staging:clusterId``, ``staging:managementToken``, ...); omitted, the
@@ -52,10 +57,13 @@ class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="Manageme
         adopt_token_id: Optional[Input[str]] = None,
         adopt_token: Optional[Input[str]] = None,
         overlap: Optional[Input[str]] = None,
+        mark_description: Optional[Input[bool]] = None,
         connection: Optional[Input[str]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        props = token_props(description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token, overlap)
+        props = token_props(
+            description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token, overlap, mark_description
+        )
         props[CONNECTION] = connection
         opts = ResourceOptions.merge(
             ResourceOptions(additional_secret_outputs=list(SECRET_OUTPUTS), delete_before_replace=False),

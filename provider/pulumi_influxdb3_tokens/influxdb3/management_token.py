@@ -34,9 +34,12 @@ class ManagementToken(pulumi.CustomResource, TokenOutputs):
         adopt_token_id: Optional[Input[str]] = None,
         adopt_token: Optional[Input[str]] = None,
         overlap: Optional[Input[str]] = None,
+        mark_description: Optional[Input[bool]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        props = token_props(description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token, overlap)
+        props = token_props(
+            description, expires_at, expires_in, rotate_before, adopt_token_id, adopt_token, overlap, mark_description
+        )
         opts = ResourceOptions.merge(
             ResourceOptions(version=__version__, additional_secret_outputs=list(SECRET_OUTPUTS)), opts
         )

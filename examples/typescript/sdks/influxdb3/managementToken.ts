@@ -63,6 +63,10 @@ export class ManagementToken extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly clusterId: pulumi.Output<string>;
     /**
+     * The create marker the current token carries at the end of its description (see markDescription); null when it carries none. `description` is the declared text without it.
+     */
+    declare public /*out*/ readonly createMarker: pulumi.Output<string | undefined>;
+    /**
      * Creation time, RFC3339 UTC.
      */
     declare public /*out*/ readonly createdAt: pulumi.Output<string>;
@@ -82,6 +86,10 @@ export class ManagementToken extends pulumi.CustomResource {
      * The declared lifetime, normalised.
      */
     declare public readonly expiresIn: pulumi.Output<string | undefined>;
+    /**
+     * Whether the token's description on the server carries this resource's create marker, as in `CI deployer [pulumi:1f2e3d4c5b]` (default true). The marker is drawn at random once per resource and kept in the stack's state; it is the proof on which a create over influxctl whose answer was lost adopts the token it minted, and on which `influxdb3-tokens audit --revoke-orphans` revokes a token that an interrupted update minted and no state holds: a description, expiry or creator can be matched by anyone with the same admin secret. false: the description is sent as declared, and such a token is never adopted or revoked automatically, only named. A change is an in-place update that applies to the next token minted.
+     */
+    declare public readonly markDescription: pulumi.Output<boolean | undefined>;
     /**
      * The declared overlap, normalised.
      */
@@ -127,10 +135,12 @@ export class ManagementToken extends pulumi.CustomResource {
             resourceInputs["description"] = args?.description;
             resourceInputs["expiresAt"] = args?.expiresAt;
             resourceInputs["expiresIn"] = args?.expiresIn;
+            resourceInputs["markDescription"] = args?.markDescription;
             resourceInputs["overlap"] = args?.overlap;
             resourceInputs["rotateBefore"] = args?.rotateBefore;
             resourceInputs["accountId"] = undefined /*out*/;
             resourceInputs["clusterId"] = undefined /*out*/;
+            resourceInputs["createMarker"] = undefined /*out*/;
             resourceInputs["createdAt"] = undefined /*out*/;
             resourceInputs["createdBy"] = undefined /*out*/;
             resourceInputs["retiring"] = undefined /*out*/;
@@ -143,11 +153,13 @@ export class ManagementToken extends pulumi.CustomResource {
             resourceInputs["adoptToken"] = undefined /*out*/;
             resourceInputs["adoptTokenId"] = undefined /*out*/;
             resourceInputs["clusterId"] = undefined /*out*/;
+            resourceInputs["createMarker"] = undefined /*out*/;
             resourceInputs["createdAt"] = undefined /*out*/;
             resourceInputs["createdBy"] = undefined /*out*/;
             resourceInputs["description"] = undefined /*out*/;
             resourceInputs["expiresAt"] = undefined /*out*/;
             resourceInputs["expiresIn"] = undefined /*out*/;
+            resourceInputs["markDescription"] = undefined /*out*/;
             resourceInputs["overlap"] = undefined /*out*/;
             resourceInputs["retiring"] = undefined /*out*/;
             resourceInputs["revokedAt"] = undefined /*out*/;
@@ -187,6 +199,10 @@ export interface ManagementTokenArgs {
      * Lifetime as a duration such as 90d or 12h, exclusive with expiresAt; the expiry is fixed when the token is minted.
      */
     expiresIn?: pulumi.Input<string | undefined>;
+    /**
+     * Whether the token's description on the server carries this resource's create marker, as in `CI deployer [pulumi:1f2e3d4c5b]` (default true). The marker is drawn at random once per resource and kept in the stack's state; it is the proof on which a create over influxctl whose answer was lost adopts the token it minted, and on which `influxdb3-tokens audit --revoke-orphans` revokes a token that an interrupted update minted and no state holds: a description, expiry or creator can be matched by anyone with the same admin secret. false: the description is sent as declared, and such a token is never adopted or revoked automatically, only named. A change is an in-place update that applies to the next token minted.
+     */
+    markDescription?: pulumi.Input<boolean | undefined>;
     /**
      * Duration such as 2d. When set, a change that would replace the token (description, expiry, the rotation window) rotates it in place instead: the new token is minted and the replaced one stays valid for this long (never past its own expiry), listed in retiring, until the first update after that revokes it. Unset: the replaced token is revoked in the same update. A change alone is an in-place update; it may not be longer than expiresIn.
      */

@@ -34,6 +34,8 @@ class TokenOutputs:
     rotate_before: Output[Optional[str]]
     adopt_token_id: Output[Optional[str]]
     overlap: Output[Optional[str]]
+    mark_description: Output[Optional[bool]]
+    create_marker: Output[Optional[str]]  # the marker the current token's description ends with (marker.py)
     token_id: Output[str]  # the current token's id (after a rotation with overlap, not the resource id)
     retiring: Output[list[dict[str, str]]]  # replaced tokens still valid: {"id", "prefix", "until"}
 
@@ -46,6 +48,7 @@ def token_props(
     adopt_token_id: Optional[Input[str]],
     adopt_token: Optional[Input[str]],
     overlap: Optional[Input[str]] = None,
+    mark_description: Optional[Input[bool]] = None,
 ) -> dict[str, Any]:
     """Every input and output by its Python name; the adopted token's string is a secret from the start."""
     props: dict[str, Any] = dict.fromkeys((*INPUT_NAMES, *OUTPUT_NAMES))
@@ -57,5 +60,6 @@ def token_props(
         adopt_token_id=adopt_token_id,
         adopt_token=None if adopt_token is None else pulumi.Output.secret(adopt_token),
         overlap=overlap,
+        mark_description=mark_description,
     )
     return props
