@@ -28,10 +28,11 @@ def test_an_interrupted_create_is_adopted_not_duplicated(make_stack, local_api: 
     stack = make_stack({"tokens": {"ci": {"description": "interrupted", "expires_in": "30d"}}})
     up = stack.up(env={"INFLUXCTL_STANDIN_FAULT": "create-mint-then-fail"}).ok()
     [live] = local_api.live_tokens()
-    assert stack.outputs()["ci.id"] == live["id"]
-    assert f"adopted token {live['id']}, the one token with this description and expiry that this credential made" in (
-        up.output
+    outputs = stack.outputs()
+    assert (
+        outputs["ci.id"] == live["id"] and live["description"] == f"interrupted [pulumi:{outputs['ci.create_marker']}]"
     )
+    assert f"adopted token {live['id']}, which appeared while the create ran carrying its marker" in up.output
     assert stack.secret_outputs().get("ci.token") is None  # its string was lost with the answer
     stack.preview("--expect-no-changes").ok()
     stack.destroy().ok()
@@ -82,3 +83,36 @@ def test_an_undescribed_token_stops_before_influxctl_2_10_mints_anything(make_st
         "empty one): set `description` on the resource; nothing was created."
     ) in up.output
     assert local_api.live_tokens() == []
+
+
+@pytest.mark.parametrize("face", ["dynamic", "plugin"])
+def test_two_pipelines_one_admin_secret_one_lost_create_adopt_nothing(make_stack, local_api: LocalApi):
+    """Issue 30 (2), through the engine: our `up`'s influxctl create mints nothing and runs out its timeout
+    (DeadlineExceeded) while a colleague's pipeline, with the same admin secret, makes "CI deployer" with the
+    same fixed expiry. On 2e07e1d the `up` adopted the colleague's token and a later destroy revoked it. Now
+    nothing carries this create's marker, so nothing is adopted, and the user is told to run the update again;
+    the next `up` mints our own token and the colleague's is never touched."""
+    expiry = "2031-01-01T00:00:00Z"
+    stack = make_stack({"tokens": {"ci": {"description": "CI deployer", "expires_at": expiry}}})
+    stack.config_set_plain({"influxdb3:requestTimeout": "3"})
+    lost = stack.up(
+        env={
+            "INFLUXCTL_STANDIN_FAULT": "create-no-mint-deadline",
+            "INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN": local_api.admin_token,
+            "INFLUXCTL_STANDIN_CONCURRENT_CREATE_DESCRIPTION": "CI deployer",
+        }
+    )
+    assert lost.returncode != 0
+    [theirs] = local_api.live_tokens()
+    assert theirs["description"] == "CI deployer" and theirs["expiresAt"].startswith("2031-01-01T00:00:00")
+    assert (
+        "and no token carrying this create's marker appeared while it ran, so nothing was created; run the "
+        "update again."
+    ) in lost.output
+    assert "adopted" not in lost.output and theirs["id"] not in lost.output
+
+    stack.up().ok()
+    ours = stack.outputs()["ci.id"]
+    assert ours != theirs["id"] and {t["id"] for t in local_api.live_tokens()} == {ours, theirs["id"]}
+    stack.destroy().ok()
+    assert [t["id"] for t in local_api.live_tokens()] == [theirs["id"]]

@@ -52,3 +52,11 @@ def credential_in_play(connection: Connection) -> Credential:
     if connection.management_token.get_secret_value():
         return Credential(connection.management_token, f"the mgmt_token of influxctl profile '{name}'")
     return Credential(None, f"the identity-provider login of influxctl profile '{name}'")
+
+
+def source_if_credential(connection: Connection, token_prefix: str) -> Optional[str]:
+    """Where the connection's credential comes from, when it is the token with this (listed) prefix."""
+    credential = credential_in_play(connection)
+    if credential.token is None or not token_prefix:
+        return None
+    return credential.source if credential.token.get_secret_value().startswith(token_prefix) else None

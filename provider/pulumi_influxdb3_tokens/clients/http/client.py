@@ -29,6 +29,7 @@ from ...core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownEr
 from ...core.management_token.models import CreatedToken, TokenInputs, TokenRecord
 from ...core.notices import say
 from ...settings import Connection
+from ..credential import source_if_credential
 from ..pending import Journal
 from . import answers
 from .pool import new_http_client, shared_http_client
@@ -164,6 +165,9 @@ class HttpTokenClient:
         response = self._send("GET", self._base)
         answers.raise_for_status(response, "list management tokens", self._connection)
         return answers.parse_list(response, self._connection)
+
+    def credential_source(self, token_prefix: str) -> Optional[str]:
+        return source_if_credential(self._connection, token_prefix)
 
     def revoke(self, token_id: str) -> bool:
         response = self._send("DELETE", f"{self._base}/{quote(token_id, safe='')}")

@@ -35,6 +35,7 @@ from ...core.errors import InfluxDB3TokensError, ManagementApiError, TokenNotFou
 from ...core.management_token.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 from ...core.notices import say
 from ...settings import Connection
+from ..credential import source_if_credential
 from . import list_cache
 from .answer import CreateAnswer, read_create_answer
 from .output import TOKEN_LIST
@@ -161,6 +162,9 @@ class InfluxctlTokenClient:
         except ValidationError as err:
             raise self._bad_output("influxctl management list", err) from None
         return [e.to_record(self._connection.account_id, self._connection.cluster_id) for e in entries]
+
+    def credential_source(self, token_prefix: str) -> Optional[str]:
+        return source_if_credential(self._connection, token_prefix)
 
     def revoke(self, token_id: str) -> bool:
         """Revoke; what influxctl prints for a token already revoked is not documented, so the list decides."""

@@ -28,6 +28,11 @@ class TokenClient(Protocol):
         """Every token of the cluster, revoked ones included."""
         ...
 
+    def credential_source(self, token_prefix: str) -> str | None:
+        """Where the credential this client sends comes from (never its value), when that credential is the
+        token with ``token_prefix``; else None."""
+        ...
+
     def revoke(self, token_id: str) -> bool:
         """Revoke; returns False when the token was already gone (404). Revoking twice succeeds."""
         ...

@@ -87,6 +87,12 @@ def read(client: TokenClient, resource_id: str, props: Mapping[str, Any]) -> Opt
             revoked_at = record.revoked_at if record is not None else None
             kept["revoked_at"] = timeutil.format_rfc3339(revoked_at or timeutil.now())
         return resource_id, kept
+    source = client.credential_source(record.token_prefix)
+    if source is not None:
+        say(
+            f"warning: token {record.id} is the credential this provider acts with ({source}); a destroy or a "
+            f"replacement of this resource revokes it. Give the provider a credential the stack does not manage."
+        )
     outs = {name: props.get(name) for name in INPUT_NAMES}
     outs["token"] = props.get("token")  # the string is shown once, at creation: keep ours
     outs.update(record_outputs(record))

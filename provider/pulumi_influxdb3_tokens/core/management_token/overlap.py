@@ -189,6 +189,21 @@ def live_retiring(client: TokenClient, props: Mapping[str, Any]) -> list[dict[st
 
 
 def delete(client: TokenClient, resource_id: str, props: Mapping[str, Any]) -> None:
-    """Revoke the current token and every retiring one; each revoke of a token already gone is success."""
-    for token_id in tracked_ids(resource_id, props):
+    """Revoke the current token and every retiring one; each revoke of a token already gone is success.
+
+    A token that is the provider's own credential (say a stack output handed to the influxctl profile the
+    provider reads) is revoked last, with a warning: every call after it is refused."""
+    prefixes = {entry.id: entry.prefix for entry in retiring(props)}
+    current = current_token_id(resource_id, props)
+    prefix = plain(props.get("token_prefix"))
+    prefixes[current] = prefix if isinstance(prefix, str) else ""
+    own = {token_id: client.credential_source(p) for token_id, p in prefixes.items()}
+    for token_id in sorted(tracked_ids(resource_id, props), key=lambda token_id: own.get(token_id) is not None):
+        source = own.get(token_id)
+        if source is not None:
+            say(
+                f"warning: token {token_id} is the credential this provider acts with ({source}); revoking it, as "
+                f"this destroy asks, leaves that credential refused: give the provider another before the next "
+                f"command."
+            )
         client.revoke(token_id)

@@ -33,6 +33,7 @@ def declare(face, prefix):
         pulumi.export(f"{prefix}{name}.expires_at", token.expires_at)
         pulumi.export(f"{prefix}{name}.token_id", token.token_id)
         pulumi.export(f"{prefix}{name}.retiring", token.retiring)
+        pulumi.export(f"{prefix}{name}.create_marker", token.create_marker)
 
     for name, token_id in own.get("get", {}).items():
         ref = ManagementToken.get(name, token_id)
