@@ -7,19 +7,15 @@ of `[[profile]]` tables with `name`, `product` ("dedicated" for Cloud Dedicated)
 
 from __future__ import annotations
 
-import io
 import os
 import stat
-import subprocess
-import sys
-import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
-from pulumi_influxdb3_tokens.audit.command import main
+from support import profile_cli
+from support.profile_cli import fake_pulumi, profiles, run_cli
 
 TOKEN = "M.V1.profile-write-token-Zq9"
 OTHER_TOKEN = "M.V1.someone-elses-token-Xy7"
@@ -42,12 +38,7 @@ EXISTING = f"""# my influxctl profiles: keep this comment
 
 
 def write(config: Path, *args: str, stdin: str = TOKEN, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin + "\n"))
-    return main(["profile", "write", *args, "--config", str(config)])
-
-
-def profiles(config: Path) -> dict[str, dict[str, str]]:
-    return {p["name"]: p for p in tomllib.loads(config.read_text(encoding="utf-8"))["profile"]}
+    return profile_cli.write(config, *args, stdin=stdin, monkeypatch=monkeypatch)
 
 
 def test_a_new_profile_is_added_and_everything_else_stays_byte_for_byte(
@@ -78,7 +69,7 @@ def test_an_existing_profile_gets_the_new_token_and_keeps_its_other_keys_and_com
     config = tmp_path / "config.toml"
     config.write_text(EXISTING, encoding="utf-8")
     config.chmod(0o644)
-    assert write(config, "ops", monkeypatch=monkeypatch) == 0
+    assert write(config, "ops", "--force", monkeypatch=monkeypatch) == 0  # it held another token
     text = config.read_text(encoding="utf-8")
     assert text == EXISTING.replace(OTHER_TOKEN, TOKEN)
     assert profiles(config)["ops"]["account_id"] == "acc-ops"
@@ -99,7 +90,7 @@ def test_an_existing_profile_gets_the_new_token_and_keeps_its_other_keys_and_com
 def test_remove_takes_out_only_that_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     config = tmp_path / "config.toml"
     config.write_text(EXISTING, encoding="utf-8")
-    assert write(config, "ops", "--remove", monkeypatch=monkeypatch) == 0
+    assert write(config, "ops", "--remove", "--force", monkeypatch=monkeypatch) == 0  # it held a token
     text = config.read_text(encoding="utf-8")
     assert OTHER_TOKEN not in text
     assert list(profiles(config)) == ["default"]
@@ -124,9 +115,10 @@ def test_a_link_is_followed_not_replaced(tmp_path: Path, monkeypatch: pytest.Mon
     real.write_text(EXISTING, encoding="utf-8")
     link = tmp_path / "config.toml"
     link.symlink_to(real)
-    assert write(link, "ops", monkeypatch=monkeypatch) == 0
+    assert write(link, "ops", "--force", monkeypatch=monkeypatch) == 0
     assert link.is_symlink()
     assert TOKEN in real.read_text(encoding="utf-8")
+    assert [p.name.split(".bak-")[0] for p in real.parent.glob("*.bak-*")] == ["influxctl.toml"]  # beside the file
 
 
 @pytest.mark.parametrize(
@@ -174,20 +166,6 @@ def test_an_empty_stdin_is_refused(
     assert "No token on standard input" in capsys.readouterr().err
 
 
-def run_cli(*args: str, env: dict[str, str], stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
-    """`influxdb3-tokens ARGS` as its own process (stdin closed unless given), as a pipeline step runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "pulumi_influxdb3_tokens.audit.command", *args],
-        input=stdin,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 def test_concurrent_writers_lose_nobodys_profile(tmp_path: Path) -> None:
     """Each writer is a real process (the lock is per open file description); none may drop another's profile."""
     config = tmp_path / "config.toml"
@@ -206,24 +184,15 @@ def test_concurrent_writers_lose_nobodys_profile(tmp_path: Path) -> None:
 
 
 def test_the_token_comes_from_a_stack_output_through_a_pipe_not_argv(tmp_path: Path) -> None:
-    """A stand-in `pulumi` records its argv: the token must never be in it, only in what it prints."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    record = tmp_path / "argv.txt"
-    fake = bin_dir / "pulumi"
-    fake.write_text(
-        "#!/usr/bin/env python3\nimport json, sys\n"
-        f"open({str(record)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
-        f"print(json.dumps({TOKEN!r}))\n",
-        encoding="utf-8",
-    )
-    fake.chmod(0o755)
+    """The stand-in `pulumi` records its argv: the token must never be in it, only in what it prints. The
+    output is read first without --show-secrets (to see that it is a secret), then with it."""
+    bin_dir, record = fake_pulumi(tmp_path, {"ciToken": (TOKEN, True)})
     config = tmp_path / "config.toml"
     config.write_text(EXISTING, encoding="utf-8")
     done = run_cli(
         "profile",
         "write",
-        "ops",
+        "ci",
         "--config",
         str(config),
         "--stack-output",
@@ -233,17 +202,11 @@ def test_the_token_comes_from_a_stack_output_through_a_pipe_not_argv(tmp_path: P
         env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
     )
     assert done.returncode == 0, done.stderr
-    assert profiles(config)["ops"]["mgmt_token"] == TOKEN
+    assert profiles(config)["ci"]["mgmt_token"] == TOKEN
     argv = record.read_text(encoding="utf-8")
-    assert argv.split() == [
-        "stack",
-        "output",
-        "ciToken",
-        "--show-secrets",
-        "--json",
-        "--non-interactive",
-        "--stack",
-        "prod",
+    assert [line.split() for line in argv.splitlines()] == [
+        ["stack", "output", "ciToken", "--json", "--non-interactive", "--stack", "prod"],
+        ["stack", "output", "ciToken", "--show-secrets", "--json", "--non-interactive", "--stack", "prod"],
     ]
     assert TOKEN not in done.stdout + done.stderr
 

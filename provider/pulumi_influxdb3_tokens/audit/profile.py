@@ -1,29 +1,30 @@
 """``influxdb3-tokens profile write``: put a minted management token into an influxctl connection profile.
 
 influxctl's documented way to use a management token is a ``[[profile]]`` with ``mgmt_token`` in its
-``config.toml``. The token comes from a stack output (``pulumi stack output --show-secrets`` read
-through a pipe) or from standard input, never from argv, where any user of the machine could read it.
-The file is replaced atomically (a 0600 temporary file in the same folder, fsync, rename) under an
-exclusive lock, so a reader sees the old file or the new one and two writers never lose each other's
-profile. ``--remove`` takes the profile out again.
+``config.toml``. The token comes from a secret stack output or from standard input, never from argv, where any user
+of the machine could read it (profile_token.py). The file is replaced atomically (a 0600 temporary file
+in the same folder, fsync, rename) under an exclusive lock, so a reader sees the old file or the new one
+and two writers never lose each other's profile. ``--remove`` takes the profile out again.
+
+A profile's ``mgmt_token`` may be the only copy of a person's own admin credential, so neither writing
+another token over it nor removing it happens without ``--force``, and with it the old file is first kept
+beside the new one as a 0600 backup.
 """
 
 from __future__ import annotations
 
 import argparse
 import fcntl
-import getpass
-import json
 import os
-import shutil
-import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
 from .. import settings
 from ..clients.influxctl import config_file
 from ..core.errors import ConfigurationError, InfluxDB3TokensError
+from . import profile_token
 
 PRODUCT = "dedicated"  # influxctl's `product` for Cloud Dedicated profiles
 
@@ -39,8 +40,10 @@ def add_parser(commands: Any) -> None:
         "write",
         help="write or update a profile with a token from a stack output or standard input",
         description="Write or update the [[profile]] NAME of an influxctl config.toml with a management token "
-        "read from a stack output (--stack-output) or from standard input (never from the command line). "
-        "Other profiles and comments are kept; the file is replaced atomically with mode 0600.",
+        "read from a secret stack output (--stack-output) or from standard input (never from the command line). "
+        "Other profiles and comments are kept; the file is replaced atomically with mode 0600. A profile that "
+        "already holds another mgmt_token is replaced (or removed) only with --force, which first keeps the old "
+        "file beside it as FILE.bak-<UTC time>.",
     )
     write.add_argument("name", metavar="NAME", help="the profile's name (influxctl --profile NAME)")
     write.add_argument(
@@ -52,7 +55,8 @@ def add_parser(commands: Any) -> None:
     write.add_argument(
         "--stack-output",
         metavar="OUTPUT",
-        help="read the token from this output of the current Pulumi stack (`pulumi stack output --show-secrets`)",
+        help="read the token from this secret output of the current Pulumi stack (`pulumi stack output "
+        "--show-secrets`); a plain output, or one that is no token (a token id), is refused",
     )
     write.add_argument("--stack", metavar="STACK", help="with --stack-output: the stack to read (default: selected)")
     write.add_argument(
@@ -65,41 +69,17 @@ def add_parser(commands: Any) -> None:
         "--cluster-id", help="the profile's cluster_id (needed for a new profile; env INFLUXDB3_CLUSTER_ID)"
     )
     write.add_argument("--remove", action="store_true", help="remove the profile NAME instead of writing it")
+    write.add_argument(
+        "--force",
+        action="store_true",
+        help="replace or remove a profile's existing mgmt_token, after keeping the old file as FILE.bak-<UTC time>",
+    )
 
 
 def _config_path(args: argparse.Namespace) -> Path:
     if args.config is not None:
         return Path(args.config).expanduser()
     return settings.influxctl_config_path({})
-
-
-def _token_from_stack(args: argparse.Namespace) -> str:
-    pulumi = shutil.which("pulumi")
-    if pulumi is None:
-        raise ConfigurationError("--stack-output needs the pulumi CLI on PATH.")
-    command = [pulumi, "stack", "output", args.stack_output, "--show-secrets", "--json", "--non-interactive"]
-    if args.stack:
-        command += ["--stack", args.stack]
-    done = subprocess.run(command, cwd=args.cwd, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
-    if done.returncode != 0:
-        raise ConfigurationError(
-            f"`pulumi stack output {args.stack_output}` failed (exit {done.returncode}); check the output name, "
-            "--stack and --cwd."
-        )
-    try:
-        value = json.loads(done.stdout)
-    except ValueError:
-        value = None
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigurationError(f"The stack output '{args.stack_output}' is not a token string.")
-    return value.strip()
-
-
-def _token_from_stdin() -> str:
-    value = getpass.getpass("management token: ") if sys.stdin.isatty() else sys.stdin.readline()
-    if not value.strip():
-        raise ConfigurationError("No token on standard input; pipe it in, or use --stack-output.")
-    return value.strip()
 
 
 def _profile_values(args: argparse.Namespace, token: str, text: str, path: Path) -> dict[str, str]:
@@ -153,11 +133,50 @@ def _replace(path: Path, text: str) -> None:
         raise
 
 
+def _backup(path: Path, text: str) -> Path:
+    """The old file, kept beside it (0600, never overwriting another backup) before a credential in it goes."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(100):
+        backup = path.with_name(f"{path.name}.bak-{stamp}" + (f"-{n}" if n else ""))
+        try:
+            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            continue
+        except OSError as err:
+            raise ConfigurationError(f"Cannot keep a backup of {path} beside it ({err.strerror}).") from None
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        return backup
+    raise ConfigurationError(f"Cannot keep a backup of {path}: too many backups named {path.name}.bak-{stamp}.")
+
+
+def _destroys_credential(args: argparse.Namespace, token: Optional[str], text: str, path: Path) -> bool:
+    """Whether the edit would take away the profile's existing mgmt_token; refused without --force."""
+    existing = (config_file.find(text, args.name, str(path)) or {}).get("mgmt_token")
+    if existing is None or existing == token:
+        return False
+    if not args.force:
+        doing = "removing it would destroy it" if token is None else "writing would replace it"
+        raise ConfigurationError(
+            f"Profile '{args.name}' in {path} already holds {'a' if token is None else 'another'} mgmt_token and "
+            f"{doing}; pass --force to go ahead (the old file is kept beside it as a backup)."
+        )
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     path = _config_path(args).resolve()  # through a link, so the rename replaces the file it points to
     if not args.remove and args.stack_output is None and (args.stack or args.cwd):
         raise ConfigurationError("--stack and --cwd go with --stack-output.")
-    token = None if args.remove else _token_from_stack(args) if args.stack_output else _token_from_stdin()
+    token = (
+        None
+        if args.remove
+        else profile_token.from_stack(args.stack_output, args.stack, args.cwd)
+        if args.stack_output
+        else profile_token.from_stdin()
+    )
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         lock_fd = os.open(path.with_name(f".{path.name}.lock"), os.O_WRONLY | os.O_CREAT, 0o600)
@@ -178,13 +197,22 @@ def run(args: argparse.Namespace) -> int:
         else:
             result = config_file.upsert(text, args.name, _profile_values(args, token, text, path), str(path))
             verb = "wrote"
+            if result == text:
+                print(
+                    f"influxdb3-tokens profile: profile '{args.name}' in {path} already holds this token; "
+                    "nothing changed.",
+                    file=sys.stderr,
+                )
+                return 0
+        backup = _backup(path, text) if _destroys_credential(args, token, text, path) else None
         try:
             _replace(path, result)
         except OSError as err:
             raise ConfigurationError(f"Cannot write {path} ({err.strerror}).") from None
     finally:
         os.close(lock_fd)
-    print(f"influxdb3-tokens profile: {verb} profile '{args.name}' in {path}.", file=sys.stderr)
+    kept = f"; the old file is kept as {backup}" if backup else ""
+    print(f"influxdb3-tokens profile: {verb} profile '{args.name}' in {path}{kept}.", file=sys.stderr)
     return 0
 
 

@@ -13,12 +13,12 @@ from .sources import FROM_CONFIG, lookup, present
 from .table import ALLOW_INSECURE_HTTP, API_URL, MANAGEMENT_TOKEN, config_key
 
 # A management token is sent in an HTTP header or gRPC metadata: visible ASCII only, no whitespace.
-_CREDENTIAL_SHAPE = re.compile(r"[\x21-\x7e]+")
+CREDENTIAL_SHAPE = re.compile(r"[\x21-\x7e]+")
 
 
 def checked_credential(value: str, where: str) -> str:
     """Refuse at once, naming where it was set, a credential no server can receive (never its value)."""
-    if not _CREDENTIAL_SHAPE.fullmatch(value):
+    if not CREDENTIAL_SHAPE.fullmatch(value):
         raise ConfigurationError(
             f"The admin management token in {where} contains a space, a line break or a character that is "
             f"not ASCII, which no management token has; set it again without them."

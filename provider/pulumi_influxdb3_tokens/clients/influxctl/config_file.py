@@ -1,29 +1,29 @@
-"""influxctl's ``config.toml`` as text: its TOML strings, and editing one ``[[profile]]`` keeping the rest.
+"""influxctl's ``config.toml``: its TOML strings, and editing one profile keeping everything else.
 
 The provider writes its temporary profile with :func:`toml_string` (process.py), and
 ``influxdb3-tokens profile write`` edits the user's file with :func:`upsert` / :func:`remove`.
 
-influxctl's config file is a list of ``[[profile]]`` tables (``name``, ``product``, ``account_id``,
-``cluster_id`` and, for a management token, ``mgmt_token``). People keep comments and several profiles
-in it, so a rewrite through a TOML library that drops comments would lose their work. The edit here
-touches only the lines of the one profile it names, and each result is proved with
-``tomllib``: every other profile reads back exactly as before and the edited one holds the wanted keys,
-else the edit is refused and the file is left alone.
+influxctl's config file holds ``profile``, an array of tables (``name``, ``product``, ``account_id``,
+``cluster_id`` and, for a management token, ``mgmt_token``). People keep comments, keys of their own and
+several profiles in it, and TOML lets them write that array as ``[[profile]]`` tables or as an inline
+array, so the edit goes through tomlkit, which keeps every comment and layout it does not touch. Each
+result is proved with ``tomllib``: the file reads back as before but for the one profile, which holds the
+wanted keys, else the edit is refused and the file is left alone.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
-from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Union
 
 from ...core.errors import ConfigurationError
 
-# An array-of-tables header for `profile`, and any table header (which ends the table before it).
-_PROFILE_HEADER = re.compile(r"^\s*\[\[\s*profile\s*\]\]\s*(#.*)?$")
-_ANY_HEADER = re.compile(r"^\s*\[")
-_KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+if TYPE_CHECKING:  # tomlkit loads only when a file is edited: the provider, which writes its own, never needs it
+    from tomlkit.items import AoT, Array
+    from tomlkit.toml_document import TOMLDocument
+
+# What a tomlkit edit raises on a layout it cannot change; the proof then refuses it in one sentence.
+_EDIT_FAILURES = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
 
 def toml_string(value: str) -> str:
@@ -39,120 +39,150 @@ def toml_string(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-@dataclass(frozen=True)
-class _Block:
-    start: int  # the header line
-    end: int  # one past the last line of the table
+def _not_toml(source: str, err: Exception) -> ConfigurationError:
+    return ConfigurationError(f"The influxctl config file {source} is not valid TOML ({err}); fix it first.")
+
+
+def _load(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise _not_toml(source, err) from None
 
 
 def read_profiles(text: str, source: str) -> list[dict[str, Any]]:
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigurationError(
-            f"The influxctl config file {source} is not valid TOML ({err}); fix it first."
-        ) from None
-    profiles = document.get("profile", [])
+    profiles = _load(text, source).get("profile", [])
     if not isinstance(profiles, list) or not all(isinstance(p, dict) for p in profiles):
         raise ConfigurationError(f"The influxctl config file {source} has a 'profile' that is not a list of tables.")
     return profiles
 
 
-def _blocks(lines: list[str]) -> list[_Block]:
-    """The line ranges of the ``[[profile]]`` tables, in file order (the order tomllib lists them in)."""
-    blocks: list[_Block] = []
-    start: Optional[int] = None
-    for number, line in enumerate(lines):
-        if _ANY_HEADER.match(line):
-            if start is not None:
-                blocks.append(_Block(start, number))
-                start = None
-            if _PROFILE_HEADER.match(line):
-                start = number
-    if start is not None:
-        blocks.append(_Block(start, len(lines)))
-    return blocks
-
-
-def _content_end(lines: list[str], block: _Block) -> int:
-    """One past the block's last key line, so appended keys land before trailing blanks and comments."""
-    end = block.start + 1
-    for number in range(block.start + 1, block.end):
-        if _KEY_LINE.match(lines[number]):
-            end = number + 1
-    return end
-
-
-def _index_of(profiles: list[dict[str, Any]], name: str) -> Optional[int]:
+def _index_of(profiles: list[dict[str, Any]], name: str, source: str) -> Optional[int]:
     matches = [i for i, profile in enumerate(profiles) if profile.get("name") == name]
-    return matches[0] if len(matches) == 1 else None if not matches else -1
+    if len(matches) > 1:
+        raise ConfigurationError(f"The influxctl config file {source} has more than one profile named '{name}'.")
+    return matches[0] if matches else None
+
+
+def find(text: str, name: str, source: str) -> Optional[dict[str, Any]]:
+    """Profile ``name`` as influxctl reads it, or None when the file has none of that name."""
+    profiles = read_profiles(text, source)
+    index = _index_of(profiles, name, source)
+    return None if index is None else profiles[index]
+
+
+def _edit(text: str, source: str) -> tuple[TOMLDocument, Union[AoT, Array, None]]:
+    """The document as tomlkit holds it, and its ``profile`` array (None when it has none)."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+    from tomlkit.items import AoT, Array
+
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError as err:
+        raise _not_toml(source, err) from None
+    found = document.get("profile")
+    if found is None or isinstance(found, (AoT, Array)):
+        return document, found
+    raise ConfigurationError(f"The influxctl config file {source} has a 'profile' that is not a list of tables.")
+
+
+def _key_indent(table: Any) -> str:
+    """How a ``[[profile]]`` table indents its keys (its first key's indent)."""
+    from tomlkit.items import Table
+
+    body = table.value.body if isinstance(table, Table) else []
+    return next((item.trivia.indent for key, item in body if key is not None), "")
+
+
+def _set(table: Any, key: str, value: str, indent: str) -> None:
+    """``key = value`` in a profile; a new key in a ``[[profile]]`` table gets ``indent``."""
+    import tomlkit
+    from tomlkit.items import Table
+
+    if key in table or not isinstance(table, Table):
+        table[key] = value
+        return
+    item = tomlkit.string(value)
+    item.trivia.indent = indent
+    table.append(key, item)
+
+
+def _new_entry(container: Union[AoT, Array, None], name: str, values: Mapping[str, str]) -> Any:
+    """A new profile in the file's own style: an inline table in an inline array, else a ``[[profile]]`` table
+    indented as the first one is."""
+    import tomlkit
+    from tomlkit.items import Array
+
+    if isinstance(container, Array):
+        entry: Any = tomlkit.inline_table()
+        entry.update({"name": name, **values})
+        return entry
+    entry = tomlkit.table()
+    indent = _key_indent(container[0]) if container else ""
+    if container is not None:
+        entry.trivia.indent = "\n"  # a blank line before its header
+    for key, value in {"name": name, **values}.items():
+        _set(entry, key, value, indent)
+    return entry
 
 
 def upsert(text: str, name: str, values: Mapping[str, str], source: str) -> str:
     """The file with profile ``name`` holding ``values`` (other keys of it kept), or appended when absent."""
-    profiles = read_profiles(text, source)
-    index = _index_of(profiles, name)
-    if index == -1:
-        raise ConfigurationError(f"The influxctl config file {source} has more than one profile named '{name}'.")
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    if index is None:
-        new = ["[[profile]]\n", f"  name = {toml_string(name)}\n"]
-        new += [f"  {key} = {toml_string(value)}\n" for key, value in values.items()]
-        separator = ["\n"] if lines and lines[-1].strip() else []
-        result = "".join(lines + separator + new)
-    else:
-        block = _blocks(lines)[index]
-        remaining = dict(values)
-        for number in range(block.start + 1, block.end):
-            match = _KEY_LINE.match(lines[number])
-            if match and match.group(1) in remaining:
-                indent = lines[number][: len(lines[number]) - len(lines[number].lstrip())]
-                lines[number] = f"{indent}{match.group(1)} = {toml_string(remaining.pop(match.group(1)))}\n"
-        at = _content_end(lines, block)
-        lines[at:at] = [f"  {key} = {toml_string(value)}\n" for key, value in remaining.items()]
-        result = "".join(lines)
-    _verify(profiles, read_profiles(result, source), name, values, source)
-    return result
+    import tomlkit
+
+    index = _index_of(read_profiles(text, source), name, source)
+    document, container = _edit(text, source)
+    try:
+        if index is None:
+            entry = _new_entry(container, name, values)
+            if container is None:
+                document.append("profile", tomlkit.aot())
+                container = document["profile"]
+            container.append(entry)
+        elif container is not None:  # it is: tomllib found the profile in it
+            for key, value in values.items():
+                _set(container[index], key, value, _key_indent(container[index]))
+        result = tomlkit.dumps(document)
+    except _EDIT_FAILURES:
+        result = None
+    return _prove(_load(text, source), result, name, values, source)
 
 
 def remove(text: str, name: str, source: str) -> Optional[str]:
     """The file without profile ``name``; None when it has no such profile."""
-    profiles = read_profiles(text, source)
-    index = _index_of(profiles, name)
+    import tomlkit
+
+    index = _index_of(read_profiles(text, source), name, source)
     if index is None:
         return None
-    if index == -1:
-        raise ConfigurationError(f"The influxctl config file {source} has more than one profile named '{name}'.")
-    lines = text.splitlines(keepends=True)
-    block = _blocks(lines)[index]
-    # The block's own trailing comments belong to what follows it (usually the next profile's heading).
-    end = _content_end(lines, block)
-    while end < block.end and not lines[end].strip():
-        end += 1
-    result = "".join(lines[: block.start] + lines[end:])
-    after = read_profiles(result, source)
-    if after != [p for i, p in enumerate(profiles) if i != index]:
-        raise ConfigurationError(
-            f"Removing profile '{name}' from {source} would change other settings; edit it by hand."
-        )
-    return result
+    document, container = _edit(text, source)
+    result: Optional[str] = None
+    try:
+        if container is not None:  # it is: tomllib found the profile in it
+            del container[index]
+            result = tomlkit.dumps(document)
+    except _EDIT_FAILURES:
+        result = None
+    return _prove(_load(text, source), result, name, None, source)
 
 
-def _verify(
-    before: list[dict[str, Any]], after: list[dict[str, Any]], name: str, values: Mapping[str, str], source: str
-) -> None:
-    others_before = [p for p in before if p.get("name") != name]
-    others_after = [p for p in after if p.get("name") != name]
-    ours = [p for p in after if p.get("name") == name]
-    kept = [{k: v for k, v in p.items() if k not in values} for p in before if p.get("name") == name]
-    if (
-        others_before != others_after
-        or len(ours) != 1
-        or any(ours[0].get(k) != v for k, v in values.items())
-        or (kept and kept[0] != {k: v for k, v in ours[0].items() if k not in values})
-    ):
-        raise ConfigurationError(
-            f"Writing profile '{name}' into {source} would change other settings (an unusual layout); edit it by hand."
-        )
+def _prove(
+    before: dict[str, Any], result: Optional[str], name: str, values: Optional[Mapping[str, str]], source: str
+) -> str:
+    """``result``, if it reads as ``before`` with profile ``name`` removed (no values) or holding ``values``."""
+    profiles = [dict(p) for p in before.get("profile", [])]
+    if values is None:
+        profiles = [p for p in profiles if p.get("name") != name]
+    elif any(p.get("name") == name for p in profiles):
+        next(p for p in profiles if p.get("name") == name).update(values)
+    else:
+        profiles.append({"name": name, **values})
+    try:
+        # An emptied array may vanish from the file: influxctl reads no `profile` as none.
+        if result is not None and {"profile": [], **tomllib.loads(result)} == {**before, "profile": profiles}:
+            return result
+    except tomllib.TOMLDecodeError:
+        pass
+    doing = f"Removing profile '{name}' from" if values is None else f"Writing profile '{name}' into"
+    raise ConfigurationError(f"{doing} {source} would change other settings (an unusual layout); edit it by hand.")
