@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from support import markers
 from support.engine import EXAMPLES, Stack
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
@@ -45,7 +46,8 @@ def pipeline(tmp_path: Path) -> tuple[Path, Stack]:
 
 
 def live_pipeline_ids(local_api: LocalApi) -> dict[str, str]:
-    return {t["description"]: t["id"] for t in local_api.live_tokens() if t["description"] in PIPELINE_DESCRIPTIONS}
+    described = {markers.unmarked(t["description"]): t["id"] for t in local_api.live_tokens()}
+    return {d: i for d, i in described.items() if d in PIPELINE_DESCRIPTIONS}
 
 
 def pipeline_env(stack: Stack, local_api: LocalApi, transport: str) -> dict[str, str]:

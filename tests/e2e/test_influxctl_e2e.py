@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from support import markers
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
 
@@ -51,7 +52,7 @@ def test_a_named_influxctl_profile_is_used_without_a_management_token_setting(
     stack.config_set("influxdb3:influxctlConfig", str(config))
     stack.config_set("influxdb3:influxctlProfile", "ci")
     stack.up().ok()
-    assert [t["description"] for t in local_api.live_tokens()] == ["own profile"]
+    assert [markers.declared(t["description"]) for t in local_api.live_tokens()] == ["own profile"]
     stack.destroy().ok()
     assert local_api.live_tokens() == []
 
@@ -66,7 +67,7 @@ def test_a_stack_lives_through_an_older_release(make_stack, local_api: LocalApi,
         extra_env={"INFLUXCTL_STANDIN_RELEASE": release},
     )
     stack.up().ok()
-    assert {t["description"] for t in local_api.live_tokens()} == {f"on {release}", "no end"}
+    assert {markers.declared(t["description"]) for t in local_api.live_tokens()} == {f"on {release}", "no end"}
     assert local_api.authenticates(stack.secret_outputs()["ci.token"])
     stack.preview("--expect-no-changes", "--refresh").ok()  # list output of this release reads back the same
     stack.destroy().ok()
@@ -75,7 +76,11 @@ def test_a_stack_lives_through_an_older_release(make_stack, local_api: LocalApi,
 
 # Release notes 2.10.0: "Ensure the management token description is a non-empty string".
 def test_an_undescribed_token_stops_before_influxctl_2_10_mints_anything(make_stack, local_api: LocalApi):
-    stack = make_stack({"tokens": {"bare": {"expires_in": "1d"}}}, extra_env={"INFLUXCTL_STANDIN_RELEASE": "2.10.5"})
+    """Without its create marker (mark_description false) an undescribed token sends an empty description."""
+    stack = make_stack(
+        {"tokens": {"bare": {"expires_in": "1d", "mark_description": False}}},
+        extra_env={"INFLUXCTL_STANDIN_RELEASE": "2.10.5"},
+    )
     up = stack.up()
     assert up.returncode != 0
     assert (

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from support import markers
 from support.engine import Stack
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
@@ -52,7 +53,7 @@ def test_up_uses_the_persons_login_and_an_expired_one_stops_before_minting(
     log_in(home, local_api, 3600)
     stack.write_spec({"tokens": {"mine": {"description": "made at my desk", "expires_in": "7d"}}})
     stack.up().ok()
-    assert [t["description"] for t in local_api.live_tokens()] == ["made at my desk"]
+    assert [markers.declared(t["description"]) for t in local_api.live_tokens()] == ["made at my desk"]
     assert "managementToken" not in stack.run("config", "--stack", stack.name).ok().output
 
     log_in(home, local_api, -60)  # an hour later
@@ -69,11 +70,13 @@ def test_up_uses_the_persons_login_and_an_expired_one_stops_before_minting(
     assert "influxctl profile 'default' has no valid login" in failed.output
     assert "run `influxctl --profile default auth login`, then run the command again." in failed.output
     assert "Traceback" not in failed.output
-    assert [t["description"] for t in local_api.live_tokens()] == ["made at my desk"]  # nothing minted
+    assert [markers.declared(t["description"]) for t in local_api.live_tokens()] == [
+        "made at my desk"
+    ]  # nothing minted
 
     log_in(home, local_api, 3600)  # `influxctl auth login`
     stack.up().ok()
-    assert sorted(t["description"] for t in local_api.live_tokens()) == ["another", "made at my desk"]
+    assert sorted(markers.declared(t["description"]) for t in local_api.live_tokens()) == ["another", "made at my desk"]
     stack.destroy().ok()
     assert local_api.live_tokens() == []
     assert_nowhere(stack, local_api.admin_token)

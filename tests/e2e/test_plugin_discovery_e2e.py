@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from support import markers
 from support.engine import REPO, Stack, engine_bin, engine_env
 from support.local_api import LocalApi
 
@@ -38,7 +39,7 @@ def test_the_engine_finds_the_plugin_without_downloading_it(tmp_path: Path, loca
         with (stack.work_dir / "Pulumi.yaml").open("a") as project:
             project.write(f"plugins:\n  providers:\n    - name: influxdb3\n      path: {VENV_BIN}\n")
     up = stack.up().ok()
-    assert [t["description"] for t in local_api.live_tokens()] == ["found the plugin"]
+    assert [markers.declared(t["description"]) for t in local_api.live_tokens()] == ["found the plugin"]
     ambient = f"using pulumi-resource-influxdb3 from $PATH at {VENV_BIN / 'pulumi-resource-influxdb3'}"
     assert (ambient in up.output) is (how == "path")
     assert "download" not in up.output.lower()

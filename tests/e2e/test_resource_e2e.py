@@ -34,6 +34,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from pulumi_influxdb3_tokens.core import timeutil
+from support import markers
 from support.faces import BOTH_IN_ONE_STACK, FACES, declared, spelled
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
@@ -76,7 +77,7 @@ def test_up_mints_a_working_token_and_no_secret_is_in_plaintext(make_stack, loca
         token = secret_outputs[f"{at}ci.token"]
         assert token.startswith("M.V1.") and token.startswith(shown[f"{at}ci.token_prefix"])
         assert local_api.authenticates(token)
-        assert live[shown[f"{at}ci.id"]]["description"] == "CI deployer"
+        assert markers.declared(live[shown[f"{at}ci.id"]]["description"]) == "CI deployer"
         expires = parse(shown[f"{at}ci.expires_at"])
         assert timedelta(days=29, hours=23) < expires - datetime.now(timezone.utc) <= timedelta(days=30)
         tokens.append(token)
@@ -114,7 +115,7 @@ def test_description_change_replaces_create_before_delete(make_stack, local_api:
         old_id, new_id = old_ids[each], new_ids[each]
         assert new_id != old_id
         assert tokens[old_id]["revokedAt"] is not None
-        assert tokens[new_id]["revokedAt"] is None and tokens[new_id]["description"] == "new"
+        assert tokens[new_id]["revokedAt"] is None and markers.declared(tokens[new_id]["description"]) == "new"
         # The new token existed before the old one was revoked.
         assert parse(tokens[new_id]["createdAt"]) <= parse(tokens[old_id]["revokedAt"])
     assert {t["id"] for t in local_api.live_tokens()} == set(new_ids.values())
@@ -265,7 +266,7 @@ def test_destroy_revokes_everything(make_stack, local_api: LocalApi, face: str):
     assert len(local_api.live_tokens()) == 2 * len(declared(face))
     stack.destroy().ok()
     assert local_api.live_tokens() == []
-    assert all(t["revokedAt"] for t in local_api.list_tokens() if t["description"] in ("a", "b"))
+    assert all(t["revokedAt"] for t in local_api.list_tokens() if markers.unmarked(t["description"]) in ("a", "b"))
 
 
 @each_failing_face_over_http  # check refuses the inputs in preview, before any transport is chosen or run
@@ -294,6 +295,6 @@ def test_wrong_credentials_give_the_one_sentence_401(make_stack, local_api: Loca
 def test_credentials_from_the_environment_only(make_stack, local_api: LocalApi, face: str):
     stack = make_stack({"tokens": {"ci": {"description": "from env", "expires_in": "1d"}}}, via="env")
     stack.up().ok()
-    assert [t["description"] for t in local_api.live_tokens()] == ["from env"] * len(declared(face))
+    assert [markers.declared(t["description"]) for t in local_api.live_tokens()] == ["from env"] * len(declared(face))
     stack.destroy().ok()
     assert_nowhere(stack, local_api.admin_token)

@@ -58,8 +58,9 @@ def colleague_token(local_api: LocalApi, description: str) -> dict[str, Any]:
 
 
 def lose_a_create_beside_a_twin(stack: Stack, local_api: LocalApi, name: str, description: str) -> None:
-    """Add a token whose influxctl create is lost while the same admin makes its twin at that moment:
-    two candidates, none adopted, the update fails; the next one mints a third, which the stack holds.
+    """Add a token whose influxctl create is lost while the same admin makes its twin at that moment, with the
+    same description and create marker (a copy of this stack's state running the same create): two
+    candidates, none adopted, the update fails; the next one mints a third, which the stack holds.
     The two left over are reported, never revoked: a create that failed leaves no pending create in the
     state, so nothing proves which of them, if either, is the stack's (the failure named both ids)."""
     spec = json.loads((stack.work_dir / "spec.json").read_text())
@@ -71,7 +72,7 @@ def lose_a_create_beside_a_twin(stack: Stack, local_api: LocalApi, name: str, de
     }
     failed = stack.up(env=faulty)
     assert failed.returncode != 0 and "--replace" not in failed.output
-    assert "2 tokens with this description and expiry appeared while it ran" in failed.output
+    assert "2 tokens carrying this create's marker appeared while it ran" in failed.output
     stack.up().ok()
 
 
@@ -115,7 +116,7 @@ def test_audit_revoke_orphans_with_the_users_own_profile_leaves_the_credential_a
     theirs = colleague_token(local_api, "svc worker")  # same description, another identity
     by_hand = local_api.mint("release script")  # same admin, a description the stack does not declare
     held = held_ids(stack)
-    leftovers = {i for i, t in live(local_api).items() if t["description"] == "svc worker" and i not in held}
+    leftovers = {i for i, t in live(local_api).items() if t["description"].startswith("svc worker") and i not in held}
     leftovers.discard(theirs["id"])
     assert len(leftovers) == 2
 
@@ -157,7 +158,11 @@ def test_two_stacks_on_one_account_audited_together_lose_only_their_true_orphans
     by_hand = local_api.mint("second b plus")
     held = held_ids(first) | held_ids(second)
     assert len(held) == 4
-    leftovers = {i for i, t in live(local_api).items() if t["description"] in ("first c", "second d") and i not in held}
+    leftovers = {
+        i
+        for i, t in live(local_api).items()
+        if t["description"].startswith(("first c ", "second d ")) and i not in held
+    }
     assert len(leftovers) == 4
     states = [export_state(first, tmp_path / "first.json"), export_state(second, tmp_path / "second.json")]
     env = {**local_api.env(), **standin_env(local_api, tmp_path)}

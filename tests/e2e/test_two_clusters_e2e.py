@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from support import markers
 from support.engine import Stack
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
@@ -26,7 +27,7 @@ def test_one_program_manages_tokens_on_two_clusters_through_both_faces(
     stack.up().ok()
     outputs = stack.secret_outputs()
     for name, server in clusters.items():
-        live = {t["id"]: t["description"] for t in server.live_tokens()}
+        live = {t["id"]: markers.declared(t["description"]) for t in server.live_tokens()}
         assert live == {
             outputs[f"{name}.plugin.id"]: f"{name} deployer (plugin)",
             outputs[f"{name}.dynamic.id"]: f"{name} deployer (dynamic)",

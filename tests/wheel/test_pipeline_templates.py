@@ -37,6 +37,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 
+from support import markers
 from support.engine import REPO, engine_path
 from support.local_api import LocalApi
 from support.standin import STANDIN_DIR
@@ -201,7 +202,7 @@ def test_a_template_runs_outside_a_checkout_mints_the_tokens_and_hands_one_to_in
     (run_github_actions if template == "github-actions.yml" else run_gitlab_ci)(runner)
     assert not runner.failed, runner.failed
 
-    described = {t["description"]: t for t in local_api.live_tokens()}
+    described = {markers.declared(t["description"]): t for t in local_api.live_tokens()}
     assert set(described) == {
         "CI job deploy-databases (influxdb3-tokens-pipeline/ci)",
         "CI job rotate-database-tokens (influxdb3-tokens-pipeline/ci)",
