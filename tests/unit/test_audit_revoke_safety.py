@@ -271,13 +271,13 @@ def test_a_device_flow_login_is_no_listed_token_and_orphans_are_still_only_the_s
         record("admin", "M.V1.admin", "bootstrap", description="admin"),
         record("elsewhere", "M.V1.else", "user-7", description="svc-b deployer"),
     ]
-    verdict = judge.judge_orphans(records, judge.held_tokens([state]), _credential()(None, "login"), "acc", "clu")
+    verdict = judge.judge_orphans(records, judge.held_tokens([state]), _credential()(None, "login"))
     assert verdict.credential_known and verdict.credential_id is None
     assert verdict.orphans == ["lost"] and verdict.unattributed == ["admin", "elsewhere"]
     # A second given state naming the same marker (a copied state): which stack's create it was cannot be told.
     copy = tmp_path / "copy.json"
     copy.write_text(state.read_text())
-    both = judge.judge_orphans(records, judge.held_tokens([state, copy]), _credential()(None, "login"), "acc", "clu")
+    both = judge.judge_orphans(records, judge.held_tokens([state, copy]), _credential()(None, "login"))
     assert both.orphans == [] and both.unattributed == ["admin", "elsewhere", "lost"]
 
 
@@ -290,7 +290,7 @@ def test_adopted_imported_and_recovered_tokens_say_nothing_about_who_mints_for_t
     state = tmp_path / "state.json"
     state.write_text(json.dumps({"deployment": {"resources": resources}}))
     records = [record("theirs", "M.V1.theirs", "colleague")]
-    verdict = judge.judge_orphans(records, judge.held_tokens([state]), _credential()(None, "login"), "acc", "clu")
+    verdict = judge.judge_orphans(records, judge.held_tokens([state]), _credential()(None, "login"))
     assert verdict.orphans == [] and verdict.unattributed == ["theirs"]
 
 
@@ -319,9 +319,7 @@ def test_two_listed_tokens_matching_the_credential_mean_it_cannot_tell(tmp_path)
     state = tmp_path / "state.json"
     state.write_text(json.dumps({"deployment": {"resources": []}}))
     records = [record("a", "M.V1.ab", "x"), record("b", "M.V1.abc", "x")]
-    verdict = judge.judge_orphans(
-        records, judge.held_tokens([state]), _credential()(SecretStr("M.V1.abcdef"), "t"), "acc", "clu"
-    )
+    verdict = judge.judge_orphans(records, judge.held_tokens([state]), _credential()(SecretStr("M.V1.abcdef"), "t"))
     assert not verdict.credential_known and verdict.orphans == []
 
 
@@ -343,9 +341,7 @@ def test_a_twin_of_a_held_tokens_description_is_no_orphan_without_a_pending_crea
     same admin. Only an interrupted create of the given stack accounts for an unheld token; none is recorded."""
     state = state_file(tmp_path / "no-pending.json", [account["held"]])
     records = connect_all(local_api)
-    verdict = judge.judge_orphans(
-        records, judge.held_tokens([state]), _credential()(None, "login"), local_api.account_id, local_api.cluster_id
-    )
+    verdict = judge.judge_orphans(records, judge.held_tokens([state]), _credential()(None, "login"))
     assert verdict.orphans == [] and account["lost"]["id"] in verdict.unattributed
 
 
@@ -354,11 +350,7 @@ def test_twins_without_the_marker_are_left_alone_while_a_create_is_pending(local
     token carrying the marker is that create's."""
     another = local_api.mint("svc-a deployer")
     verdict = judge.judge_orphans(
-        connect_all(local_api),
-        judge.held_tokens([account["state"]]),
-        _credential()(None, "login"),
-        local_api.account_id,
-        local_api.cluster_id,
+        connect_all(local_api), judge.held_tokens([account["state"]]), _credential()(None, "login")
     )
     assert verdict.orphans == [account["lost"]["id"]]
     assert {another["id"], account["theirs"]["id"]} <= set(verdict.unattributed)
@@ -394,7 +386,5 @@ def test_a_token_carrying_the_marker_but_not_the_pending_expiry_is_no_orphan(tmp
     )
     too_long = fits.model_copy(update={"id": "too-long", "expires_at": now + timeutil.parse_duration("31d")})
     never = fits.model_copy(update={"id": "never", "expires_at": None})
-    verdict = judge.judge_orphans(
-        [fits, too_long, never], judge.held_tokens([state]), _credential()(None, "login"), "acc", "clu"
-    )
+    verdict = judge.judge_orphans([fits, too_long, never], judge.held_tokens([state]), _credential()(None, "login"))
     assert verdict.orphans == ["fits"] and verdict.unattributed == ["never", "too-long"]

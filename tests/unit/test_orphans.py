@@ -135,9 +135,9 @@ def test_orphans_are_live_tokens_minted_for_the_stack_held_by_no_state(tmp_path:
         record("someone-else", "M.V1.other00", "another-admin"),
     ]
     held = held_tokens([state])
-    verdict = judge_orphans(records, held, Credential(SecretStr("M.V1.admin00-and-the-rest"), "t"), "a", "c")
+    verdict = judge_orphans(records, held, Credential(SecretStr("M.V1.admin00-and-the-rest"), "t"))
     assert (verdict.orphans, verdict.unattributed, verdict.credential_id) == (["lost"], ["someone-else"], "admin")
-    unlisted = judge_orphans(records, held, Credential(SecretStr("M.V1.unlisted-credential"), "t"), "a", "c")
+    unlisted = judge_orphans(records, held, Credential(SecretStr("M.V1.unlisted-credential"), "t"))
     assert not unlisted.credential_known and unlisted.orphans == []
     assert unlisted.unattributed == ["admin", "lost", "someone-else"]
 

@@ -168,7 +168,7 @@ def _run_audit(args: argparse.Namespace) -> int:
     verdict = None
     if held is not None:
         credential = credential_in_play(connection)
-        verdict = judge_orphans(records, held, credential, connection.account_id, connection.cluster_id)
+        verdict = judge_orphans(records, held, credential)
     report = audit_tokens(
         records,
         config,

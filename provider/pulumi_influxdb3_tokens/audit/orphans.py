@@ -215,12 +215,10 @@ class Orphans(BaseModel):
     credential_known: bool
 
 
-def judge_orphans(
-    records: Iterable[TokenRecord], held: HeldTokens, credential: Credential, account_id: str, cluster_id: str
-) -> Orphans:
+def judge_orphans(records: Iterable[TokenRecord], held: HeldTokens, credential: Credential) -> Orphans:
     """Orphans are the unheld live tokens that a given stack's interrupted creates provably minted (the marker);
-    everything else unheld is unattributed. ``account_id`` and ``cluster_id`` are the connection's: a marker
-    is unique to one resource of one stack, whichever cluster the account's list is read through."""
+    everything else unheld is unattributed. No account or cluster is compared: a marker is unique to one
+    resource of one stack, and a management token acts on the whole account, whichever cluster lists it."""
     live = [r for r in records if r.is_live()]
     own = credential.own_records(live)
     known = credential.is_login or len(own) == 1
