@@ -62,6 +62,9 @@ class Recorder:
             access_token=SecretStr("M.V1.new-secret"),
         )
 
+    def credential_source(self, token_prefix: str) -> None:
+        return None  # the credential is none of the tokens these tests hold
+
     def revoke(self, token_id: str) -> bool:
         self.calls.append(("revoke", token_id))
         if self.fail_revoke:
