@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from ...core.errors import ManagementApiError, scrub
+from ...core.errors import ManagementApiError, scrub, scrub_then_cut
 from ...settings import (
     ACCOUNT_ID,
     CLUSTER_ID,
@@ -260,11 +260,15 @@ def classify(stderr: str) -> Failure:
     return Failure.UNKNOWN
 
 
+DETAIL_LIMIT = 200  # characters of influxctl's last stderr line that a sentence quotes
+
+
 def last_line(text: str, secrets: tuple[str, ...]) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    """The last line influxctl printed, scrubbed of ``secrets`` (and any token shape) whole, then shortened."""
+    lines = [line.strip() for line in scrub(text, secrets).strip().splitlines() if line.strip()]
     line = lines[-1] if lines else ""
     line = re.sub(r"^(error:\s*)+", "", line, flags=re.I).rstrip(".")
-    return scrub(line[:200], secrets)
+    return scrub_then_cut(line, DETAIL_LIMIT, ellipsis="…")
 
 
 def describe(outcome: Outcome, timeout: float) -> str:
