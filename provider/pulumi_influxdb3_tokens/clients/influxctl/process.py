@@ -3,7 +3,7 @@ the environment it gets, and the mapping of its stderr to one-sentence errors (i
 
 The management token never goes into argv, where other local users could read it from the process
 list: it is written to a 0600 ``config.toml`` in a private per-user runtime directory
-(secret_files.py), passed with ``--config``/``--profile`` and removed as soon as the command ends;
+(clients/secret_files.py), passed with ``--config``/``--profile`` and removed as soon as the command ends;
 one left behind by a killed provider is removed by the next. On Linux influxctl is killed when the
 provider dies (PR_SET_PDEATHSIG), so it never runs on with the credential after us. When the user names their own
 influxctl config or profile, that is passed instead and the provider writes nothing. Either way both
@@ -35,8 +35,8 @@ from ...settings import (
     Connection,
     config_key,
 )
+from ..secret_files import private_file
 from .config_file import toml_string
-from .secret_files import private_file
 
 TEMP_PROFILE_NAME = "pulumi-influxdb3-tokens"
 
