@@ -19,6 +19,7 @@ from typing import Optional
 import pytest
 
 from pulumi_influxdb3_tokens.clients import client_for
+from pulumi_influxdb3_tokens.clients.influxctl.process import Outcome, failure_error
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError, ManagementApiError
 from pulumi_influxdb3_tokens.settings import resolve_connection
 from support.influxctl import isolate, stack_config
@@ -92,6 +93,48 @@ def test_a_missing_or_expired_login_is_one_sentence_before_anything_is_minted(
 
     with pytest.raises(ManagementApiError, match="auth login"):
         client.list(fresh=True)
+
+
+@pytest.mark.parametrize("prompt", ["stderr-two-lines", "stdout-one-line", "stdout-two-lines"])
+def test_a_login_prompt_on_either_stream_or_across_lines_is_noticed_at_once(
+    home: Path, local_api: LocalApi, monkeypatch: pytest.MonkeyPatch, prompt: str
+):
+    """RFC 8628 (3.3) has the client show the verification URI and the user code; where influxctl prints them,
+    and on how many lines, is not documented (the stand-in's INFLUXCTL_STANDIN_LOGIN_PROMPT plays each way)."""
+    monkeypatch.setenv("INFLUXCTL_STANDIN_LOGIN_PROMPT", prompt)
+    person_profile(home, local_api)
+    before = local_api.unrevoked_ids()
+    client = client_for(resolve_connection(stack_config(requestTimeout="15", retryTimeout="1")))
+    started = time.monotonic()
+    with pytest.raises(ManagementApiError) as raised:
+        client.create("made at my desk", None)
+    assert "influxctl profile 'default' has no valid login" in str(raised.value)
+    assert time.monotonic() - started < 10  # noticed and stopped, not waited out until requestTimeout
+    assert local_api.unrevoked_ids() == before  # nothing was minted
+
+
+def test_text_that_only_looks_like_a_login_prompt_is_no_login(home: Path, local_api: LocalApi):
+    """influxctl's JSON answer is data (a description may name a login page), and a gRPC status with an
+    address ("code = Unauthenticated") is a rejected credential: neither stops a run as a login prompt."""
+    client = client_for(
+        resolve_connection(
+            stack_config(
+                accountId=local_api.account_id, clusterId=local_api.cluster_id, managementToken=local_api.admin_token
+            )
+        )
+    )
+    assert type(client).__name__ == "InfluxctlTokenClient"
+    description = "device login: open https://auth.example.invalid/activate and enter the user code"
+    created = client.create(description, None)
+    assert [r.description for r in client.list(fresh=True) if r.id == created.id] == [description]
+
+    stderr = (
+        'Error: Post "https://console.influxdata.invalid/api/v0/accounts": rpc error: code = Unauthenticated '
+        "desc = token is expired\n"
+    )
+    connection = resolve_connection(stack_config(accountId="a", clusterId="c", managementToken="M.V1.some-token"))
+    message = str(failure_error("list management tokens", Outcome(1, "", stderr), connection))
+    assert "the management token was rejected" in message and "login" not in message
 
 
 def test_without_any_influxctl_profile_the_sentence_says_how_to_log_in_or_configure(home: Path, local_api: LocalApi):

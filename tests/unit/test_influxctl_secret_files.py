@@ -20,9 +20,12 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 import pytest
+from pydantic import SecretStr
 
-from pulumi_influxdb3_tokens.clients.influxctl import secret_files
+from pulumi_influxdb3_tokens.clients import client_for, secret_files
+from pulumi_influxdb3_tokens.clients.influxctl import version as influxctl_version
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError
+from pulumi_influxdb3_tokens.settings import Connection
 from support.standin import STANDIN_DIR
 
 ADMIN = "M.V1.admin-credential-in-the-temporary-profile"
@@ -151,8 +154,10 @@ def test_a_killed_provider_takes_influxctl_with_it_and_the_next_one_removes_its_
             os.kill(stray, signal.SIGKILL)
 
 
-def folder(directory: Path, pid: int, host: Optional[str] = None) -> Path:
-    made = directory / f"influxctl-{host or secret_files._host_tag()}-{pid}-abc123"
+def folder(directory: Path, pid: int, host: Optional[str] = None, start: Optional[str] = None) -> Path:
+    """A temporary profile's folder as a provider process names it: with its start time, or (older) without."""
+    started = f"{start}-" if start is not None else ""
+    made = directory / f"influxctl-{host or secret_files._host_tag()}-{pid}-{started}abc123"
     made.mkdir(mode=0o700)
     (made / "config.toml").write_text("secret")
     return made
@@ -204,3 +209,82 @@ def test_without_a_private_xdg_runtime_dir_a_private_per_user_temp_dir_is_used(
     with pytest.raises(ConfigurationError) as refused:
         secret_files.runtime_dir()
     assert str(refused.value).startswith(f"The directory {chosen}, where the provider keeps influxctl's temporary")
+
+
+# --- issue 30 (a): cleaned at the start of every transport, and a reused process id keeps nothing ------
+
+
+def proc_start_time(pid: int) -> str:
+    """Field 22 of /proc/<pid>/stat (proc(5)): when the process started, in clock ticks since boot."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+
+
+def dead_pid() -> int:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    return dead.pid
+
+
+@pytest.mark.parametrize("transport", ["http", "influxctl"])
+@pytest.mark.parametrize("where", ["xdg", "tmp"])
+def test_the_first_client_of_either_transport_removes_profiles_left_behind(
+    tmp_path: Path, runtime: Path, monkeypatch: pytest.MonkeyPatch, transport: str, where: str
+):
+    """A killed provider's profile once waited for a later influxctl run with a token of its own; a provider on
+    the REST API or on the user's own influxctl profile never removed it."""
+    if where == "xdg":
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+        directory = runtime / secret_files.RUNTIME_NAME
+    else:
+        monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)  # then it lives under the temporary directory
+        monkeypatch.setattr(secret_files.tempfile, "tempdir", str(tmp_path))
+        directory = tmp_path / f"pulumi-influxdb3-tokens-{os.getuid()}"
+    directory.mkdir(mode=0o700)
+    left = folder(directory, dead_pid())
+    mine = folder(directory, os.getpid())
+    monkeypatch.setattr(influxctl_version, "_CHECKED", {})
+    connection = (
+        Connection("http://127.0.0.1:9", "acc", "clu", SecretStr(ADMIN))
+        if transport == "http"
+        else Connection(
+            "",
+            "acc",
+            "clu",
+            SecretStr(""),
+            transport="influxctl",
+            influxctl_path=str(STANDIN_DIR / "influxctl"),
+            influxctl_profile="default",
+        )
+    )
+    client_for(connection)
+    assert not left.exists()
+    assert mine.exists()  # a live process's folder stays
+
+
+@LINUX
+def test_a_folder_whose_process_id_now_names_another_process_is_removed(tmp_path: Path):
+    """A process id is reused: the owner is the process with that id AND the start time the folder records."""
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        started = proc_start_time(alive.pid)
+        other = str(int(started) + 1)
+        reused = folder(tmp_path, alive.pid, start=other)
+        reused_mine = folder(tmp_path, os.getpid(), start=str(int(proc_start_time(os.getpid())) - 1))
+        kept_alive = folder(tmp_path, alive.pid, start=started)
+        kept_mine = folder(tmp_path, os.getpid(), start=proc_start_time(os.getpid()))
+        kept_unknown = folder(tmp_path, alive.pid)  # written without a start time: the id alone decides
+        assert sorted(secret_files.remove_stale(tmp_path)) == sorted([reused, reused_mine])
+        assert kept_alive.exists() and kept_mine.exists() and kept_unknown.exists()
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+@LINUX
+def test_the_profiles_folder_records_its_owners_start_time(runtime: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    with secret_files.private_file("config.toml", "secret") as path:
+        assert path.parent.name.startswith(
+            f"influxctl-{secret_files._host_tag()}-{os.getpid()}-{proc_start_time(os.getpid())}-"
+        )
+        assert secret_files.remove_stale(path.parent.parent) == []  # its owner runs

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from ..core import timeutil
+from ..core.errors import scrub_then_cut
 from ..core.management_token.models import TokenRecord
 from ..policy import catalog, rules, verdicts
 from .pack_config import PackConfig
@@ -195,8 +196,8 @@ def printable(text: str) -> str:
 
 
 def _clip(text: str, width: int) -> str:
-    text = " ".join(printable(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """Server text for a column: a token pasted into it is masked before the cut, which would hide its shape."""
+    return scrub_then_cut(" ".join(printable(text).split()), width, ellipsis="…")
 
 
 def _status(token: TokenAudit) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.management_token.client import TokenClient
 from ..settings import INFLUXCTL, Connection
+from . import secret_files
 
 if TYPE_CHECKING:
     from .http import HttpTokenClient
@@ -23,7 +24,12 @@ _TRANSPORTS = {"HttpTokenClient": ".http", "InfluxctlTokenClient": ".influxctl.c
 
 
 def client_for(connection: Connection) -> TokenClient:
-    """The client for a resolved connection: the transport is the connection's choice."""
+    """The client for a resolved connection: the transport is the connection's choice.
+
+    The first client a process makes, of either transport, removes the temporary influxctl profiles
+    (with an admin token in them) that killed provider processes left behind (secret_files.py).
+    """
+    secret_files.remove_stale_once()
     transport = "InfluxctlTokenClient" if connection.transport == INFLUXCTL else "HttpTokenClient"
     client: TokenClient = __getattr__(transport)(connection)
     return client

@@ -4,10 +4,14 @@ The Python dynamic provider sends the whole exception text (with its traceback) 
 and the engine masks only secrets that come from stack config. So every message is built to end
 in one sentence naming the cause, and anything that could carry a token passes through
 :func:`scrub` first. Raise these ``from None`` so no chained exception text rides along.
+
+Scrub first, then cut: a text shortened before it is scrubbed keeps the part of a secret before the
+cut, which no longer matches the secret. :func:`scrub_then_cut` is the one way to shorten such text.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import urllib.parse
@@ -19,6 +23,39 @@ REDACTED = "[redacted]"
 _TOKEN_PATTERN = re.compile(r"M\.V1\.[A-Za-z0-9_\-\.=+/]+")
 _BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)[^\s\"',;]+")
 _AUTH_HEADER_PATTERN = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^\s\"',;]+(\s+[^\s\"',;]+)?")
+
+# A token of any other form: a run of 20+ characters of the base64, base64url and hex alphabets that
+# looks random (see _random_looking). UUIDs and "/" break a run into pieces judged on their own, so the
+# ids that name tokens, accounts and clusters stay readable, and so do the words of a path.
+_RUN = re.compile(r"[A-Za-z0-9+/_=-]{20,}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_ALNUM_PART = re.compile(r"[A-Za-z0-9]+")
+_WORDLIKE = re.compile(r"[a-z]{4,}|[A-Z]{4,}")  # 4+ letters of one case in a row: words, not chance
+
+
+def _kind(char: str) -> int:
+    return 0 if char.isdigit() else 1 if char.islower() else 2
+
+
+def _random_looking(piece: str) -> bool:
+    """Random, not words: a part of 10+ letters and digits, two kinds of them mixed (digit, lower, upper),
+    letters of one case in runs of 4+ under half of it, and the kind changing at least every 4th character.
+    Random base64, base64url and hex of 20+ characters pass more than 9 times in 10; identifiers such as
+    InfluxDB3TokensError, paths such as /run/user/1000/pulumi-influxdb3-tokens, numbers and dates do not."""
+    parts = _ALNUM_PART.findall(piece)
+    if len(piece) < 20 or max(map(len, parts), default=0) < 10:
+        return False
+    alnum = "".join(parts)
+    if len({_kind(c) for c in alnum}) < 2:
+        return False
+    wordlike = sum(len(word) for word in _WORDLIKE.findall(alnum))
+    switches = sum(_kind(a) != _kind(b) for a, b in itertools.pairwise(alnum))
+    return wordlike * 2 < len(alnum) and switches * 4 >= len(alnum) - 1
+
+
+def _token_shaped(run: str) -> bool:
+    unhyphened = _UUID.sub("/", run)
+    return any(_random_looking(piece) for piece in (unhyphened, *unhyphened.split("/")))
 
 
 def _spellings(secret: str) -> set[str]:
@@ -44,7 +81,22 @@ def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
     text = _TOKEN_PATTERN.sub(REDACTED, text)
     text = _AUTH_HEADER_PATTERN.sub(lambda m: m.group(1) + REDACTED, text)
     text = _BEARER_PATTERN.sub(lambda m: m.group(1) + REDACTED, text)
-    return text
+    return _RUN.sub(lambda m: REDACTED if _token_shaped(m.group()) else m.group(), text)
+
+
+def scrub_then_cut(text: str, limit: int, secrets: Iterable[str | None] = (), ellipsis: str = "") -> str:
+    """``text`` scrubbed whole, then shortened to ``limit`` characters (``ellipsis`` ending a shortened one).
+
+    Never the other way round: a cut secret no longer matches. A cut that would split ``[redacted]``
+    ends before it instead, so the mark is never mistaken for text."""
+    text = scrub(text, secrets)
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - len(ellipsis), 0)]
+    partial = cut.rfind("[", max(len(cut) - len(REDACTED) + 1, 0))
+    if partial >= 0 and REDACTED.startswith(cut[partial:]):
+        cut = cut[:partial]
+    return cut + ellipsis
 
 
 class InfluxDB3TokensError(Exception):

@@ -3,7 +3,7 @@ the environment it gets, and the mapping of its stderr to one-sentence errors (i
 
 The management token never goes into argv, where other local users could read it from the process
 list: it is written to a 0600 ``config.toml`` in a private per-user runtime directory
-(secret_files.py), passed with ``--config``/``--profile`` and removed as soon as the command ends;
+(clients/secret_files.py), passed with ``--config``/``--profile`` and removed as soon as the command ends;
 one left behind by a killed provider is removed by the next. On Linux influxctl is killed when the
 provider dies (PR_SET_PDEATHSIG), so it never runs on with the credential after us. When the user names their own
 influxctl config or profile, that is passed instead and the provider writes nothing. Either way both
@@ -12,6 +12,7 @@ flags are always passed, so influxctl never picks another file or profile than t
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import enum
 import os
@@ -21,9 +22,9 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import IO, Iterator, Optional, Sequence
 
-from ...core.errors import ManagementApiError, scrub
+from ...core.errors import ManagementApiError, scrub, scrub_then_cut
 from ...settings import (
     ACCOUNT_ID,
     CLUSTER_ID,
@@ -35,8 +36,8 @@ from ...settings import (
     Connection,
     config_key,
 )
+from ..secret_files import private_file
 from .config_file import toml_string
-from .secret_files import private_file
 
 TEMP_PROFILE_NAME = "pulumi-influxdb3-tokens"
 
@@ -113,18 +114,51 @@ def dying_with_parent(argv: list[str]) -> list[str]:
 
 
 # influxctl logs a person in through the identity provider's device flow when a profile has no
-# mgmt_token and no valid cached login: it prints a verification address and a user code (RFC 8628)
-# and waits for the person. The wording is not documented, so this looks for an address next to the
-# flow's own words; a run that asks is stopped at once: no one is there to answer, and nothing was sent.
-LOGIN_PROMPT = re.compile(
-    r"https?://\S+.*\b(code|activate|device|log ?in)\b|\b(user|device|verification|one-time) code\b.*https?://",
+# mgmt_token and no valid cached login: it prints a verification address and a user code (RFC 8628,
+# 3.3: verification_uri, user_code) and waits for the person. Neither the wording nor the stream nor
+# the layout is documented, so this looks, on stdout and stderr alike, for an address and the flow's
+# own words within a few consecutive lines; a run that asks is stopped at once: no one is there to
+# answer, and nothing was sent. gRPC's "code = Unauthenticated" is a status, not the flow's word.
+_ADDRESS = re.compile(r"https?://\S+", re.I)
+_FLOW_WORDS = re.compile(
+    r"\bcode\b(?!\s*=)|\b(user|device)_code\b|\b(activate|device|log ?in|sign ?in)\b",
     re.I,
 )
+PROMPT_LINES = 3  # the address and the words may be this many non-blank lines apart, counting both
+
+
+def _prompts(lines: Sequence[str]) -> bool:
+    text = "\n".join(lines)
+    return bool(_ADDRESS.search(text) and _FLOW_WORDS.search(text))
+
+
+def asked_to_log_in(text: str) -> bool:
+    """Whether ``text`` holds the device flow's prompt: an address and the flow's words, close together."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return any(_prompts(lines[max(0, end - PROMPT_LINES) : end]) for end in range(1, len(lines) + 1))
+
+
+class _PromptWatch:
+    """The last few non-blank lines influxctl printed, on either stream in the order they came."""
+
+    def __init__(self) -> None:
+        self._recent: collections.deque[str] = collections.deque(maxlen=PROMPT_LINES)
+        self._lock = threading.Lock()
+        self.prompt: list[str] = []  # the lines that asked, once they did
+
+    def asks(self, line: str) -> bool:
+        if not line.strip():
+            return False
+        with self._lock:
+            self._recent.append(line.strip())
+            if not self.prompt and _prompts(self._recent):
+                self.prompt = list(self._recent)
+            return bool(self.prompt)
 
 
 def run(argv: list[str], timeout: float) -> Outcome:
     """Run argv in its own process group; at the timeout, or when it asks a person to log in, kill the group
-    and keep what it printed."""
+    and keep what it printed. A login prompt seen on stdout is kept with stderr too, where failures are read."""
     process = subprocess.Popen(
         dying_with_parent(argv),
         env=child_environment(),
@@ -136,21 +170,24 @@ def run(argv: list[str], timeout: float) -> Outcome:
     )
     out: list[str] = []
     err: list[str] = []
+    watch = _PromptWatch()
 
     def kill() -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
 
-    def read_stderr() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            err.append(line)
-            if LOGIN_PROMPT.search(line):
+    def read(stream: Optional[IO[str]], kept: list[str], until_json: bool) -> None:
+        watching = True
+        for line in stream or ():
+            kept.append(line)
+            if until_json and line.lstrip()[:1] in ("{", "["):
+                watching = False  # the answer has begun: no prompt comes after it, and its text is data
+            if watching and watch.asks(line):
                 kill()
 
     readers = [
-        threading.Thread(target=lambda: out.append(process.stdout.read() if process.stdout else ""), daemon=True),
-        threading.Thread(target=read_stderr, daemon=True),
+        threading.Thread(target=read, args=(process.stdout, out, True), daemon=True),
+        threading.Thread(target=read, args=(process.stderr, err, False), daemon=True),
     ]
     for reader in readers:
         reader.start()
@@ -162,11 +199,10 @@ def run(argv: list[str], timeout: float) -> Outcome:
         returncode = None
     for reader in readers:
         reader.join()
-    return Outcome(returncode, "".join(out), "".join(err))
-
-
-def asked_to_log_in(stderr: str) -> bool:
-    return any(LOGIN_PROMPT.search(line) for line in stderr.splitlines())
+    stderr = "".join(err)
+    if watch.prompt and not asked_to_log_in(stderr):
+        stderr += "".join(f"{line}\n" for line in watch.prompt)
+    return Outcome(returncode, "".join(out), stderr)
 
 
 # --- the credential ------------------------------------------------------------------------------
@@ -260,11 +296,15 @@ def classify(stderr: str) -> Failure:
     return Failure.UNKNOWN
 
 
+DETAIL_LIMIT = 200  # characters of influxctl's last stderr line that a sentence quotes
+
+
 def last_line(text: str, secrets: tuple[str, ...]) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    """The last line influxctl printed, scrubbed of ``secrets`` (and any token shape) whole, then shortened."""
+    lines = [line.strip() for line in scrub(text, secrets).strip().splitlines() if line.strip()]
     line = lines[-1] if lines else ""
     line = re.sub(r"^(error:\s*)+", "", line, flags=re.I).rstrip(".")
-    return scrub(line[:200], secrets)
+    return scrub_then_cut(line, DETAIL_LIMIT, ellipsis="…")
 
 
 def describe(outcome: Outcome, timeout: float) -> str:

@@ -17,7 +17,7 @@ import re
 import threading
 from typing import Optional
 
-from ...core.errors import ConfigurationError, scrub
+from ...core.errors import ConfigurationError, scrub, scrub_then_cut
 from ...core.notices import say
 from ...settings import INFLUXCTL_PATH, config_key
 from .process import run
@@ -106,7 +106,8 @@ def _check_version(executable: str) -> Optional[Version]:
         raise ConfigurationError(f"`{executable} version` {how}, so its version is unknown; {hint}.")
     version = parse_version(outcome.stdout)
     if version is None:
-        first = scrub(outcome.stdout.strip().splitlines()[0][:80]) if outcome.stdout.strip() else "nothing"
+        shown = scrub(outcome.stdout).strip()  # scrubbed whole, then cut: a cut token would not match
+        first = scrub_then_cut(shown.splitlines()[0], 80, ellipsis="…") if shown else "nothing"
         say(
             f"`{executable} version` printed '{first}', which names no version; going on as if it were "
             f"influxctl {SUPPORTED_TEXT}."
