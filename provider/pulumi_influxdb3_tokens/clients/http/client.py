@@ -10,14 +10,16 @@ unknown says the server may hold a token nobody knows of. An answer the server m
 (``Idempotency-Replayed: true``) is only taken once the token it names is read back live: a replayed
 token since revoked or expired is never a fresh success. ``mint`` wraps ``create`` in the recovery:
 it journals the key until the outcome is known (``pending``), and revokes a token whose answer was
-lost before minting a fresh one.
+lost before minting a fresh one. A create is sent only while the engine that started this provider
+runs (``core.engine``): checked before each attempt, so a killed ``pulumi`` CLI leaves its creates to the
+next ``up`` instead of minting tokens whose answers no state can record.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import quote
 
 import httpx
@@ -25,6 +27,7 @@ import tenacity
 from pydantic import ValidationError
 
 from ...core import timeutil
+from ...core.engine import EngineGoneError, require_engine
 from ...core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError
 from ...core.management_token.models import CreatedToken, TokenInputs, TokenRecord
 from ...core.notices import say
@@ -112,7 +115,7 @@ class HttpTokenClient:
                         f"revoked it and minting a new one."
                     )
                 continue
-            except OutcomeUnknownError:
+            except (OutcomeUnknownError, EngineGoneError):
                 self._journal.release(entry)  # the next mint of this request asks again with this key
                 raise
             except Exception:
@@ -130,7 +133,13 @@ class HttpTokenClient:
         garbled: Optional[ManagementApiError] = None
         for _ in range(GARBLED_CREATE_ATTEMPTS):
             try:
-                response = self._send("POST", self._base, json=body, headers={"Idempotency-Key": idempotency_key})
+                response = self._send(
+                    "POST",
+                    self._base,
+                    json=body,
+                    headers={"Idempotency-Key": idempotency_key},
+                    before_each=lambda: require_engine("the create of a management token"),
+                )
             except ManagementApiError as unknown:
                 raise self._outcome_unknown(unknown) from None
             lost = self._lost_answer(response, idempotency_key)
@@ -177,7 +186,10 @@ class HttpTokenClient:
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def _send(
+        self, method: str, path: str, before_each: Optional[Callable[[], None]] = None, **kwargs: Any
+    ) -> httpx.Response:
+        """The request, retried; ``before_each`` runs before every attempt and may refuse it by raising."""
         headers = {"Authorization": f"Bearer {self._connection.management_token.get_secret_value()}"}
         headers.update(kwargs.pop("headers", {}))
         retrying = tenacity.Retrying(
@@ -190,6 +202,8 @@ class HttpTokenClient:
         try:
             for attempt in retrying:
                 with attempt:
+                    if before_each is not None:
+                        before_each()
                     response = self._http.request(method, path, headers=headers, **kwargs)
                     if response.status_code in RETRYABLE_STATUS:
                         raise RetryableStatus(response)
