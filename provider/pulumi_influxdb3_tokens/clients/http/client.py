@@ -88,9 +88,11 @@ class HttpTokenClient:
         The key and request are journaled until the outcome is known, so a create whose outcome stays
         unknown is retried with the same key by the next mint of the same request. When the server
         says a key of ours already made a token whose answer was lost (it restarted, so it cannot replay
-        it), that token, whose string nobody can ever see, is revoked and a fresh one minted.
+        it), that token, whose string nobody can ever see, is revoked and a fresh one minted. A create that
+        succeeds stays journaled as answered until a later run's state is seen holding its token.
         """
         request = json.dumps([inputs.description, inputs.expires_at, inputs.expires_in])
+        self._check_answered_earlier(request)
         for attempt in range(MAX_LOST_ANSWERS + 1):
             entry = self._journal.begin(request, inputs.description, inputs.expiry_for_new_token())
             try:
@@ -121,7 +123,7 @@ class HttpTokenClient:
             except Exception:
                 self._journal.finish(entry)  # refused: nothing was created
                 raise
-            self._journal.finish(entry)
+            self._journal.answered(entry, created.id)
             return created
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -232,6 +234,24 @@ class HttpTokenClient:
                 f"({type(failure).__name__}); check influxdb3:apiUrl and that the server is running.",
                 secrets=self._secrets(),
             ) from None
+
+    def _check_answered_earlier(self, request: str) -> None:
+        """Creates of this request answered in an earlier process that no state was seen holding: forget those
+        whose token is dead, report (never revoke) a live one, since nothing proves no state holds it."""
+        for entry, path in self._journal.answered_earlier(request):
+            try:
+                live = self.get(entry.token_id).is_live()
+            except TokenNotFoundError:
+                live = False
+            if not live:
+                path.unlink(missing_ok=True)
+                continue
+            say(
+                f"an earlier create of this token on this machine got token {entry.token_id}, but its `pulumi up` "
+                f"stopped before the stack recorded it, so it may be held by no state: check with `influxdb3-tokens "
+                f"audit --stack-state FILE` (FILE from `pulumi stack export`) and revoke it if no stack holds it; "
+                f"its journal entry {path} goes once it is revoked or you remove it. Minting a new one."
+            )
 
     def _outcome_unknown(self, err: ManagementApiError) -> OutcomeUnknownError:
         """A create that failed after it may have reached the server: say where to find its token."""
