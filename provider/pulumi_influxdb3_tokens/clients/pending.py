@@ -53,7 +53,8 @@ FINGERPRINT_KEY_FILE = ".fingerprint-key"
 # The locked entry file of each create this process is running, by key.
 _HELD: dict[str, int] = {}
 _HELD_LOCK = threading.Lock()
-# The token ids of the creates this process saw answered: its own creates never report them.
+# The answered entries (file names) of the creates this process saw answered: its own creates never
+# report them, nor read them.
 _ANSWERED_HERE: set[str] = set()
 
 
@@ -131,10 +132,10 @@ class Journal:
         The answered entry is in place before the pending one goes: a process that dies between the two
         never gave the token to its engine, and the next create of the request revokes it by the kept key.
         """
-        with _HELD_LOCK:
-            _ANSWERED_HERE.add(token_id)
         answered = AnsweredCreate(**entry.model_dump(), token_id=token_id)
         path = answered_path(self._dir, token_id)
+        with _HELD_LOCK:
+            _ANSWERED_HERE.add(path.name)
         path.parent.mkdir(mode=0o700, exist_ok=True)
         _publish(path, answered.model_dump_json().encode())
         self.finish(entry)
@@ -144,15 +145,15 @@ class Journal:
         this process's own; those whose token has expired by its recorded expiry are forgotten here."""
         found = []
         for path in sorted((self._dir / ANSWERED).glob("*.json"), key=_age):
+            with _HELD_LOCK:
+                if path.name in _ANSWERED_HERE:
+                    continue
             try:
                 entry = AnsweredCreate.model_validate_json(path.read_bytes())
             except (OSError, ValidationError):
                 continue
             if (entry.target, entry.request) != (self._target, request) or entry.credential != self._own_fingerprint():
                 continue
-            with _HELD_LOCK:
-                if entry.token_id in _ANSWERED_HERE:
-                    continue
             if entry.expires_at is not None and entry.expires_at <= timeutil.now():
                 path.unlink(missing_ok=True)
                 continue
