@@ -17,7 +17,7 @@ from typing import Any, Iterator, Mapping, Optional
 
 import pytest
 
-from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
+from pulumi_influxdb3_tokens.core.answered_creates import JOURNAL_ENV
 from support import stack_files
 from support.local_api import LocalApi
 from support.once import once

@@ -14,7 +14,7 @@ from typing import Iterator, Optional
 
 import pytest
 
-from pulumi_influxdb3_tokens.clients.pending import JOURNAL_ENV
+from pulumi_influxdb3_tokens.core.answered_creates import JOURNAL_ENV
 from pulumi_influxdb3_tokens.core.timeutil import FAKE_NOW_ENV
 from support.local_api import CHEAP_HASH_COST, LocalApi, start_local_api
 

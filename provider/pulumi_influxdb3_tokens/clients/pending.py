@@ -3,9 +3,18 @@
 A create whose answer is lost for good (the server down past influxdb3:retryTimeout, a request
 timed out after the server committed it, the engine killed) leaves a token that no state holds,
 and its Idempotency-Key is the only handle on it. So the key and the exact request are written
-here before the POST and removed once the answer arrives or the server refuses. A later create of
-the same request (the next ``up``) reuses that key and body: the server replays the answer (same
-server process) or names the token it made (409), which the provider revokes before minting anew.
+here before the POST and kept until the outcome is known. A later create of the same request (the
+next ``up``) reuses that key and body: the server replays the answer (same server process) or names
+the token it made (409), which the provider revokes before minting anew. A provider whose engine has
+stopped sends no create at all (``core/engine.py``): its entry waits for the next ``up``.
+
+An answer that arrives is not the end either: the engine may die before its state records the token.
+So the entry holds until the state does: it is rewritten as *answered* (the token id, no string;
+``core/answered_creates.py``) and removed when a later run reads, diffs, updates or deletes a resource
+holding that token. A create of the same request that finds an answered entry nobody settled asks the
+server: a token revoked, expired or gone is forgotten; a live one is reported (it may be held by no
+state) and kept, never revoked, since nothing proves that no state holds it. Entries answered in this
+process are never looked at by its own creates.
 
 One small JSON file per create, no token string in it; ``INFLUXDB3_TOKENS_JOURNAL_DIR`` moves the
 journal (default ``~/.cache/pulumi-influxdb3-tokens/pending-creates``). Without the journal (another
@@ -34,17 +43,19 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..core import timeutil
+from ..core.answered_creates import ANSWERED, answered_path, journal_directory
 from ..core.errors import ConfigurationError
 from ..core.notices import say
 from ..settings import Connection
 
-JOURNAL_ENV = "INFLUXDB3_TOKENS_JOURNAL_DIR"
-DEFAULT_JOURNAL = Path("~/.cache/pulumi-influxdb3-tokens/pending-creates")
 FINGERPRINT_KEY_FILE = ".fingerprint-key"
 
 # The locked entry file of each create this process is running, by key.
 _HELD: dict[str, int] = {}
 _HELD_LOCK = threading.Lock()
+# The answered entries (file names) of the creates this process saw answered: its own creates never
+# report them, nor read them.
+_ANSWERED_HERE: set[str] = set()
 
 
 class PendingCreate(BaseModel):
@@ -56,6 +67,12 @@ class PendingCreate(BaseModel):
     description: str
     expires_at: Optional[datetime]  # exactly what the first attempt sent
     credential: Optional[str] = None  # fingerprint of the admin credential that sent it (None: not recorded)
+
+
+class AnsweredCreate(PendingCreate):
+    """A create whose answer arrived, kept until a state is seen holding its token."""
+
+    token_id: str
 
 
 def _target(connection: Connection) -> str:
@@ -73,7 +90,7 @@ class Journal:
 
     def __init__(self, connection: Connection, directory: Optional[Path] = None) -> None:
         self._target = _target(connection)
-        self._dir = (directory or Path(os.environ.get(JOURNAL_ENV) or DEFAULT_JOURNAL)).expanduser()
+        self._dir = (directory or journal_directory()).expanduser()
         self._credential = connection.management_token
         self._fingerprint: Optional[str] = None
 
@@ -105,9 +122,43 @@ class Journal:
         _let_go(entry.key)
 
     def finish(self, entry: PendingCreate) -> None:
-        """The outcome is known (answered, refused or revoked): forget the entry."""
+        """The outcome is known and no token came of it (refused, or revoked): forget the entry."""
         self._path(entry.key).unlink(missing_ok=True)
         _let_go(entry.key)
+
+    def answered(self, entry: PendingCreate, token_id: str) -> None:
+        """The create made ``token_id``: keep it as answered until a state is seen holding it.
+
+        The answered entry is in place before the pending one goes: a process that dies between the two
+        never gave the token to its engine, and the next create of the request revokes it by the kept key.
+        """
+        answered = AnsweredCreate(**entry.model_dump(), token_id=token_id)
+        path = answered_path(self._dir, token_id)
+        with _HELD_LOCK:
+            _ANSWERED_HERE.add(path.name)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        _publish(path, answered.model_dump_json().encode())
+        self.finish(entry)
+
+    def answered_earlier(self, request: str) -> list[tuple[AnsweredCreate, Path]]:
+        """The answered creates of this request and credential that no state was seen holding, but for
+        this process's own; those whose token has expired by its recorded expiry are forgotten here."""
+        found = []
+        for path in sorted((self._dir / ANSWERED).glob("*.json"), key=_age):
+            with _HELD_LOCK:
+                if path.name in _ANSWERED_HERE:
+                    continue
+            try:
+                entry = AnsweredCreate.model_validate_json(path.read_bytes())
+            except (OSError, ValidationError):
+                continue
+            if (entry.target, entry.request) != (self._target, request) or entry.credential != self._own_fingerprint():
+                continue
+            if entry.expires_at is not None and entry.expires_at <= timeutil.now():
+                path.unlink(missing_ok=True)
+                continue
+            found.append((entry, path))
+        return found
 
     def _own_fingerprint(self) -> str:
         if self._fingerprint is None:
@@ -200,19 +251,30 @@ def _publish_new_key(path: Path) -> None:
     """Write a random key to a file of its own, then hard-link it into place: the key appears whole or not
     at all, however long the writer is held up, and when several processes publish at once the first link
     wins and the others read it."""
-    temporary = path.with_name(f".{uuid.uuid4()}.key")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, os.urandom(32))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    temporary = _written_beside(path, os.urandom(32))
     try:
         os.link(temporary, path)
     except FileExistsError:
         pass  # another process published first
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _publish(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` whole or not at all (0600)."""
+    os.replace(_written_beside(path, content), path)
+
+
+def _written_beside(path: Path, content: bytes) -> Path:
+    """A new hidden file (0600) beside ``path`` holding ``content``, on disk."""
+    temporary = path.with_name(f".{uuid.uuid4()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, content)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return temporary
 
 
 def _hold(key: str, fd: int) -> None:

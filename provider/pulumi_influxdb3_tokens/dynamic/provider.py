@@ -21,6 +21,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from ..core import engine
 from ..core.bags import is_unknown, plain
 from ..resources import MANAGEMENT_TOKEN
 from . import clean_errors
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 # The engine's provider process unpickles (imports) this module before any call: from then on our
 # errors reach the user as their sentence, without the SDK's traceback around it.
 clean_errors.install()
+# ...and the engine it serves is recorded now, before any create asks whether it still runs (core/engine.py).
+engine.record()
 
 # The dynamic face's own input: which stack-config namespace holds the cluster's settings (connections.py).
 CONNECTION = "connection"

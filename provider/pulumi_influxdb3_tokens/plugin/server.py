@@ -29,6 +29,7 @@ from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime import proto
 from pulumi.runtime.proto import provider_pb2_grpc
 
+from ..core import engine as engine_process
 from ..core.errors import InfluxDB3TokensError
 from ..version import __version__
 from .provider import InfluxDB3Provider
@@ -126,6 +127,7 @@ CORE_THREADS = 4 * (os.cpu_count() or 2)
 
 
 def main(argv: list[str] | None = None) -> None:
+    engine_process.record()  # the engine that started us, before any create asks whether it still runs
     args = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="pulumi-resource-influxdb3", description="Pulumi resource provider plugin")
     parser.add_argument("engine", help="the Pulumi engine's gRPC address")

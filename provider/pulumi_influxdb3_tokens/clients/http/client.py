@@ -10,14 +10,16 @@ unknown says the server may hold a token nobody knows of. An answer the server m
 (``Idempotency-Replayed: true``) is only taken once the token it names is read back live: a replayed
 token since revoked or expired is never a fresh success. ``mint`` wraps ``create`` in the recovery:
 it journals the key until the outcome is known (``pending``), and revokes a token whose answer was
-lost before minting a fresh one.
+lost before minting a fresh one. A create is sent only while the engine that started this provider
+runs (``core.engine``): checked before each attempt, so a killed ``pulumi`` CLI leaves its creates to the
+next ``up`` instead of minting tokens whose answers no state can record.
 """
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import quote
 
 import httpx
@@ -25,6 +27,7 @@ import tenacity
 from pydantic import ValidationError
 
 from ...core import timeutil
+from ...core.engine import EngineGoneError, require_engine
 from ...core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError
 from ...core.management_token.models import CreatedToken, TokenInputs, TokenRecord
 from ...core.notices import say
@@ -86,9 +89,11 @@ class HttpTokenClient:
         The key and request are journaled until the outcome is known, so a create whose outcome stays
         unknown is retried with the same key by the next mint of the same request. When the server
         says a key of ours already made a token whose answer was lost (it restarted, so it cannot replay
-        it), that token, whose string nobody can ever see, is revoked and a fresh one minted.
+        it), that token, whose string nobody can ever see, is revoked and a fresh one minted. A create that
+        succeeds stays journaled as answered until a later run's state is seen holding its token.
         """
         request = json.dumps([inputs.description, inputs.expires_at, inputs.expires_in])
+        self._check_answered_earlier(request)
         for attempt in range(MAX_LOST_ANSWERS + 1):
             entry = self._journal.begin(request, inputs.description_to_send(), inputs.expiry_for_new_token())
             try:
@@ -113,13 +118,13 @@ class HttpTokenClient:
                         f"revoked it and minting a new one."
                     )
                 continue
-            except OutcomeUnknownError:
+            except (OutcomeUnknownError, EngineGoneError):
                 self._journal.release(entry)  # the next mint of this request asks again with this key
                 raise
             except Exception:
                 self._journal.finish(entry)  # refused: nothing was created
                 raise
-            self._journal.finish(entry)
+            self._journal.answered(entry, created.id)
             return created
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -131,7 +136,13 @@ class HttpTokenClient:
         garbled: Optional[ManagementApiError] = None
         for _ in range(GARBLED_CREATE_ATTEMPTS):
             try:
-                response = self._send("POST", self._base, json=body, headers={"Idempotency-Key": idempotency_key})
+                response = self._send(
+                    "POST",
+                    self._base,
+                    json=body,
+                    headers={"Idempotency-Key": idempotency_key},
+                    before_each=lambda: require_engine("the create of a management token"),
+                )
             except ManagementApiError as unknown:
                 raise self._outcome_unknown(unknown) from None
             lost = self._lost_answer(response, idempotency_key)
@@ -181,7 +192,10 @@ class HttpTokenClient:
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def _send(
+        self, method: str, path: str, before_each: Optional[Callable[[], None]] = None, **kwargs: Any
+    ) -> httpx.Response:
+        """The request, retried; ``before_each`` runs before every attempt and may refuse it by raising."""
         headers = {"Authorization": f"Bearer {self._connection.management_token.get_secret_value()}"}
         headers.update(kwargs.pop("headers", {}))
         retrying = tenacity.Retrying(
@@ -194,6 +208,8 @@ class HttpTokenClient:
         try:
             for attempt in retrying:
                 with attempt:
+                    if before_each is not None:
+                        before_each()
                     response = self._http.request(method, path, headers=headers, **kwargs)
                     if response.status_code in RETRYABLE_STATUS:
                         raise RetryableStatus(response)
@@ -222,6 +238,24 @@ class HttpTokenClient:
                 f"({type(failure).__name__}); check influxdb3:apiUrl and that the server is running.",
                 secrets=self._secrets(),
             ) from None
+
+    def _check_answered_earlier(self, request: str) -> None:
+        """Creates of this request answered in an earlier process that no state was seen holding: forget those
+        whose token is dead, report (never revoke) a live one, since nothing proves no state holds it."""
+        for entry, path in self._journal.answered_earlier(request):
+            try:
+                live = self.get(entry.token_id).is_live()
+            except TokenNotFoundError:
+                live = False
+            if not live:
+                path.unlink(missing_ok=True)
+                continue
+            say(
+                f"an earlier create of this token on this machine got token {entry.token_id}, but its `pulumi up` "
+                f"stopped before the stack recorded it, so it may be held by no state: check with `influxdb3-tokens "
+                f"audit --stack-state FILE` (FILE from `pulumi stack export`) and revoke it if no stack holds it; "
+                f"its journal entry {path} goes once it is revoked or you remove it. Minting a new one."
+            )
 
     def _outcome_unknown(self, err: ManagementApiError) -> OutcomeUnknownError:
         """A create that failed after it may have reached the server: say where to find its token."""

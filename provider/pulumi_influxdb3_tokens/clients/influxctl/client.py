@@ -31,6 +31,7 @@ import tenacity
 from pydantic import SecretStr, ValidationError
 
 from ...core import timeutil
+from ...core.engine import require_engine
 from ...core.errors import InfluxDB3TokensError, ManagementApiError, TokenNotFoundError
 from ...core.management_token.models import CreatedToken, RecoveredToken, TokenInputs, TokenRecord
 from ...core.notices import say
@@ -115,6 +116,7 @@ class InfluxctlTokenClient:
         # What was there before the create, so that afterwards only a token that appeared meanwhile counts:
         # a list that ended before this call, with evidence of what appeared since at most a few seconds old.
         before = list_cache.SHARED.before_create(self._list_key, lambda: self._listed("create a management token"))
+        require_engine("the create of a management token")  # a killed engine could record no answer
         try:
             outcome = self._run(args)
         finally:

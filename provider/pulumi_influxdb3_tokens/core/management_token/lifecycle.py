@@ -4,7 +4,9 @@ Written once for both faces (the dynamic provider and the plugin). It works on p
 keyed by the snake_case input names, with secrets wrapped and unknowns as in ``props``; a face
 only converts its names and wire types to and from that. It never asks which transport the
 client uses: "a create happens once" (retries, lost answers, the pending-create journal, influxctl's
-recovery by listing) is the client's promise (``TokenClient.mint``).
+recovery by listing) is the client's promise (``TokenClient.mint``). Read, diff, update and delete are
+called only for resources the engine's state holds, so each settles the journal's answered creates of the
+tokens it is given (``answered_creates``): the state holds them now.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from .. import timeutil
+from ..answered_creates import settle
 from ..bags import secret
 from ..errors import AdoptionError, TokenNotFoundError
 from ..notices import say
@@ -46,6 +49,7 @@ def diff(
 ) -> Decision:
     """The decision, each reason for a replacement (or a rotation with overlap) told to the user; ``moves``
     is a replacement only the face sees (property, reason)."""
+    settle(overlap.tracked_ids(resource_id, olds))
     now = timeutil.now()
     decision = overlap.decide_at(now, olds, news, moves)
     overlap.tell(decision, resource_id, olds, news, now)
@@ -73,6 +77,7 @@ def read(client: TokenClient, resource_id: str, props: Mapping[str, Any]) -> Opt
     While tokens retire (core/overlap.py) the resource stays, whatever became of the current token, so
     that none is lost from state: a dead current token is marked revoked and the next up replaces it.
     """
+    settle(overlap.tracked_ids(resource_id, props))
     token_id = overlap.current_token_id(resource_id, props)
     retiring = overlap.live_retiring(client, props) if props.get(overlap.RETIRING) else []
     try:
@@ -119,11 +124,13 @@ def update(
     """Inputs that never force a new token (rotate_before, adopt_token, overlap, ...) take their new values;
     with ``overlap`` a rotation happens here, and retiring tokens whose end has passed are revoked (overlap.py).
     ``client`` is called only when the update needs the cluster."""
+    settle(overlap.tracked_ids(resource_id, olds))
     return overlap.update(client, resource_id, olds, news)
 
 
 def delete(client: TokenClient, resource_id: str, props: Optional[Mapping[str, Any]] = None) -> None:
     """Revoke the token and every retiring one; a token that is already revoked or gone is success."""
+    settle(overlap.tracked_ids(resource_id, props or {}))
     overlap.delete(client, resource_id, props or {})
 
 

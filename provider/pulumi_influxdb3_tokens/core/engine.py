@@ -1,0 +1,101 @@
+"""Whether the Pulumi engine that started this provider still runs.
+
+When the ``pulumi`` CLI is killed, its provider processes live on: nothing tells them, and a create
+they send then makes a token whose answer reaches no state. So a provider records its engine at its
+first call (``record``) and refuses to send a create once that process is gone (``require_engine``).
+
+The engine is the nearest ancestor that is not a shell: it starts the plugin directly, but the dynamic
+provider through ``pulumi-resource-pulumi-python``, a ``/bin/sh`` script that runs ``python -m
+pulumi.dynamic`` without ``exec``, and that shell outlives a killed engine. On Linux the engine is
+known by pid and start time (``/proc/<pid>/stat``, field 22), so a reused pid is not taken for it, and a
+zombie (an engine killed but not yet reaped) counts as gone. Without ``/proc`` only the direct parent is
+compared, which tells a killed engine from a live one for the plugin alone.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from .errors import InfluxDB3TokensError
+
+PROC = Path("/proc")
+# What a process runs when it is a shell (the basename of /proc/<pid>/exe): never the engine.
+SHELLS = frozenset({"sh", "dash", "bash", "ash", "ksh", "mksh", "zsh", "busybox"})
+
+
+class EngineGoneError(InfluxDB3TokensError):
+    """The engine that started this provider has stopped: a create was not sent."""
+
+
+@dataclass(frozen=True)
+class _Process:
+    pid: int
+    started: Optional[str]  # /proc start time in clock ticks; None without /proc
+
+
+_ENGINE: Optional[_Process] = None
+_LOCK = threading.Lock()
+
+
+def _stat(pid: int) -> Optional[tuple[str, list[str]]]:
+    """(state, fields from field 3 on) of /proc/<pid>/stat; the command name may hold spaces and parens."""
+    try:
+        text = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    rest = text[text.rfind(")") + 1 :].split()
+    return (rest[0], rest) if len(rest) > 19 else None
+
+
+def _parent(pid: int) -> Optional[int]:
+    stat = _stat(pid)
+    return int(stat[1][1]) if stat else None
+
+
+def _is_shell(pid: int) -> bool:
+    try:
+        return Path(os.readlink(PROC / str(pid) / "exe")).name in SHELLS
+    except OSError:
+        return False
+
+
+def _engine_now() -> _Process:
+    if not PROC.is_dir():
+        return _Process(os.getppid(), None)
+    pid = os.getppid()
+    while pid > 1 and _is_shell(pid):
+        pid = _parent(pid) or 1
+    stat = _stat(pid)
+    return _Process(pid, stat[1][19] if stat else None)
+
+
+def record() -> None:
+    """Remember the engine, once per process: call it at the provider's first use, never at a check."""
+    global _ENGINE
+    with _LOCK:
+        if _ENGINE is None:
+            _ENGINE = _engine_now()
+
+
+def engine_alive() -> bool:
+    """The recorded engine still runs (True when none was recorded: no engine started this process)."""
+    engine = _ENGINE
+    if engine is None:
+        return True
+    if engine.started is None:
+        return os.getppid() == engine.pid
+    stat = _stat(engine.pid)
+    return stat is not None and stat[0] != "Z" and stat[1][19] == engine.started
+
+
+def require_engine(action: str) -> None:
+    """Refuse to send ``action`` (a create) when the engine that would record its answer has stopped."""
+    if not engine_alive():
+        raise EngineGoneError(
+            f"The Pulumi engine that started this provider has stopped, so {action} was not sent; "
+            f"the next `pulumi up` finishes it."
+        )
