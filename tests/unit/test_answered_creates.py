@@ -89,7 +89,8 @@ def test_a_later_create_reports_a_live_unsettled_token_keeps_it_and_forgets_a_re
         f"ManagementToken: an earlier create of this token on this machine got token {earlier}, but its "
         f"`pulumi up` stopped before the stack recorded it, so it may be held by no state: check with "
         f"`influxdb3-tokens audit --stack-state FILE` (FILE from `pulumi stack export`) and revoke it if no stack "
-        f"holds it; its journal entry {entry} goes once it is revoked or you remove it. Minting a new one."
+        f"holds it; its journal entry {entry} goes at the next create of this token once it is revoked, or when you "
+        f"remove it. Minting a new one."
     ) in notice
     assert local_api.admin_token not in notice
     assert entry.exists()  # kept: nothing proves no state holds it

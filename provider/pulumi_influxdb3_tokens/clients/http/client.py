@@ -254,7 +254,8 @@ class HttpTokenClient:
                 f"an earlier create of this token on this machine got token {entry.token_id}, but its `pulumi up` "
                 f"stopped before the stack recorded it, so it may be held by no state: check with `influxdb3-tokens "
                 f"audit --stack-state FILE` (FILE from `pulumi stack export`) and revoke it if no stack holds it; "
-                f"its journal entry {path} goes once it is revoked or you remove it. Minting a new one."
+                f"its journal entry {path} goes at the next create of this token once it is revoked, or when you "
+                f"remove it. Minting a new one."
             )
 
     def _outcome_unknown(self, err: ManagementApiError) -> OutcomeUnknownError:
