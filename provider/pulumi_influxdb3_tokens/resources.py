@@ -138,6 +138,61 @@ MANAGEMENT_TOKEN = Resource(
     client_for="clients:client_for",
 )
 
+# A database of the documented Management API. Its id is the name it was created with: an update (a rename in
+# place) cannot change a resource's id, so reads follow the stored ``name`` output instead.
+DATABASE = Resource(
+    name="Database",
+    core="database",
+    input_names=(
+        "name",
+        "retention_period",  # a duration ("30d", "12h"); "0" or absent: infinite
+        "max_tables",
+        "max_columns_per_table",
+        "partition_template",  # [{type: time|tag|bucket, value}] as the API has it; only at create
+        "allow_data_loss",  # true lets a new partition template delete the database (and its data) and make it anew
+    ),
+    output_names=(
+        "retention_period_ns",  # the server's retentionPeriod, in nanoseconds (0: infinite)
+        "account_id",
+        "cluster_id",
+    ),
+    computed_inputs=(),
+    secret_inputs=(),
+    secret_outputs=(),
+    client_for="clients:database_client_for",
+)
+
+# A database token of the documented Management API: the credential applications hold.
+DATABASE_TOKEN = Resource(
+    name="DatabaseToken",
+    core="database_token",
+    input_names=(
+        "description",
+        "permissions",  # [{action: read|write, resource: <database name> | "*"}], compared as a set
+        "expires_at",
+        "expires_in",
+        "rotate_before",
+        "overlap",
+        "mark_description",
+    ),
+    output_names=(
+        "token",
+        "token_id",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "account_id",
+        "cluster_id",
+        "retiring",
+        "create_marker",
+    ),
+    computed_inputs=("create_marker",),
+    secret_inputs=(),
+    secret_outputs=("token",),
+    client_for="clients:database_token_client_for",
+)
+
+# The resources both faces serve. DATABASE and DATABASE_TOKEN join when their cores and faces are in place.
 RESOURCES = (MANAGEMENT_TOKEN,)
 
 
