@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from pydantic import SecretStr
 
-from .table import HTTP
+from .table import DEDICATED, HTTP
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Connection:
     # a setting (or influxctl's INFLUXCTL_PROFILE) names a profile or file; None with the temporary profile.
     influxctl_config: Optional[str] = None
     influxctl_profile: Optional[str] = None
+    product: str = DEDICATED  # which documented Management API paths the cluster answers (table.PRODUCTS)
 
     @property
     def uses_own_influxctl_profile(self) -> bool:

@@ -9,6 +9,11 @@ CONFIG_NAMESPACE = "influxdb3"
 HTTP = "http"
 INFLUXCTL = "influxctl"
 TRANSPORTS = (HTTP, INFLUXCTL)
+# The products of the documented Management API: the same operations, under /api/v0/accounts/{a}/clusters/{c}/
+# (Cloud Dedicated) or /api/v0/ alone (Clustered).
+DEDICATED = "dedicated"
+CLUSTERED = "clustered"
+PRODUCTS = (DEDICATED, CLUSTERED)
 DEFAULT_REQUEST_TIMEOUT = {HTTP: 10.0, INFLUXCTL: 60.0}  # influxctl's own default API timeout is 1m
 
 

@@ -23,7 +23,6 @@ from typing import Any, Callable, Optional
 from urllib.parse import quote
 
 import httpx
-import tenacity
 from pydantic import ValidationError
 
 from ...core import timeutil
@@ -36,7 +35,7 @@ from ..credential import source_if_credential
 from ..pending import Journal
 from . import answers
 from .pool import new_http_client, shared_http_client
-from .retry import MAX_ATTEMPTS, RETRYABLE_STATUS, RetryableStatus, backoff
+from .sending import send
 from .wire import ApiError, CreateTokenRequest
 
 GARBLED_CREATE_ATTEMPTS = 3  # asks, with the same key, for a create answer that came back garbled
@@ -195,49 +194,7 @@ class HttpTokenClient:
     def _send(
         self, method: str, path: str, before_each: Optional[Callable[[], None]] = None, **kwargs: Any
     ) -> httpx.Response:
-        """The request, retried; ``before_each`` runs before every attempt and may refuse it by raising."""
-        headers = {"Authorization": f"Bearer {self._connection.management_token.get_secret_value()}"}
-        headers.update(kwargs.pop("headers", {}))
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type((httpx.TransportError, RetryableStatus)),
-            wait=backoff,
-            stop=tenacity.stop_after_delay(self._connection.retry_timeout) | tenacity.stop_after_attempt(MAX_ATTEMPTS),
-            reraise=True,
-        )
-        what = f"{method} {self._connection.api_url}{path}"
-        try:
-            for attempt in retrying:
-                with attempt:
-                    if before_each is not None:
-                        before_each()
-                    response = self._http.request(method, path, headers=headers, **kwargs)
-                    if response.status_code in RETRYABLE_STATUS:
-                        raise RetryableStatus(response)
-            return response
-        except RetryableStatus as final:
-            tries = retrying.statistics.get("attempt_number", 1)
-            status = final.response.status_code
-            raise ManagementApiError(
-                f"{what} kept failing after {tries} attempts; the Management API is "
-                f"{'rate limiting' if status == 429 else 'unavailable'} (HTTP {status}).",
-                status=status,
-                secrets=self._secrets(),
-            ) from None
-        except httpx.TimeoutException as timeout:
-            tries = retrying.statistics.get("attempt_number", 1)
-            raise ManagementApiError(
-                f"{what} got no answer within {self._connection.request_timeout:g} s "
-                f"({type(timeout).__name__}, {tries} attempts); raise influxdb3:requestTimeout "
-                f"or check the server's latency.",
-                secrets=self._secrets(),
-            ) from None
-        except httpx.TransportError as failure:
-            tries = retrying.statistics.get("attempt_number", 1)
-            raise ManagementApiError(
-                f"{what} failed after {tries} attempts: cannot reach the Management API "
-                f"({type(failure).__name__}); check influxdb3:apiUrl and that the server is running.",
-                secrets=self._secrets(),
-            ) from None
+        return send(self._http, self._connection, method, path, before_each, **kwargs)
 
     def _check_answered_earlier(self, request: str) -> None:
         """Creates of this request answered in an earlier process that no state was seen holding: forget those

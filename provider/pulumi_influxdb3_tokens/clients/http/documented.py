@@ -1,0 +1,51 @@
+"""Where the documented Management API lives for a connection, and one request to it.
+
+InfluxData's OpenAPI files (influxdata/docs-v2, ``api-docs/influxdb3/{cloud-dedicated,clustered}/management/
+openapi.yml``) put the same operations under ``/api/v0/accounts/{accountId}/clusters/{clusterId}/`` for Cloud
+Dedicated and under ``/api/v0/`` alone for Clustered. Every path part is percent-encoded whole: database names may
+contain ``/`` ("Database names ... may contain ``/``"), which must not become a path separator.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+from urllib.parse import quote
+
+import httpx
+
+from ...settings import CLUSTERED, Connection
+from .pool import new_http_client, shared_http_client
+from .sending import send
+
+
+class DocumentedApi:
+    """Requests to the documented Management API of one connection's cluster, over the shared pool (or through
+    ``transport``, e.g. ``httpx.MockTransport``, on a pool of its own)."""
+
+    def __init__(self, connection: Connection, transport: Optional[httpx.BaseTransport] = None) -> None:
+        self.connection = connection
+        if transport is None:
+            self._http = shared_http_client(connection.api_url, connection.request_timeout)
+        else:
+            self._http = new_http_client(connection.api_url, connection.request_timeout, transport)
+
+    def path(self, *parts: str) -> str:
+        """``databases``, ``my/db`` -> ``/api/v0/accounts/A/clusters/C/databases/my%2Fdb`` (Clustered: no prefix)."""
+        encoded = "/".join(quote(part, safe="") for part in parts)
+        if self.connection.product == CLUSTERED:
+            return f"/api/v0/{encoded}"
+        account, cluster = (quote(value, safe="") for value in (self.connection.account_id, self.connection.cluster_id))
+        return f"/api/v0/accounts/{account}/clusters/{cluster}/{encoded}"
+
+    def send(
+        self,
+        method: str,
+        *parts: str,
+        before_each: Optional[Callable[[], None]] = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """The request to ``path(*parts)``, retried on connection errors, timeouts, 429 and 502-504 (``retry``).
+
+        A POST that creates is not idempotent here (the documented API has no idempotency keys): its caller passes
+        ``before_each`` to refuse a retry it cannot prove safe."""
+        return send(self._http, self.connection, method, self.path(*parts), before_each, **kwargs)
