@@ -130,7 +130,7 @@ MANAGEMENT_TOKEN = Resource(
         "cluster_id",
         "token_id",  # the current token's id: the resource id stops naming it after a rotation with overlap
         "retiring",  # replaced tokens kept valid for their overlap: [{id, prefix, until}] (overlap.py)
-        "create_marker",  # the marker the current token carries in its description (core/management_token/marker.py)
+        "create_marker",  # the marker the current token carries in its description (core/tokens/marker.py)
     ),
     computed_inputs=("create_marker",),
     secret_inputs=("adopt_token",),

@@ -8,7 +8,7 @@ which holds secrets encrypted; nothing secret is needed.
 An account is shared: other people's tokens, other stacks' and the credential in use are listed
 too. Only a token provably minted by this provider for one of the given stacks is an orphan (see
 ``Orphans``); every other unheld one is reported as unattributed and never revoked. The proof is the
-create marker (core/management_token/marker.py): a token whose description carries the marker that a
+create marker (core/tokens/marker.py): a token whose description carries the marker that a
 create or rotation left pending in exactly one given state names. A description, creator, expiry or
 count of pending creates proves nothing: a colleague with the same admin secret can match them all.
 """
@@ -187,7 +187,7 @@ def held_tokens(paths: Iterable[Path]) -> HeldTokens:
 
 def _minting(deployment: _Deployment) -> list[_PendingOperation]:
     """Operations an interrupted update left pending that may have minted a token: creates, and updates of a
-    token with ``overlap`` (a rotation with overlap mints in an update: core/overlap.py)."""
+    token with ``overlap`` (a rotation with overlap mints in an update: core/tokens/overlap.py)."""
     return [
         op
         for op in deployment.pending_operations or []

@@ -58,7 +58,7 @@ def _property(value: Any) -> PropertyValue:
         return PropertyValue(value)
     if isinstance(value, (int, float)):
         return PropertyValue(float(value))
-    if isinstance(value, (list, tuple)):  # the retiring tokens (core/overlap.py)
+    if isinstance(value, (list, tuple)):  # the retiring tokens (core/tokens/overlap.py)
         return PropertyValue([_property(item) for item in value])
     if isinstance(value, Mapping):
         return PropertyValue({str(key): _property(item) for key, item in value.items()})

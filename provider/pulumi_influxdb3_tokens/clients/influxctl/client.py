@@ -4,7 +4,7 @@ influxctl has no idempotency key, so a create whose outcome is unknown (stopped 
 killed, or failed with a network error after its request went out) is never run again. Instead the
 tokens before it (list_cache.before_create: a list that ended before the call, shared by the creates
 of a few seconds) are compared with a fresh list after it, and the one token that appeared meanwhile
-carrying this create's marker in its description (core/management_token/marker.py), with the
+carrying this create's marker in its description (core/tokens/marker.py), with the
 requested expiry, and not already held by this process, is adopted. The marker is the proof: a
 description, expiry, creator and timing can all be matched by a colleague with the same admin
 secret; the marker exists only in this stack's state. A create that never reached the service

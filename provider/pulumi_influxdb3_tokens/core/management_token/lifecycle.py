@@ -74,7 +74,7 @@ def create(client: TokenClient, props: Mapping[str, Any]) -> Created:
 def read(client: TokenClient, resource_id: str, props: Mapping[str, Any]) -> Optional[tuple[str, dict[str, Any]]]:
     """The token's current outputs, or None when it is gone, revoked or expired (the next up mints anew).
 
-    While tokens retire (core/overlap.py) the resource stays, whatever became of the current token, so
+    While tokens retire (core/tokens/overlap.py) the resource stays, whatever became of the current token, so
     that none is lost from state: a dead current token is marked revoked and the next up replaces it.
     """
     settle(overlap.tracked_ids(resource_id, props))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Optional
 
 from pydantic import (
@@ -18,34 +18,23 @@ from pydantic import (
 
 from ...resources import to_camel
 from .. import timeutil
-from . import marker
+from ..tokens import marker
+from ..tokens.inputs import ExpiringInputs, field_error
 
 # The API's limit on what a token carries; a marked description adds its marker to the declared one.
 MAX_DESCRIPTION_LENGTH = 1024
-MAX_MARKED_DESCRIPTION_LENGTH = MAX_DESCRIPTION_LENGTH - marker.SUFFIX_LENGTH
 
 
 # --- Resource inputs -------------------------------------------------------------------------
 
 
-class TokenInputs(BaseModel):
-    """The ManagementToken inputs after ``check``: validated and normalised.
-
-    Times are normalised to ``YYYY-MM-DDTHH:MM:SSZ`` and durations to their shortest spelling, so
-    equal values written differently never show up as a diff.
-    """
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
+class TokenInputs(ExpiringInputs):
+    """The ManagementToken inputs after ``check``: validated and normalised (the expiry inputs as every token's,
+    core/tokens/inputs.py), plus its description and what adopts a hand-minted token."""
 
     description: str = Field(default="", max_length=MAX_DESCRIPTION_LENGTH)
-    expires_at: Optional[str] = None
-    expires_in: Optional[str] = None
-    rotate_before: Optional[str] = None
     adopt_token_id: Optional[str] = None
     adopt_token: Optional[SecretStr] = None
-    overlap: Optional[str] = None
-    mark_description: Optional[bool] = None  # None: marked (the default)
-    create_marker: Optional[str] = None  # set by check (marker.py), never by the program
 
     @field_validator("description", mode="before")
     @classmethod
@@ -61,33 +50,6 @@ class TokenInputs(BaseModel):
             )
         return value
 
-    @field_validator("create_marker", mode="before")
-    @classmethod
-    def _marker_shape(cls, value: object) -> object:
-        if value is not None and not marker.is_marker(value):
-            raise ValueError(f"must be {marker.MARKER_HEX_DIGITS} lowercase hex digits")
-        return value
-
-    @field_validator("expires_at", mode="before")
-    @classmethod
-    def _normalise_expires_at(cls, value: object) -> Optional[str]:
-        if value is None:
-            return None
-        try:
-            return timeutil.normalize_rfc3339(value)
-        except timeutil.TimeFormatError as err:
-            raise ValueError(str(err)) from None
-
-    @field_validator("expires_in", "rotate_before", "overlap", mode="before")
-    @classmethod
-    def _normalise_duration(cls, value: object) -> Optional[str]:
-        if value is None:
-            return None
-        try:
-            return timeutil.format_duration(timeutil.parse_duration(value))
-        except timeutil.TimeFormatError as err:
-            raise ValueError(str(err)) from None
-
     @field_validator("adopt_token_id", mode="before")
     @classmethod
     def _non_empty_id(cls, value: object) -> object:
@@ -99,48 +61,17 @@ class TokenInputs(BaseModel):
     def _cross_field_rules(self, info: ValidationInfo) -> "TokenInputs":
         if info.context and info.context.get("partial"):
             return self  # some inputs are unknown during preview: judge them once they are known
-        if self.expires_at is not None and self.expires_in is not None:
-            raise _field_error("expires_in", "set either expires_at or expires_in, not both")
-        if self.mark_description is not False and len(self.description) > MAX_MARKED_DESCRIPTION_LENGTH:
-            raise _field_error(
-                "description",
-                f"description is longer than {MAX_MARKED_DESCRIPTION_LENGTH} characters: the create marker takes "
-                f"{marker.SUFFIX_LENGTH} of the {MAX_DESCRIPTION_LENGTH} a token's description may have (shorten it, "
-                f"or set mark_description to false)",
-            )
+        self._check_one_expiry()
+        self._check_marked_description(self.description, MAX_DESCRIPTION_LENGTH)
         if self.adopt_token is not None and self.adopt_token_id is None:
-            raise _field_error("adopt_token", "adopt_token needs adopt_token_id, the id of the token to adopt")
+            raise field_error("adopt_token", "adopt_token needs adopt_token_id, the id of the token to adopt")
         if self.adopt_token_id is not None and self.expires_in is not None:
-            raise _field_error(
+            raise field_error(
                 "expires_in",
                 "an adopted token keeps the expiry it was minted with; "
                 "declare it with expires_at instead of expires_in",
             )
-        if self.expires_in is not None:
-            try:
-                self.expiry_for_new_token()
-            except OverflowError:
-                raise _field_error(
-                    "expires_in",
-                    f"expires_in ({self.expires_in}) would expire after the year 9999; choose a shorter one",
-                ) from None
-        if self.expires_at is not None and timeutil.parse_rfc3339(self.expires_at) <= timeutil.now():
-            raise _field_error("expires_at", f"{self.expires_at} is in the past; choose a future expiry")
-        if self.rotate_before is not None:
-            lifetime = self.requested_lifetime()
-            if lifetime is None:
-                raise _field_error("rotate_before", "rotate_before needs an expiry; set expires_at or expires_in")
-            window = timeutil.parse_duration(self.rotate_before)
-            if window >= lifetime:
-                if self.expires_in is not None:
-                    what, fix = "lifetime", "choose a shorter rotate_before or a longer expires_in"
-                else:
-                    what, fix = "remaining lifetime until expires_at", "move expires_at later or use expires_in"
-                raise _field_error(
-                    "rotate_before",
-                    f"rotate_before ({self.rotate_before}) must be shorter than the token's {what} "
-                    f"({timeutil.format_duration(lifetime)}); {fix}",
-                )
+        self._check_expiry()
         if self.overlap is not None:
             self._check_overlap(self.overlap)
         return self
@@ -148,49 +79,16 @@ class TokenInputs(BaseModel):
     def _check_overlap(self, overlap: str) -> None:
         """An overlap keeps a replaced token valid: never for an adopted token, never longer than a token lives."""
         if self.adopt_token_id is not None:
-            raise _field_error(
+            raise field_error(
                 "overlap",
                 "an adopted token is taken as it is and cannot be rotated; drop adopt_token_id first (the token "
                 "stays held), then set overlap",
             )
-        # With expires_at the overlap is capped by the replaced token's own expiry instead: its remaining
-        # life shrinks day by day, and a check against it would refuse a later `up` of an unchanged program.
-        if self.expires_in is not None and timeutil.parse_duration(overlap) > timeutil.parse_duration(self.expires_in):
-            raise _field_error(
-                "overlap",
-                f"overlap ({overlap}) is longer than the token's lifetime (expires_in {self.expires_in}); "
-                f"choose a shorter overlap or a longer expires_in",
-            )
+        self._check_overlap_length(overlap)
 
     def description_to_send(self) -> str:
         """The description a token minted for these inputs carries: the declared one and the create marker."""
-        return marker.marked(self.description, self.create_marker)
-
-    def requested_lifetime(self) -> Optional[timedelta]:
-        """How long a token minted now would live, or None when it never expires."""
-        if self.expires_in is not None:
-            return timeutil.parse_duration(self.expires_in)
-        if self.expires_at is not None:
-            return timeutil.parse_rfc3339(self.expires_at) - timeutil.now()
-        return None
-
-    def expiry_for_new_token(self) -> Optional[datetime]:
-        """The expiry to request when minting now: ``expires_in`` is fixed at mint time."""
-        if self.expires_in is not None:
-            return timeutil.now() + timeutil.parse_duration(self.expires_in)
-        if self.expires_at is not None:
-            return timeutil.parse_rfc3339(self.expires_at)
-        return None
-
-
-class _FieldError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _field_error(field: str, message: str) -> _FieldError:
-    return _FieldError(field, message)
+        return self.marked_description(self.description)
 
 
 # --- Management API bodies -------------------------------------------------------------------

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from ...resources import MANAGEMENT_TOKEN
 from .. import timeutil
-from ..bags import is_unknown, plain, secret
-from . import marker
+from ..bags import secret
+from ..tokens import marker
+from ..tokens import props as token_props
 
 if TYPE_CHECKING:  # a Pulumi program imports this module and never needs pydantic's models
     from .models import TokenInputs, TokenRecord
@@ -22,15 +23,11 @@ SECRET_OUTPUTS = MANAGEMENT_TOKEN.secret_outputs
 
 def known_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs whose values are known, unwrapped; unknown and absent ones are left out."""
-    return {
-        name: plain(props[name])
-        for name in (*INPUT_NAMES, *COMPUTED_INPUTS)
-        if name in props and props[name] is not None and not is_unknown(plain(props[name]))
-    }
+    return token_props.known_inputs(props, (*INPUT_NAMES, *COMPUTED_INPUTS))
 
 
 def unknown_inputs(props: Mapping[str, Any]) -> set[str]:
-    return {name for name in INPUT_NAMES if name in props and is_unknown(plain(props[name]))}
+    return token_props.unknown_inputs(props, INPUT_NAMES)
 
 
 def outputs_for(record: TokenRecord, inputs: TokenInputs, token: Optional[Any]) -> dict[str, Any]:

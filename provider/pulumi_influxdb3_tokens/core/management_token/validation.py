@@ -1,18 +1,15 @@
-"""``check``: turn raw inputs into normalised inputs plus one failure per bad property."""
+"""``check``: turn raw inputs into normalised inputs plus one failure per bad property (core/tokens/validation.py,
+with this kind's secret ``adopt_token`` wrapped)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
-from pydantic import ValidationError
-
-from ..bags import is_unknown, plain, secret
-from . import marker
+from ..bags import secret
+from ..tokens.validation import CREATE_MARKER, check, failures_from
 from .models import TokenInputs
-from .props import INPUT_NAMES, SECRET_INPUTS, known_inputs, unknown_inputs
-
-CREATE_MARKER = "create_marker"
+from .props import INPUT_NAMES, SECRET_INPUTS
 
 
 @dataclass
@@ -24,53 +21,22 @@ class Checked:
 def check_inputs(news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = None) -> Checked:
     """Validate every known input before any HTTP call; unknown (preview) values pass through. ``olds`` are the
     inputs the state holds (none for a new resource): the create marker is kept from them (marker.py)."""
-    news = {name: value for name, value in news.items() if name != CREATE_MARKER}
-    known = known_inputs(news)
-    unknown = unknown_inputs(news)
-    failures: list[tuple[str, str]] = []
-    normalised: dict[str, Any] = {}
-    try:
-        model = TokenInputs.model_validate(known, context={"partial": bool(unknown)})
-        normalised = model.model_dump(exclude={"adopt_token"})
-        if model.adopt_token is not None:
-            normalised["adopt_token"] = secret(model.adopt_token.get_secret_value())
-    except ValidationError as err:
-        failures = failures_from(err)
-        normalised = {name: value for name, value in known.items() if name not in SECRET_INPUTS}
-        if "adopt_token" in known:
-            normalised["adopt_token"] = secret(known["adopt_token"])
-    for name in INPUT_NAMES:
-        if name in unknown:
-            normalised[name] = news[name]
-        normalised.setdefault(name, None)
-    normalised[CREATE_MARKER] = _create_marker(news, olds or {})
-    return Checked(inputs=normalised, failures=failures)
+    inputs, failures = check(TokenInputs, news, olds, INPUT_NAMES, _dump, _as_given)
+    return Checked(inputs=inputs, failures=failures)
 
 
-def _create_marker(news: Mapping[str, Any], olds: Mapping[str, Any]) -> Optional[str]:
-    """The resource's marker: the one its state holds, else a new one; none with ``mark_description: false``.
-
-    A value the program itself sets is never read (``news`` has it removed): only ``check`` makes markers, so
-    only this resource's state knows its marker."""
-    if plain(news.get("mark_description")) is False:
-        return None
-    kept = plain(olds.get(CREATE_MARKER))
-    return kept if marker.is_marker(kept) and not is_unknown(kept) else marker.new_marker()
+def _dump(model: TokenInputs) -> dict[str, Any]:
+    normalised = model.model_dump(exclude={"adopt_token"})
+    if model.adopt_token is not None:
+        normalised["adopt_token"] = secret(model.adopt_token.get_secret_value())
+    return normalised
 
 
-def failures_from(err: ValidationError) -> list[tuple[str, str]]:
-    """One (property, reason) per pydantic error; cross-field errors name the property they blame."""
-    failures = []
-    for item in err.errors():
-        cause = (item.get("ctx") or {}).get("error")
-        prop = getattr(cause, "field", None) or (str(item["loc"][0]) if item.get("loc") else "description")
-        reason = str(cause) if cause is not None else _reason(prop, item)
-        failures.append((prop, reason))
-    return failures
+def _as_given(known: dict[str, Any]) -> dict[str, Any]:
+    normalised = {name: value for name, value in known.items() if name not in SECRET_INPUTS}
+    if "adopt_token" in known:
+        normalised["adopt_token"] = secret(known["adopt_token"])
+    return normalised
 
 
-def _reason(prop: str, item: Mapping[str, Any]) -> str:
-    if item.get("type") == "string_too_long":
-        limit = (item.get("ctx") or {}).get("max_length")
-        return f"{prop} is longer than {limit} characters"
-    return f"{prop}: {item.get('msg', 'invalid value')}"
+__all__ = ["CREATE_MARKER", "Checked", "check_inputs", "failures_from"]
