@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 Sink = Callable[[str], None]
 
-# The resource's name in every line.
+# The resource's name in every line, unless a core speaks for another (``speaking_for``).
 PREFIX = "ManagementToken"
 
 
@@ -25,10 +25,22 @@ def _stderr(line: str) -> None:
 
 
 _SINK: ContextVar[Sink] = ContextVar("influxdb3_tokens_notice_sink", default=_stderr)
+_NAME: ContextVar[str] = ContextVar("influxdb3_tokens_notice_name", default=PREFIX)
 
 
 def say(message: str) -> None:
-    _SINK.get()(f"{PREFIX}: {message}")
+    _SINK.get()(f"{_NAME.get()}: {message}")
+
+
+@contextmanager
+def speaking_for(name: str) -> Iterator[None]:
+    """Within this block, lines name the resource type ``name`` (``DatabaseToken``) instead of ``PREFIX``: the
+    shared token code says the same things for every kind."""
+    token = _NAME.set(name)
+    try:
+        yield
+    finally:
+        _NAME.reset(token)
 
 
 @contextmanager

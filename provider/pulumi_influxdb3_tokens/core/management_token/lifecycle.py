@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
-from .. import timeutil
 from ..answered_creates import settle
 from ..bags import secret
 from ..errors import AdoptionError, TokenNotFoundError
 from ..notices import say
+from ..tokens import overlap as shared
 from . import overlap
 from .diff import IN_PLACE_INPUTS, Decision
 from .models import CreatedToken, TokenInputs, TokenRecord
@@ -50,12 +50,7 @@ def diff(
     """The decision, each reason for a replacement (or a rotation with overlap) told to the user; ``moves``
     is a replacement only the face sees (property, reason)."""
     settle(overlap.tracked_ids(resource_id, olds))
-    now = timeutil.now()
-    decision = overlap.decide_at(now, olds, news, moves)
-    overlap.tell(decision, resource_id, olds, news, now)
-    if decision.replaces:
-        for reason in decision.reasons:
-            say(f"replace: {reason}.")
+    decision: Decision = shared.diff(overlap.KIND, olds, news, resource_id, moves)
     return decision
 
 
@@ -78,31 +73,20 @@ def read(client: TokenClient, resource_id: str, props: Mapping[str, Any]) -> Opt
     that none is lost from state: a dead current token is marked revoked and the next up replaces it.
     """
     settle(overlap.tracked_ids(resource_id, props))
-    token_id = overlap.current_token_id(resource_id, props)
-    retiring = overlap.live_retiring(client, props) if props.get(overlap.RETIRING) else []
-    try:
-        record: Optional[TokenRecord] = client.get(token_id)
-    except TokenNotFoundError:
-        record = None
-    if record is None or not record.is_live():
-        if not retiring:
-            return None
-        kept = {**props, overlap.RETIRING: retiring}
-        if record is None or record.revoked_at is not None:  # an expired one is told by its expires_at
-            revoked_at = record.revoked_at if record is not None else None
-            kept["revoked_at"] = timeutil.format_rfc3339(revoked_at or timeutil.now())
-        return resource_id, kept
-    source = client.credential_source(record.token_prefix)
-    if source is not None:
-        say(
-            f"warning: token {record.id} is the credential this provider acts with ({source}); a destroy or a "
-            f"replacement of this resource revokes it. Give the provider a credential the stack does not manage."
-        )
-    outs = {name: props.get(name) for name in INPUT_NAMES}
-    outs["token"] = props.get("token")  # the string is shown once, at creation: keep ours
-    outs.update(record_outputs(record))
-    outs[overlap.RETIRING] = retiring
-    return resource_id, outs
+
+    def outputs(record: TokenRecord) -> dict[str, Any]:
+        source = client.credential_source(record.token_prefix)
+        if source is not None:
+            say(
+                f"warning: token {record.id} is the credential this provider acts with ({source}); a destroy or a "
+                f"replacement of this resource revokes it. Give the provider a credential the stack does not manage."
+            )
+        outs = {name: props.get(name) for name in INPUT_NAMES}
+        outs["token"] = props.get("token")  # the string is shown once, at creation: keep ours
+        outs.update(record_outputs(record))
+        return outs
+
+    return shared.read(client.get, client, resource_id, props, outputs)
 
 
 def import_token(client: TokenClient, token_id: str) -> Imported:
@@ -160,10 +144,9 @@ def adoptable(client: TokenClient, inputs: TokenInputs) -> TokenRecord:
 
 
 def _refuse_dead(record: TokenRecord, verb: str) -> None:
-    if record.is_revoked():
-        raise AdoptionError(f"Cannot {verb} management token {record.id}: it was revoked at {record.revoked_at}.")
-    if record.is_expired():
-        raise AdoptionError(f"Cannot {verb} management token {record.id}: it expired at {record.expires_at}.")
+    why = shared.refuse_dead(record, record.expires_at, verb, f"management token {record.id}")
+    if why is not None:
+        raise AdoptionError(why)
 
 
 def _declared_mismatches(record: TokenRecord, inputs: TokenInputs) -> list[str]:

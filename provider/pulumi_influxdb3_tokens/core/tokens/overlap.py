@@ -245,3 +245,72 @@ def live_retiring(client: HoldsTokens, props: Mapping[str, Any]) -> list[dict[st
         except TokenNotFoundError:
             continue
     return live
+
+
+def diff(
+    kind: TokenKind,
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    resource_id: str = "",
+    moves: Optional[tuple[str, str]] = None,
+) -> Any:
+    """The kind's decision with overlap's, each reason for a replacement (or a rotation with overlap) told to the
+    user; ``moves`` is a replacement only the face sees (property, reason)."""
+    now = timeutil.now()
+    decision = decide_at(kind, now, olds, news, moves)
+    tell(decision, resource_id, olds, news, now)
+    if decision.replaces:
+        for reason in decision.reasons:
+            say(f"replace: {reason}.")
+    return decision
+
+
+class _Listed(Protocol):
+    id: str
+    revoked_at: Optional[datetime]
+
+    def is_live(self) -> bool: ...
+
+
+_R = TypeVar("_R", bound=_Listed)
+
+
+def read(
+    get: Callable[[str], _R],
+    client: HoldsTokens,
+    resource_id: str,
+    props: Mapping[str, Any],
+    outputs: Callable[[_R], dict[str, Any]],
+) -> Optional[tuple[str, dict[str, Any]]]:
+    """The token's current outputs (``outputs`` of its record, with the retiring tokens still live), or None when
+    it is gone, revoked or expired (the next up mints anew). ``get`` raises ``TokenNotFoundError`` for an unknown id.
+
+    While tokens retire the resource stays, whatever became of the current token, so that none is lost from state:
+    a dead current token is marked revoked and the next up replaces it."""
+    token_id = current_token_id(resource_id, props)
+    live = live_retiring(client, props) if props.get(RETIRING) else []
+    try:
+        record: Optional[_R] = get(token_id)
+    except TokenNotFoundError:
+        record = None
+    if record is None or not record.is_live():
+        if not live:
+            return None
+        kept = {**props, RETIRING: live}
+        if record is None or record.revoked_at is not None:  # an expired one is told by its expires_at
+            revoked_at = record.revoked_at if record is not None else None
+            kept["revoked_at"] = timeutil.format_rfc3339(revoked_at or timeutil.now())
+        return resource_id, kept
+    outs = outputs(record)
+    outs[RETIRING] = live
+    return resource_id, outs
+
+
+def refuse_dead(record: _Listed, expires_at: Optional[datetime], verb: str, what: str) -> Optional[str]:
+    """Why ``record`` cannot be taken over (``verb``: import, adopt) as ``what`` (``management token X``), if it
+    cannot: it is revoked or has expired."""
+    if record.revoked_at is not None:
+        return f"Cannot {verb} {what}: it was revoked at {record.revoked_at}."
+    if expires_at is not None and expires_at <= timeutil.now():
+        return f"Cannot {verb} {what}: it expired at {expires_at}."
+    return None
