@@ -202,6 +202,8 @@ def of_type(resource_type: str) -> Optional[Resource]:
 
 
 if TYPE_CHECKING:  # mypy holds each resource's lifecycle module to the protocol the faces call
+    from .core.database_token import lifecycle as _database_token_lifecycle
     from .core.management_token import lifecycle as _management_token_lifecycle
 
     _: Lifecycle = _management_token_lifecycle
+    _database_token: Lifecycle = _database_token_lifecycle

@@ -205,11 +205,12 @@ def update(
     resource_id: str,
     olds: Mapping[str, Any],
     news: Mapping[str, Any],
-    before_rotation: Optional[Callable[[Callable[[], Any], str, list[RetiringToken]], None]] = None,
+    in_place: Optional[Callable[[Callable[[], Any], str, list[RetiringToken]], Mapping[str, Any]]] = None,
 ) -> dict[str, Any]:
-    """The in-place update: revoke the retiring tokens whose end has passed, run ``before_rotation`` (the kind's
-    own in-place changes, given the current token id and the retiring tokens kept), then, when the token must be
-    replaced, mint the new one last (nothing can fail after it, so its outputs always reach the state)."""
+    """The in-place update: revoke the retiring tokens whose end has passed, make the kind's own in-place changes
+    (``in_place``: given the client, the current token id and the retiring tokens kept, it answers the outputs that
+    changed), then, when the token must be replaced, mint the new one last (nothing can fail after it, so its
+    outputs always reach the state)."""
     client = functools.cache(client)
     now = timeutil.now()
     kept = []
@@ -223,8 +224,8 @@ def update(
     for name in kind.in_place_inputs:
         outs[name] = news.get(name)
     outs[TOKEN_ID] = current_token_id(resource_id, olds)
-    if before_rotation is not None:
-        before_rotation(client, outs[TOKEN_ID], kept)
+    if in_place is not None:
+        outs.update(in_place(client, outs[TOKEN_ID], kept))
     decision = decide_at(kind, now, olds, news)
     overlap = overlap_of(news)
     if decision.rotates and overlap:

@@ -1,0 +1,36 @@
+"""The client seam of a database token: what its lifecycle calls, whatever the transport."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Protocol
+
+from .models import CreatedDatabaseToken, DatabaseTokenInputs, DatabaseTokenRecord
+
+
+class DatabaseTokenClient(Protocol):
+    """Database-token operations on one cluster. Implementations raise ``InfluxDB3TokensError``."""
+
+    def mint(self, inputs: DatabaseTokenInputs) -> CreatedDatabaseToken:
+        """Mint the token the inputs declare. The API has no idempotency keys, so a create is sent at most once per
+        attempt; a create whose answer was lost is revoked only on proof (its create marker) and minted again."""
+        ...
+
+    def get(self, token_id: str) -> DatabaseTokenRecord:
+        """One token; raises ``TokenNotFoundError`` when the id is unknown."""
+        ...
+
+    def list(self) -> list[DatabaseTokenRecord]:
+        """Every database token of the cluster, revoked ones included."""
+        ...
+
+    def update(
+        self, token_id: str, description: str, permissions: builtins.list[dict[str, str]]
+    ) -> DatabaseTokenRecord:
+        """Set the token's description and permissions (the new permissions replace the old ones); raises
+        ``TokenNotFoundError`` when the id is unknown."""
+        ...
+
+    def revoke(self, token_id: str) -> bool:
+        """Revoke; returns False when the token was already gone (404). Revoking twice succeeds."""
+        ...

@@ -1,0 +1,152 @@
+"""How a database token lives: create, read, import, update and delete on a ``DatabaseTokenClient``.
+
+Written once for both faces, on property bags keyed by the snake_case input names (as the management token's,
+core/management_token/lifecycle.py). What every token shares comes from core/tokens/: the expiry decisions, rotation
+with ``overlap`` and its ``retiring`` tokens, the create marker. What is a database token's own: its description and
+permissions change in place (PATCH). An update sends them to the current token and to every retiring one too, so
+that the permissions a program declares bound every live token the resource holds: narrowing them must not leave a
+retiring token with the old reach until its overlap ends.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, ParamSpec, TypeVar
+
+from ..bags import plain, secret
+from ..errors import AdoptionError, TokenNotFoundError
+from ..management_token.diff import Decision
+from ..management_token.lifecycle import Created, Imported
+from ..notices import say, speaking_for
+from ..tokens import overlap
+from ..tokens.overlap import RETIRING, RetiringToken, TokenKind
+from .diff import IN_PLACE_INPUTS, ROTATING, decide, patches
+from .models import DatabaseTokenInputs, DatabaseTokenRecord
+from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs
+from .validation import check_inputs
+
+if TYPE_CHECKING:
+    from .client import DatabaseTokenClient
+
+NAME = "DatabaseToken"  # what the user's notices name (resources.DATABASE_TOKEN.name)
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _speaks(function: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Lines said during ``function`` (the shared token code's included) name a DatabaseToken."""
+
+    @functools.wraps(function)
+    def speaking(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with speaking_for(NAME):
+            return function(*args, **kwargs)
+
+    return speaking
+
+
+def _mint(client: DatabaseTokenClient, news: Mapping[str, Any]) -> dict[str, Any]:
+    inputs = DatabaseTokenInputs.model_validate(known_inputs(news))
+    created = client.mint(inputs)
+    return outputs_for(created, inputs, secret(created.access_token.get_secret_value()))
+
+
+KIND = TokenKind(decide=decide, rotating=ROTATING, in_place_inputs=IN_PLACE_INPUTS, mint=_mint)
+
+
+@_speaks
+def diff(
+    olds: Mapping[str, Any], news: Mapping[str, Any], resource_id: str = "", moves: Optional[tuple[str, str]] = None
+) -> Decision:
+    """No change, a PATCH (description, permissions), a rotation with overlap, or a replacement; each reason for a
+    new token told to the user. ``moves`` is a replacement only the face sees (property, reason)."""
+    decision: Decision = overlap.diff(KIND, olds, news, resource_id, moves)
+    return decision
+
+
+@_speaks
+def create(client: DatabaseTokenClient, props: Mapping[str, Any]) -> Created:
+    outputs = _mint(client, props)
+    return Created(outputs["token_id"], outputs)
+
+
+@_speaks
+def read(
+    client: DatabaseTokenClient, resource_id: str, props: Mapping[str, Any]
+) -> Optional[tuple[str, dict[str, Any]]]:
+    """The token's current outputs, or None when it is gone, revoked or expired (the next up mints anew), unless
+    tokens still retire: then the resource stays, its current token marked revoked, so none is lost from state."""
+
+    def outputs(record: DatabaseTokenRecord) -> dict[str, Any]:
+        outs = {name: props.get(name) for name in INPUT_NAMES}
+        outs["token"] = props.get("token")  # the string is shown once, at creation: keep ours
+        outs.update(record_outputs(record))
+        return outs
+
+    return overlap.read(client.get, client, resource_id, props, outputs)
+
+
+@_speaks
+def import_token(client: DatabaseTokenClient, token_id: str) -> Imported:
+    """Read with only an id: the inputs and outputs of a live token; its string stays unknown (``token`` None)."""
+    try:
+        record = client.get(token_id)
+    except TokenNotFoundError:
+        raise AdoptionError(f"Cannot import database token {token_id}: the server does not know it.") from None
+    why = overlap.refuse_dead(record, record.expires_at, "import", f"database token {record.id}")
+    if why is not None:
+        raise AdoptionError(why)
+    outs = record_outputs(record)
+    inputs = {"description": outs["description"], "permissions": outs["permissions"], "expires_at": outs["expires_at"]}
+    outputs = dict.fromkeys(INPUT_NAMES) | inputs | {"token": None, RETIRING: []} | outs
+    return Imported(record.id, {k: v for k, v in inputs.items() if v is not None}, outputs)
+
+
+@_speaks
+def update(
+    client: Callable[[], DatabaseTokenClient], resource_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Revoke the retiring tokens whose overlap ended, PATCH a changed description or permissions onto the current
+    token and the retiring ones, and with ``overlap`` rotate (mint last). ``client`` is called only when needed."""
+
+    def send_changes(
+        client: Callable[[], DatabaseTokenClient], token_id: str, kept: list[RetiringToken]
+    ) -> Mapping[str, Any]:
+        if not patches(olds, news):
+            return {}
+        inputs = DatabaseTokenInputs.model_validate(known_inputs(news))
+        description, permissions = inputs.description_to_send(), inputs.permissions_to_send()
+        outs: dict[str, Any] = {
+            "description": inputs.description,
+            "permissions": permissions,
+            "create_marker": inputs.create_marker,
+        }
+        if not plain(olds.get("revoked_at")):  # a revoked token is being replaced by this update's rotation
+            outs.update(record_outputs(client().update(token_id, description, permissions)))
+        for entry in kept:
+            try:
+                client().update(entry.id, description, permissions)
+            except TokenNotFoundError:
+                say(f"the previous token {entry.id} no longer exists; it is dropped at the next refresh.")
+        return outs
+
+    return overlap.update(KIND, client, resource_id, olds, news, send_changes)
+
+
+@_speaks
+def delete(client: DatabaseTokenClient, resource_id: str, props: Optional[Mapping[str, Any]] = None) -> None:
+    """Revoke the token and every retiring one; a token that is already revoked or gone is success."""
+    for token_id in overlap.tracked_ids(resource_id, props or {}):
+        client.revoke(token_id)
+
+
+__all__ = [
+    "IN_PLACE_INPUTS",
+    "check_inputs",
+    "create",
+    "delete",
+    "diff",
+    "import_token",
+    "read",
+    "update",
+]
