@@ -1,4 +1,4 @@
-"""The transports that carry a management token's calls (``TokenClient``, its seam in the core).
+"""The transports that carry each resource's calls (``TokenClient``, ``DatabaseTokenClient``: their seams in the core).
 
 A transport's module is imported when a connection first asks for it: a provider process on the
 REST API never loads the influxctl client, and one on influxctl never loads httpx.
@@ -9,18 +9,32 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ..core.errors import ConfigurationError
 from ..core.management_token.client import TokenClient
 from ..settings import INFLUXCTL, Connection
 from . import secret_files
 
 if TYPE_CHECKING:
+    from ..core.database_token.client import DatabaseTokenClient
     from .http import HttpTokenClient
+    from .http.database_tokens import HttpDatabaseTokenClient
     from .influxctl.client import InfluxctlTokenClient
 
-__all__ = ["HttpTokenClient", "InfluxctlTokenClient", "TokenClient", "client_for"]
+__all__ = [
+    "HttpDatabaseTokenClient",
+    "HttpTokenClient",
+    "InfluxctlTokenClient",
+    "TokenClient",
+    "client_for",
+    "database_token_client_for",
+]
 
 # Each transport's client class and the module that holds it.
-_TRANSPORTS = {"HttpTokenClient": ".http", "InfluxctlTokenClient": ".influxctl.client"}
+_TRANSPORTS = {
+    "HttpTokenClient": ".http",
+    "InfluxctlTokenClient": ".influxctl.client",
+    "HttpDatabaseTokenClient": ".http.database_tokens",
+}
 
 
 def client_for(connection: Connection) -> TokenClient:
@@ -32,6 +46,18 @@ def client_for(connection: Connection) -> TokenClient:
     secret_files.remove_stale_once()
     transport = "InfluxctlTokenClient" if connection.transport == INFLUXCTL else "HttpTokenClient"
     client: TokenClient = __getattr__(transport)(connection)
+    return client
+
+
+def database_token_client_for(connection: Connection) -> DatabaseTokenClient:
+    """A database token's client: the documented Management API over HTTP (Cloud Dedicated or Clustered paths, by
+    ``connection.product``); no influxctl client is built for database tokens yet."""
+    if connection.transport == INFLUXCTL:
+        raise ConfigurationError(
+            "DatabaseToken resources are managed over the Management API only: set influxdb3:transport (or "
+            "INFLUXDB3_TRANSPORT) to http for the provider that manages them."
+        )
+    client: DatabaseTokenClient = __getattr__("HttpDatabaseTokenClient")(connection)
     return client
 
 

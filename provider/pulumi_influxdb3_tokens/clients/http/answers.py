@@ -70,28 +70,35 @@ def _check_json(response: httpx.Response, connection: Connection) -> None:
         )
 
 
-def parse(response: httpx.Response, model: type[_M], connection: Connection) -> _M:
+def parse(response: httpx.Response, model: type[_M], connection: Connection, what: str = "management token") -> _M:
+    """The body as ``model``; ``what`` names the resource in the sentence a bad body gets."""
     _check_json(response, connection)
     try:
         return model.model_validate_json(response.content)
     except ValidationError as err:
-        raise _bad_body(response, err, connection) from None
+        raise _bad_body(response, err, connection, what) from None
 
 
 def parse_list(response: httpx.Response, connection: Connection) -> list[TokenRecord]:
+    return parse_list_of(response, TokenRecord, connection)
+
+
+def parse_list_of(
+    response: httpx.Response, model: type[_M], connection: Connection, what: str = "management token"
+) -> list[_M]:
     _check_json(response, connection)
     try:
-        return TypeAdapter(list[TokenRecord]).validate_json(response.content)
+        return TypeAdapter(list[model]).validate_json(response.content)  # type: ignore[valid-type]
     except ValidationError as err:
-        raise _bad_body(response, err, connection) from None
+        raise _bad_body(response, err, connection, what) from None
 
 
-def _bad_body(response: httpx.Response, err: ValidationError, connection: Connection) -> ManagementApiError:
+def _bad_body(response: httpx.Response, err: ValidationError, connection: Connection, what: str) -> ManagementApiError:
     first: Mapping[str, Any] = err.errors()[0] if err.errors() else {}
     where = ".".join(str(p) for p in first.get("loc", ())) or "body"
     return ManagementApiError(
         f"{response.request.method} {response.request.url} answered HTTP {response.status_code} with a body "
-        f"that is not a valid management token response ({where}: {scrub(str(first.get('msg', 'invalid')))}).",
+        f"that is not a valid {what} response ({where}: {scrub(str(first.get('msg', 'invalid')))}).",
         status=response.status_code,
         secrets=_secrets(connection),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import Protocol
+from typing import Collection, Protocol
 
 from .models import CreatedDatabaseToken, DatabaseTokenInputs, DatabaseTokenRecord
 
@@ -11,9 +11,10 @@ from .models import CreatedDatabaseToken, DatabaseTokenInputs, DatabaseTokenReco
 class DatabaseTokenClient(Protocol):
     """Database-token operations on one cluster. Implementations raise ``InfluxDB3TokensError``."""
 
-    def mint(self, inputs: DatabaseTokenInputs) -> CreatedDatabaseToken:
+    def mint(self, inputs: DatabaseTokenInputs, held: Collection[str] = ()) -> CreatedDatabaseToken:
         """Mint the token the inputs declare. The API has no idempotency keys, so a create is sent at most once per
-        attempt; a create whose answer was lost is revoked only on proof (its create marker) and minted again."""
+        attempt; a token whose create answer was lost is revoked only on proof (it carries this resource's create
+        marker and is none of the ``held`` tokens, which carry it too) and then minted again."""
         ...
 
     def get(self, token_id: str) -> DatabaseTokenRecord:

@@ -45,9 +45,11 @@ def _speaks(function: Callable[_P, _T]) -> Callable[_P, _T]:
     return speaking
 
 
-def _mint(client: DatabaseTokenClient, news: Mapping[str, Any]) -> dict[str, Any]:
+def _mint(client: DatabaseTokenClient, news: Mapping[str, Any], held: list[str]) -> dict[str, Any]:
+    """Mint the token ``news`` declare; ``held`` (the tokens the resource holds, carrying the same marker) are never
+    taken for a lost create's."""
     inputs = DatabaseTokenInputs.model_validate(known_inputs(news))
-    created = client.mint(inputs)
+    created = client.mint(inputs, held=held)
     return outputs_for(created, inputs, secret(created.access_token.get_secret_value()))
 
 
@@ -66,7 +68,7 @@ def diff(
 
 @_speaks
 def create(client: DatabaseTokenClient, props: Mapping[str, Any]) -> Created:
-    outputs = _mint(client, props)
+    outputs = _mint(client, props, [])
     return Created(outputs["token_id"], outputs)
 
 

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 ROTATING = ("description", "expires_at", "expires_in")
 
 
-def _mint(client: TokenClient, news: Mapping[str, Any]) -> dict[str, Any]:
+def _mint(client: TokenClient, news: Mapping[str, Any], held: list[str]) -> dict[str, Any]:
+    """A rotation's mint; ``held`` is not needed: a management token's transports recover a lost create
+    without the marker the held tokens share (HTTP: its Idempotency-Key; influxctl: tokens that appeared)."""
     inputs = TokenInputs.model_validate(known_inputs(news))
     minted = client.mint(inputs)
     token = secret(minted.access_token.get_secret_value()) if isinstance(minted, CreatedToken) else None

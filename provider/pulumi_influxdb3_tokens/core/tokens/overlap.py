@@ -70,8 +70,9 @@ class TokenKind:
     rotating: tuple[str, ...]
     # Inputs an update takes over as they are: they change nothing on the server.
     in_place_inputs: tuple[str, ...]
-    # Mints the token the new inputs declare on the client and returns the resource's outputs for it.
-    mint: Callable[[Any, Mapping[str, Any]], dict[str, Any]]
+    # Mints the token the new inputs declare on the client and returns the resource's outputs for it; given the ids
+    # of the tokens the resource holds, which carry the same create marker and are no lost create's.
+    mint: Callable[[Any, Mapping[str, Any], list[str]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def update(
     overlap = overlap_of(news)
     if decision.rotates and overlap:
         old = replaced(outs[TOKEN_ID], olds, overlap, now)
-        outs = kind.mint(client(), news)
+        outs = kind.mint(client(), news, [outs[TOKEN_ID], *(entry.id for entry in kept)])
         kept += [old] if old else []
     outs[RETIRING] = [entry.output() for entry in kept]
     return outs

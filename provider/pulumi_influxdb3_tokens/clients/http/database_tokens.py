@@ -1,0 +1,181 @@
+"""Database tokens over the documented Management API (``/tokens``: GetDatabaseTokens, CreateDatabaseToken,
+GetDatabaseToken, UpdateDatabaseToken, DeleteDatabaseToken), for Cloud Dedicated and Clustered alike.
+
+That API has no idempotency keys: a create sent twice makes two tokens. So a create is sent once per attempt, never
+retried blindly (``before_each`` refuses a second send), and only while the engine that started this provider runs
+(``core.engine``). A create whose answer is lost (a timeout or dropped connection after it was sent, a 5xx, a
+garbled body) may have made a token whose string nobody will ever see ("you can't recover a lost token"). It is
+found by proof only: a listed token whose description carries this resource's create marker, and which the resource
+does not already hold, is this resource's lost create; it is revoked and the token minted again, a bounded number
+of times, telling the user. Without a marker (``mark_description: false``) nothing is proof: the create fails in
+one sentence naming the tokens with the same description, and none is revoked or adopted.
+"""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime
+from typing import Any, Collection, Optional
+
+import httpx
+
+from ...core import timeutil
+from ...core.database_token.models import CreatedDatabaseToken, DatabaseTokenInputs, DatabaseTokenRecord
+from ...core.engine import require_engine
+from ...core.errors import ManagementApiError, TokenNotFoundError
+from ...core.notices import say
+from ...core.tokens import marker
+from ...settings import Connection
+from . import answers
+from .documented import DocumentedApi
+
+WHAT = "database token"
+# How many times one mint revokes the tokens a lost create answer made and mints again.
+MAX_LOST_CREATES = 3
+
+
+class _SentOnce(Exception):
+    """A create was about to be sent a second time: its first send failed with its outcome unknown."""
+
+
+class _LostCreate(Exception):
+    """The create was sent and its answer lost; ``why`` says how, in words for the user."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+class HttpDatabaseTokenClient:
+    """Database tokens of one connection's cluster (``connection.product``: dedicated or clustered paths).
+
+    A ``transport`` (e.g. ``httpx.MockTransport``) gives this client a pool of its own that sends every request
+    through it."""
+
+    def __init__(self, connection: Connection, transport: Optional[httpx.BaseTransport] = None) -> None:
+        self._connection = connection
+        self._api = DocumentedApi(connection, transport)
+
+    # --- operations ----------------------------------------------------------------------------
+
+    def mint(self, inputs: DatabaseTokenInputs, held: Collection[str] = ()) -> CreatedDatabaseToken:
+        description = inputs.description_to_send()
+        for attempt in range(MAX_LOST_CREATES + 1):
+            try:
+                return self._create(description, inputs.permissions_to_send(), inputs.expiry_for_new_token())
+            except _LostCreate as lost:
+                revoked = self._revoke_lost(lost.why, description, inputs.create_marker, held)
+                if attempt == MAX_LOST_CREATES:
+                    raise ManagementApiError(
+                        f"Could not create a database token: {MAX_LOST_CREATES + 1} creates in a row lost their "
+                        f"answers ({lost.why}); the tokens they made were revoked, so none is left behind; check "
+                        f"the Management API at {self._connection.api_url} and run the update again.",
+                        secrets=self._secrets(),
+                    ) from None
+                made = ", ".join(revoked) if revoked else "no token carrying its marker, so it made none"
+                say(
+                    f"a create of this database token lost its answer ({lost.why}); revoked what it made ({made}), "
+                    f"whose string was lost with that answer, and minting again ({attempt + 2} of "
+                    f"{MAX_LOST_CREATES + 1})."
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def get(self, token_id: str) -> DatabaseTokenRecord:
+        response = self._api.send("GET", "tokens", token_id)
+        if response.status_code == 404:
+            raise TokenNotFoundError(f"Database token {token_id} does not exist (HTTP 404).", status=404)
+        answers.raise_for_status(response, f"read database token {token_id}", self._connection)
+        return answers.parse(response, DatabaseTokenRecord, self._connection, WHAT)
+
+    def list(self) -> builtins.list[DatabaseTokenRecord]:
+        response = self._api.send("GET", "tokens")
+        answers.raise_for_status(response, "list database tokens", self._connection)
+        return answers.parse_list_of(response, DatabaseTokenRecord, self._connection, WHAT)
+
+    def update(
+        self, token_id: str, description: str, permissions: builtins.list[dict[str, str]]
+    ) -> DatabaseTokenRecord:
+        """PATCH both: "Existing permissions are replaced on update" (the docs' update.md), so all are sent."""
+        body = {"description": description, "permissions": permissions}
+        response = self._api.send("PATCH", "tokens", token_id, json=body)
+        if response.status_code == 404:
+            raise TokenNotFoundError(
+                f"Could not update database token {token_id}: it no longer exists (HTTP 404); `pulumi refresh` "
+                f"drops it from the stack and the next `pulumi up` mints a new one.",
+                status=404,
+            )
+        answers.raise_for_status(response, f"update database token {token_id}", self._connection)
+        return answers.parse(response, DatabaseTokenRecord, self._connection, WHAT)
+
+    def revoke(self, token_id: str) -> bool:
+        response = self._api.send("DELETE", "tokens", token_id)
+        if response.status_code == 404:
+            return False
+        answers.raise_for_status(response, f"revoke database token {token_id}", self._connection)
+        return True
+
+    # --- the create and its lost answers -------------------------------------------------------------
+
+    def _create(
+        self, description: str, permissions: builtins.list[dict[str, str]], expires_at: Optional[datetime]
+    ) -> CreatedDatabaseToken:
+        """One POST, sent once: a retry could make a second token. The admin guide's create.md sends
+        ``expirationType`` (``datetime`` with ``expiresAt``, else ``noExpiration``) beside the OpenAPI's fields."""
+        body: dict[str, Any] = {"description": description, "permissions": permissions}
+        if expires_at is not None:
+            body["expirationType"] = "datetime"
+            body["expiresAt"] = timeutil.format_rfc3339(expires_at)
+        else:
+            body["expirationType"] = "noExpiration"
+        sends = 0
+
+        def once() -> None:
+            nonlocal sends
+            if sends:
+                raise _SentOnce
+            require_engine("a create of a database token")
+            sends += 1
+
+        try:
+            response = self._api.send("POST", "tokens", before_each=once, json=body)
+        except _SentOnce:
+            raise _LostCreate("its request failed on the way, and a create is never sent twice") from None
+        except ManagementApiError as failed:  # the one send timed out, or its connection failed or was refused
+            raise _LostCreate(str(failed).rstrip(".")) from None
+        if response.status_code >= 500:
+            raise _LostCreate(f"the server failed (HTTP {response.status_code})")
+        answers.raise_for_status(response, "create a database token", self._connection)
+        try:
+            return answers.parse(response, CreatedDatabaseToken, self._connection, WHAT)
+        except ManagementApiError as garbled:  # a 2xx: the token exists, its string is in no readable answer
+            raise _LostCreate(str(garbled).rstrip(".")) from None
+
+    def _revoke_lost(
+        self, why: str, description: str, create_marker: Optional[str], held: Collection[str]
+    ) -> builtins.list[str]:
+        """Revoke every live token that provably came from this resource's lost creates; the ids revoked."""
+        try:
+            records = self.list()
+        except ManagementApiError:
+            raise ManagementApiError(
+                f"Could not create a database token: its answer was lost ({why}), and the tokens could not be "
+                f"listed to find one it may have made; run the update again, which finds it by its create marker.",
+                secrets=self._secrets(),
+            ) from None
+        live = [record for record in records if not record.is_revoked() and record.id not in held]
+        if create_marker is None:
+            same = sorted(record.id for record in live if record.description == description)
+            found = f"the tokens with its description are {', '.join(same)}" if same else "none has its description"
+            raise ManagementApiError(
+                f"Could not create a database token: its answer was lost ({why}), and without a create marker "
+                f"(mark_description is false) nothing proves which token it made, so none was revoked or adopted "
+                f"({found}); revoke the one it made, if any, and run the update again.",
+                secrets=self._secrets(),
+            )
+        ours = sorted(record.id for record in live if marker.proves(record.description, create_marker))
+        for token_id in ours:
+            self.revoke(token_id)
+        return ours
+
+    def _secrets(self) -> tuple[str, ...]:
+        return (self._connection.management_token.get_secret_value(),)
