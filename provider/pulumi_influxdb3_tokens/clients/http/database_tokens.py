@@ -23,8 +23,9 @@ from ...core import timeutil
 from ...core.database_token.models import CreatedDatabaseToken, DatabaseTokenInputs, DatabaseTokenRecord
 from ...core.engine import require_engine
 from ...core.errors import ManagementApiError, TokenNotFoundError
-from ...core.notices import say
+from ...core.notices import say, speaking_for
 from ...core.tokens import marker
+from ...resources import DATABASE_TOKEN
 from ...settings import Connection
 from . import answers
 from .documented import DocumentedApi
@@ -59,6 +60,10 @@ class HttpDatabaseTokenClient:
     # --- operations ----------------------------------------------------------------------------
 
     def mint(self, inputs: DatabaseTokenInputs, held: Collection[str] = ()) -> CreatedDatabaseToken:
+        with speaking_for(DATABASE_TOKEN.name):
+            return self._mint(inputs, held)
+
+    def _mint(self, inputs: DatabaseTokenInputs, held: Collection[str]) -> CreatedDatabaseToken:
         description = inputs.description_to_send()
         for attempt in range(MAX_LOST_CREATES + 1):
             try:
@@ -139,7 +144,10 @@ class HttpDatabaseTokenClient:
         try:
             response = self._api.send("POST", "tokens", before_each=once, json=body)
         except _SentOnce:
-            raise _LostCreate("its request failed on the way, and a create is never sent twice") from None
+            raise _LostCreate(
+                "its one send got no usable answer: a timeout, a dropped connection or HTTP 429 or 502-504; a create "
+                "is never sent twice"
+            ) from None
         except ManagementApiError as failed:  # the one send timed out, or its connection failed or was refused
             raise _LostCreate(str(failed).rstrip(".")) from None
         if response.status_code >= 500:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, ParamSpec, TypeVar
 
+from ...resources import DATABASE_TOKEN
 from ..bags import plain, secret
 from ..errors import AdoptionError, TokenNotFoundError
 from ..management_token.diff import Decision
@@ -28,7 +29,7 @@ from .validation import check_inputs
 if TYPE_CHECKING:
     from .client import DatabaseTokenClient
 
-NAME = "DatabaseToken"  # what the user's notices name (resources.DATABASE_TOKEN.name)
+NAME = DATABASE_TOKEN.name  # what the user's notices name
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
