@@ -11,7 +11,7 @@ database/update.md: "Existing permissions are replaced on update".
 from __future__ import annotations
 
 import builtins
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any, Collection, Optional
 
 import pytest
@@ -29,20 +29,14 @@ from pulumi_influxdb3_tokens.core.database_token.models import (
 )
 from pulumi_influxdb3_tokens.core.errors import AdoptionError, TokenNotFoundError
 from pulumi_influxdb3_tokens.core.notices import told_to
+from support.fixtures import FIXED_NOW
+from support.times import in_days as iso
 
-NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)
+NOW = timeutil.parse_rfc3339(FIXED_NOW)
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 MARKER = "0123456789"
 SECRET = "apiv1_Zq8xN2pLr5Tv9Kw3Hy7Bm4Cd6Fg1Js0Qa"
 WRITE_SENSORS = [{"action": "write", "resource": "sensors"}]
-
-
-@pytest.fixture(autouse=True)
-def _clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(timeutil.FAKE_NOW_ENV, timeutil.format_rfc3339(NOW))
-
-
-def iso(days: float) -> str:
-    return timeutil.format_rfc3339(NOW + timedelta(days=days))
 
 
 def news(**kw: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ says an action is "read or write"; its examples create a token with no permissio
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 import pytest
@@ -17,13 +16,10 @@ from pulumi.runtime import rpc
 
 from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.database_token.validation import check_inputs
+from support.fixtures import FIXED_NOW
 
-NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)
-
-
-@pytest.fixture(autouse=True)
-def _clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(timeutil.FAKE_NOW_ENV, timeutil.format_rfc3339(NOW))
+NOW = timeutil.parse_rfc3339(FIXED_NOW)
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 def inputs(**kw: Any) -> dict[str, Any]:
@@ -101,7 +97,7 @@ def test_expiry_rules_are_the_management_tokens():
     assert failures(expires_at="2031-01-01T00:00:00Z", expires_in="30d")["expires_in"] == (
         "set either expires_at or expires_in, not both"
     )
-    assert "in the past" in failures(expires_at="2029-01-01T00:00:00Z")["expires_at"]
+    assert "in the past" in failures(expires_at="2026-06-01T00:00:00Z")["expires_at"]
     assert "rotate_before needs an expiry" in failures(rotate_before="1d")["rotate_before"]
     assert "must be shorter" in failures(expires_in="2d", rotate_before="3d")["rotate_before"]
     assert "longer than the token's lifetime" in failures(expires_in="2d", overlap="3d")["overlap"]

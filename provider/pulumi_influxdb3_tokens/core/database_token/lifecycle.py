@@ -21,10 +21,11 @@ from ..management_token.lifecycle import Created, Imported
 from ..notices import say, speaking_for
 from ..tokens import overlap
 from ..tokens.overlap import RETIRING, RetiringToken, TokenKind
-from .diff import IN_PLACE_INPUTS, ROTATING, decide, patches
+from .diff import IN_PLACE_INPUTS as IN_PLACE_INPUTS  # the faces read it here (resources.Lifecycle)
+from .diff import ROTATING, decide, patches
 from .models import DatabaseTokenInputs, DatabaseTokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs
-from .validation import check_inputs
+from .validation import check_inputs as check_inputs  # the faces call it here (resources.Lifecycle)
 
 if TYPE_CHECKING:
     from .client import DatabaseTokenClient
@@ -141,15 +142,3 @@ def delete(client: DatabaseTokenClient, resource_id: str, props: Optional[Mappin
     """Revoke the token and every retiring one; a token that is already revoked or gone is success."""
     for token_id in overlap.tracked_ids(resource_id, props or {}):
         client.revoke(token_id)
-
-
-__all__ = [
-    "IN_PLACE_INPUTS",
-    "check_inputs",
-    "create",
-    "delete",
-    "diff",
-    "import_token",
-    "read",
-    "update",
-]

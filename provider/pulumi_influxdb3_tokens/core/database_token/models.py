@@ -9,10 +9,9 @@ from typing import Mapping, Optional
 
 from pydantic import ConfigDict, Field, SecretStr, ValidationInfo, field_validator, model_validator
 
-from .. import timeutil
 from ..management_token.models import ApiModel
-from ..tokens import marker
-from ..tokens.inputs import ExpiringInputs, field_error
+from ..tokens.inputs import ExpiringInputs, declared_description, field_error
+from ..tokens.records import TokenLife
 
 ACTIONS = ("read", "write")  # "action": "Specify read or write permission to the database"
 ALL_DATABASES = "*"  # DatabaseTokenResourceAllDatabases
@@ -62,16 +61,7 @@ class DatabaseTokenInputs(ExpiringInputs):
     @field_validator("description", mode="before")
     @classmethod
     def _description_is_text(cls, value: object) -> object:
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise ValueError(f"must be a string, got {type(value).__name__}")
-        if marker.split(value)[1] is not None:
-            raise ValueError(
-                "must not end with a create marker such as [pulumi:0123456789]: the provider adds its own "
-                "(mark_description)"
-            )
-        return value
+        return declared_description(value)
 
     @field_validator("permissions", mode="before")
     @classmethod
@@ -117,7 +107,7 @@ class Permission(ApiModel):
     resource: str
 
 
-class DatabaseTokenRecord(ApiModel):
+class DatabaseTokenRecord(TokenLife, ApiModel):
     """A database token as the API lists it: never carries the token string. Clustered answers name no account
     or cluster."""
 
@@ -134,15 +124,6 @@ class DatabaseTokenRecord(ApiModel):
         """The permissions in input form, as a set (see ``normalise_permissions``)."""
         pairs = {(p.resource, p.action) for p in self.permissions}
         return [{"action": action, "resource": resource} for resource, action in sorted(pairs)]
-
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
-    def is_expired(self, at: Optional[datetime] = None) -> bool:
-        return self.expires_at is not None and self.expires_at <= (at or timeutil.now())
-
-    def is_live(self, at: Optional[datetime] = None) -> bool:
-        return not self.is_revoked() and not self.is_expired(at)
 
 
 class CreatedDatabaseToken(DatabaseTokenRecord):

@@ -17,9 +17,8 @@ from pydantic import (
 )
 
 from ...resources import to_camel
-from .. import timeutil
-from ..tokens import marker
-from ..tokens.inputs import ExpiringInputs, field_error
+from ..tokens.inputs import ExpiringInputs, declared_description, field_error
+from ..tokens.records import TokenLife
 
 # The API's limit on what a token carries; a marked description adds its marker to the declared one.
 MAX_DESCRIPTION_LENGTH = 1024
@@ -39,16 +38,7 @@ class TokenInputs(ExpiringInputs):
     @field_validator("description", mode="before")
     @classmethod
     def _description_is_text(cls, value: object) -> object:
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise ValueError(f"must be a string, got {type(value).__name__}")
-        if marker.split(value)[1] is not None:
-            raise ValueError(
-                "must not end with a create marker such as [pulumi:0123456789]: the provider adds its own "
-                "(mark_description)"
-            )
-        return value
+        return declared_description(value) or ""
 
     @field_validator("adopt_token_id", mode="before")
     @classmethod
@@ -104,7 +94,7 @@ class ApiModel(BaseModel):
     )
 
 
-class TokenRecord(ApiModel):
+class TokenRecord(TokenLife, ApiModel):
     """A management token as the API lists it: never carries the token string."""
 
     id: str
@@ -116,15 +106,6 @@ class TokenRecord(ApiModel):
     expires_at: Optional[datetime] = None
     revoked_at: Optional[datetime] = None
     created_by: str = ""
-
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
-
-    def is_expired(self, at: Optional[datetime] = None) -> bool:
-        return self.expires_at is not None and self.expires_at <= (at or timeutil.now())
-
-    def is_live(self, at: Optional[datetime] = None) -> bool:
-        return not self.is_revoked() and not self.is_expired(at)
 
 
 class CreatedToken(TokenRecord):

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from ...resources import MANAGEMENT_TOKEN
-from .. import timeutil
 from ..bags import secret
-from ..tokens import marker
 from ..tokens import props as token_props
 
 if TYPE_CHECKING:  # a Pulumi program imports this module and never needs pydantic's models
@@ -34,31 +32,13 @@ def outputs_for(record: TokenRecord, inputs: TokenInputs, token: Optional[Any]) 
     """Every input echoed (diff, update and delete only ever see old outputs) plus the token's facts."""
     return {
         "description": inputs.description,
-        "expires_in": inputs.expires_in,
-        "rotate_before": inputs.rotate_before,
         "adopt_token_id": inputs.adopt_token_id,
         "adopt_token": secret(inputs.adopt_token.get_secret_value()) if inputs.adopt_token else None,
-        "overlap": inputs.overlap,
-        "mark_description": inputs.mark_description,
-        "token": token,
-        "retiring": [],
+        **token_props.minted_outputs(inputs, token),
         **record_outputs(record),
     }
 
 
 def record_outputs(record: TokenRecord) -> dict[str, Any]:
-    """The server's view of a token, in output form (normalised UTC times); its description as declared, without
-    the create marker it carries (marker.py)."""
-    description, create_marker = marker.split(record.description)
-    return {
-        "description": description,
-        "create_marker": create_marker,
-        "token_id": record.id,
-        "token_prefix": record.token_prefix,
-        "created_at": timeutil.format_rfc3339(record.created_at),
-        "expires_at": timeutil.format_rfc3339(record.expires_at) if record.expires_at else None,
-        "revoked_at": timeutil.format_rfc3339(record.revoked_at) if record.revoked_at else None,
-        "created_by": record.created_by,
-        "account_id": record.account_id,
-        "cluster_id": record.cluster_id,
-    }
+    """The server's view of a token, in output form (core/tokens/props.py), with its prefix and creator."""
+    return {**token_props.listed_outputs(record), "token_prefix": record.token_prefix, "created_by": record.created_by}

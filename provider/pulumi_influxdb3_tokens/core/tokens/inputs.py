@@ -28,6 +28,20 @@ def field_error(field: str, message: str) -> FieldError:
     return FieldError(field, message)
 
 
+def declared_description(value: object) -> Optional[str]:
+    """A description as a program declares it: text, not ending with a marker (the provider adds its own)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, got {type(value).__name__}")
+    if marker.split(value)[1] is not None:
+        raise ValueError(
+            "must not end with a create marker such as [pulumi:0123456789]: the provider adds its own "
+            "(mark_description)"
+        )
+    return value
+
+
 class ExpiringInputs(BaseModel):
     """A token's expiry, rotation and marker inputs after ``check``: times normalised to ``YYYY-MM-DDTHH:MM:SSZ``
     and durations to their shortest spelling, so equal values written differently never show up as a diff."""
