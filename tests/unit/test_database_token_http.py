@@ -288,7 +288,7 @@ def test_the_factory_serves_http_and_refuses_influxctl_in_one_sentence():
     assert_one_clean_sentence(str(refused.value))
 
 
-def test_the_clock_does_not_matter_to_the_requests(monkeypatch: pytest.MonkeyPatch):
+def test_expires_in_is_sent_as_the_instant_it_ends(monkeypatch: pytest.MonkeyPatch):
     """expires_in is reckoned at mint time: the body carries the instant it ends."""
     monkeypatch.setenv(timeutil.FAKE_NOW_ENV, "2030-01-01T00:00:00Z")
     server = Server(posts=[200])

@@ -8,7 +8,11 @@ operations included), and every token the resource mints carries it at the end o
 ``CI deployer [pulumi:1f2e3d4c5b]``. A token whose create lost its answer (influxctl killed or timed out,
 the engine stopped) is then recognised by the marker alone, and ``influxdb3-tokens audit`` finds it
 from the pending operation that names the same marker. Nobody can make a token carrying a marker
-before the marker exists, and nobody but this stack's state knows it.
+before the marker exists, and nobody but this stack's state knows it. Every token kind uses it: a
+management token's lost create is adopted (influxctl), a database token's revoked and minted again
+(its string was only in the lost answer; clients/http/database_tokens.py). The tokens the resource
+already holds (a rotation's current and retiring ones) carry the same marker and are never taken
+for a lost create's.
 
 ``mark_description: false`` turns it off for one resource; its lost creates are then never adopted
 or revoked automatically, only reported with the candidates' ids.
