@@ -217,7 +217,6 @@ def test_durations_in_messages_round_to_what_the_user_asked_for():
     assert days(timedelta(seconds=10)) == "less than a minute"
 
 
-
 # --- database tokens and databases -------------------------------------------------------------
 #
 # The Management API's DatabaseTokenExpiresAt is "the date and time that the database token expires, if
