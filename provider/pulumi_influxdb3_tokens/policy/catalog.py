@@ -35,7 +35,6 @@ DEFAULT_MAX_LIFETIME_DAYS = 90
 DEFAULT_MIN_ROTATE_BEFORE_DAYS = 7
 DEFAULT_MAX_TOKENS_PER_STACK = 10
 DEFAULT_MAX_OVERLAP_DAYS = 7
-DEFAULT_DATABASE_TOKEN_MAX_LIFETIME_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -70,13 +69,13 @@ class ExemptionsConfig(RuleConfig):
     )
 
 
+def _max_lifetime_days(description: str) -> Any:
+    """The ``maxLifetimeDays`` property: every rule that bounds a token's life in days spells it so."""
+    return Field(DEFAULT_MAX_LIFETIME_DAYS, alias="maxLifetimeDays", ge=1, description=description)
+
+
 class MaxLifetimeConfig(ExemptionsConfig):
-    max_lifetime_days: int = Field(
-        DEFAULT_MAX_LIFETIME_DAYS,
-        alias="maxLifetimeDays",
-        ge=1,
-        description="The longest a management token may live, in days.",
-    )
+    max_lifetime_days: int = _max_lifetime_days("The longest a management token may live, in days.")
 
 
 class RotationConfig(ExemptionsConfig):
@@ -99,11 +98,8 @@ class MaxPerStackConfig(RuleConfig):
 
 
 class DefaultExpiryConfig(ExemptionsConfig):
-    max_lifetime_days: int = Field(
-        DEFAULT_MAX_LIFETIME_DAYS,
-        alias="maxLifetimeDays",
-        ge=1,
-        description="The expires_in, in days, given to a token declared without any expiry.",
+    max_lifetime_days: int = _max_lifetime_days(
+        "The expires_in, in days, given to a token declared without any expiry."
     )
 
 
@@ -117,12 +113,7 @@ class MaxOverlapConfig(ExemptionsConfig):
 
 
 class DatabaseTokenMaxLifetimeConfig(MaxLifetimeConfig):
-    max_lifetime_days: int = Field(
-        DEFAULT_DATABASE_TOKEN_MAX_LIFETIME_DAYS,
-        alias="maxLifetimeDays",
-        ge=1,
-        description="The longest a database token may live, in days.",
-    )
+    max_lifetime_days: int = _max_lifetime_days("The longest a database token may live, in days.")
 
 
 class DatabaseExemptionsConfig(RuleConfig):
