@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, cast
 
 if TYPE_CHECKING:
-    from .core.management_token.diff import Decision
-    from .core.management_token.lifecycle import Created, Imported
-    from .core.management_token.validation import Checked
+    from .core.outcomes import Checked, Created, Decision, Imported
     from .settings import Connection
 
 PACKAGE = "influxdb3"

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from pydantic import ValidationError
 
 from ..bags import is_unknown, plain, secret
+from ..outcomes import Checked as Checked  # importable from here, as before core/outcomes.py
 from . import marker
 from .models import TokenInputs
 from .props import INPUT_NAMES, SECRET_INPUTS, known_inputs, unknown_inputs
 
 CREATE_MARKER = "create_marker"
-
-
-@dataclass
-class Checked:
-    inputs: dict[str, Any]
-    failures: list[tuple[str, str]] = field(default_factory=list)
 
 
 def check_inputs(news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = None) -> Checked:
