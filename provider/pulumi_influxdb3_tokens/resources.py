@@ -200,6 +200,8 @@ def of_type(resource_type: str) -> Optional[Resource]:
 
 
 if TYPE_CHECKING:  # mypy holds each resource's lifecycle module to the protocol the faces call
+    from .core.database import lifecycle as _database_lifecycle
     from .core.management_token import lifecycle as _management_token_lifecycle
 
     _: Lifecycle = _management_token_lifecycle
+    _database: Lifecycle = _database_lifecycle
