@@ -93,6 +93,13 @@ class DatabaseInputs(BaseModel):
             )
         return normalise_retention(value)
 
+    @field_validator("max_tables", "max_columns_per_table", mode="before")
+    @classmethod
+    def _no_bool_limit(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, bool):
+            raise ValueError(f"{info.field_name} must be a whole number, got a boolean")
+        return value
+
     @field_validator("max_tables", mode="after")
     @classmethod
     def _max_tables_range(cls, value: int) -> int:
