@@ -6,11 +6,12 @@ validates what is known and lets what a preview does not know yet pass through.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .bags import deep_plain, holds_unknown
+
+if TYPE_CHECKING:  # a Pulumi program imports the props that import this module, and never needs pydantic
+    from pydantic import ValidationError
 
 
 class FieldError(ValueError):
