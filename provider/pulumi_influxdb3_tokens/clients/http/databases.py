@@ -66,12 +66,14 @@ class HttpDatabaseClient:
         if response.status_code >= 500:
             raise self._outcome_unknown(name, f"the server failed (HTTP {response.status_code})")
         if response.status_code == 409:
-            raise DatabaseExistsError(
-                f"Could not create database '{name}': the cluster already has a database of that name (HTTP 409), "
-                f"made outside this stack or by a colleague, so it is not taken over; to manage it here, import it "
-                f"with {import_hint(name)}, or choose another name.",
-                status=409,
-                secrets=self._secrets(),
+            raise self._failure(
+                DatabaseExistsError,
+                409,
+                (
+                    f"Could not create database '{name}': the cluster already has a database of that name (HTTP 409), "
+                    f"made outside this stack or by a colleague, so it is not taken over; to manage it here, import it "
+                    f"with {import_hint(name)}, or choose another name."
+                ),
             )
         answers.raise_for_status(response, f"create database '{name}'", self.connection)
         return self._with_ids(answers.parse(response, DatabaseRecord, self.connection, WHAT))
@@ -86,11 +88,13 @@ class HttpDatabaseClient:
         body = RenameDatabaseRequest(name=new_name).model_dump(by_alias=True)
         response = self.api.send("PUT", "databases", name, "rename", json=body)
         if response.status_code == 409:
-            raise DatabaseExistsError(
-                f"Could not rename database '{name}' to '{new_name}': the cluster already has a database named "
-                f"'{new_name}' (HTTP 409).",
-                status=409,
-                secrets=self._secrets(),
+            raise self._failure(
+                DatabaseExistsError,
+                409,
+                (
+                    f"Could not rename database '{name}' to '{new_name}': the cluster already has a database named "
+                    f"'{new_name}' (HTTP 409)."
+                ),
             )
         self._refuse(response, f"rename database '{name}' to '{new_name}'", name)
         return self._with_ids(answers.parse(response, DatabaseRecord, self.connection, WHAT))
@@ -114,11 +118,13 @@ class HttpDatabaseClient:
     def _refuse(self, response: httpx.Response, action: str, name: str) -> None:
         """A failed request on database ``name``: its 404 says that database is gone (``DatabaseNotFoundError``)."""
         if response.status_code == 404:
-            raise DatabaseNotFoundError(
-                f"Could not {action}: the cluster has no database '{name}' (HTTP 404); it was deleted or renamed "
-                f"outside this stack, and `pulumi refresh` forgets it.",
-                status=404,
-                secrets=self._secrets(),
+            raise self._failure(
+                DatabaseNotFoundError,
+                404,
+                (
+                    f"Could not {action}: the cluster has no database '{name}' (HTTP 404); it was deleted or renamed "
+                    f"outside this stack, and `pulumi refresh` forgets it."
+                ),
             )
         answers.raise_for_status(response, action, self.connection)
 
@@ -129,6 +135,10 @@ class HttpDatabaseClient:
             f"databases, and if '{name}' is there, import it with {import_hint(name)}, else run `pulumi up` again.",
             secrets=self._secrets(),
         )
+
+    def _failure(self, kind: type[ManagementApiError], status: int, message: str) -> ManagementApiError:
+        """One sentence of HTTP ``status`` as the seam's error ``kind``, the credential scrubbed from it."""
+        return kind(message, status=status, secrets=self._secrets())
 
     def _secrets(self) -> tuple[str]:
         return (self.connection.management_token.get_secret_value(),)
