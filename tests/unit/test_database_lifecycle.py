@@ -130,6 +130,19 @@ def test_read_shows_the_servers_limits_and_retention():
     assert (found[1]["retention_period"], found[1]["retention_period_ns"]) == ("7d", 7 * DAY_NS)
 
 
+def test_a_retention_set_outside_the_stack_below_the_docs_hour_is_read_again_and_again():
+    """The API's own example has retentionPeriod 300000000000 (5 minutes), below the docs' one-hour minimum: a read
+    shows it, and the next read of those outputs does not trip on it."""
+    cluster = Cluster()
+    resource_id, outputs = created(cluster)
+    cluster.databases["metrics"] = cluster.databases["metrics"].model_copy(update={"retention_period": 300 * 10**9})
+    for _ in range(2):
+        found = lifecycle.read(seam(cluster), resource_id, outputs)
+        assert found is not None
+        outputs = found[1]
+        assert (outputs["retention_period"], outputs["retention_period_ns"]) == ("5m", 300 * 10**9)
+
+
 def test_a_template_the_list_leaves_out_is_kept_as_stored():
     """GetClusterDatabases lists partitionTemplate as optional: its absence is no proof the template changed (a
     change would replace the database)."""
