@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ...resources import DATABASE
-from .. import inputs
+from .. import inputs as bag_inputs
 from ..bags import plain
 
 if TYPE_CHECKING:  # a Pulumi program imports this module and never needs pydantic's models
@@ -18,11 +18,11 @@ RESOURCE = DATABASE.name  # the name leading each line said to the user
 
 def known_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs whose values are wholly known, unwrapped; unknown and absent ones are left out."""
-    return inputs.known_inputs(props, INPUT_NAMES)
+    return bag_inputs.known_inputs(props, INPUT_NAMES)
 
 
 def unknown_inputs(props: Mapping[str, Any]) -> set[str]:
-    return inputs.unknown_inputs(props, INPUT_NAMES)
+    return bag_inputs.unknown_inputs(props, INPUT_NAMES)
 
 
 def stored_name(resource_id: str, props: Mapping[str, Any]) -> str:
