@@ -1,4 +1,5 @@
-"""The transports that carry each resource's calls (``TokenClient``, ``DatabaseTokenClient``: their seams in the core).
+"""The transports that carry each resource's calls (``TokenClient``, ``DatabaseClient``, ``DatabaseTokenClient``: their
+seams in the core).
 
 A transport's module is imported when a connection first asks for it: a provider process on the
 REST API never loads the influxctl client, and one on influxctl never loads httpx.
@@ -15,6 +16,7 @@ from ..settings import INFLUXCTL, Connection
 from . import secret_files
 
 if TYPE_CHECKING:
+    from ..core.database.client import DatabaseClient
     from ..core.database_token.client import DatabaseTokenClient
     from .http import HttpTokenClient
     from .http.database_tokens import HttpDatabaseTokenClient
@@ -26,6 +28,7 @@ __all__ = [
     "InfluxctlTokenClient",
     "TokenClient",
     "client_for",
+    "database_client_for",
     "database_token_client_for",
 ]
 
@@ -49,16 +52,30 @@ def client_for(connection: Connection) -> TokenClient:
     return client
 
 
+def database_client_for(connection: Connection) -> DatabaseClient:
+    """The client of a database (``resources.DATABASE``): the documented Management API over HTTP, the only
+    transport that manages databases; a connection on influxctl is refused in one sentence."""
+    _documented_api_only(connection, "A Database")
+    from .http.databases import HttpDatabaseClient
+
+    return HttpDatabaseClient(connection)
+
+
 def database_token_client_for(connection: Connection) -> DatabaseTokenClient:
-    """A database token's client: the documented Management API over HTTP (Cloud Dedicated or Clustered paths, by
-    ``connection.product``); no influxctl client is built for database tokens yet."""
-    if connection.transport == INFLUXCTL:
-        raise ConfigurationError(
-            "DatabaseToken resources are managed over the Management API only: set influxdb3:transport (or "
-            "INFLUXDB3_TRANSPORT) to http for the provider that manages them."
-        )
+    """The client of a database token (``resources.DATABASE_TOKEN``): the documented Management API over HTTP (Cloud
+    Dedicated or Clustered paths, by ``connection.product``); a connection on influxctl is refused in one sentence."""
+    _documented_api_only(connection, "A DatabaseToken")
     client: DatabaseTokenClient = __getattr__("HttpDatabaseTokenClient")(connection)
     return client
+
+
+def _documented_api_only(connection: Connection, what: str) -> None:
+    if connection.transport == INFLUXCTL:
+        raise ConfigurationError(
+            f"{what} is managed over the documented Management API only, and this connection uses influxctl: "
+            f"set influxdb3:apiUrl (INFLUXDB3_API_URL) and influxdb3:transport to http."
+        )
+    secret_files.remove_stale_once()
 
 
 def __getattr__(name: str) -> Any:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
 
 Sink = Callable[[str], None]
 
-# The resource's name in every line, unless a core speaks for another (``speaking_for``).
+# The resource's name in every line (a management token's unless the line, or ``speaking_for``, says another's).
 PREFIX = "ManagementToken"
 
 
@@ -28,14 +28,16 @@ _SINK: ContextVar[Sink] = ContextVar("influxdb3_tokens_notice_sink", default=_st
 _NAME: ContextVar[str] = ContextVar("influxdb3_tokens_notice_name", default=PREFIX)
 
 
-def say(message: str) -> None:
-    _SINK.get()(f"{_NAME.get()}: {message}")
+def say(message: str, resource: Optional[str] = None) -> None:
+    """One line for the user, led by the name of the ``resource`` type it is about (else the one ``speaking_for``
+    names, else a management token's)."""
+    _SINK.get()(f"{resource or _NAME.get()}: {message}")
 
 
 @contextmanager
 def speaking_for(name: str) -> Iterator[None]:
-    """Within this block, lines name the resource type ``name`` (``DatabaseToken``) instead of ``PREFIX``: the
-    shared token code says the same things for every kind."""
+    """Within this block, lines that name no resource name the type ``name`` (``DatabaseToken``): the shared token
+    code (core/tokens/) says the same things for every kind."""
     token = _NAME.set(name)
     try:
         yield

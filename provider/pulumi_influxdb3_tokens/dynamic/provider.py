@@ -86,7 +86,12 @@ class ManagementTokenProvider(ResourceProvider):
         if is_unknown(new) or old != new:
             moves = (CONNECTION, f"the token moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}")
         decision = MANAGEMENT_TOKEN.lifecycle().diff(olds, news, id_, moves)
-        return DiffResult(changes=decision.changes, replaces=decision.replaces, stables=[], delete_before_replace=False)
+        return DiffResult(
+            changes=decision.changes,
+            replaces=decision.replaces,
+            stables=[],
+            delete_before_replace=decision.delete_before_replace,
+        )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         created = MANAGEMENT_TOKEN.lifecycle().create(self._client(props), props)

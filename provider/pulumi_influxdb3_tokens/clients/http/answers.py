@@ -21,6 +21,7 @@ def _secrets(connection: Connection) -> tuple[str, ...]:
 
 
 def raise_for_status(response: httpx.Response, action: str, connection: Connection) -> None:
+    """Nothing for a success; else one sentence: ``Could not <action>: <what to check> (HTTP <status>).``"""
     status = response.status_code
     if status < 400:
         return
@@ -71,7 +72,7 @@ def _check_json(response: httpx.Response, connection: Connection) -> None:
 
 
 def parse(response: httpx.Response, model: type[_M], connection: Connection, what: str = "management token") -> _M:
-    """The body as ``model``; ``what`` names the resource in the sentence a bad body gets."""
+    """The body as ``model``, or one sentence saying it is no valid ``what`` response."""
     _check_json(response, connection)
     try:
         return model.model_validate_json(response.content)
@@ -80,15 +81,16 @@ def parse(response: httpx.Response, model: type[_M], connection: Connection, wha
 
 
 def parse_list(response: httpx.Response, connection: Connection) -> list[TokenRecord]:
-    return parse_list_of(response, TokenRecord, connection)
+    return parse_items(response, TokenRecord, connection)
 
 
-def parse_list_of(
-    response: httpx.Response, model: type[_M], connection: Connection, what: str = "management token"
+def parse_items(
+    response: httpx.Response, item: type[_M], connection: Connection, what: str = "management token"
 ) -> list[_M]:
+    """The body as a list of ``item``, or one sentence saying it is no valid ``what`` response."""
     _check_json(response, connection)
     try:
-        return TypeAdapter(list[model]).validate_json(response.content)  # type: ignore[valid-type]
+        return TypeAdapter(list[item]).validate_json(response.content)  # type: ignore[valid-type]
     except ValidationError as err:
         raise _bad_body(response, err, connection, what) from None
 

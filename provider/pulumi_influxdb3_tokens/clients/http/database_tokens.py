@@ -95,7 +95,7 @@ class HttpDatabaseTokenClient:
     def list(self) -> builtins.list[DatabaseTokenRecord]:
         response = self._api.send("GET", "tokens")
         answers.raise_for_status(response, "list database tokens", self._connection)
-        return answers.parse_list_of(response, DatabaseTokenRecord, self._connection, WHAT)
+        return answers.parse_items(response, DatabaseTokenRecord, self._connection, WHAT)
 
     def update(
         self, token_id: str, description: str, permissions: builtins.list[dict[str, str]]

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..bags import plain
-from ..management_token.diff import Decision
+from ..bags import holds_unknown, plain
+from ..outcomes import Decision
 from ..tokens.expiry import decide_expiry, decide_rotation
-from ..tokens.props import unknown_within
 from .models import normalise_permissions
 
 # Inputs whose change alone updates the resource in place (no new token). The description and permissions are sent
 # in a PATCH, and so is mark_description's (the description carries the create marker or not).
-IN_PLACE_INPUTS = ("description", "permissions", "rotate_before", "overlap", "mark_description")
+IN_PLACE_INPUTS: tuple[str, ...] = ("description", "permissions", "rotate_before", "overlap", "mark_description")
 # What a rotation with overlap carries out in place instead of a replacement.
 ROTATING = ("expires_at", "expires_in")
 
@@ -34,7 +33,7 @@ def decide(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Decision:
 def differs(olds: Mapping[str, Any], news: Mapping[str, Any], name: str) -> bool:
     """Whether the input ``name`` changes; permissions are compared as a set (order and repeats do not count)."""
     old, new = plain(olds.get(name)), plain(news.get(name))
-    if unknown_within(new):
+    if holds_unknown(new):
         return True
     if name == "permissions":
         return bool(permission_set(old) != permission_set(new))

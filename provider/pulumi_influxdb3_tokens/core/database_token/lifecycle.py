@@ -16,9 +16,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, ParamSpec, T
 from ...resources import DATABASE_TOKEN
 from ..bags import plain, secret
 from ..errors import AdoptionError, TokenNotFoundError
-from ..management_token.diff import Decision
-from ..management_token.lifecycle import Created, Imported
 from ..notices import say, speaking_for
+from ..outcomes import Created, Decision, Imported
 from ..tokens import overlap
 from ..tokens.overlap import RETIRING, RetiringToken, TokenKind
 from .diff import IN_PLACE_INPUTS as IN_PLACE_INPUTS  # the faces read it here (resources.Lifecycle)

@@ -9,9 +9,10 @@ from typing import Mapping, Optional
 
 from pydantic import ConfigDict, Field, SecretStr, ValidationInfo, field_validator, model_validator
 
-from ..management_token.models import ApiModel
-from ..tokens.inputs import ExpiringInputs, declared_description, field_error
+from ..inputs import FieldError
+from ..tokens.inputs import ExpiringInputs, declared_description
 from ..tokens.records import TokenLife
+from ..wire import CamelModel
 
 ACTIONS = ("read", "write")  # "action": "Specify read or write permission to the database"
 ALL_DATABASES = "*"  # DatabaseTokenResourceAllDatabases
@@ -22,24 +23,24 @@ def normalise_permissions(value: object) -> list[dict[str, str]]:
     """The permissions as a set: each ``{action, resource}`` once, sorted by database then action, so the same
     permissions written in another order or twice never show up as a diff. Raises ``FieldError`` naming the entry."""
     if not isinstance(value, (list, tuple)):
-        raise field_error("permissions", f"permissions must be a list of {{action, resource}}, got {_kind(value)}")
+        raise FieldError("permissions", f"permissions must be a list of {{action, resource}}, got {_kind(value)}")
     found: set[tuple[str, str]] = set()
     for index, item in enumerate(value):
         where = f"permissions[{index}]"
         if not isinstance(item, Mapping):
-            raise field_error("permissions", f"{where} must be {{action, resource}}, got {_kind(item)}")
+            raise FieldError("permissions", f"{where} must be {{action, resource}}, got {_kind(item)}")
         unknown = sorted(str(key) for key in item if key not in ("action", "resource"))
         if unknown:
-            raise field_error(
+            raise FieldError(
                 "permissions", f"{where} has {', '.join(unknown)}; a permission has only action and resource"
             )
         action, resource = item.get("action"), item.get("resource")
         if action not in ACTIONS:
-            raise field_error("permissions", f"{where}.action must be read or write, got {action!r}")
+            raise FieldError("permissions", f"{where}.action must be read or write, got {action!r}")
         if not isinstance(resource, str) or not (
             resource == ALL_DATABASES or 1 <= len(resource) <= MAX_DATABASE_NAME_LENGTH
         ):
-            raise field_error(
+            raise FieldError(
                 "permissions",
                 f"{where}.resource must be a database name of 1 to {MAX_DATABASE_NAME_LENGTH} characters or "
                 f'"{ALL_DATABASES}" (all databases), got {resource!r}',
@@ -74,9 +75,9 @@ class DatabaseTokenInputs(ExpiringInputs):
             return self  # some inputs are unknown during preview: judge them once they are known
         if not (self.description or "").strip():
             # CreateDatabaseToken's body requires a description; it is how people tell tokens apart.
-            raise field_error("description", "description is required: say who holds this token and why")
+            raise FieldError("description", "description is required: say who holds this token and why")
         if self.permissions is None:
-            raise field_error(
+            raise FieldError(
                 "permissions",
                 'permissions is required: a list of {action: read|write, resource: <database name> or "*"} '
                 "(an empty list makes a token that may do nothing)",
@@ -98,7 +99,7 @@ class DatabaseTokenInputs(ExpiringInputs):
 # --- Management API bodies -------------------------------------------------------------------
 
 
-class Permission(ApiModel):
+class Permission(CamelModel):
     """One permission as the API lists it; ``action`` is any string there (DatabaseTokenPermissionAction)."""
 
     model_config = ConfigDict(frozen=True)
@@ -107,7 +108,7 @@ class Permission(ApiModel):
     resource: str
 
 
-class DatabaseTokenRecord(TokenLife, ApiModel):
+class DatabaseTokenRecord(TokenLife, CamelModel):
     """A database token as the API lists it: never carries the token string. Clustered answers name no account
     or cluster."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from ...resources import DATABASE_TOKEN
+from .. import inputs as bag_inputs
 from ..tokens import props as token_props
 
 if TYPE_CHECKING:  # a Pulumi program imports this module and never needs pydantic's models
@@ -15,7 +16,7 @@ INPUT_NAMES = DATABASE_TOKEN.input_names
 
 def known_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     """The known inputs, the create marker ``check`` sets among them, unwrapped."""
-    return token_props.known_inputs(props, (*INPUT_NAMES, *DATABASE_TOKEN.computed_inputs))
+    return bag_inputs.known_inputs(props, (*INPUT_NAMES, *DATABASE_TOKEN.computed_inputs))
 
 
 def outputs_for(record: DatabaseTokenRecord, inputs: DatabaseTokenInputs, token: Optional[Any]) -> dict[str, Any]:

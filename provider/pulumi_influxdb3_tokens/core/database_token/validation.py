@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from ..management_token.validation import Checked
+from ..outcomes import Checked
 from ..tokens.validation import check
 from .models import DatabaseTokenInputs
 from .props import INPUT_NAMES

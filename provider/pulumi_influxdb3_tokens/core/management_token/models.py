@@ -17,7 +17,8 @@ from pydantic import (
 )
 
 from ...resources import to_camel
-from ..tokens.inputs import ExpiringInputs, declared_description, field_error
+from ..inputs import FieldError
+from ..tokens.inputs import ExpiringInputs, declared_description
 from ..tokens.records import TokenLife
 
 # The API's limit on what a token carries; a marked description adds its marker to the declared one.
@@ -54,9 +55,9 @@ class TokenInputs(ExpiringInputs):
         self._check_one_expiry()
         self._check_marked_description(self.description, MAX_DESCRIPTION_LENGTH)
         if self.adopt_token is not None and self.adopt_token_id is None:
-            raise field_error("adopt_token", "adopt_token needs adopt_token_id, the id of the token to adopt")
+            raise FieldError("adopt_token", "adopt_token needs adopt_token_id, the id of the token to adopt")
         if self.adopt_token_id is not None and self.expires_in is not None:
-            raise field_error(
+            raise FieldError(
                 "expires_in",
                 "an adopted token keeps the expiry it was minted with; "
                 "declare it with expires_at instead of expires_in",
@@ -69,7 +70,7 @@ class TokenInputs(ExpiringInputs):
     def _check_overlap(self, overlap: str) -> None:
         """An overlap keeps a replaced token valid: never for an adopted token, never longer than a token lives."""
         if self.adopt_token_id is not None:
-            raise field_error(
+            raise FieldError(
                 "overlap",
                 "an adopted token is taken as it is and cannot be rotated; drop adopt_token_id first (the token "
                 "stays held), then set overlap",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from ...resources import MANAGEMENT_TOKEN
+from .. import inputs as bag_inputs
 from ..bags import secret
 from ..tokens import props as token_props
 
@@ -21,11 +22,11 @@ SECRET_OUTPUTS = MANAGEMENT_TOKEN.secret_outputs
 
 def known_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs whose values are known, unwrapped; unknown and absent ones are left out."""
-    return token_props.known_inputs(props, (*INPUT_NAMES, *COMPUTED_INPUTS))
+    return bag_inputs.known_inputs(props, (*INPUT_NAMES, *COMPUTED_INPUTS))
 
 
 def unknown_inputs(props: Mapping[str, Any]) -> set[str]:
-    return token_props.unknown_inputs(props, INPUT_NAMES)
+    return bag_inputs.unknown_inputs(props, INPUT_NAMES)
 
 
 def outputs_for(record: TokenRecord, inputs: TokenInputs, token: Optional[Any]) -> dict[str, Any]:

@@ -3,19 +3,13 @@ with this kind's secret ``adopt_token`` wrapped)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from ..bags import secret
-from ..tokens.validation import CREATE_MARKER, check, failures_from
+from ..outcomes import Checked as Checked  # importable from here, as before core/outcomes.py
+from ..tokens.validation import CREATE_MARKER, check
 from .models import TokenInputs
 from .props import INPUT_NAMES, SECRET_INPUTS
-
-
-@dataclass
-class Checked:
-    inputs: dict[str, Any]
-    failures: list[tuple[str, str]] = field(default_factory=list)
 
 
 def check_inputs(news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = None) -> Checked:
@@ -39,4 +33,4 @@ def _as_given(known: dict[str, Any]) -> dict[str, Any]:
     return normalised
 
 
-__all__ = ["CREATE_MARKER", "Checked", "check_inputs", "failures_from"]
+__all__ = ["CREATE_MARKER", "Checked", "check_inputs"]

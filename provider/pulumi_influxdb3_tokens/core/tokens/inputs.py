@@ -13,19 +13,8 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from .. import timeutil
+from ..inputs import FieldError
 from . import marker
-
-
-class FieldError(ValueError):
-    """A cross-field failure that names the input it blames (``validation.failures_from`` reads ``field``)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def field_error(field: str, message: str) -> FieldError:
-    return FieldError(field, message)
 
 
 def declared_description(value: object) -> Optional[str]:
@@ -86,13 +75,13 @@ class ExpiringInputs(BaseModel):
 
     def _check_one_expiry(self) -> None:
         if self.expires_at is not None and self.expires_in is not None:
-            raise field_error("expires_in", "set either expires_at or expires_in, not both")
+            raise FieldError("expires_in", "set either expires_at or expires_in, not both")
 
     def _check_marked_description(self, description: str, limit: int) -> None:
         """A marked description adds the marker to the declared one; both must fit the kind's ``limit``."""
         room = limit - marker.SUFFIX_LENGTH
         if self.mark_description is not False and len(description) > room:
-            raise field_error(
+            raise FieldError(
                 "description",
                 f"description is longer than {room} characters: the create marker takes "
                 f"{marker.SUFFIX_LENGTH} of the {limit} a token's description may have (shorten it, "
@@ -105,23 +94,23 @@ class ExpiringInputs(BaseModel):
             try:
                 self.expiry_for_new_token()
             except OverflowError:
-                raise field_error(
+                raise FieldError(
                     "expires_in",
                     f"expires_in ({self.expires_in}) would expire after the year 9999; choose a shorter one",
                 ) from None
         if self.expires_at is not None and timeutil.parse_rfc3339(self.expires_at) <= timeutil.now():
-            raise field_error("expires_at", f"{self.expires_at} is in the past; choose a future expiry")
+            raise FieldError("expires_at", f"{self.expires_at} is in the past; choose a future expiry")
         if self.rotate_before is not None:
             lifetime = self.requested_lifetime()
             if lifetime is None:
-                raise field_error("rotate_before", "rotate_before needs an expiry; set expires_at or expires_in")
+                raise FieldError("rotate_before", "rotate_before needs an expiry; set expires_at or expires_in")
             window = timeutil.parse_duration(self.rotate_before)
             if window >= lifetime:
                 if self.expires_in is not None:
                     what, fix = "lifetime", "choose a shorter rotate_before or a longer expires_in"
                 else:
                     what, fix = "remaining lifetime until expires_at", "move expires_at later or use expires_in"
-                raise field_error(
+                raise FieldError(
                     "rotate_before",
                     f"rotate_before ({self.rotate_before}) must be shorter than the token's {what} "
                     f"({timeutil.format_duration(lifetime)}); {fix}",
@@ -131,7 +120,7 @@ class ExpiringInputs(BaseModel):
         # With expires_at the overlap is capped by the replaced token's own expiry instead: its remaining
         # life shrinks day by day, and a check against it would refuse a later `up` of an unchanged program.
         if self.expires_in is not None and timeutil.parse_duration(overlap) > timeutil.parse_duration(self.expires_in):
-            raise field_error(
+            raise FieldError(
                 "overlap",
                 f"overlap ({overlap}) is longer than the token's lifetime (expires_in {self.expires_in}); "
                 f"choose a shorter overlap or a longer expires_in",

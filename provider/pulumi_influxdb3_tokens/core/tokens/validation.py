@@ -8,8 +8,8 @@ from typing import Any, Callable, Mapping, Optional, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..bags import is_unknown, plain
+from ..inputs import failures_from, known_inputs, unknown_inputs
 from . import marker
-from .props import known_inputs, unknown_inputs
 
 CREATE_MARKER = "create_marker"
 
@@ -34,7 +34,7 @@ def check(
     try:
         normalised = dump(model.model_validate(known, context={"partial": bool(unknown)}))
     except ValidationError as err:
-        failures = failures_from(err)
+        failures = failures_from(err, blame="description")
         normalised = as_given(known)
     for name in input_names:
         if name in unknown:
@@ -53,21 +53,3 @@ def create_marker(news: Mapping[str, Any], olds: Mapping[str, Any]) -> Optional[
         return None
     kept = plain(olds.get(CREATE_MARKER))
     return kept if marker.is_marker(kept) and not is_unknown(kept) else marker.new_marker()
-
-
-def failures_from(err: ValidationError) -> list[tuple[str, str]]:
-    """One (property, reason) per pydantic error; cross-field errors name the property they blame."""
-    failures = []
-    for item in err.errors():
-        cause = (item.get("ctx") or {}).get("error")
-        prop = getattr(cause, "field", None) or (str(item["loc"][0]) if item.get("loc") else "description")
-        reason = str(cause) if cause is not None else _reason(prop, item)
-        failures.append((prop, reason))
-    return failures
-
-
-def _reason(prop: str, item: Mapping[str, Any]) -> str:
-    if item.get("type") == "string_too_long":
-        limit = (item.get("ctx") or {}).get("max_length")
-        return f"{prop} is longer than {limit} characters"
-    return f"{prop}: {item.get('msg', 'invalid value')}"
