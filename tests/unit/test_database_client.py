@@ -13,7 +13,6 @@ from typing import Any, Callable
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from pulumi_influxdb3_tokens.clients import database_client_for
 from pulumi_influxdb3_tokens.clients.http.databases import HttpDatabaseClient
@@ -25,26 +24,11 @@ from pulumi_influxdb3_tokens.core.errors import (
     ManagementApiError,
     OutcomeUnknownError,
 )
-from pulumi_influxdb3_tokens.settings import CLUSTERED, DEDICATED, INFLUXCTL, Connection
+from pulumi_influxdb3_tokens.settings import CLUSTERED, DEDICATED, INFLUXCTL
+from support.documented_api import ACCOUNT, ADMIN, CLUSTER, connection
 
-ADMIN = "M.V1.admin-credential-never-shown"
-ACCOUNT = "11111111-1111-4111-8111-111111111111"
-CLUSTER = "33333333-3333-4333-8333-333333333333"
 PREFIX = {DEDICATED: f"/api/v0/accounts/{ACCOUNT}/clusters/{CLUSTER}", CLUSTERED: "/api/v0"}
 Handler = Callable[[httpx.Request], httpx.Response]
-
-
-def connection(product: str = DEDICATED, **kw: Any) -> Connection:
-    return Connection(
-        "http://mgmt.test",
-        ACCOUNT,
-        CLUSTER,
-        SecretStr(ADMIN),
-        request_timeout=1.0,
-        retry_timeout=2.0,
-        product=product,
-        **kw,
-    )
 
 
 class Recorder:

@@ -6,12 +6,14 @@ validates what is known and lets what a preview does not know yet pass through.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
 
 from .bags import deep_plain, holds_unknown
 
 if TYPE_CHECKING:  # a Pulumi program imports the props that import this module, and never needs pydantic
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
+
+    _M = TypeVar("_M", bound=BaseModel)
 
 
 class FieldError(ValueError):
@@ -34,6 +36,38 @@ def known_inputs(props: Mapping[str, Any], names: Iterable[str]) -> dict[str, An
 def unknown_inputs(props: Mapping[str, Any], names: Iterable[str]) -> set[str]:
     """The inputs among ``names`` that hold an unknown (a preview's value), at any depth."""
     return {name for name in names if name in props and holds_unknown(props[name])}
+
+
+def validate(
+    model: type[_M],
+    news: Mapping[str, Any],
+    names: Iterable[str],
+    blame: str,
+    partial: Callable[[set[str]], bool] = bool,
+    dump: Callable[[_M], dict[str, Any]] = lambda model: model.model_dump(),
+    as_given: Callable[[dict[str, Any]], dict[str, Any]] = dict,
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """``check``'s core for any resource: (normalised inputs, failures). The known inputs among ``names`` go through
+    ``model`` (told ``partial`` when ``partial(unknown names)``: a preview's cross-field rules wait), each failure a
+    sentence (``blame`` takes one with no location); unknown ones pass through as they are, absent ones are None.
+    ``dump`` turns a valid model into inputs, ``as_given`` keeps the known inputs of an invalid one (each may wrap
+    a secret)."""
+    from pydantic import ValidationError
+
+    names = tuple(names)
+    known = known_inputs(news, names)
+    unknown = unknown_inputs(news, names)
+    failures: list[tuple[str, str]] = []
+    try:
+        normalised = dump(model.model_validate(known, context={"partial": partial(unknown)}))
+    except ValidationError as err:
+        failures = failures_from(err, blame)
+        normalised = as_given(known)
+    for name in names:
+        if name in unknown:
+            normalised[name] = news[name]
+        normalised.setdefault(name, None)
+    return normalised, failures
 
 
 def failures_from(err: ValidationError, blame: str) -> list[tuple[str, str]]:

@@ -90,12 +90,15 @@ class HttpDatabaseTokenClient:
         if response.status_code == 404:
             raise TokenNotFoundError(f"Database token {token_id} does not exist (HTTP 404).", status=404)
         answers.raise_for_status(response, f"read database token {token_id}", self._connection)
-        return answers.parse(response, DatabaseTokenRecord, self._connection, WHAT)
+        return self._api.with_ids(answers.parse(response, DatabaseTokenRecord, self._connection, WHAT))
 
     def list(self) -> builtins.list[DatabaseTokenRecord]:
         response = self._api.send("GET", "tokens")
         answers.raise_for_status(response, "list database tokens", self._connection)
-        return answers.parse_items(response, DatabaseTokenRecord, self._connection, WHAT)
+        return [
+            self._api.with_ids(record)
+            for record in answers.parse_items(response, DatabaseTokenRecord, self._connection, WHAT)
+        ]
 
     def update(
         self, token_id: str, description: str, permissions: builtins.list[dict[str, str]]
@@ -110,7 +113,7 @@ class HttpDatabaseTokenClient:
                 status=404,
             )
         answers.raise_for_status(response, f"update database token {token_id}", self._connection)
-        return answers.parse(response, DatabaseTokenRecord, self._connection, WHAT)
+        return self._api.with_ids(answers.parse(response, DatabaseTokenRecord, self._connection, WHAT))
 
     def revoke(self, token_id: str) -> bool:
         response = self._api.send("DELETE", "tokens", token_id)
@@ -154,9 +157,10 @@ class HttpDatabaseTokenClient:
             raise _LostCreate(f"the server failed (HTTP {response.status_code})")
         answers.raise_for_status(response, "create a database token", self._connection)
         try:
-            return answers.parse(response, CreatedDatabaseToken, self._connection, WHAT)
+            created = answers.parse(response, CreatedDatabaseToken, self._connection, WHAT)
         except ManagementApiError as garbled:  # a 2xx: the token exists, its string is in no readable answer
             raise _LostCreate(str(garbled).rstrip(".")) from None
+        return self._api.with_ids(created)
 
     def _revoke_lost(
         self, why: str, description: str, create_marker: Optional[str], held: Collection[str]

@@ -107,13 +107,7 @@ class HttpDatabaseClient:
         return True
 
     def _with_ids(self, record: DatabaseRecord) -> DatabaseRecord:
-        """Clustered's answers carry no account or cluster id: the connection's stand in (maybe empty)."""
-        return record.model_copy(
-            update={
-                "account_id": record.account_id or self.connection.account_id,
-                "cluster_id": record.cluster_id or self.connection.cluster_id,
-            }
-        )
+        return self.api.with_ids(record)
 
     def _refuse(self, response: httpx.Response, action: str, name: str) -> None:
         """A failed request on database ``name``: its 404 says that database is gone (``DatabaseNotFoundError``)."""

@@ -8,14 +8,17 @@ contain ``/`` ("Database names ... may contain ``/``"), which must not become a 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, TypeVar
 from urllib.parse import quote
 
 import httpx
+from pydantic import BaseModel
 
 from ...settings import CLUSTERED, Connection
 from .pool import new_http_client, shared_http_client
 from .sending import send
+
+_R = TypeVar("_R", bound=BaseModel)
 
 
 class DocumentedApi:
@@ -49,3 +52,13 @@ class DocumentedApi:
         A POST that creates is not idempotent here (the documented API has no idempotency keys): its caller passes
         ``before_each`` to refuse a retry it cannot prove safe."""
         return send(self._http, self.connection, method, self.path(*parts), before_each, **kwargs)
+
+    def with_ids(self, record: _R) -> _R:
+        """Clustered's answers carry no account or cluster id: the connection's stand in (maybe empty). ``record``
+        has ``account_id`` and ``cluster_id`` fields."""
+        return record.model_copy(
+            update={
+                "account_id": getattr(record, "account_id", None) or self.connection.account_id,
+                "cluster_id": getattr(record, "cluster_id", None) or self.connection.cluster_id,
+            }
+        )

@@ -4,28 +4,16 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional
 
-from pydantic import ValidationError
-
-from ..inputs import failures_from
+from ..inputs import validate
 from ..outcomes import Checked
 from .models import DatabaseInputs
-from .props import INPUT_NAMES, known_inputs, unknown_inputs
+from .props import INPUT_NAMES
 
 
 def check_inputs(news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = None) -> Checked:
     """Validate every known input; unknown (preview) values, a partition template with one unknown part included,
     pass through to be judged once known. ``olds`` is the protocol's: a database keeps nothing from them."""
-    known = known_inputs(news)
-    unknown = unknown_inputs(news)
-    try:
-        model = DatabaseInputs.model_validate(known, context={"partial": "name" in unknown})
-        normalised = model.model_dump()
-        failures: list[tuple[str, str]] = []
-    except ValidationError as err:
-        failures = failures_from(err, blame="name")
-        normalised = dict(known)
-    for name in INPUT_NAMES:
-        if name in unknown:
-            normalised[name] = news[name]
-        normalised.setdefault(name, None)
+    normalised, failures = validate(
+        DatabaseInputs, news, INPUT_NAMES, "name", partial=lambda unknown: "name" in unknown
+    )
     return Checked(inputs=normalised, failures=failures)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping, Optional, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ..bags import is_unknown, plain
-from ..inputs import failures_from, known_inputs, unknown_inputs
+from ..inputs import validate
 from . import marker
 
 CREATE_MARKER = "create_marker"
@@ -24,22 +24,10 @@ def check(
     dump: Callable[[_M], dict[str, Any]],
     as_given: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """(normalised inputs, failures). ``dump`` turns a valid model into inputs, ``as_given`` keeps the known inputs
-    of an invalid one (each wraps its kind's secrets). ``olds`` are the inputs the state holds (none for a new
-    resource): the create marker is kept from them."""
+    """(normalised inputs, failures) as ``core.inputs.validate`` makes them, plus the create marker: ``olds`` are
+    the inputs the state holds (none for a new resource), and the marker is kept from them."""
     news = {name: value for name, value in news.items() if name != CREATE_MARKER}
-    known = known_inputs(news, input_names)
-    unknown = unknown_inputs(news, input_names)
-    failures: list[tuple[str, str]] = []
-    try:
-        normalised = dump(model.model_validate(known, context={"partial": bool(unknown)}))
-    except ValidationError as err:
-        failures = failures_from(err, blame="description")
-        normalised = as_given(known)
-    for name in input_names:
-        if name in unknown:
-            normalised[name] = news[name]
-        normalised.setdefault(name, None)
+    normalised, failures = validate(model, news, input_names, "description", dump=dump, as_given=as_given)
     normalised[CREATE_MARKER] = create_marker(news, olds or {})
     return normalised, failures
 
