@@ -279,3 +279,19 @@ def test_expires_in_is_sent_as_the_instant_it_ends(monkeypatch: pytest.MonkeyPat
     server = Server(posts=[200])
     client_for(server).mint(inputs(expires_in="1d"))
     assert server.calls("POST")[0][2]["expiresAt"] == "2030-01-02T00:00:00Z"
+
+
+def test_a_token_string_a_server_echoes_is_never_shown():
+    """DatabaseTokenAccessToken's examples are ``apiv1_`` and 64 characters, some not random-looking at all
+    (``apiv1_5555...``): an error that quotes one shows [redacted] instead."""
+    echoed = "apiv1_" + "5" * 64
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"code": 400, "message": f"token {echoed} is not allowed here"})
+
+    with pytest.raises(ManagementApiError) as refused:
+        client_for(handler).update("tok-1", "d", [])
+    assert str(refused.value) == (
+        "Could not update database token tok-1: the server refused the request: token [redacted] is not allowed "
+        "here (HTTP 400)."
+    )

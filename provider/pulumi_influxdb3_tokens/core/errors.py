@@ -20,7 +20,8 @@ from typing import Iterable
 REDACTED = "[redacted]"
 
 # Management tokens look like ``M.V1.<random>``; bearer headers carry any token form.
-_TOKEN_PATTERN = re.compile(r"M\.V1\.[A-Za-z0-9_\-\.=+/]+")
+# Database tokens as the OpenAPI files' examples show them (DatabaseTokenAccessToken): ``apiv1_<64 characters>``.
+_TOKEN_PATTERN = re.compile(r"M\.V1\.[A-Za-z0-9_\-\.=+/]+|apiv1_[A-Za-z0-9_\-=+/]{16,}")
 _BEARER_PATTERN = re.compile(r"(?i)(bearer\s+)[^\s\"',;]+")
 _AUTH_HEADER_PATTERN = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^\s\"',;]+(\s+[^\s\"',;]+)?")
 
