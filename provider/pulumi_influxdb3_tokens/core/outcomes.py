@@ -22,7 +22,7 @@ class Decision:
     changes: bool = False
     replaces: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
-    # Properties whose change rotates a token in place instead (``overlap`` set: core/management_token/overlap.py).
+    # Properties whose change rotates a token in place instead (``overlap`` set: core/tokens/overlap.py).
     rotates: list[str] = field(default_factory=list)
     # The old resource must go before its replacement is made: the engine deletes first. Only for what cannot exist
     # twice at once (a database of one name); a replacement is otherwise made before the old one goes.

@@ -63,8 +63,7 @@ def diff(
 ) -> Decision:
     """No change, a PATCH (description, permissions), a rotation with overlap, or a replacement; each reason for a
     new token told to the user. ``moves`` is a replacement only the face sees (property, reason)."""
-    decision: Decision = overlap.diff(KIND, olds, news, resource_id, moves)
-    return decision
+    return overlap.diff(KIND, olds, news, resource_id, moves)
 
 
 @_speaks

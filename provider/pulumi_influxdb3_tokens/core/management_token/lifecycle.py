@@ -35,8 +35,7 @@ def diff(
     """The decision, each reason for a replacement (or a rotation with overlap) told to the user; ``moves``
     is a replacement only the face sees (property, reason)."""
     settle(overlap.tracked_ids(resource_id, olds))
-    decision: Decision = shared.diff(overlap.KIND, olds, news, resource_id, moves)
-    return decision
+    return shared.diff(overlap.KIND, olds, news, resource_id, moves)
 
 
 def create(client: TokenClient, props: Mapping[str, Any]) -> Created:

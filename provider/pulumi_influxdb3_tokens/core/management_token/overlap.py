@@ -54,8 +54,7 @@ def decide_at(
     now: datetime, olds: Mapping[str, Any], news: Mapping[str, Any], moves: Optional[tuple[str, str]] = None
 ) -> Decision:
     """``diff.decide`` with what overlap adds (core/tokens/overlap.py)."""
-    decision: Decision = _decide_at(KIND, now, olds, news, moves)
-    return decision
+    return _decide_at(KIND, now, olds, news, moves)
 
 
 def update(

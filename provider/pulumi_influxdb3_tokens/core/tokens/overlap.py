@@ -27,24 +27,11 @@ from .. import timeutil
 from ..bags import is_unknown, plain
 from ..errors import TokenNotFoundError
 from ..notices import say
+from ..outcomes import Decision
 
 TOKEN_ID = "token_id"
 RETIRING = "retiring"
 _LONG_AGO = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-class TokenDecision(Protocol):
-    """A kind's diff decision, as the overlap rules read and amend it (``management_token.diff.Decision``)."""
-
-    changes: bool
-    replaces: list[str]
-    reasons: list[str]
-    rotates: list[str]
-
-    def replace(self, prop: str, reason: str) -> None: ...
-
-
-_D = TypeVar("_D", bound=TokenDecision)
 
 
 class _Record(Protocol):
@@ -63,8 +50,8 @@ class HoldsTokens(Protocol):
 class TokenKind:
     """What a rotation with overlap needs to know of one token kind."""
 
-    # The kind's own diff: old outputs and new inputs -> its decision (``Decision``).
-    decide: Callable[[Mapping[str, Any], Mapping[str, Any]], Any]
+    # The kind's own diff: old outputs and new inputs -> its decision.
+    decide: Callable[[Mapping[str, Any], Mapping[str, Any]], Decision]
     # What a rotation with overlap carries out in place: changes of the token itself. Adopting another token, or
     # moving to another cluster, still replaces.
     rotating: tuple[str, ...]
@@ -147,7 +134,7 @@ def decide_at(
     olds: Mapping[str, Any],
     news: Mapping[str, Any],
     moves: Optional[tuple[str, str]] = None,
-) -> Any:
+) -> Decision:
     """The kind's ``decide``, plus what overlap adds: a retiring token whose end has passed is a change (the update
     revokes it), a current token found revoked must be replaced, and with ``overlap`` set a replacement of the
     token becomes an in-place rotation (``Decision.rotates``). ``moves``: a face's own replacement (property,
@@ -156,13 +143,13 @@ def decide_at(
 
 
 def amend(
-    decision: _D,
+    decision: Decision,
     rotating: tuple[str, ...],
     now: datetime,
     olds: Mapping[str, Any],
     news: Mapping[str, Any],
     moves: Optional[tuple[str, str]] = None,
-) -> _D:
+) -> Decision:
     """``decide_at`` on a decision already made."""
     if moves:
         decision.replace(*moves)
@@ -178,9 +165,7 @@ def amend(
     return decision
 
 
-def tell(
-    decision: TokenDecision, resource_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], now: datetime
-) -> None:
+def tell(decision: Decision, resource_id: str, olds: Mapping[str, Any], news: Mapping[str, Any], now: datetime) -> None:
     """What the next update does, for preview and up alike."""
     for entry in retiring(olds):
         if entry.due(now):
@@ -255,7 +240,7 @@ def diff(
     news: Mapping[str, Any],
     resource_id: str = "",
     moves: Optional[tuple[str, str]] = None,
-) -> Any:
+) -> Decision:
     """The kind's decision with overlap's, each reason for a replacement (or a rotation with overlap) told to the
     user; ``moves`` is a replacement only the face sees (property, reason)."""
     now = timeutil.now()
