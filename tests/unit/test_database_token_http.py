@@ -80,7 +80,8 @@ class Server:
             if isinstance(answer, Exception):
                 raise answer
             if answer == 200:
-                return httpx.Response(200, json=body("tok-new", content["description"], accessToken=SECRET))
+                asked = {"expiresAt": content["expiresAt"]} if "expiresAt" in content else {}
+                return httpx.Response(200, json=body("tok-new", content["description"], accessToken=SECRET, **asked))
             if answer == "garbled":
                 return httpx.Response(200, content=f'{{"id": "tok-g", "accessToken": "{SECRET}"', headers=_json())
             return httpx.Response(answer, json={"code": answer, "message": "internal server error"})
@@ -111,7 +112,7 @@ def test_each_operation_sends_the_documented_request(product: str, base: str):
             return httpx.Response(204)
         if request.method == "GET" and request.url.path == base:
             return httpx.Response(200, json=[body("tok-1")])
-        extra = {"accessToken": SECRET} if request.method == "POST" else {}
+        extra = {"accessToken": SECRET, "expiresAt": "2031-01-01T00:00:00Z"} if request.method == "POST" else {}
         return httpx.Response(200, json=body("tok-1", **extra))
 
     client = client_for(handler, product)
@@ -295,3 +296,32 @@ def test_a_token_string_a_server_echoes_is_never_shown():
         "Could not update database token tok-1: the server refused the request: token [redacted] is not allowed "
         "here (HTTP 400)."
     )
+
+
+@pytest.mark.parametrize("stored", ["2031-01-01T00:00:00.000Z", None])
+def test_a_token_asked_to_expire_is_kept_only_if_the_server_holds_its_expiry(stored: Optional[str]):
+    """The OpenAPI files' create body has ``expiresAt`` but no ``expirationType`` (the admin guide's create.md sends
+    both), and their create answer's ``expiresAt`` is optional: an answer without it is read back (GetDatabaseToken);
+    a token the server keeps without the expiry asked for is revoked, never handed out as one that never ends."""
+    seen: list[tuple[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, request.url.path))
+        if request.method == "POST":
+            return httpx.Response(200, json=body("tok-1", accessToken=SECRET))
+        if request.method == "DELETE":
+            return httpx.Response(204)
+        return httpx.Response(200, json=body("tok-1", expiresAt=stored))
+
+    client = client_for(handler)
+    if stored is not None:
+        assert client.mint(inputs(expires_at="2031-01-01T00:00:00Z")).expires_at is not None
+        assert seen == [("POST", DEDICATED_BASE), ("GET", f"{DEDICATED_BASE}/tok-1")]
+        return
+    with pytest.raises(ManagementApiError) as refused:
+        client.mint(inputs(expires_at="2031-01-01T00:00:00Z"))
+    assert str(refused.value) == (
+        "Could not create a database token that expires at 2031-01-01T00:00:00Z: the server made token tok-1 with no "
+        "expiry instead, so it was revoked; check that http://mgmt.test serves the documented Management API."
+    )
+    assert seen[-1] == ("DELETE", f"{DEDICATED_BASE}/tok-1")

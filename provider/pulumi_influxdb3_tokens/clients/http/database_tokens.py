@@ -66,8 +66,11 @@ class HttpDatabaseTokenClient:
     def _mint(self, inputs: DatabaseTokenInputs, held: Collection[str]) -> CreatedDatabaseToken:
         description = inputs.description_to_send()
         for attempt in range(MAX_LOST_CREATES + 1):
+            expires_at = inputs.expiry_for_new_token()
             try:
-                return self._create(description, inputs.permissions_to_send(), inputs.expiry_for_new_token())
+                return self._expiring_as_asked(
+                    self._create(description, inputs.permissions_to_send(), expires_at), expires_at
+                )
             except _LostCreate as lost:
                 revoked = self._revoke_lost(lost.why, description, inputs.create_marker, held)
                 if attempt == MAX_LOST_CREATES:
@@ -162,6 +165,24 @@ class HttpDatabaseTokenClient:
             raise _LostCreate(str(garbled).rstrip(".")) from None
         return self._api.with_ids(created)
 
+    def _expiring_as_asked(self, created: CreatedDatabaseToken, expires_at: Optional[datetime]) -> CreatedDatabaseToken:
+        """A token asked to expire must: the OpenAPI files name no ``expirationType`` (the admin guide sends it), so a
+        server that ignores the expiry would hand out a credential that never ends. One the answer shows without the
+        expiry is read back, and revoked unless the server holds it."""
+        if expires_at is None or _same_second(created.expires_at, expires_at):
+            return created
+        stored = self.get(created.id).expires_at
+        if _same_second(stored, expires_at):
+            return created.model_copy(update={"expires_at": stored})
+        self.revoke(created.id)
+        made = "no expiry" if stored is None else f"the expiry {timeutil.format_rfc3339(stored)}"
+        raise ManagementApiError(
+            f"Could not create a database token that expires at {timeutil.format_rfc3339(expires_at)}: the server "
+            f"made token {created.id} with {made} instead, so it was revoked; check that "
+            f"{self._connection.api_url} serves the documented Management API.",
+            secrets=self._secrets(),
+        )
+
     def _revoke_lost(
         self, why: str, description: str, create_marker: Optional[str], held: Collection[str]
     ) -> builtins.list[str]:
@@ -191,3 +212,7 @@ class HttpDatabaseTokenClient:
 
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)
+
+
+def _same_second(found: Optional[datetime], wanted: datetime) -> bool:
+    return found is not None and int(found.timestamp()) == int(wanted.timestamp())
