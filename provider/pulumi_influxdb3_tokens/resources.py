@@ -197,8 +197,8 @@ DATABASE_TOKEN = Resource(
     documented_api=True,
 )
 
-# The resources both faces serve. DATABASE and DATABASE_TOKEN join when their cores and faces are in place.
-RESOURCES = (MANAGEMENT_TOKEN,)
+# The resources both faces serve.
+RESOURCES = (MANAGEMENT_TOKEN, DATABASE, DATABASE_TOKEN)
 
 
 def of_type(resource_type: str) -> Optional[Resource]:
