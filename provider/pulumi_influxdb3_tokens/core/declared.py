@@ -11,7 +11,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 import pulumi
 from pulumi import Input, Output
 
-from ..resources import Resource
+from ..resources import DATABASE, DATABASE_TOKEN, Resource
 
 ExpiryInput = Input[Union[str, datetime]]
 # A database token's permission, as the documented API has it: {"action": "read" | "write", "resource": name | "*"}.
@@ -39,6 +39,52 @@ def declared_props(resource: Resource, inputs: Mapping[str, Any]) -> dict[str, A
         if props.get(name) is not None:
             props[name] = pulumi.Output.secret(props[name])
     return props
+
+
+def database_props(
+    name: Optional[Input[str]],
+    retention_period: Optional[Input[str]],
+    max_tables: Optional[Input[int]],
+    max_columns_per_table: Optional[Input[int]],
+    partition_template: Optional[Input[Sequence[PartitionPartInput]]],
+    allow_data_loss: Optional[Input[bool]],
+) -> dict[str, Any]:
+    """A Database's declared inputs, on either face."""
+    return declared_props(
+        DATABASE,
+        {
+            "name": name,
+            "retention_period": retention_period,
+            "max_tables": max_tables,
+            "max_columns_per_table": max_columns_per_table,
+            "partition_template": partition_template,
+            "allow_data_loss": allow_data_loss,
+        },
+    )
+
+
+def database_token_props(
+    description: Optional[Input[str]],
+    permissions: Optional[Input[Sequence[PermissionInput]]],
+    expires_at: Optional[ExpiryInput],
+    expires_in: Optional[Input[str]],
+    rotate_before: Optional[Input[str]],
+    overlap: Optional[Input[str]],
+    mark_description: Optional[Input[bool]],
+) -> dict[str, Any]:
+    """A DatabaseToken's declared inputs, on either face; an expiry ``datetime`` sent in its ISO form."""
+    return declared_props(
+        DATABASE_TOKEN,
+        {
+            "description": description,
+            "permissions": permissions,
+            "expires_at": expiry(expires_at),
+            "expires_in": expires_in,
+            "rotate_before": rotate_before,
+            "overlap": overlap,
+            "mark_description": mark_description,
+        },
+    )
 
 
 class DatabaseOutputs:

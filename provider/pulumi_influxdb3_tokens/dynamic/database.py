@@ -7,7 +7,7 @@ from typing import Optional, Sequence
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
-from ..core.declared import DatabaseOutputs, PartitionPartInput, declared_props
+from ..core.declared import DatabaseOutputs, PartitionPartInput, database_props
 from ..resources import DATABASE
 from .provider import CONNECTION, DatabaseProvider
 from .secret_credential import with_secret_credential
@@ -52,16 +52,8 @@ class Database(Resource, DatabaseOutputs, module="influxdb3", name="Database"):
         management_token: Optional[Input[str]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        props = declared_props(
-            DATABASE,
-            {
-                "name": name,
-                "retention_period": retention_period,
-                "max_tables": max_tables,
-                "max_columns_per_table": max_columns_per_table,
-                "partition_template": partition_template,
-                "allow_data_loss": allow_data_loss,
-            },
+        props = database_props(
+            name, retention_period, max_tables, max_columns_per_table, partition_template, allow_data_loss
         )
         props[CONNECTION] = connection
         props, opts = with_secret_credential(props, management_token, DATABASE.secret_outputs, opts)

@@ -7,7 +7,7 @@ from typing import Optional, Sequence
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
-from ..core.declared import DatabaseTokenOutputs, ExpiryInput, PermissionInput, declared_props, expiry
+from ..core.declared import DatabaseTokenOutputs, ExpiryInput, PermissionInput, database_token_props
 from ..resources import DATABASE_TOKEN
 from .provider import CONNECTION, DatabaseTokenProvider
 from .secret_credential import with_secret_credential
@@ -55,17 +55,8 @@ class DatabaseToken(Resource, DatabaseTokenOutputs, module="influxdb3", name="Da
         management_token: Optional[Input[str]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        props = declared_props(
-            DATABASE_TOKEN,
-            {
-                "description": description,
-                "permissions": permissions,
-                "expires_at": expiry(expires_at),
-                "expires_in": expires_in,
-                "rotate_before": rotate_before,
-                "overlap": overlap,
-                "mark_description": mark_description,
-            },
+        props = database_token_props(
+            description, permissions, expires_at, expires_in, rotate_before, overlap, mark_description
         )
         props[CONNECTION] = connection
         props, opts = with_secret_credential(props, management_token, DATABASE_TOKEN.secret_outputs, opts)

@@ -7,7 +7,7 @@ from typing import Optional, Sequence
 import pulumi
 from pulumi import Input, ResourceOptions
 
-from ..core.declared import DatabaseOutputs, PartitionPartInput, declared_props
+from ..core.declared import DatabaseOutputs, PartitionPartInput, database_props
 from ..resources import DATABASE
 from .typed import SchemaNames, plugin_options
 
@@ -31,16 +31,8 @@ class Database(SchemaNames, pulumi.CustomResource, DatabaseOutputs):
         allow_data_loss: Optional[Input[bool]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        props = declared_props(
-            DATABASE,
-            {
-                "name": name,
-                "retention_period": retention_period,
-                "max_tables": max_tables,
-                "max_columns_per_table": max_columns_per_table,
-                "partition_template": partition_template,
-                "allow_data_loss": allow_data_loss,
-            },
+        props = database_props(
+            name, retention_period, max_tables, max_columns_per_table, partition_template, allow_data_loss
         )
         super().__init__(DATABASE.plugin_type, resource_name, props, plugin_options(DATABASE, opts))
 

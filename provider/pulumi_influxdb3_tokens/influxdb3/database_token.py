@@ -7,7 +7,7 @@ from typing import Optional, Sequence
 import pulumi
 from pulumi import Input, ResourceOptions
 
-from ..core.declared import DatabaseTokenOutputs, ExpiryInput, PermissionInput, declared_props, expiry
+from ..core.declared import DatabaseTokenOutputs, ExpiryInput, PermissionInput, database_token_props
 from ..resources import DATABASE_TOKEN
 from .typed import SchemaNames, plugin_options
 
@@ -32,17 +32,8 @@ class DatabaseToken(SchemaNames, pulumi.CustomResource, DatabaseTokenOutputs):
         mark_description: Optional[Input[bool]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
-        props = declared_props(
-            DATABASE_TOKEN,
-            {
-                "description": description,
-                "permissions": permissions,
-                "expires_at": expiry(expires_at),
-                "expires_in": expires_in,
-                "rotate_before": rotate_before,
-                "overlap": overlap,
-                "mark_description": mark_description,
-            },
+        props = database_token_props(
+            description, permissions, expires_at, expires_in, rotate_before, overlap, mark_description
         )
         super().__init__(DATABASE_TOKEN.plugin_type, resource_name, props, plugin_options(DATABASE_TOKEN, opts))
 
