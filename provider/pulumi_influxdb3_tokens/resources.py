@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Protocol, cast
 
 if TYPE_CHECKING:
-    from .core.management_token.diff import Decision
-    from .core.management_token.lifecycle import Created, Imported
-    from .core.management_token.validation import Checked
+    from .core.outcomes import Checked, Created, Decision, Imported
     from .settings import Connection
 
 PACKAGE = "influxdb3"
@@ -207,6 +205,8 @@ def of_type(resource_type: str) -> Optional[Resource]:
 
 
 if TYPE_CHECKING:  # mypy holds each resource's lifecycle module to the protocol the faces call
+    from .core.database import lifecycle as _database_lifecycle
     from .core.management_token import lifecycle as _management_token_lifecycle
 
     _: Lifecycle = _management_token_lifecycle
+    _database: Lifecycle = _database_lifecycle

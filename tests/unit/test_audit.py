@@ -120,6 +120,32 @@ def test_all_sets_every_level_then_policies_override_and_flags_override_numbers(
     assert PackConfig().config(catalog.MAX_LIFETIME).max_lifetime_days == 90
 
 
+def test_the_config_file_sets_the_database_policies_apart_from_the_management_tokens():
+    """One file serves the pack and the audit: each database policy keeps its own level, number and exemptions."""
+    defaults = PackConfig()
+    assert defaults.level(catalog.DATABASE_TOKEN_MUST_EXPIRE) == "mandatory"
+    assert defaults.level(catalog.DATABASE_TOKEN_NO_WILDCARD) == "advisory"
+    assert defaults.level(catalog.DATABASE_INFINITE_RETENTION) == "advisory"
+    assert defaults.config(catalog.DATABASE_TOKEN_MAX_LIFETIME).max_lifetime_days == 90
+    config = parse_pack_config(
+        {
+            catalog.MAX_LIFETIME: {"maxLifetimeDays": 30},
+            catalog.DATABASE_TOKEN_MAX_LIFETIME: {"enforcementLevel": "advisory", "maxLifetimeDays": 365},
+            catalog.DATABASE_TOKEN_NO_WILDCARD: {"enforcementLevel": "mandatory", "exemptions": ["backup-token"]},
+            catalog.DATABASE_INFINITE_RETENTION: {"exemptions": ["archive"]},
+        }
+    )
+    assert config.config(catalog.MAX_LIFETIME).max_lifetime_days == 30
+    assert config.config(catalog.DATABASE_TOKEN_MAX_LIFETIME).max_lifetime_days == 365
+    assert config.level(catalog.DATABASE_TOKEN_MAX_LIFETIME) == "advisory"
+    assert config.level(catalog.DATABASE_TOKEN_NO_WILDCARD) == "mandatory"
+    assert catalog.exemption(config.config(catalog.DATABASE_TOKEN_NO_WILDCARD), "backup-token") == "backup-token"
+    assert catalog.exemption(config.config(catalog.DATABASE_INFINITE_RETENTION), "archive") == "archive"
+    assert parse_pack_config({"all": "disabled"}).level(catalog.DATABASE_INFINITE_RETENTION) == "disabled"
+    with pytest.raises(ConfigurationError, match=f'"{catalog.DATABASE_TOKEN_MAX_LIFETIME}".maxLifetimeDays is invalid'):
+        parse_pack_config({catalog.DATABASE_TOKEN_MAX_LIFETIME: {"maxLifetimeDays": 0}})
+
+
 @pytest.mark.parametrize(
     ("document", "complaint"),
     [

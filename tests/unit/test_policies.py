@@ -17,11 +17,17 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 from pulumi_policy.deserialize import deserialize_properties, serialize_properties
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
+from pulumi_policy.proxy import (
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
+    UnknownValueError,
+    unknown_checking_proxy,
+)
 
 from pulumi_influxdb3_tokens.policy import catalog
 from pulumi_influxdb3_tokens.policy import policies as pack
-from pulumi_influxdb3_tokens.resources import MANAGEMENT_TOKEN
+from pulumi_influxdb3_tokens.resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN, Resource
 
 TYPE = MANAGEMENT_TOKEN.dynamic_type
 
@@ -283,3 +289,212 @@ def test_an_exempt_token_keeps_its_missing_expiry_under_remediation():
     remediate = policy(catalog.DEFAULT_EXPIRY).remediate
     assert remediate(resource_args({}, {"maxLifetimeDays": 30, "exemptions": [URN]})) is None
     assert remediate(resource_args({}, {"maxLifetimeDays": 30}))["expires_in"] == "30d"
+
+
+# --- database tokens and databases: both faces, read through the registry ------------------------
+#
+# Facts held (the Management API, api-docs/influxdb3/cloud-dedicated/management/openapi.yml, and the admin docs):
+# a database token's permissions are [{action, resource}] where resource is a database name or '*', "a resource
+# value ... that refers to all databases" (DatabaseTokenResourceAllDatabases); a database token without expiresAt
+# "does not expire until revoked" (admin/tokens/database/create.md); a database whose retention period "is not set
+# or is set to 0 ... will have infinite retention" (ClusterDatabaseRetentionPeriod).
+
+DATABASE_TOKEN_RULES = (
+    catalog.DATABASE_TOKEN_MUST_EXPIRE,
+    catalog.DATABASE_TOKEN_MAX_LIFETIME,
+    catalog.DATABASE_TOKEN_NO_WILDCARD,
+)
+GOOD_DATABASE_TOKEN = {
+    "description": "ingest",
+    "permissions": [{"action": "write", "resource": "metrics"}, {"action": "read", "resource": "metrics"}],
+    "expires_in": "30d",
+    "rotate_before": "7d",
+}
+GOOD_DATABASE = {"name": "metrics", "retention_period": "30d"}
+
+
+def spelled(resource: Resource, type_: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """The props as a resource of ``type_`` spells them: snake_case for the dynamic face, camelCase for the plugin."""
+    return {resource.property_name(type_, name): value for name, value in props.items()}
+
+
+def run_face(
+    resource: Resource, type_: str, name: str, props: Mapping[str, Any], config: Optional[Mapping[str, Any]] = None
+) -> list[str]:
+    return run(name, spelled(resource, type_, props), {} if config is None else config, type_=type_)
+
+
+@pytest.mark.parametrize("type_", DATABASE_TOKEN.types)
+@pytest.mark.parametrize("name", DATABASE_TOKEN_RULES)
+def test_a_well_declared_database_token_passes(type_, name):
+    assert run_face(DATABASE_TOKEN, type_, name, GOOD_DATABASE_TOKEN) == []
+
+
+@pytest.mark.parametrize("type_", DATABASE.types)
+def test_a_database_with_a_retention_period_passes(type_):
+    assert run_face(DATABASE, type_, catalog.DATABASE_INFINITE_RETENTION, GOOD_DATABASE) == []
+
+
+@pytest.mark.parametrize("type_", DATABASE_TOKEN.types)
+@pytest.mark.parametrize(
+    ("name", "change", "config", "message"),
+    [
+        (
+            catalog.DATABASE_TOKEN_MUST_EXPIRE,
+            {"expires_in": None},
+            {},
+            "DatabaseToken 'ci': the token never expires: it has neither expires_at nor expires_in.",
+        ),
+        (
+            catalog.DATABASE_TOKEN_MAX_LIFETIME,
+            {"expires_in": "91d"},
+            {},
+            "DatabaseToken 'ci': the token lives 91d (expires_in 91d), longer than maxLifetimeDays 90.",
+        ),
+        (
+            catalog.DATABASE_TOKEN_MAX_LIFETIME,
+            {"expires_in": "30d"},
+            {"maxLifetimeDays": 14.0},  # numbers reach the pack through protobuf as floats
+            "DatabaseToken 'ci': the token lives 30d (expires_in 30d), longer than maxLifetimeDays 14.",
+        ),
+        (
+            catalog.DATABASE_TOKEN_MAX_LIFETIME,
+            {"expires_in": None, "expires_at": "2027-04-03T02:00:00+02:00"},  # measured from now: 2027-01-01
+            {},
+            "DatabaseToken 'ci': the token lives 92d (expires_at 2027-04-03T00:00:00Z), longer than "
+            "maxLifetimeDays 90.",
+        ),
+        (
+            catalog.DATABASE_TOKEN_NO_WILDCARD,
+            {"permissions": [{"action": "read", "resource": "metrics"}, {"action": "write", "resource": "*"}]},
+            {},
+            "DatabaseToken 'ci': the token may write every database, present and future: a permission's resource "
+            "is '*'.",
+        ),
+    ],
+)
+def test_each_database_token_policy_reports_what_it_finds_on_either_face(type_, name, change, config, message):
+    assert run_face(DATABASE_TOKEN, type_, name, {**GOOD_DATABASE_TOKEN, **change}, config) == [message]
+
+
+@pytest.mark.parametrize("type_", DATABASE.types)
+@pytest.mark.parametrize(
+    ("retention_period", "shown"),
+    [(None, "no retention_period"), ("0", "retention_period 0"), ("0d", "retention_period 0d")],
+)
+def test_a_database_with_infinite_retention_is_reported_on_either_face(type_, retention_period, shown):
+    props = {"name": "metrics", "retention_period": retention_period}
+    assert run_face(DATABASE, type_, catalog.DATABASE_INFINITE_RETENTION, props) == [
+        f"Database 'ci': the database keeps its data forever ({shown})."
+    ]
+
+
+def test_the_plugin_face_is_read_in_its_own_spelling():
+    """The plugin's inputs are camelCase (expiresIn, retentionPeriod): a snake_case key there is no input of it."""
+    snake = {"expires_in": "30d", "permissions": []}
+    assert run(catalog.DATABASE_TOKEN_MUST_EXPIRE, snake, type_=DATABASE_TOKEN.plugin_type) != []
+    assert run(catalog.DATABASE_TOKEN_MUST_EXPIRE, snake, type_=DATABASE_TOKEN.dynamic_type) == []
+    database = {"name": "metrics", "retentionPeriod": "30d"}
+    assert run(catalog.DATABASE_INFINITE_RETENTION, database, {}, type_=DATABASE.plugin_type) == []
+    assert run(catalog.DATABASE_INFINITE_RETENTION, database, {}, type_=DATABASE.dynamic_type) != []
+
+
+@pytest.mark.parametrize(
+    ("name", "types"),
+    [
+        (catalog.MUST_EXPIRE, DATABASE_TOKEN.types + DATABASE.types),
+        (catalog.DATABASE_TOKEN_MUST_EXPIRE, MANAGEMENT_TOKEN.types + DATABASE.types + ("aws:s3/bucket:Bucket",)),
+        (catalog.DATABASE_TOKEN_NO_WILDCARD, MANAGEMENT_TOKEN.types + DATABASE.types),
+        (catalog.DATABASE_INFINITE_RETENTION, MANAGEMENT_TOKEN.types + DATABASE_TOKEN.types),
+    ],
+)
+def test_each_policy_judges_only_its_own_resource(name, types):
+    """A never-expiring, wildcard, retention-less bag breaks every rule, yet only its own resource's are run."""
+    bad = {"permissions": [{"action": "write", "resource": "*"}], "name": "metrics"}
+    for type_ in types:
+        assert run(name, bad, {}, type_=type_) == [], type_
+
+
+@pytest.mark.parametrize("proxied", [True, False])
+@pytest.mark.parametrize(
+    ("resource", "name", "props"),
+    [
+        (DATABASE_TOKEN, catalog.DATABASE_TOKEN_MUST_EXPIRE, {"expires_at": UNKNOWN_STRING_VALUE}),
+        (DATABASE_TOKEN, catalog.DATABASE_TOKEN_MAX_LIFETIME, {"expires_in": UNKNOWN_STRING_VALUE}),
+        (DATABASE_TOKEN, catalog.DATABASE_TOKEN_NO_WILDCARD, {"permissions": UNKNOWN_ARRAY_VALUE}),
+        (
+            DATABASE_TOKEN,
+            catalog.DATABASE_TOKEN_NO_WILDCARD,
+            {"permissions": [{"action": "read", "resource": UNKNOWN_STRING_VALUE}]},  # say a new Database's name
+        ),
+        (
+            DATABASE_TOKEN,
+            catalog.DATABASE_TOKEN_NO_WILDCARD,
+            {"permissions": [{"action": "read", "resource": "metrics"}, UNKNOWN_OBJECT_VALUE]},
+        ),
+        (DATABASE, catalog.DATABASE_INFINITE_RETENTION, {"name": "metrics", "retention_period": UNKNOWN_STRING_VALUE}),
+    ],
+)
+@pytest.mark.parametrize("face", ["dynamic", "plugin"])
+def test_unknown_database_inputs_cannot_be_verified_and_say_so(resource, name, props, proxied, face):
+    """Never a violation for what preview cannot know, never a silent pass: pulumi-policy reports "can't run"."""
+    type_ = resource.plugin_type if face == "plugin" else resource.dynamic_type
+    with pytest.raises(UnknownValueError) as raised:
+        run(name, spelled(resource, type_, props), {}, type_=type_, proxied=proxied)
+    assert isinstance(raised.value, pack.CannotVerify)
+    assert raised.value.message.startswith(f"{resource.name} 'ci': cannot verify")
+
+
+@pytest.mark.parametrize("proxied", [True, False])
+def test_a_known_wildcard_is_reported_whatever_else_is_unknown(proxied):
+    props = {
+        "permissions": [{"action": "read", "resource": UNKNOWN_STRING_VALUE}, {"action": "write", "resource": "*"}],
+        "expires_in": UNKNOWN_STRING_VALUE,
+    }
+    [message] = run(catalog.DATABASE_TOKEN_NO_WILDCARD, props, {}, type_=DATABASE_TOKEN.dynamic_type, proxied=proxied)
+    assert "may write every database" in message
+
+
+def test_an_unknown_the_database_rules_do_not_need_is_no_obstacle():
+    token = {**GOOD_DATABASE_TOKEN, "description": UNKNOWN_STRING_VALUE, "rotate_before": UNKNOWN_STRING_VALUE}
+    for name in DATABASE_TOKEN_RULES:
+        assert run(name, token, {}, type_=DATABASE_TOKEN.dynamic_type) == []
+    database = {"name": UNKNOWN_STRING_VALUE, "retention_period": "30d"}
+    assert run(catalog.DATABASE_INFINITE_RETENTION, database, {}, type_=DATABASE.dynamic_type) == []
+
+
+@pytest.mark.parametrize("type_", DATABASE_TOKEN.types)
+@pytest.mark.parametrize("name", DATABASE_TOKEN_RULES)
+def test_a_database_token_named_by_urn_in_the_rules_exemptions_is_not_judged(type_, name):
+    """A token that must reach every database, or live long, on purpose."""
+    bad = {"permissions": [{"action": "write", "resource": "*"}], "expires_in": "400d"}
+    if name == catalog.DATABASE_TOKEN_MUST_EXPIRE:
+        bad = {"permissions": []}
+    urn = f"urn:pulumi:test::p::{type_}::ci"
+    assert run_face(DATABASE_TOKEN, type_, name, bad) != []
+    assert run_face(DATABASE_TOKEN, type_, name, bad, {"exemptions": [urn]}) == []
+    assert run_face(DATABASE_TOKEN, type_, name, bad, {"exemptions": ["urn:pulumi:test::p::other::ci"]}) != []
+
+
+@pytest.mark.parametrize("type_", DATABASE.types)
+def test_a_database_is_exempted_by_urn_or_by_its_name(type_):
+    """A database's name is an input, known to the pack (unlike a token's id): the config may name it."""
+    forever = {"name": "archive"}
+    assert run_face(DATABASE, type_, catalog.DATABASE_INFINITE_RETENTION, forever) != []
+    for entry in (f"urn:pulumi:test::p::{type_}::ci", "archive"):
+        assert run_face(DATABASE, type_, catalog.DATABASE_INFINITE_RETENTION, forever, {"exemptions": [entry]}) == []
+    assert run_face(DATABASE, type_, catalog.DATABASE_INFINITE_RETENTION, forever, {"exemptions": ["metrics"]}) != []
+
+
+def test_the_database_policies_declare_their_levels_severities_and_schemas():
+    policies = {p.name: p for p in pack.all_policies()}
+    assert policies[catalog.DATABASE_TOKEN_MUST_EXPIRE].enforcement_level is EnforcementLevel.MANDATORY
+    assert policies[catalog.DATABASE_TOKEN_MAX_LIFETIME].enforcement_level is EnforcementLevel.MANDATORY
+    assert policies[catalog.DATABASE_TOKEN_NO_WILDCARD].enforcement_level is EnforcementLevel.ADVISORY
+    assert policies[catalog.DATABASE_INFINITE_RETENTION].enforcement_level is EnforcementLevel.ADVISORY
+    schema = policies[catalog.DATABASE_TOKEN_MAX_LIFETIME].config_schema.properties
+    assert schema["maxLifetimeDays"]["default"] == 90 and "database token" in schema["maxLifetimeDays"]["description"]
+    assert (
+        "database name"
+        in policies[catalog.DATABASE_INFINITE_RETENTION].config_schema.properties["exemptions"]["description"]
+    )

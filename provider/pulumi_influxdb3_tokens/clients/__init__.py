@@ -1,4 +1,4 @@
-"""The transports that carry a management token's calls (``TokenClient``, its seam in the core).
+"""The transports that carry a resource's calls (``TokenClient``, ``DatabaseClient``: their seams in the core).
 
 A transport's module is imported when a connection first asks for it: a provider process on the
 REST API never loads the influxctl client, and one on influxctl never loads httpx.
@@ -9,15 +9,17 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ..core.errors import ConfigurationError
 from ..core.management_token.client import TokenClient
 from ..settings import INFLUXCTL, Connection
 from . import secret_files
 
 if TYPE_CHECKING:
+    from ..core.database.client import DatabaseClient
     from .http import HttpTokenClient
     from .influxctl.client import InfluxctlTokenClient
 
-__all__ = ["HttpTokenClient", "InfluxctlTokenClient", "TokenClient", "client_for"]
+__all__ = ["HttpTokenClient", "InfluxctlTokenClient", "TokenClient", "client_for", "database_client_for"]
 
 # Each transport's client class and the module that holds it.
 _TRANSPORTS = {"HttpTokenClient": ".http", "InfluxctlTokenClient": ".influxctl.client"}
@@ -33,6 +35,20 @@ def client_for(connection: Connection) -> TokenClient:
     transport = "InfluxctlTokenClient" if connection.transport == INFLUXCTL else "HttpTokenClient"
     client: TokenClient = __getattr__(transport)(connection)
     return client
+
+
+def database_client_for(connection: Connection) -> DatabaseClient:
+    """The client of a database (``resources.DATABASE``): the documented Management API over HTTP, the only
+    transport that manages databases; a connection on influxctl is refused in one sentence."""
+    if connection.transport == INFLUXCTL:
+        raise ConfigurationError(
+            "A Database is managed over the documented Management API only, and this connection uses influxctl: "
+            "set influxdb3:apiUrl (INFLUXDB3_API_URL) and influxdb3:transport to http."
+        )
+    secret_files.remove_stale_once()
+    from .http.databases import HttpDatabaseClient
+
+    return HttpDatabaseClient(connection)
 
 
 def __getattr__(name: str) -> Any:

@@ -24,3 +24,23 @@ def plain(value: Any) -> Any:
 def secret(value: Any) -> Any:
     """Wrap a value so the engine stores it as a secret."""
     return None if value is None else rpc.wrap_rpc_secret(value)
+
+
+def holds_unknown(value: Any) -> bool:
+    """An unknown anywhere in the value: a list or map with one unknown element is not known yet either."""
+    value = plain(value)
+    if isinstance(value, dict):
+        return any(holds_unknown(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(holds_unknown(item) for item in value)
+    return is_unknown(value)
+
+
+def deep_plain(value: Any) -> Any:
+    """The value with every secret wrapper removed, at any depth (a list of maps from the engine)."""
+    value = plain(value)
+    if isinstance(value, dict):
+        return {key: deep_plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [deep_plain(item) for item in value]
+    return value

@@ -137,3 +137,12 @@ class LostAnswerError(ManagementApiError):
 
 class OutcomeUnknownError(ManagementApiError):
     """A create failed after it may have reached the server: a token may exist that nobody holds."""
+
+
+class DatabaseExistsError(ManagementApiError):
+    """The cluster already has a database of the name a create or a rename asked for (HTTP 409): it proves
+    nothing about who made it, so it is never taken over."""
+
+
+class DatabaseNotFoundError(ManagementApiError):
+    """The cluster has no database of the name a request named (HTTP 404)."""

@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 Sink = Callable[[str], None]
 
-# The resource's name in every line.
+# The resource's name in every line (a management token's unless the line says another's).
 PREFIX = "ManagementToken"
 
 
@@ -27,8 +27,9 @@ def _stderr(line: str) -> None:
 _SINK: ContextVar[Sink] = ContextVar("influxdb3_tokens_notice_sink", default=_stderr)
 
 
-def say(message: str) -> None:
-    _SINK.get()(f"{PREFIX}: {message}")
+def say(message: str, resource: str = PREFIX) -> None:
+    """One line for the user, led by the name of the ``resource`` type it is about."""
+    _SINK.get()(f"{resource}: {message}")
 
 
 @contextmanager

@@ -117,7 +117,7 @@ class RegistryProvider(ResourceProvider):
             changes=decision.changes or self._credential_changed(olds, news),
             replaces=decision.replaces,
             stables=[],
-            delete_before_replace=getattr(decision, "delete_before_replace", False),
+            delete_before_replace=decision.delete_before_replace,
         )
 
     def _credential_changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:

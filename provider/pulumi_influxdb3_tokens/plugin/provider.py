@@ -109,7 +109,7 @@ class InfluxDB3Provider(rpc.Provider):
         return rpc.DiffResponse(
             changes=decision.changes,
             replaces=[camel(name) for name in decision.replaces],
-            delete_before_replace=getattr(decision, "delete_before_replace", False),
+            delete_before_replace=decision.delete_before_replace,
             diffs=list(detailed),
             detailed_diff=detailed,
         )

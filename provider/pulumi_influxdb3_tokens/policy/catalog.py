@@ -20,6 +20,10 @@ DESCRIPTION = "management-token-description"
 MAX_PER_STACK = "management-token-max-per-stack"
 DEFAULT_EXPIRY = "management-token-default-expiry"
 MAX_OVERLAP = "management-token-max-overlap"
+DATABASE_TOKEN_MUST_EXPIRE = "database-token-must-expire"
+DATABASE_TOKEN_MAX_LIFETIME = "database-token-max-lifetime"
+DATABASE_TOKEN_NO_WILDCARD = "database-token-no-wildcard"
+DATABASE_INFINITE_RETENTION = "database-infinite-retention"
 
 ADVISORY = "advisory"
 MANDATORY = "mandatory"
@@ -31,6 +35,18 @@ DEFAULT_MAX_LIFETIME_DAYS = 90
 DEFAULT_MIN_ROTATE_BEFORE_DAYS = 7
 DEFAULT_MAX_TOKENS_PER_STACK = 10
 DEFAULT_MAX_OVERLAP_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ExpiryRules:
+    """The ids one kind of token's expiry rules go by: the same two rules judge every kind of token."""
+
+    must_expire: str
+    max_lifetime: str
+
+
+MANAGEMENT_TOKEN_EXPIRY = ExpiryRules(MUST_EXPIRE, MAX_LIFETIME)
+DATABASE_TOKEN_EXPIRY = ExpiryRules(DATABASE_TOKEN_MUST_EXPIRE, DATABASE_TOKEN_MAX_LIFETIME)
 
 
 # --- per-rule configuration ------------------------------------------------------------------
@@ -53,13 +69,13 @@ class ExemptionsConfig(RuleConfig):
     )
 
 
+def _max_lifetime_days(description: str) -> Any:
+    """The ``maxLifetimeDays`` property: every rule that bounds a token's life in days spells it so."""
+    return Field(DEFAULT_MAX_LIFETIME_DAYS, alias="maxLifetimeDays", ge=1, description=description)
+
+
 class MaxLifetimeConfig(ExemptionsConfig):
-    max_lifetime_days: int = Field(
-        DEFAULT_MAX_LIFETIME_DAYS,
-        alias="maxLifetimeDays",
-        ge=1,
-        description="The longest a management token may live, in days.",
-    )
+    max_lifetime_days: int = _max_lifetime_days("The longest a management token may live, in days.")
 
 
 class RotationConfig(ExemptionsConfig):
@@ -82,11 +98,8 @@ class MaxPerStackConfig(RuleConfig):
 
 
 class DefaultExpiryConfig(ExemptionsConfig):
-    max_lifetime_days: int = Field(
-        DEFAULT_MAX_LIFETIME_DAYS,
-        alias="maxLifetimeDays",
-        ge=1,
-        description="The expires_in, in days, given to a token declared without any expiry.",
+    max_lifetime_days: int = _max_lifetime_days(
+        "The expires_in, in days, given to a token declared without any expiry."
     )
 
 
@@ -96,6 +109,20 @@ class MaxOverlapConfig(ExemptionsConfig):
         alias="maxOverlapDays",
         ge=1,
         description="The longest overlap a token may declare, in days: how long a replaced token stays valid.",
+    )
+
+
+class DatabaseTokenMaxLifetimeConfig(MaxLifetimeConfig):
+    max_lifetime_days: int = _max_lifetime_days("The longest a database token may live, in days.")
+
+
+class DatabaseExemptionsConfig(RuleConfig):
+    """A rule that judges one database at a time can leave named databases alone."""
+
+    exemptions: tuple[str, ...] = Field(
+        (),
+        description="Databases this rule does not judge, by database name or by resource URN (as `pulumi stack "
+        "--show-urns` prints it): a deliberate exception such as a database that keeps its data for good.",
     )
 
 
@@ -170,11 +197,47 @@ RULES: dict[str, RuleSpec] = {
             "A replaced management token may stay valid (overlap) at most maxOverlapDays days (default 7), and "
             "never longer than the token lives. Fix: shorten overlap, so old tokens do not linger.",
         ),
+        # Database tokens are the credentials applications hold: one that never expires, or lives long, is a
+        # leaked secret that keeps working, as for a management token; so the same levels (mandatory).
+        RuleSpec(
+            DATABASE_TOKEN_MUST_EXPIRE,
+            MANDATORY,
+            ExemptionsConfig,
+            "Database tokens must expire: a token that never expires keeps reading or writing data for as long "
+            "as anyone holds it. Fix: set expires_in (e.g. '30d') or expires_at on the DatabaseToken, with "
+            "rotate_before so `pulumi up` replaces it in time.",
+        ),
+        RuleSpec(
+            DATABASE_TOKEN_MAX_LIFETIME,
+            MANDATORY,
+            DatabaseTokenMaxLifetimeConfig,
+            "Database tokens may live at most maxLifetimeDays days (default 90). Fix: shorten expires_in, or "
+            "move expires_at closer, and let rotate_before replace the token before it expires.",
+        ),
+        # A '*' permission has legitimate users (a backup job, an agent writing to many databases), the
+        # documented API offers it, and it is no admin power: advisory, like the other least-privilege advice.
+        RuleSpec(
+            DATABASE_TOKEN_NO_WILDCARD,
+            ADVISORY,
+            ExemptionsConfig,
+            "Database token permissions should name their databases: a permission on '*' reaches every "
+            "database of the cluster, present and future. Fix: give each database the token needs a "
+            "permission of its own (resource: its name), or exempt a token that must reach them all.",
+        ),
+        # Infinite retention is the API's default and a choice about data, not a credential: advisory.
+        RuleSpec(
+            DATABASE_INFINITE_RETENTION,
+            ADVISORY,
+            DatabaseExemptionsConfig,
+            "Databases should have a retention period: without one (absent or '0') data is kept forever and "
+            "storage grows without bound. Fix: set retention_period (e.g. '30d') on the Database, or exempt "
+            "a database that must keep its data.",
+        ),
     )
 }
 
 
 def exemption(config: RuleConfig, *names: Optional[str]) -> Optional[str]:
-    """The entry of the rule's ``exemptions`` that names this token (by id or URN), if any."""
+    """The entry of the rule's ``exemptions`` that names this token or database (by id, name or URN), if any."""
     listed = getattr(config, "exemptions", ())
     return next((name for name in names if name and name in listed), None)

@@ -1,6 +1,6 @@
-"""The management-token rules: one copy, used by the policy pack and by ``influxdb3-tokens audit``.
+"""The rules over tokens and databases: one copy, used by the policy pack and by ``influxdb3-tokens audit``.
 
-Each rule is a pure function of a token's facts, its thresholds and "now" (``timeutil.now``, so
+Each rule is a pure function of a resource's facts, its thresholds and "now" (``timeutil.now``, so
 ``INFLUXDB3_TOKENS_FAKE_NOW`` moves it in tests). A fact may be :data:`UNKNOWN` (a preview value that
 depends on another resource's output); a rule then answers :attr:`Verdict.UNKNOWN` rather than
 guessing, and the caller reports "cannot verify". Which rules exist, their levels and their config
@@ -9,19 +9,22 @@ are in :mod:`.catalog`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional, Union
 
 from ..core import timeutil
 from .catalog import (
+    DATABASE_INFINITE_RETENTION,
+    DATABASE_TOKEN_NO_WILDCARD,
     DESCRIPTION,
-    MAX_LIFETIME,
+    MANAGEMENT_TOKEN_EXPIRY,
     MAX_OVERLAP,
     MAX_PER_STACK,
-    MUST_EXPIRE,
     ROTATION,
     DefaultExpiryConfig,
+    ExpiryRules,
     MaxLifetimeConfig,
     MaxOverlapConfig,
     MaxPerStackConfig,
@@ -58,6 +61,40 @@ class TokenFacts:
     overlap: Fact = None
 
 
+# The resource of a database token permission that reaches every database (DatabaseTokenResourceAllDatabases in
+# the Management API's schema), and the actions a permission grants, in the order messages name them.
+ALL_DATABASES = "*"
+_ACTIONS = ("read", "write")
+
+
+@dataclass(frozen=True)
+class Permission:
+    """One permission of a database token: ``{action: read|write, resource: <database name> | "*"}``."""
+
+    action: Fact = None
+    resource: Fact = None
+
+
+# The permissions as the rules take them: None when not set, UNKNOWN when the whole list is; an entry UNKNOWN
+# when it is.
+Permissions = Union[tuple[Union[Permission, _Unknown], ...], _Unknown, None]
+
+
+@dataclass(frozen=True)
+class DatabaseTokenFacts(TokenFacts):
+    """A database token's facts: a token's, and the databases it reaches."""
+
+    permissions: Permissions = None
+
+
+@dataclass(frozen=True)
+class DatabaseFacts:
+    """What the rules look at on a database."""
+
+    name: Fact = None
+    retention_period: Fact = None  # a duration; absent or zero: infinite
+
+
 def days(value: timedelta) -> str:
     """A duration for messages, rounded to the minute first: an expiry requested as "365 days from now"
     is measured against the server's later creation stamp and falls milliseconds short of 365d.
@@ -71,12 +108,13 @@ def days(value: timedelta) -> str:
 # --- the rules -------------------------------------------------------------------------------
 
 
-def must_expire(facts: TokenFacts) -> Finding:
+def must_expire(facts: TokenFacts, ids: ExpiryRules = MANAGEMENT_TOKEN_EXPIRY) -> Finding:
+    """``ids``: the names the kind of token judged gives its expiry rules."""
     if _is_set(facts.expires_at) or _is_set(facts.expires_in):
-        return _pass(MUST_EXPIRE)
+        return _pass(ids.must_expire)
     if facts.expires_at is UNKNOWN or facts.expires_in is UNKNOWN:
-        return _unknown(MUST_EXPIRE, "whether the token expires is not known until its inputs are")
-    return _fail(MUST_EXPIRE, "the token never expires: it has neither expires_at nor expires_in")
+        return _unknown(ids.must_expire, "whether the token expires is not known until its inputs are")
+    return _fail(ids.must_expire, "the token never expires: it has neither expires_at nor expires_in")
 
 
 def lifetime(facts: TokenFacts, now: Optional[datetime] = None) -> Union[timedelta, _Unknown, None]:
@@ -96,16 +134,22 @@ def lifetime(facts: TokenFacts, now: Optional[datetime] = None) -> Union[timedel
     return None
 
 
-def max_lifetime(facts: TokenFacts, config: MaxLifetimeConfig, now: Optional[datetime] = None) -> Finding:
+def max_lifetime(
+    facts: TokenFacts,
+    config: MaxLifetimeConfig,
+    now: Optional[datetime] = None,
+    ids: ExpiryRules = MANAGEMENT_TOKEN_EXPIRY,
+) -> Finding:
+    rule = ids.max_lifetime
     limit = timedelta(days=config.max_lifetime_days)
     try:
         life = lifetime(facts, now)
     except timeutil.TimeFormatError as err:
-        return _unknown(MAX_LIFETIME, f"the expiry cannot be read ({err})")
+        return _unknown(rule, f"the expiry cannot be read ({err})")
     if life is UNKNOWN:
-        return _unknown(MAX_LIFETIME, "the token's expiry is not known until its inputs are")
+        return _unknown(rule, "the token's expiry is not known until its inputs are")
     if life is None:
-        return _pass(MAX_LIFETIME, f"no expiry; {MUST_EXPIRE} covers tokens that never expire")
+        return _pass(rule, f"no expiry; {ids.must_expire} covers tokens that never expire")
     assert isinstance(life, timedelta)
     if life > limit:
         if _is_set(facts.expires_in):
@@ -113,10 +157,9 @@ def max_lifetime(facts: TokenFacts, config: MaxLifetimeConfig, now: Optional[dat
         else:
             what = f"expires_at {timeutil.normalize_rfc3339(facts.expires_at)}"
         return _fail(
-            MAX_LIFETIME,
-            f"the token lives {days(life)} ({what}), longer than maxLifetimeDays {config.max_lifetime_days}",
+            rule, f"the token lives {days(life)} ({what}), longer than maxLifetimeDays {config.max_lifetime_days}"
         )
-    return _pass(MAX_LIFETIME)
+    return _pass(rule)
 
 
 def rotation(facts: TokenFacts, config: RotationConfig) -> Finding:
@@ -207,3 +250,36 @@ def max_overlap(facts: TokenFacts, config: MaxOverlapConfig) -> Finding:
             MAX_OVERLAP, f"overlap {facts.overlap} is longer than the token lives (expires_in {facts.expires_in})"
         )
     return _pass(MAX_OVERLAP)
+
+
+def no_wildcard(facts: DatabaseTokenFacts) -> Finding:
+    """A permission on ``*`` reaches every database of the cluster, those made later too."""
+    if isinstance(facts.permissions, _Unknown):
+        return _unknown(DATABASE_TOKEN_NO_WILDCARD, "the permissions are not known until their inputs are")
+    entries = facts.permissions or ()
+    wildcards = [e for e in entries if isinstance(e, Permission) and e.resource == ALL_DATABASES]
+    if wildcards:
+        granted = {e.action for e in wildcards if isinstance(e.action, str)}
+        named = [action for action in _ACTIONS if action in granted] + sorted(granted.difference(_ACTIONS))
+        actions = " and ".join(named) or "reach"
+        return _fail(
+            DATABASE_TOKEN_NO_WILDCARD,
+            f"the token may {actions} every database, present and future: a permission's resource is '*'",
+        )
+    if any(isinstance(e, _Unknown) or e.resource is UNKNOWN for e in entries):
+        return _unknown(DATABASE_TOKEN_NO_WILDCARD, "a permission's resource is not known until its inputs are")
+    return _pass(DATABASE_TOKEN_NO_WILDCARD)
+
+
+_ZERO_DURATION = re.compile(r"(?:0+[a-z]*)+")  # "0", "0d", "0h0m": the docs' "0" and "0d" keep data for good
+
+
+def infinite_retention(facts: DatabaseFacts) -> Finding:
+    """A database without a retention period (absent, or zero in any unit) keeps its data forever."""
+    period = facts.retention_period
+    if period is UNKNOWN:
+        return _unknown(DATABASE_INFINITE_RETENTION, "retention_period is not known until its inputs are")
+    if not _is_set(period) or _ZERO_DURATION.fullmatch(str(period).strip().lower()):
+        shown = "no retention_period" if not _is_set(period) else f"retention_period {str(period).strip()}"
+        return _fail(DATABASE_INFINITE_RETENTION, f"the database keeps its data forever ({shown})")
+    return _pass(DATABASE_INFINITE_RETENTION)

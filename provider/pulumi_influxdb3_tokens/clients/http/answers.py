@@ -21,6 +21,7 @@ def _secrets(connection: Connection) -> tuple[str, ...]:
 
 
 def raise_for_status(response: httpx.Response, action: str, connection: Connection) -> None:
+    """Nothing for a success; else one sentence: ``Could not <action>: <what to check> (HTTP <status>).``"""
     status = response.status_code
     if status < 400:
         return
@@ -70,28 +71,36 @@ def _check_json(response: httpx.Response, connection: Connection) -> None:
         )
 
 
-def parse(response: httpx.Response, model: type[_M], connection: Connection) -> _M:
+def parse(response: httpx.Response, model: type[_M], connection: Connection, what: str = "management token") -> _M:
+    """The body as ``model``, or one sentence saying it is no valid ``what`` response."""
     _check_json(response, connection)
     try:
         return model.model_validate_json(response.content)
     except ValidationError as err:
-        raise _bad_body(response, err, connection) from None
+        raise _bad_body(response, err, connection, what) from None
 
 
 def parse_list(response: httpx.Response, connection: Connection) -> list[TokenRecord]:
+    return parse_items(response, TokenRecord, connection)
+
+
+def parse_items(
+    response: httpx.Response, item: type[_M], connection: Connection, what: str = "management token"
+) -> list[_M]:
+    """The body as a list of ``item``, or one sentence saying it is no valid ``what`` response."""
     _check_json(response, connection)
     try:
-        return TypeAdapter(list[TokenRecord]).validate_json(response.content)
+        return TypeAdapter(list[item]).validate_json(response.content)  # type: ignore[valid-type]
     except ValidationError as err:
-        raise _bad_body(response, err, connection) from None
+        raise _bad_body(response, err, connection, what) from None
 
 
-def _bad_body(response: httpx.Response, err: ValidationError, connection: Connection) -> ManagementApiError:
+def _bad_body(response: httpx.Response, err: ValidationError, connection: Connection, what: str) -> ManagementApiError:
     first: Mapping[str, Any] = err.errors()[0] if err.errors() else {}
     where = ".".join(str(p) for p in first.get("loc", ())) or "body"
     return ManagementApiError(
         f"{response.request.method} {response.request.url} answered HTTP {response.status_code} with a body "
-        f"that is not a valid management token response ({where}: {scrub(str(first.get('msg', 'invalid')))}).",
+        f"that is not a valid {what} response ({where}: {scrub(str(first.get('msg', 'invalid')))}).",
         status=response.status_code,
         secrets=_secrets(connection),
     )

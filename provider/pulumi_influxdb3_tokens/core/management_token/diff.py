@@ -6,30 +6,15 @@ replaces create-before-delete, so a pipeline always holds a valid token.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from .. import timeutil
 from ..bags import is_unknown, plain
+from ..outcomes import Decision
 from .props import INPUT_NAMES
 
 # Inputs whose change alone updates the resource in place (no new token).
 IN_PLACE_INPUTS = ("rotate_before", "adopt_token", "adopt_token_id", "overlap", "mark_description")
-
-
-@dataclass
-class Decision:
-    changes: bool = False
-    replaces: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    # Properties whose change rotates the token in place instead (``overlap`` set: core/overlap.py).
-    rotates: list[str] = field(default_factory=list)
-
-    def replace(self, prop: str, reason: str) -> None:
-        self.changes = True
-        if prop not in self.replaces:
-            self.replaces.append(prop)
-        self.reasons.append(reason)
 
 
 def _value(bag: Mapping[str, Any], name: str) -> Any:

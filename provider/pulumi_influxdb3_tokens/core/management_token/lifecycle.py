@@ -11,7 +11,6 @@ tokens it is given (``answered_creates``): the state holds them now.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from .. import timeutil
@@ -19,6 +18,7 @@ from ..answered_creates import settle
 from ..bags import secret
 from ..errors import AdoptionError, TokenNotFoundError
 from ..notices import say
+from ..outcomes import Created, Imported
 from . import overlap
 from .diff import IN_PLACE_INPUTS, Decision
 from .models import CreatedToken, TokenInputs, TokenRecord
@@ -27,21 +27,6 @@ from .validation import check_inputs
 
 if TYPE_CHECKING:
     from .client import TokenClient
-
-
-@dataclass(frozen=True)
-class Created:
-    id: str
-    outputs: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Imported:
-    """A live token taken over by id alone (``pulumi import``): the inputs that declare it as it is."""
-
-    id: str
-    inputs: dict[str, Any]
-    outputs: dict[str, Any]
 
 
 def diff(

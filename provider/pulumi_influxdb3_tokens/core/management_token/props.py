@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from ...resources import MANAGEMENT_TOKEN
+from .. import inputs as bag_inputs
 from .. import timeutil
-from ..bags import is_unknown, plain, secret
+from ..bags import secret
 from . import marker
 
 if TYPE_CHECKING:  # a Pulumi program imports this module and never needs pydantic's models
@@ -22,15 +23,11 @@ SECRET_OUTPUTS = MANAGEMENT_TOKEN.secret_outputs
 
 def known_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs whose values are known, unwrapped; unknown and absent ones are left out."""
-    return {
-        name: plain(props[name])
-        for name in (*INPUT_NAMES, *COMPUTED_INPUTS)
-        if name in props and props[name] is not None and not is_unknown(plain(props[name]))
-    }
+    return bag_inputs.known_inputs(props, (*INPUT_NAMES, *COMPUTED_INPUTS))
 
 
 def unknown_inputs(props: Mapping[str, Any]) -> set[str]:
-    return {name for name in INPUT_NAMES if name in props and is_unknown(plain(props[name]))}
+    return bag_inputs.unknown_inputs(props, INPUT_NAMES)
 
 
 def outputs_for(record: TokenRecord, inputs: TokenInputs, token: Optional[Any]) -> dict[str, Any]:

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from pydantic import ValidationError
 
 from ..bags import is_unknown, plain, secret
+from ..inputs import failures_from
+from ..outcomes import Checked as Checked  # importable from here, as before core/outcomes.py
 from . import marker
 from .models import TokenInputs
 from .props import INPUT_NAMES, SECRET_INPUTS, known_inputs, unknown_inputs
 
 CREATE_MARKER = "create_marker"
-
-
-@dataclass
-class Checked:
-    inputs: dict[str, Any]
-    failures: list[tuple[str, str]] = field(default_factory=list)
 
 
 def check_inputs(news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = None) -> Checked:
@@ -35,7 +30,7 @@ def check_inputs(news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = No
         if model.adopt_token is not None:
             normalised["adopt_token"] = secret(model.adopt_token.get_secret_value())
     except ValidationError as err:
-        failures = failures_from(err)
+        failures = failures_from(err, blame="description")
         normalised = {name: value for name, value in known.items() if name not in SECRET_INPUTS}
         if "adopt_token" in known:
             normalised["adopt_token"] = secret(known["adopt_token"])
@@ -56,21 +51,3 @@ def _create_marker(news: Mapping[str, Any], olds: Mapping[str, Any]) -> Optional
         return None
     kept = plain(olds.get(CREATE_MARKER))
     return kept if marker.is_marker(kept) and not is_unknown(kept) else marker.new_marker()
-
-
-def failures_from(err: ValidationError) -> list[tuple[str, str]]:
-    """One (property, reason) per pydantic error; cross-field errors name the property they blame."""
-    failures = []
-    for item in err.errors():
-        cause = (item.get("ctx") or {}).get("error")
-        prop = getattr(cause, "field", None) or (str(item["loc"][0]) if item.get("loc") else "description")
-        reason = str(cause) if cause is not None else _reason(prop, item)
-        failures.append((prop, reason))
-    return failures
-
-
-def _reason(prop: str, item: Mapping[str, Any]) -> str:
-    if item.get("type") == "string_too_long":
-        limit = (item.get("ctx") or {}).get("max_length")
-        return f"{prop} is longer than {limit} characters"
-    return f"{prop}: {item.get('msg', 'invalid value')}"

@@ -1,0 +1,77 @@
+"""Declare what spec.json says, on one face or both side by side:
+
+{"face": "dynamic" | "plugin"  (or "faces": [...], each face's outputs prefixed "<face>/"),
+ "databases": {name: kwargs}, "tokens": {name: kwargs},
+ "chain": {"description": ..., "expires_in": ..., "overlap": ...}  (optional)}
+
+Without "chain", the resources use the stack's ``influxdb3:*`` config and its admin credential. With it, the stack
+mints a ManagementToken (through the stack's config) and every Database and DatabaseToken acts with that token's
+``token``: the plugin face through an explicit provider whose ``managementToken`` is that output, the dynamic face
+through each resource's ``management_token`` input. A token's permissions name databases by name; every token
+depends on every database, as a program that hands a database's name to a token would.
+"""
+
+import json
+from pathlib import Path
+
+import pulumi
+
+spec = json.loads((Path(__file__).parent / "spec.json").read_text())
+OUTPUTS = {
+    "database": ("name", "retention_period", "retention_period_ns", "max_tables", "max_columns_per_table"),
+    "token": ("token", "token_id", "expires_at", "revoked_at", "retiring", "permissions", "description"),
+}
+
+
+def classes(face):
+    if face == "plugin":
+        from pulumi_influxdb3_tokens.influxdb3 import Database, DatabaseToken, ManagementToken, Provider
+
+        return Database, DatabaseToken, ManagementToken, Provider
+    from pulumi_influxdb3_tokens import Database, DatabaseToken, ManagementToken
+
+    return Database, DatabaseToken, ManagementToken, None
+
+
+def declare(face, prefix):
+    Database, DatabaseToken, ManagementToken, Provider = classes(face)
+    extra = {}
+    chain = spec.get("chain")
+    if chain is not None:
+        admin = ManagementToken("chain", **chain)
+        pulumi.export(f"{prefix}chain.token_id", admin.token_id)
+        if Provider is None:
+            extra["management_token"] = admin.token
+        else:
+            settings = pulumi.Config("influxdb3")
+            provider = Provider(
+                f"{face}-chained",
+                api_url=settings.require("apiUrl"),
+                account_id=settings.get("accountId"),
+                cluster_id=settings.get("clusterId"),
+                product=settings.get("product"),
+                management_token=admin.token,
+                allow_insecure_http=settings.get_bool("allowInsecureHttp"),
+            )
+            extra["opts"] = pulumi.ResourceOptions(provider=provider)
+    databases = []
+    for name, kwargs in spec.get("databases", {}).items():
+        database = Database(name, **kwargs, **extra)
+        databases.append(database)
+        pulumi.export(f"{prefix}{name}.id", database.id)
+        for output in OUTPUTS["database"]:
+            pulumi.export(f"{prefix}{name}.{output}", getattr(database, output))
+    for name, kwargs in spec.get("tokens", {}).items():
+        options = pulumi.ResourceOptions.merge(extra.get("opts"), pulumi.ResourceOptions(depends_on=databases))
+        token_extra = {key: value for key, value in extra.items() if key != "opts"}
+        token = DatabaseToken(name, **kwargs, **token_extra, opts=options)
+        pulumi.export(f"{prefix}{name}.id", token.id)
+        for output in OUTPUTS["token"]:
+            pulumi.export(f"{prefix}{name}.{output}", getattr(token, output))
+
+
+if "faces" in spec:
+    for face in spec["faces"]:
+        declare(face, f"{face}/")
+else:
+    declare(spec.get("face", "dynamic"), "")
