@@ -13,6 +13,7 @@ Documented facts held here:
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 from typing import Any, Mapping, Optional
@@ -188,3 +189,54 @@ def test_the_plugin_resolves_a_documented_resource_over_http_whatever_the_transp
         "clustered",
         "https://cluster.example.com",
     )
+
+
+class DocumentedApi:
+    """InfluxData's documented databases API on httpx.MockTransport, as openapi.yml has it: POST and GET
+    .../databases, DELETE .../databases/{databaseName}; it notes the bearer credential of every request."""
+
+    def __init__(self) -> None:
+        self.databases: dict[str, dict[str, Any]] = {}
+        self.credentials: list[tuple[str, str]] = []
+
+    def __call__(self, request: Any) -> Any:
+        import httpx
+
+        self.credentials.append((request.method, request.headers["Authorization"].removeprefix("Bearer ")))
+        assert request.url.path.startswith("/api/v0/accounts/acc/clusters/clu/databases")
+        if request.method == "POST":
+            body = json.loads(request.content)
+            self.databases[body["name"]] = {"accountId": "acc", "clusterId": "clu", **body}
+            return httpx.Response(200, json=self.databases[body["name"]])
+        if request.method == "GET":
+            return httpx.Response(200, json=list(self.databases.values()))
+        name = request.url.path.rsplit("/", 1)[-1]
+        return httpx.Response(200 if self.databases.pop(name, None) else 404, json={})
+
+
+def test_the_database_core_sends_the_credential_of_each_calls_inputs(monkeypatch: pytest.MonkeyPatch, tmp_path):
+    """The real Database core and HTTP client under the dynamic face: a rotated credential is stored without a
+    request, and the delete that follows sends it, never the first one."""
+    import httpx
+
+    from pulumi_influxdb3_tokens.clients.http.databases import HttpDatabaseClient
+
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    api = DocumentedApi()
+    monkeypatch.setattr(
+        Resource, "client", lambda self, connection: HttpDatabaseClient(connection, httpx.MockTransport(api))
+    )
+    provider = configured(DatabaseProvider())
+    news = {"name": "metrics", "retention_period": "30d", CREDENTIAL: "M.V1.first"}
+    checked = provider.check({}, news)
+    assert checked.failures == []
+    state = provider.create(checked.inputs).outs
+    rotated = provider.check(checked.inputs, {**news, CREDENTIAL: "M.V1.second"}).inputs
+    assert (provider.diff("metrics", state, rotated).changes, provider.diff("metrics", state, rotated).replaces) == (
+        True,
+        [],
+    )
+    state = provider.update("metrics", state, rotated).outs
+    provider.delete("metrics", state)
+    assert api.databases == {}
+    assert api.credentials == [("POST", "M.V1.first"), ("DELETE", "M.V1.second")]
