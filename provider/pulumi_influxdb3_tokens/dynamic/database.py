@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from pulumi import Input, Output, ResourceOptions
+from pulumi import Input, ResourceOptions
 from pulumi.dynamic import Resource
 
 from ..core.declared import DatabaseOutputs, PartitionPartInput, database_props
 from ..resources import DATABASE
 from .provider import CONNECTION, DatabaseProvider
-from .secret_credential import with_secret_credential
+from .secret_credential import FaceOutputs, with_secret_credential
 
 
-class Database(Resource, DatabaseOutputs, module="influxdb3", name="Database"):
+class Database(Resource, DatabaseOutputs, FaceOutputs, module="influxdb3", name="Database"):
     """A database of an InfluxDB 3 Cloud Dedicated or Clustered cluster (``influxdb3:product``), over the
     documented Management API, always HTTP.
 
@@ -34,9 +34,6 @@ class Database(Resource, DatabaseOutputs, module="influxdb3", name="Database"):
         e.g. the ``token`` of a ``ManagementToken`` of this stack. Stored only encrypted; a change is an
         in-place update that stores the new one, and every later call sends it.
     """
-
-    connection: Output[Optional[str]]
-    management_token: Output[Optional[str]]
 
     def __init__(
         self,

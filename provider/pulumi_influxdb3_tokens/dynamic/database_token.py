@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from pulumi import Input, Output, ResourceOptions
+from pulumi import Input, ResourceOptions
 from pulumi.dynamic import Resource
 
 from ..core.declared import DatabaseTokenOutputs, ExpiryInput, PermissionInput, database_token_props
 from ..resources import DATABASE_TOKEN
 from .provider import CONNECTION, DatabaseTokenProvider
-from .secret_credential import with_secret_credential
+from .secret_credential import FaceOutputs, with_secret_credential
 
 
-class DatabaseToken(Resource, DatabaseTokenOutputs, module="influxdb3", name="DatabaseToken"):
+class DatabaseToken(Resource, DatabaseTokenOutputs, FaceOutputs, module="influxdb3", name="DatabaseToken"):
     """A database token of an InfluxDB 3 Cloud Dedicated or Clustered cluster: what applications write and
     query with. Over the documented Management API, always HTTP.
 
@@ -32,13 +32,8 @@ class DatabaseToken(Resource, DatabaseTokenOutputs, module="influxdb3", name="Da
     :param mark_description: whether the token's description ends with this resource's create marker (default
         ``True``), the proof on which a create whose answer was lost is recognised as ours.
     :param connection: the stack-config namespace that holds this cluster's settings; omitted, ``influxdb3:*``.
-    :param management_token: the management token the calls send, instead of the connection's configured one,
-        e.g. the ``token`` of a ``ManagementToken`` of this stack. Stored only encrypted; a change is an
-        in-place update that stores the new one, and every later call sends it.
+    :param management_token: the credential every call sends, as on ``Database``.
     """
-
-    connection: Output[Optional[str]]
-    management_token: Output[Optional[str]]
 
     def __init__(
         self,

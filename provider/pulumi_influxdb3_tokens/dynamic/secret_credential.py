@@ -9,9 +9,16 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import pulumi
-from pulumi import Input, ResourceOptions
+from pulumi import Input, Output, ResourceOptions
 
 from .provider import CREDENTIAL
+
+
+class FaceOutputs:
+    """The dynamic face's own inputs, echoed as outputs: the connection's name and the credential (a secret)."""
+
+    connection: Output[Optional[str]]
+    management_token: Output[Optional[str]]
 
 
 def with_secret_credential(
