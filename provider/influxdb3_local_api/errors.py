@@ -65,11 +65,13 @@ def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
         return "The request body must be a JSON object."
     if kind == "json_invalid":
         return "The request body is not valid JSON."
+    reason = str(error.get("msg", "is invalid")).removeprefix("Value error, ").rstrip(".")
     if field is None:
+        if kind == "value_error":  # a rule over the whole body; its sentence is fixed by the server
+            return f"Invalid request body: {reason}."
         return "The request has an invalid or unknown field."
     if kind == "extra_forbidden":
         return f"Unknown field '{field}' is not allowed."
-    reason = str(error.get("msg", "is invalid")).removeprefix("Value error, ").rstrip(".")
     return f"Invalid value for field '{field}': {reason[:1].lower()}{reason[1:]}."
 
 
