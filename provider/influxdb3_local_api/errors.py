@@ -49,7 +49,8 @@ def _field_name(loc: Sequence[Any]) -> str | None:
     parts = [str(part) for part in loc]
     if parts and parts[0] in _LOCATIONS:
         parts = parts[1:]
-    if not parts or not all(_SAFE_FIELD.match(part) for part in parts):
+    # A list index (partitionTemplate.1...) is a plain name too.
+    if not parts or not all(_SAFE_FIELD.match(part) or (part.isdigit() and len(part) < 4) for part in parts):
         return None
     return ".".join(parts)
 
