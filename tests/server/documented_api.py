@@ -58,7 +58,7 @@ class Documented:
     def write(
         self, token: Optional[str], bucket: Optional[str], body: str | bytes, scheme: str = "Token", **params: str
     ) -> httpx.Response:
-        headers = {} if token is None else {"Authorization": f"{scheme} {token}"}
+        headers = {} if token is None else {"Authorization": f"{scheme} {token}".strip()}
         query = {**({} if bucket is None else {"bucket": bucket}), **params}
         with httpx.Client(base_url=self.server.url, timeout=10.0, trust_env=False) as http:
             return http.post("/api/v2/write", params=query, content=body, headers=headers)
