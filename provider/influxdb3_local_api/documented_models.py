@@ -12,7 +12,16 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from .models import Timestamp
@@ -45,18 +54,25 @@ ONE_HOUR_NS = 3600 * 10**9
 # contract's bound is the one followed here.)
 MAX_BUCKETS = 100_000
 
-MaxTables = Annotated[StrictInt, Field(ge=1, le=INT32_MAX)]
-MaxColumnsPerTable = Annotated[StrictInt, Field(ge=1, le=MAX_COLUMNS_PER_TABLE)]
+
+def _integral(value: Any) -> Any:
+    """JSON has one number type: 300.0 is the integer 300 to a JSON Schema validator, so it is here too
+    (but a boolean or a string is not a number)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Integer = Annotated[StrictInt, BeforeValidator(_integral)]
+RETENTION_SCHEMA = {
+    "type": "integer",
+    "description": "Nanoseconds; 0 means infinite, anything else at least one hour.",
+    "anyOf": [{"const": 0}, {"minimum": ONE_HOUR_NS, "maximum": INT64_MAX}],
+}
+MaxTables = Annotated[Integer, Field(ge=1, le=INT32_MAX)]
+MaxColumnsPerTable = Annotated[Integer, Field(ge=1, le=MAX_COLUMNS_PER_TABLE)]
 RetentionPeriod = Annotated[
-    StrictInt,
+    Integer,
     Field(ge=0, le=INT64_MAX),
-    WithJsonSchema(
-        {
-            "type": "integer",
-            "description": "Nanoseconds; 0 means infinite, anything else at least one hour.",
-            "anyOf": [{"const": 0}, {"minimum": ONE_HOUR_NS, "maximum": INT64_MAX}],
-        }
-    ),
+    WithJsonSchema(RETENTION_SCHEMA),
 ]
 
 
@@ -84,7 +100,7 @@ class TimePart(BaseModel):
 class Bucket(BaseModel):
     model_config = _CAMEL
     tag_name: Annotated[str, Field(min_length=1)]
-    number_of_buckets: Annotated[StrictInt, Field(ge=1, le=MAX_BUCKETS)]
+    number_of_buckets: Annotated[Integer, Field(ge=1, le=MAX_BUCKETS)]
 
 
 class BucketPart(BaseModel):
@@ -162,9 +178,16 @@ class UpdateDatabaseRequest(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, extra="forbid", json_schema_extra={"minProperties": 1}
     )
-    max_tables: MaxTables | None = Field(default=None, json_schema_extra=_no_default)
-    max_columns_per_table: MaxColumnsPerTable | None = Field(default=None, json_schema_extra=_no_default)
-    retention_period: RetentionPeriod | None = Field(default=None, json_schema_extra=_no_default)
+    # Optional but never null; spelled out, since pydantic shows the constraints of `X | None` under their
+    # own names (ge, le), which a JSON Schema reader ignores.
+    max_tables: Annotated[MaxTables | None, WithJsonSchema({"type": "integer", "minimum": 1, "maximum": INT32_MAX})] = (
+        None
+    )
+    max_columns_per_table: Annotated[
+        MaxColumnsPerTable | None,
+        WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_COLUMNS_PER_TABLE}),
+    ] = None
+    retention_period: Annotated[RetentionPeriod | None, WithJsonSchema(RETENTION_SCHEMA)] = None
 
     @model_validator(mode="before")
     @classmethod
