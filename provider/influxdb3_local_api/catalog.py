@@ -16,7 +16,7 @@ from typing import Any
 
 from .store import Store
 from .timefmt import format_rfc3339, parse_rfc3339
-from .tokens import hash_token, new_database_token, new_salt, token_matches, token_prefix
+from .tokens import hash_token, new_database_token, new_salt, token_prefix
 
 PartitionTemplate = list[dict[str, Any]]
 
@@ -393,27 +393,13 @@ class Catalog:
 
     def revoke_token(self, scope: Scope, token_id: str, now: datetime) -> DatabaseTokenRecord | None:
         """Set `revoked_at` unless already set; None if unknown in this scope."""
-        with self.store.transaction() as conn:
-            conn.execute(
-                "UPDATE database_tokens SET revoked_at = ? "
-                "WHERE id = ? AND account_id = ? AND cluster_id = ? AND revoked_at IS NULL",
-                (format_rfc3339(now), token_id, scope.account_id, scope.cluster_id),
-            )
+        self.store.mark_revoked("database_tokens", scope.account_id, scope.cluster_id, token_id, now)
         return self.get_token(scope, token_id)
 
     def prefix_in_use(self, access_token: str) -> bool:
-        rows = self.store.query(
-            "SELECT 1 FROM database_tokens WHERE token_prefix = ? LIMIT 1", (token_prefix(access_token),)
-        )
-        return bool(rows)
+        return self.store.prefix_used_in("database_tokens", access_token)
 
     def find_by_secret(self, access_token: str) -> DatabaseTokenRecord | None:
         """The database token whose hash matches, whatever its state (the scrypt check)."""
-        rows = self.store.query(
-            f"SELECT {_TOKEN_COLUMNS}, token_hash, salt, hash_cost FROM database_tokens WHERE token_prefix = ?",
-            (token_prefix(access_token),),
-        )
-        for row in rows:
-            if token_matches(access_token, row["salt"], row["token_hash"], row["hash_cost"]):
-                return _token(row)
-        return None
+        row = self.store.secret_row("database_tokens", _TOKEN_COLUMNS, access_token)
+        return None if row is None else _token(row)

@@ -9,7 +9,6 @@ one this server follows and why.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -24,8 +23,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from .models import Timestamp
-from .timefmt import parse_rfc3339, utc_now
+from .models import Timestamp, future_timestamp
 
 # admin/databases/create.md, "Database naming restrictions": "Maximum 64 characters"; "Alphanumeric characters
 # (a-z, A-Z, 0-9), underscore (_), dash (-), and forward-slash (/)". A leading underscore is only advised
@@ -270,17 +268,6 @@ class Permission(BaseModel):
     resource: Annotated[str, Field(pattern=r"^(\*|[A-Za-z0-9_/-]{1,64})$")]
 
 
-def _future(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError("must be an RFC3339 timestamp string")
-    moment = parse_rfc3339(value)
-    if moment <= utc_now():
-        raise ValueError("must be in the future")
-    return moment
-
-
 class CreateDatabaseTokenRequest(BaseModel):
     """Body of CreateDatabaseToken: `description` required; admin/tokens/database/create.md adds
     `expirationType` ("datetime" or "noExpiration"; "expiresAt is only required when expirationType is
@@ -292,7 +279,7 @@ class CreateDatabaseTokenRequest(BaseModel):
     expiration_type: Literal["datetime", "noExpiration"] | None = None
     expires_at: Timestamp | None = Field(default=None, description="RFC3339, in the future.")
 
-    _expires = field_validator("expires_at", mode="before")(classmethod(lambda cls, v: _future(v)))
+    _expires = field_validator("expires_at", mode="before")(classmethod(lambda cls, v: future_timestamp(v)))
 
     @model_validator(mode="after")
     def _expiration_agrees(self) -> CreateDatabaseTokenRequest:

@@ -283,23 +283,29 @@ class Store:
                 )
         return record, plaintext
 
-    def prefix_in_use(self, access_token: str) -> bool:
-        """Whether any stored token shares the prefix: only then can the scrypt check succeed."""
-        rows = self.query(
-            "SELECT 1 FROM management_tokens WHERE token_prefix = ? LIMIT 1", (token_prefix(access_token),)
-        )
+    def prefix_used_in(self, table: str, access_token: str) -> bool:
+        """Whether a token of `table` shares the prefix: only then can the scrypt check succeed."""
+        rows = self.query(f"SELECT 1 FROM {table} WHERE token_prefix = ? LIMIT 1", (token_prefix(access_token),))
         return bool(rows)
 
-    def find_by_secret(self, access_token: str) -> TokenRecord | None:
-        """The token whose hash matches `access_token`, whatever its state (revoked, expired)."""
+    def secret_row(self, table: str, columns: str, access_token: str) -> sqlite3.Row | None:
+        """The row of `table` (management or database tokens) whose salted hash matches: the scrypt check."""
         rows = self.query(
-            f"SELECT {_TOKEN_COLUMNS}, token_hash, salt, hash_cost FROM management_tokens WHERE token_prefix = ?",
+            f"SELECT {columns}, token_hash, salt, hash_cost FROM {table} WHERE token_prefix = ?",
             (token_prefix(access_token),),
         )
         for row in rows:
             if token_matches(access_token, row["salt"], row["token_hash"], row["hash_cost"]):
-                return _record(row)
+                return row
         return None
+
+    def prefix_in_use(self, access_token: str) -> bool:
+        return self.prefix_used_in("management_tokens", access_token)
+
+    def find_by_secret(self, access_token: str) -> TokenRecord | None:
+        """The token whose hash matches `access_token`, whatever its state (revoked, expired)."""
+        row = self.secret_row("management_tokens", _TOKEN_COLUMNS, access_token)
+        return None if row is None else _record(row)
 
     def get_token_by_id(self, token_id: str) -> TokenRecord | None:
         """The token with this id in any scope, whatever its state (revoked, expired)."""
@@ -323,13 +329,17 @@ class Store:
 
     def revoke_token(self, account_id: str, cluster_id: str, token_id: str, now: datetime) -> TokenRecord | None:
         """Set `revoked_at` unless already set; None if the token is unknown in this scope."""
+        self.mark_revoked("management_tokens", account_id, cluster_id, token_id, now)
+        return self.get_token(account_id, cluster_id, token_id)
+
+    def mark_revoked(self, table: str, account_id: str, cluster_id: str, token_id: str, now: datetime) -> None:
+        """Revoke a token of `table` (management or database tokens) in its scope, keeping a first revokedAt."""
         with self.transaction() as conn:
             conn.execute(
-                "UPDATE management_tokens SET revoked_at = ? "
+                f"UPDATE {table} SET revoked_at = ? "
                 "WHERE id = ? AND account_id = ? AND cluster_id = ? AND revoked_at IS NULL",
                 (format_rfc3339(now), token_id, account_id, cluster_id),
             )
-        return self.get_token(account_id, cluster_id, token_id)
 
     # Idempotency keys
 
