@@ -46,6 +46,8 @@ DEFAULT_MAX_COLUMNS_PER_TABLE = 250
 MAX_COLUMNS_PER_TABLE = 1000
 # admin/databases/_index.md "Retention periods": "The minimum retention period for an InfluxDB database is 1
 # hour"; OpenAPI ClusterDatabaseRetentionPeriod: nanoseconds, int64, "minimum: 0", "set to 0 ... infinite".
+# (The OpenAPI files' examples show 300000000000, five minutes, which that rule refuses: the stated rule wins
+# over an example here, so a provider tested against this server does not learn to send what a cluster refuses.)
 ONE_HOUR_NS = 3600 * 10**9
 # OpenAPI ClusterDatabasePartitionTemplatePartBucket: numberOfBuckets int32, "minimum: 1", "maximum: 100000".
 # (admin/custom-partitions/partition-templates says "Supported number of tag buckets: 1-1,000"; the API
