@@ -15,7 +15,7 @@ echo path values, so a token pasted into a URL is not reflected back.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Generic, Protocol, TypeVar
 
 from fastapi import Depends, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -50,16 +50,34 @@ def _unauthorized(message: str) -> ApiError:
     return ApiError(401, message, _CHALLENGE)
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Found = TypeVar("Found", bound=_Identified)
+Found_co = TypeVar("Found_co", bound=_Identified, covariant=True)
+
+
+class TokenSource(Protocol[Found_co]):
+    """Where stored tokens of one kind are looked up: the Store (management tokens) or the Catalog
+    (database tokens)."""
+
+    def get_token_by_id(self, token_id: str) -> Found_co | None: ...
+    def prefix_in_use(self, access_token: str) -> bool: ...
+    def find_by_secret(self, access_token: str) -> Found_co | None: ...
+
+
 @dataclass
-class Verifier:
+class Verifier(Generic[Found]):
     """Names the stored token a presented string belongs to, paying scrypt as rarely as it can."""
 
-    store: Store
+    store: TokenSource[Found]
     verified: VerifiedTokens = field(default_factory=VerifiedTokens)
     rejected: RejectedStrings = field(default_factory=RejectedStrings)
     budget: ScryptBudget = field(default_factory=ScryptBudget)
 
-    def identify(self, presented: str) -> TokenRecord | None:
+    def identify(self, presented: str) -> Found | None:
         """The stored token `presented` belongs to, as it is in the database right now.
 
         Raises a 429 when the scrypt check is needed but the failure budget is spent.
@@ -83,8 +101,8 @@ class Verifier:
         return token
 
 
-def make_authorizer(store: Store, verifier: Verifier | None = None) -> Callable[..., Caller]:
-    """Build the dependency that every management-token route uses."""
+def make_authenticator(store: Store, verifier: Verifier[TokenRecord] | None = None) -> Callable[..., TokenRecord]:
+    """The dependency naming the live management token of the request's bearer credentials (else 401)."""
     identify = (verifier or Verifier(store)).identify
 
     def authenticate(
@@ -101,10 +119,28 @@ def make_authorizer(store: Store, verifier: Verifier | None = None) -> Callable[
             raise _unauthorized("The bearer token has expired.")
         return token
 
+    return authenticate
+
+
+def make_token_cluster_authorizer(authenticate: Callable[..., TokenRecord]) -> Callable[..., Caller]:
+    """For paths without account and cluster (InfluxDB Clustered): the caller acts on its token's own cluster."""
+
+    def authorize_own_cluster(token: Annotated[TokenRecord, Depends(authenticate)]) -> Caller:
+        return Caller(token)
+
+    return authorize_own_cluster
+
+
+def make_authorizer(
+    store: Store, verifier: Verifier[TokenRecord] | None = None, authenticate: Callable[..., TokenRecord] | None = None
+) -> Callable[..., Caller]:
+    """Build the dependency that every route under `/accounts/{accountId}/clusters/{clusterId}` uses."""
+    authenticated = authenticate or make_authenticator(store, verifier)
+
     def authorize(
         account_id: Annotated[str, Path(alias="accountId")],
         cluster_id: Annotated[str, Path(alias="clusterId")],
-        token: Annotated[TokenRecord, Depends(authenticate)],
+        token: Annotated[TokenRecord, Depends(authenticated)],
     ) -> Caller:
         if not store.account_exists(account_id):
             raise ApiError(404, "Account not found.")

@@ -20,6 +20,7 @@ import uvicorn
 
 from .app import create_app
 from .bootstrap import BootstrapError, BootstrapOptions, BootstrapResult, bootstrap
+from .documented import DEDICATED, PRODUCTS
 from .faults import GARBAGE_MODES, FaultConfig
 from .settings import Settings
 from .store import Store
@@ -71,6 +72,13 @@ def _hash_cost(text: str) -> int:
     return value
 
 
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return value
+
+
 def _positive_float(text: str) -> float:
     value = float(text)
     if not value > 0:
@@ -81,7 +89,9 @@ def _positive_float(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Local stand-in for the InfluxDB 3 Cloud Dedicated Management API (management tokens).",
+        description="Local stand-in for InfluxData's documented InfluxDB 3 Management API (databases, tables, "
+        "database tokens; Cloud Dedicated or Clustered paths), /api/v2/write, and management tokens over HTTP "
+        "(our extension).",
     )
     add = parser.add_argument
     add("--host", default="127.0.0.1", metavar="HOST", help="interface to listen on (default: 127.0.0.1)")
@@ -162,6 +172,23 @@ def build_parser() -> argparse.ArgumentParser:
         f"default {DEFAULT_HASH_COST}); lower makes each create and each token's first authentication cheaper, "
         "and a copied management.db cheaper to attack: for test suites that start many servers. Tokens stored "
         "before keep the cost they were stored with",
+    )
+    add(
+        "--product",
+        choices=PRODUCTS,
+        default=DEDICATED,
+        help="whose documented Management API paths to serve: 'dedicated' (Cloud Dedicated, under "
+        "/api/v0/accounts/ACCOUNT_ID/clusters/CLUSTER_ID/; the default) or 'clustered' (InfluxDB Clustered, "
+        "under /api/v0/, acting on the cluster of the caller's management token)",
+    )
+    add(
+        "--database-token-activation-delay",
+        type=_non_negative_float,
+        default=0.0,
+        metavar="SECONDS",
+        help="a new database token answers 401 on writes until SECONDS after its creation (whole seconds, up to "
+        "one more), as InfluxData warns new tokens may take 'from a few seconds to a few minutes' to work "
+        "(default: 0)",
     )
     add(
         "--crash-after-creates",
@@ -263,7 +290,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         garbage_rate=args.garbage_rate,
         crash_after_creates=args.crash_after_creates,
     )
-    app = create_app(Settings(data_dir=data_dir, faults=faults, token_hash_cost=args.token_hash_cost))
+    settings = Settings(
+        data_dir=data_dir,
+        faults=faults,
+        token_hash_cost=args.token_hash_cost,
+        product=args.product,
+        database_token_activation_delay_s=args.database_token_activation_delay,
+    )
+    app = create_app(settings)
     config = uvicorn.Config(app, host=args.host, port=sock.getsockname()[1], log_level="warning", access_log=False)
     _AnnouncingServer(config, url).run(sockets=[sock])
     return 0

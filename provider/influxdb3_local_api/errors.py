@@ -49,7 +49,8 @@ def _field_name(loc: Sequence[Any]) -> str | None:
     parts = [str(part) for part in loc]
     if parts and parts[0] in _LOCATIONS:
         parts = parts[1:]
-    if not parts or not all(_SAFE_FIELD.match(part) for part in parts):
+    # A list index (partitionTemplate.1...) is a plain name too.
+    if not parts or not all(_SAFE_FIELD.match(part) or (part.isdigit() and len(part) < 4) for part in parts):
         return None
     return ".".join(parts)
 
@@ -65,11 +66,13 @@ def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
         return "The request body must be a JSON object."
     if kind == "json_invalid":
         return "The request body is not valid JSON."
+    reason = str(error.get("msg", "is invalid")).removeprefix("Value error, ").rstrip(".")
     if field is None:
+        if kind == "value_error":  # a rule over the whole body; its sentence is fixed by the server
+            return f"Invalid request body: {reason}."
         return "The request has an invalid or unknown field."
     if kind == "extra_forbidden":
         return f"Unknown field '{field}' is not allowed."
-    reason = str(error.get("msg", "is invalid")).removeprefix("Value error, ").rstrip(".")
     return f"Invalid value for field '{field}': {reason[:1].lower()}{reason[1:]}."
 
 

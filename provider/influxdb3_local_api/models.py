@@ -20,6 +20,18 @@ Timestamp = Annotated[
 ]
 
 
+def future_timestamp(value: Any) -> datetime | None:
+    """An expiresAt as sent: None, or an RFC3339 string for a moment strictly in the future."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("must be an RFC3339 timestamp string")
+    moment = parse_rfc3339(value)
+    if moment <= utc_now():
+        raise ValueError("must be in the future")
+    return moment
+
+
 class CreateManagementTokenRequest(BaseModel):
     """Body of `POST .../managementTokens`; unknown fields are rejected."""
 
@@ -33,17 +45,7 @@ class CreateManagementTokenRequest(BaseModel):
         "the future, or that leaves the years 1 to 9999 once moved to UTC, is refused with 400.",
     )
 
-    @field_validator("expires_at", mode="before")
-    @classmethod
-    def _parse_expires_at(cls, value: Any) -> datetime | None:
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise ValueError("must be an RFC3339 timestamp string")
-        moment = parse_rfc3339(value)
-        if moment <= utc_now():
-            raise ValueError("must be in the future")
-        return moment
+    _expires_at = field_validator("expires_at", mode="before")(classmethod(lambda cls, v: future_timestamp(v)))
 
 
 class ManagementToken(BaseModel):

@@ -3,15 +3,14 @@
 # No `from __future__ import annotations`: FastAPI must see the real Annotated[...] objects,
 # because the Depends() targets are closures it could not resolve from strings.
 
-import json
+from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 
-from .auth import Caller, Verifier, make_authorizer
+from .auth import Caller
+from .bodies import parse_json_body
 from .errors import ApiError
 from .idempotency import IDEMPOTENCY_KEY_PATTERN, ReplayCache, request_hash, valid_key
 from .keyed_lock import KeyedLock
@@ -54,30 +53,13 @@ _CREATE_BODY_SCHEMA = {
 
 
 async def read_create_body(request: Request) -> CreateManagementTokenRequest:
-    """Parse the create body by hand so authentication (a prior dependency) runs first.
-
-    An empty body means `{}`.
-    """
-    raw = await request.body()
-    if not raw.strip():
-        return CreateManagementTokenRequest()
-    try:
-        data = json.loads(raw)
-        if not isinstance(data, dict):
-            raise ApiError(400, "The request body must be a JSON object.")
-        return CreateManagementTokenRequest.model_validate(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        if isinstance(exc, ValidationError):
-            raise RequestValidationError([{**err, "loc": ("body", *err["loc"])} for err in exc.errors()]) from None
-        raise ApiError(400, "The request body is not valid JSON.") from None
-    except RecursionError:
-        # json and pydantic recurse once per nesting level; a hostile body nests deeper than the stack.
-        raise ApiError(400, "The request body nests too deeply.") from None
+    """Parse the create body by hand so authentication (a prior dependency) runs first; empty means `{}`."""
+    return parse_json_body(await request.body(), CreateManagementTokenRequest, CreateManagementTokenRequest())
 
 
-def build_router(store: Store, replays: ReplayCache, verifier: Verifier | None = None) -> APIRouter:
+def build_router(store: Store, replays: ReplayCache, authorize: Callable[..., Caller]) -> APIRouter:
+    """OUR extension, not InfluxData's: management tokens over HTTP (influxctl manages them otherwise)."""
     router = APIRouter(prefix="/api/v0", tags=["managementTokens"])
-    authorize = make_authorizer(store, verifier)
     # Makes "look up the key, then create, record and cache" atomic per Idempotency-Key only:
     # creates without a key, or with different keys, hash their tokens concurrently.
     key_locks = KeyedLock()

@@ -1,4 +1,5 @@
-"""SQLite storage for accounts, clusters, management tokens and idempotency keys.
+"""SQLite storage for accounts, clusters, management tokens and idempotency keys (the documented API's
+databases, tables and database tokens: catalog.py, in the same file).
 
 One file, `DATA_DIR/management.db`, in WAL mode with `synchronous=FULL` and one commit per
 write, so every acknowledged write survives a crash or `kill -9`. A single connection is
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .catalog_schema import CATALOG_SCHEMA
 from .timefmt import format_rfc3339, parse_rfc3339
 from .tokens import DEFAULT_HASH_COST, hash_token, new_access_token, new_salt, token_matches, token_prefix
 
@@ -151,7 +153,8 @@ class Store:
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         with self._lock:
-            self._conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
+            # CREATE ... IF NOT EXISTS: a data directory from before the documented API gets its tables here.
+            self._conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} {CATALOG_SCHEMA} COMMIT;")
             columns = {row["name"] for row in self._conn.execute("PRAGMA table_info(management_tokens)")}
             if "hash_cost" not in columns:  # a data directory from before the cost was stored: all at the default
                 self._conn.execute(f"ALTER TABLE management_tokens ADD COLUMN {_HASH_COST_COLUMN}")
@@ -161,7 +164,7 @@ class Store:
             self._conn.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """Hold the lock and run one immediate transaction, committed on success."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
@@ -172,27 +175,27 @@ class Store:
                 raise
             self._conn.execute("COMMIT")
 
-    def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
     # Accounts and clusters
 
     def is_empty(self) -> bool:
-        return not self._query("SELECT 1 FROM accounts LIMIT 1")
+        return not self.query("SELECT 1 FROM accounts LIMIT 1")
 
     def account_exists(self, account_id: str) -> bool:
-        return bool(self._query("SELECT 1 FROM accounts WHERE id = ?", (account_id,)))
+        return bool(self.query("SELECT 1 FROM accounts WHERE id = ?", (account_id,)))
 
     def cluster_account(self, cluster_id: str) -> str | None:
         """The account owning a cluster, or None if the cluster is unknown."""
-        rows = self._query("SELECT account_id FROM clusters WHERE id = ?", (cluster_id,))
+        rows = self.query("SELECT account_id FROM clusters WHERE id = ?", (cluster_id,))
         return rows[0]["account_id"] if rows else None
 
     def ensure_cluster(self, account_id: str, cluster_id: str, now: datetime) -> None:
         """Create the account and cluster if missing; fail if the cluster belongs elsewhere."""
         created = format_rfc3339(now)
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             conn.execute("INSERT OR IGNORE INTO accounts (id, created_at) VALUES (?, ?)", (account_id, created))
             row = conn.execute("SELECT account_id FROM clusters WHERE id = ?", (cluster_id,)).fetchone()
             if row is None:
@@ -205,7 +208,7 @@ class Store:
 
     def bootstrap_scope(self) -> tuple[str, str] | None:
         """Account and cluster of the first bootstrap admin token, if the store was bootstrapped."""
-        rows = self._query(
+        rows = self.query(
             "SELECT account_id, cluster_id FROM management_tokens WHERE created_by = 'bootstrap' "
             "ORDER BY created_at, rowid LIMIT 1"
         )
@@ -244,7 +247,7 @@ class Store:
             created_by=created_by,
         )
         token_hash = hash_token(plaintext, salt, self.hash_cost)
-        with self._transaction() as conn:
+        with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO management_tokens (id, account_id, cluster_id, description, token_prefix, "
                 "token_hash, salt, hash_cost, created_at, expires_at, revoked_at, created_by) "
@@ -280,38 +283,44 @@ class Store:
                 )
         return record, plaintext
 
-    def prefix_in_use(self, access_token: str) -> bool:
-        """Whether any stored token shares the prefix: only then can the scrypt check succeed."""
-        rows = self._query(
-            "SELECT 1 FROM management_tokens WHERE token_prefix = ? LIMIT 1", (token_prefix(access_token),)
-        )
+    def prefix_used_in(self, table: str, access_token: str) -> bool:
+        """Whether a token of `table` shares the prefix: only then can the scrypt check succeed."""
+        rows = self.query(f"SELECT 1 FROM {table} WHERE token_prefix = ? LIMIT 1", (token_prefix(access_token),))
         return bool(rows)
 
-    def find_by_secret(self, access_token: str) -> TokenRecord | None:
-        """The token whose hash matches `access_token`, whatever its state (revoked, expired)."""
-        rows = self._query(
-            f"SELECT {_TOKEN_COLUMNS}, token_hash, salt, hash_cost FROM management_tokens WHERE token_prefix = ?",
+    def secret_row(self, table: str, columns: str, access_token: str) -> sqlite3.Row | None:
+        """The row of `table` (management or database tokens) whose salted hash matches: the scrypt check."""
+        rows = self.query(
+            f"SELECT {columns}, token_hash, salt, hash_cost FROM {table} WHERE token_prefix = ?",
             (token_prefix(access_token),),
         )
         for row in rows:
             if token_matches(access_token, row["salt"], row["token_hash"], row["hash_cost"]):
-                return _record(row)
+                return row
         return None
+
+    def prefix_in_use(self, access_token: str) -> bool:
+        return self.prefix_used_in("management_tokens", access_token)
+
+    def find_by_secret(self, access_token: str) -> TokenRecord | None:
+        """The token whose hash matches `access_token`, whatever its state (revoked, expired)."""
+        row = self.secret_row("management_tokens", _TOKEN_COLUMNS, access_token)
+        return None if row is None else _record(row)
 
     def get_token_by_id(self, token_id: str) -> TokenRecord | None:
         """The token with this id in any scope, whatever its state (revoked, expired)."""
-        rows = self._query(f"SELECT {_TOKEN_COLUMNS} FROM management_tokens WHERE id = ?", (token_id,))
+        rows = self.query(f"SELECT {_TOKEN_COLUMNS} FROM management_tokens WHERE id = ?", (token_id,))
         return _record(rows[0]) if rows else None
 
     def get_token(self, account_id: str, cluster_id: str, token_id: str) -> TokenRecord | None:
-        rows = self._query(
+        rows = self.query(
             f"SELECT {_TOKEN_COLUMNS} FROM management_tokens WHERE id = ? AND account_id = ? AND cluster_id = ?",
             (token_id, account_id, cluster_id),
         )
         return _record(rows[0]) if rows else None
 
     def list_tokens(self, account_id: str, cluster_id: str) -> list[TokenRecord]:
-        rows = self._query(
+        rows = self.query(
             f"SELECT {_TOKEN_COLUMNS} FROM management_tokens WHERE account_id = ? AND cluster_id = ? "
             "ORDER BY created_at, rowid",
             (account_id, cluster_id),
@@ -320,18 +329,22 @@ class Store:
 
     def revoke_token(self, account_id: str, cluster_id: str, token_id: str, now: datetime) -> TokenRecord | None:
         """Set `revoked_at` unless already set; None if the token is unknown in this scope."""
-        with self._transaction() as conn:
+        self.mark_revoked("management_tokens", account_id, cluster_id, token_id, now)
+        return self.get_token(account_id, cluster_id, token_id)
+
+    def mark_revoked(self, table: str, account_id: str, cluster_id: str, token_id: str, now: datetime) -> None:
+        """Revoke a token of `table` (management or database tokens) in its scope, keeping a first revokedAt."""
+        with self.transaction() as conn:
             conn.execute(
-                "UPDATE management_tokens SET revoked_at = ? "
+                f"UPDATE {table} SET revoked_at = ? "
                 "WHERE id = ? AND account_id = ? AND cluster_id = ? AND revoked_at IS NULL",
                 (format_rfc3339(now), token_id, account_id, cluster_id),
             )
-        return self.get_token(account_id, cluster_id, token_id)
 
     # Idempotency keys
 
     def find_idempotency_key(self, key: IdempotencyKey) -> IdempotencyEntry | None:
-        rows = self._query(
+        rows = self.query(
             "SELECT token_id, request_hash FROM idempotency_keys "
             "WHERE account_id = ? AND cluster_id = ? AND caller_id = ? AND idempotency_key = ?",
             (key.account_id, key.cluster_id, key.caller_id, key.key),

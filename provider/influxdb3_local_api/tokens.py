@@ -45,3 +45,14 @@ def hash_token(token: str, salt: bytes, cost: int) -> bytes:
 def token_matches(token: str, salt: bytes, expected_hash: bytes, cost: int) -> bool:
     """Constant-time comparison of a presented token against a hash stored at that cost."""
     return hmac.compare_digest(hash_token(token, salt, cost), expected_hash)
+
+
+# Database tokens look like the examples of InfluxData's OpenAPI files (DatabaseTokenAccessToken:
+# `apiv1_` and 64 characters, "minLength: 64"), so they never share a prefix with a management token
+# (`M.V1.`): a database token presented to the Management API matches no management token's prefix.
+DATABASE_TOKEN_SCHEME = "apiv1_"
+
+
+def new_database_token() -> str:
+    """A fresh random database token: `apiv1_` followed by 64 hex digits (256 bits)."""
+    return DATABASE_TOKEN_SCHEME + secrets.token_hex(32)

@@ -1,6 +1,7 @@
-"""Pulumi resources for InfluxDB 3 Cloud Dedicated management tokens.
+"""Pulumi resources for InfluxDB 3 Cloud Dedicated management tokens, and databases and database tokens.
 
-``ManagementToken`` is the dynamic resource (the default for Python programs); ``influxdb3`` holds
+``ManagementToken``, ``Database`` and ``DatabaseToken`` are the dynamic resources (the default for Python
+programs); ``influxdb3`` holds
 the typed classes of the ``pulumi-resource-influxdb3`` plugin (``influxdb3.ManagementToken``,
 ``influxdb3.Provider``), for imported tokens and several clusters through explicit providers.
 
@@ -28,11 +29,15 @@ if sys.platform == "win32":
 if TYPE_CHECKING:
     from . import influxdb3
     from .core.errors import AdoptionError, ConfigurationError, InfluxDB3TokensError, ManagementApiError
+    from .dynamic.database import Database
+    from .dynamic.database_token import DatabaseToken
     from .dynamic.resource import ManagementToken
 
 _WHERE = {
     "AdoptionError": ".core.errors",
     "ConfigurationError": ".core.errors",
+    "Database": ".dynamic.database",
+    "DatabaseToken": ".dynamic.database_token",
     "InfluxDB3TokensError": ".core.errors",
     "ManagementApiError": ".core.errors",
     "ManagementToken": ".dynamic.resource",
@@ -41,6 +46,8 @@ _WHERE = {
 __all__ = [
     "AdoptionError",
     "ConfigurationError",
+    "Database",
+    "DatabaseToken",
     "InfluxDB3TokensError",
     "ManagementApiError",
     "ManagementToken",

@@ -71,6 +71,9 @@ class Resource:
     # not in the schema's inputProperties.
     computed_inputs: tuple[str, ...]
     client_for: str  # ``module:function`` that makes the resource's client for a resolved connection
+    # Served by InfluxData's documented Management API, which is HTTP only: its connection is resolved by
+    # ``settings.resolve_documented_connection`` whatever transport the management tokens use.
+    documented_api: bool = False
 
     @property
     def plugin_type(self) -> str:
@@ -158,6 +161,7 @@ DATABASE = Resource(
     secret_inputs=(),
     secret_outputs=(),
     client_for="clients:database_client_for",
+    documented_api=True,
 )
 
 # A database token of the documented Management API: the credential applications hold.
@@ -188,10 +192,11 @@ DATABASE_TOKEN = Resource(
     secret_inputs=(),
     secret_outputs=("token",),
     client_for="clients:database_token_client_for",
+    documented_api=True,
 )
 
-# The resources both faces serve. DATABASE and DATABASE_TOKEN join when their cores and faces are in place.
-RESOURCES = (MANAGEMENT_TOKEN,)
+# The resources both faces serve.
+RESOURCES = (MANAGEMENT_TOKEN, DATABASE, DATABASE_TOKEN)
 
 
 def of_type(resource_type: str) -> Optional[Resource]:

@@ -1,8 +1,11 @@
 """One program, two clusters (two local servers): explicit plugin providers and named dynamic connections.
 
-Documented fact held here: a resource given `opts=ResourceOptions(provider=p)` is managed by that
+Documented facts held here: a resource given `opts=ResourceOptions(provider=p)` is managed by that
 provider instance, configured from its own inputs, not the stack's default provider
-(https://www.pulumi.com/docs/iac/concepts/resources/providers/#explicit-provider-configuration).
+(https://www.pulumi.com/docs/iac/concepts/resources/providers/#explicit-provider-configuration); and the engine
+calls CheckConfig with a provider's old and new inputs before any of its resources (pulumi/pulumi
+proto/pulumi/provider.proto, `CheckConfig`), whose failures stop the preview: a provider's cluster cannot change
+(plugin/provider.py `check_config`), so nothing it manages is replaced for it.
 """
 
 from __future__ import annotations
@@ -35,6 +38,18 @@ def test_one_program_manages_tokens_on_two_clusters_through_both_faces(
         for face in ("plugin", "dynamic"):
             assert server.authenticates(outputs[f"{name}.{face}.token"])
     stack.preview("--expect-no-changes").ok()
+
+    # Pointing the staging provider at another cluster is refused before anything happens, in one sentence.
+    stack.config_set_plain({"staging:clusterId": "another-cluster"})
+    refused = stack.preview()
+    assert refused.returncode != 0
+    assert (
+        f"clusterId cannot change on an existing influxdb3 provider (from '{staging_api.cluster_id}' to "
+        "'another-cluster'), since that would replace everything it manages"
+    ) in refused.output
+    assert "declare a new provider with the new settings and new resources on it" in refused.output
+    stack.config_set_plain({"staging:clusterId": staging_api.cluster_id})
+    assert {t["id"] for t in staging_api.live_tokens()} == {outputs["staging.plugin.id"], outputs["staging.dynamic.id"]}
 
     tokens = [outputs[f"{name}.{face}.token"] for name in clusters for face in ("plugin", "dynamic")]
     assert_nowhere(stack, *tokens, local_api.admin_token, staging_api.admin_token)

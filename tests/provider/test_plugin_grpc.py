@@ -20,6 +20,7 @@ import grpc
 import pytest
 from google.protobuf import empty_pb2
 from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from support.local_api import LocalApi
@@ -145,27 +146,83 @@ def test_a_rejected_credential_is_one_sentence_without_the_credential(plugin: Pl
     assert wrong not in message and local_api.admin_token not in message
 
 
-def test_a_provider_moved_to_another_cluster_replaces_its_tokens_and_a_new_credential_does_not(plugin: Plugin):
-    """DiffConfig: the engine replaces every resource of a provider whose diff says replace."""
-    old = {
-        "apiUrl": PropertyValue("http://a"),
-        "accountId": PropertyValue("acc"),
-        "clusterId": PropertyValue("c1"),
-        "managementToken": PropertyValue("M.V1.old", is_secret=True),
-    }
+PROVIDER_URN = "urn:pulumi:test::project::pulumi:providers:influxdb3::p"
+OLD_PROVIDER = {
+    "apiUrl": PropertyValue("https://a.example.com"),
+    "accountId": PropertyValue("acc"),
+    "clusterId": PropertyValue("c1"),
+    "managementToken": PropertyValue("M.V1.old", is_secret=True),
+}
 
-    def diff_config(**changes: PropertyValue) -> Any:
-        news = PropertyValue.marshal_map({**old, **changes})
-        return plugin.stub.DiffConfig(
-            provider_pb2.DiffRequest(
-                urn="urn:pulumi:test::project::pulumi:providers:influxdb3::p",
-                olds=PropertyValue.marshal_map(old),
-                news=news,
-            )
+
+def check_config(plugin: Plugin, olds: dict[str, PropertyValue], **changes: PropertyValue) -> Any:
+    return plugin.stub.CheckConfig(
+        provider_pb2.CheckRequest(
+            urn=PROVIDER_URN,
+            olds=PropertyValue.marshal_map(olds),
+            news=PropertyValue.marshal_map({**olds, **changes}),
         )
+    )
 
-    moved = diff_config(clusterId=PropertyValue("c2"))
-    assert list(moved.replaces) == ["clusterId"] and moved.changes == provider_pb2.DiffResponse.DIFF_SOME
-    rotated = diff_config(managementToken=PropertyValue("M.V1.new", is_secret=True))
+
+def diff_config(plugin: Plugin, **changes: PropertyValue) -> Any:
+    return plugin.stub.DiffConfig(
+        provider_pb2.DiffRequest(
+            urn=PROVIDER_URN,
+            olds=PropertyValue.marshal_map(OLD_PROVIDER),
+            news=PropertyValue.marshal_map({**OLD_PROVIDER, **changes}),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "new", "shown"),
+    [
+        ("clusterId", PropertyValue("c2"), "from 'c1' to 'c2'"),
+        ("accountId", PropertyValue("acc2"), "from 'acc' to 'acc2'"),
+        ("apiUrl", PropertyValue("https://b.example.com"), "from 'https://a.example.com' to 'https://b.example.com'"),
+        ("product", PropertyValue("clustered"), "from 'dedicated' to 'clustered'"),
+    ],
+)
+def test_a_provider_moved_to_another_cluster_is_refused_in_one_sentence(
+    plugin: Plugin, key: str, new: PropertyValue, shown: str
+):
+    """CheckConfig gets the provider's old and new inputs (provider.proto); a failure stops the engine before it
+    diffs, so nothing the provider manages is replaced for a change of cluster."""
+    answer = check_config(plugin, OLD_PROVIDER, **{key: new})
+    assert [(f.property, f.reason) for f in answer.failures] == [
+        (
+            key,
+            f"{key} cannot change on an existing influxdb3 provider ({shown}), since that would replace everything "
+            "it manages (databases with their data); to move resources, declare a new provider with the new settings "
+            "and new resources on it, run `pulumi up`, then remove the old resources and provider (set "
+            f"{key} back to run this update).",
+        )
+    ]
+
+
+def test_a_new_provider_an_unchanged_one_and_a_new_credential_pass_check_config(plugin: Plugin):
+    assert list(check_config(plugin, {}, **OLD_PROVIDER).failures) == []  # a new provider: nothing to keep
+    unchanged = check_config(
+        plugin,
+        OLD_PROVIDER,
+        apiUrl=PropertyValue("https://a.example.com/"),  # the same URL with its trailing slash
+        product=PropertyValue("dedicated"),  # the default, now spelled out
+        managementToken=PropertyValue("M.V1.new", is_secret=True),
+    )
+    assert list(unchanged.failures) == []
+    assert PropertyValue.unmarshal_map(unchanged.inputs)["managementToken"].is_secret
+    # An unknown (the engine's sentinel string in a preview) is checked when it is known, at up.
+    later = check_config(plugin, OLD_PROVIDER, clusterId=PropertyValue(rpc.UNKNOWN))
+    assert list(later.failures) == []
+
+
+def test_a_new_or_unknown_credential_updates_the_provider_and_replaces_nothing(plugin: Plugin):
+    """DiffConfig: the engine replaces every resource of a provider whose diff says replace; a credential (say the
+    token output of a ManagementToken the same stack rotates) must never."""
+    rotated = diff_config(plugin, managementToken=PropertyValue("M.V1.new", is_secret=True))
     assert list(rotated.replaces) == [] and list(rotated.diffs) == ["managementToken"]
-    assert diff_config().changes == provider_pb2.DiffResponse.DIFF_NONE
+    assert rotated.changes == provider_pb2.DiffResponse.DIFF_SOME
+    unknown = diff_config(plugin, managementToken=PropertyValue(rpc.UNKNOWN))
+    assert list(unknown.replaces) == [] and list(unknown.diffs) == ["managementToken"]
+    assert diff_config(plugin).changes == provider_pb2.DiffResponse.DIFF_NONE

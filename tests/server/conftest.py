@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from server.documented_api import PRODUCTS, Documented
 from support.fixtures import running_local_api
 from support.local_api import (
     ACCOUNT_A,
@@ -57,6 +58,17 @@ def server() -> Iterator[LocalApi]:
         ) as running,
     ):
         yield running
+
+
+@pytest.fixture(scope="session", params=PRODUCTS)
+def documented(request: pytest.FixtureRequest) -> Iterator[Documented]:
+    """One server per product (`--product dedicated`, `--product clustered`), its documented API's client."""
+    product = str(request.param)
+    with (
+        tempfile.TemporaryDirectory(prefix=f"influxdb3-local-api-{product}-") as tmp,
+        running_local_api(Path(tmp) / "data", "--product", product, hash_cost=None) as running,
+    ):
+        yield Documented(running, product)
 
 
 @pytest.fixture

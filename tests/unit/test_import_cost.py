@@ -49,8 +49,13 @@ def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
         "import dill; dill.dumps(ManagementTokenProvider(), recurse=True)",
         # the plugin's typed classes
         "from pulumi_influxdb3_tokens.influxdb3 import ManagementToken, Provider",
+        # the documented Management API's resources, on both faces
+        "from pulumi_influxdb3_tokens import Database, DatabaseToken\n"
+        "from pulumi_influxdb3_tokens.dynamic.provider import DatabaseProvider, DatabaseTokenProvider\n"
+        "import dill; dill.dumps(DatabaseProvider(), recurse=True); dill.dumps(DatabaseTokenProvider(), recurse=True)\n"
+        "from pulumi_influxdb3_tokens.influxdb3 import Database, DatabaseToken",
     ],
-    ids=["dynamic", "plugin"],
+    ids=["dynamic", "plugin", "documented"],
 )
 def test_a_program_declaring_tokens_loads_no_models_and_no_transport(program: str):
     assert loaded(modules_after(program), PROVIDER_ONLY) == []
@@ -62,6 +67,8 @@ def test_the_package_still_offers_every_documented_name():
         "assert set(p.__all__) <= set(dir(p)), dir(p)\n"
         "from pulumi_influxdb3_tokens import *\n"
         "assert ManagementToken.__module__ == 'pulumi_influxdb3_tokens.dynamic.resource'\n"
+        "assert Database.__module__ == 'pulumi_influxdb3_tokens.dynamic.database'\n"
+        "assert DatabaseToken.__module__ == 'pulumi_influxdb3_tokens.dynamic.database_token'\n"
         "assert influxdb3.ManagementToken.__module__ == 'pulumi_influxdb3_tokens.influxdb3.management_token'\n"
         "assert issubclass(AdoptionError, InfluxDB3TokensError)\n"
         "assert issubclass(ConfigurationError, InfluxDB3TokensError)\n"

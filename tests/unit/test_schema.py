@@ -4,6 +4,8 @@ import json
 import re
 from importlib import resources
 
+import pytest
+
 from pulumi_influxdb3_tokens.core.management_token.models import TokenInputs
 from pulumi_influxdb3_tokens.core.management_token.props import (
     COMPUTED_INPUTS,
@@ -12,7 +14,16 @@ from pulumi_influxdb3_tokens.core.management_token.props import (
     SECRET_INPUTS,
     SECRET_OUTPUTS,
 )
-from pulumi_influxdb3_tokens.resources import MANAGEMENT_TOKEN, PACKAGE, RESOURCES, to_camel, to_snake
+from pulumi_influxdb3_tokens.resources import (
+    DATABASE,
+    DATABASE_TOKEN,
+    MANAGEMENT_TOKEN,
+    PACKAGE,
+    RESOURCES,
+    Resource,
+    to_camel,
+    to_snake,
+)
 from pulumi_influxdb3_tokens.settings import ALL_SETTINGS, CONFIG_NAMESPACE
 
 SCHEMA = json.loads((resources.files("pulumi_influxdb3_tokens") / "plugin" / "schema.json").read_text())
@@ -33,6 +44,77 @@ def test_package_name_matches_the_config_namespace():
 def test_the_schema_holds_exactly_the_registered_resources():
     assert set(SCHEMA["resources"]) == {resource.plugin_type for resource in RESOURCES}
     assert MANAGEMENT_TOKEN.plugin_type == "influxdb3:index:ManagementToken"
+    assert (DATABASE.plugin_type, DATABASE_TOKEN.plugin_type) == (
+        "influxdb3:index:Database",
+        "influxdb3:index:DatabaseToken",
+    )
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda resource: resource.name)
+def test_each_resource_documents_exactly_its_registered_inputs_outputs_and_secrets(resource: Resource):
+    documented = SCHEMA["resources"][resource.plugin_type]
+    assert {snake(k) for k in documented["inputProperties"]} == set(resource.input_names)
+    assert {snake(k) for k in documented["properties"]} == set(resource.input_names) | set(resource.output_names)
+    secret_outputs = {snake(k) for k, v in documented["properties"].items() if v.get("secret")}
+    secret_inputs = {snake(k) for k, v in documented["inputProperties"].items() if v.get("secret")}
+    assert (secret_outputs, secret_inputs) == (set(resource.secret_outputs), set(resource.secret_inputs))
+    described = [*documented["properties"].values(), *documented["inputProperties"].values()]
+    assert documented["description"].strip() and all(prop.get("description", "").strip() for prop in described)
+    for name in (*documented["inputProperties"], *documented["properties"]):
+        assert to_camel(to_snake(name)) == name and to_snake(name) == snake(name)
+
+
+def resolved(spec: dict) -> dict:
+    ref = spec.get("$ref", "")
+    return SCHEMA["types"][ref.removeprefix("#/types/")] if ref else spec
+
+
+def test_database_token_permissions_are_objects_of_action_and_resource():
+    """api-docs/influxdb3/cloud-dedicated/management/openapi.yml, DatabaseTokenPermission: an object of `action`
+    (read, write) and `resource` (a database name or `*`), in an array (DatabaseTokenPermissions)."""
+    permissions = SCHEMA["resources"][DATABASE_TOKEN.plugin_type]["inputProperties"]["permissions"]
+    assert permissions["type"] == "array"
+    permission = resolved(permissions["items"])
+    assert permission["type"] == "object" and set(permission["properties"]) == {"action", "resource"}
+    assert all(permission["properties"][name]["type"] == "string" for name in ("action", "resource"))
+
+
+def test_a_partition_template_part_is_a_type_and_a_string_or_a_bucket():
+    """openapi.yml, ClusterDatabasePartitionTemplatePart: anyOf a tag part {type: tag, value: string}, a time part
+    {type: time, value: string} and a bucket part {type: bucket, value: {tagName: string, numberOfBuckets:
+    integer}}; at most 8 parts (ClusterDatabasePartitionTemplate maxItems). One object type with `value` a string
+    or a bucket is what a YAML or TypeScript program writes as the API has it."""
+    template = SCHEMA["resources"][DATABASE.plugin_type]["inputProperties"]["partitionTemplate"]
+    part = resolved(template["items"])
+    assert template["type"] == "array" and set(part["properties"]) == {"type", "value"}
+    choices = part["properties"]["value"]["oneOf"]
+    assert choices[0] == {"type": "string"}
+    bucket = resolved(choices[1])
+    assert {name: spec["type"] for name, spec in bucket["properties"].items()} == {
+        "tagName": "string",
+        "numberOfBuckets": "integer",
+    }
+    for spec in (
+        part,
+        bucket,
+        resolved(SCHEMA["resources"][DATABASE_TOKEN.plugin_type]["properties"]["retiring"]["items"]),
+    ):
+        assert all(prop.get("description", "").strip() for prop in spec["properties"].values())
+
+
+def test_database_limits_are_integers_and_the_token_string_a_secret():
+    """openapi.yml: ClusterDatabaseMaxTables and ClusterDatabaseMaxColumnsPerTable are int32, the retention period
+    an int64 of nanoseconds; DatabaseTokenAccessToken "is only returned once when the token is created"."""
+    database = SCHEMA["resources"][DATABASE.plugin_type]["properties"]
+    assert {database[name]["type"] for name in ("maxTables", "maxColumnsPerTable", "retentionPeriodNs")} == {"integer"}
+    assert SCHEMA["resources"][DATABASE_TOKEN.plugin_type]["properties"]["token"]["secret"] is True
+
+
+def test_the_provider_names_its_product_and_keeps_its_credential_secret():
+    """influxctl's config.toml (reference/cli/influxctl): `product` is "clustered" or "dedicated"."""
+    for where in (SCHEMA["config"]["variables"], PROVIDER_INPUTS, SCHEMA["provider"]["properties"]):
+        assert "INFLUXDB3_PRODUCT" in where["product"]["description"] and where["product"]["type"] == "string"
+        assert where["managementToken"]["secret"] is True
 
 
 def test_inputs_match_the_pydantic_model_and_the_resource():

@@ -21,13 +21,17 @@ from ..settings import (
     ALL_SETTINGS,
     API_URL,
     CLUSTER_ID,
+    CLUSTERED,
     CONFIG_NAMESPACE,
     INFLUXCTL_CONFIG,
     INFLUXCTL_PROFILE,
     MANAGEMENT_TOKEN,
+    PRODUCT,
     Connection,
+    Setting,
     config_key,
     resolve_connection,
+    resolve_documented_connection,
 )
 
 _NAMESPACE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -40,10 +44,14 @@ def connection_problem(value: Any) -> Optional[str]:
     return f"connection must name a stack config namespace such as 'staging', got {value!r}"
 
 
-def connection_config(lookup: Callable[[str], Any], namespace: Optional[str]) -> dict[str, Any]:
+def connection_config(
+    lookup: Callable[[str], Any], namespace: Optional[str], documented: bool = False, credential_given: bool = False
+) -> dict[str, Any]:
     """The settings of a connection, keyed ``influxdb3:<key>`` as ``settings.resolve_connection`` reads them.
 
-    ``lookup`` reads one fully qualified stack config key (``staging:apiUrl``).
+    ``lookup`` reads one fully qualified stack config key (``staging:apiUrl``). ``documented``: for a resource of
+    the documented Management API, which has a default URL for Cloud Dedicated and needs no ids on Clustered;
+    ``credential_given``: the resource brings its own management token.
     """
     chosen = namespace or CONFIG_NAMESPACE
     found = {
@@ -54,7 +62,15 @@ def connection_config(lookup: Callable[[str], Any], namespace: Optional[str]) ->
     if chosen == CONFIG_NAMESPACE:
         return found
     own_profile = any(config_key(s) in found for s in (INFLUXCTL_CONFIG, INFLUXCTL_PROFILE))
-    required = (ACCOUNT_ID, CLUSTER_ID) if own_profile else (API_URL, ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN)
+    required: tuple[Setting, ...]
+    if not documented:
+        required = (ACCOUNT_ID, CLUSTER_ID) if own_profile else (API_URL, ACCOUNT_ID, CLUSTER_ID, MANAGEMENT_TOKEN)
+    elif own_profile:
+        required = ()  # the profile's ids and mgmt_token, checked as the default connection's are
+    else:
+        clustered = str(found.get(config_key(PRODUCT), "")).strip().lower() == CLUSTERED
+        required = (API_URL,) if clustered else (ACCOUNT_ID, CLUSTER_ID)
+        required += () if credential_given else (MANAGEMENT_TOKEN,)
     for setting in required:
         if config_key(setting) not in found:
             secret = " --secret" if setting is MANAGEMENT_TOKEN else ""
@@ -65,8 +81,15 @@ def connection_config(lookup: Callable[[str], Any], namespace: Optional[str]) ->
     return found
 
 
-def resolve(lookup: Callable[[str], Any], namespace: Optional[str]) -> Connection:
-    """The connection a resource names: the default one reads the environment too, a named one never does."""
-    settings = connection_config(lookup, namespace)
-    named = namespace is not None and namespace != CONFIG_NAMESPACE
-    return resolve_connection(settings, environ={} if named else None)
+def resolve(
+    lookup: Callable[[str], Any], namespace: Optional[str], documented: bool = False, credential: Optional[str] = None
+) -> Connection:
+    """The connection a resource names: the default one reads the environment too, a named one never does.
+
+    ``documented``: the resource speaks InfluxData's documented Management API (always HTTP), with ``credential``,
+    the management token the program gave it, if any."""
+    settings = connection_config(lookup, namespace, documented, credential is not None)
+    environ: Optional[dict[str, str]] = {} if namespace is not None and namespace != CONFIG_NAMESPACE else None
+    if documented:
+        return resolve_documented_connection(settings, environ, credential)
+    return resolve_connection(settings, environ)

@@ -1,4 +1,4 @@
-"""The dynamic ResourceProvider of ``ManagementToken``: a thin adapter from ``pulumi.dynamic`` to the core.
+"""The dynamic ResourceProviders of the registry's resources: thin adapters from ``pulumi.dynamic`` to each core.
 
 The object is pickled (dill) into every resource's state as ``__provider``. It therefore carries no
 data at all: settings come from ``configure`` (the stack config, held only in the provider process)
@@ -7,7 +7,7 @@ and the environment, resolved at call time, and HTTP clients live in a process-w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import Any, ClassVar, Mapping, Optional
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -23,11 +23,8 @@ from pulumi.dynamic import (
 
 from ..core import engine
 from ..core.bags import is_unknown, plain
-from ..resources import MANAGEMENT_TOKEN
+from ..resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN, Resource
 from . import clean_errors
-
-if TYPE_CHECKING:
-    from ..core.management_token.client import TokenClient
 
 # The core (pydantic's models), the settings and the transports (httpx, the influxctl client) are
 # imported where an operation needs them (``MANAGEMENT_TOKEN.lifecycle()`` and ``.client()``): the
@@ -42,10 +39,19 @@ engine.record()
 
 # The dynamic face's own input: which stack-config namespace holds the cluster's settings (connections.py).
 CONNECTION = "connection"
+# ...and, on a resource of the documented Management API, the management token its calls send (a secret input,
+# e.g. the ``token`` of a ManagementToken of the same stack), instead of the connection's configured one.
+CREDENTIAL = "management_token"
 
 
-class ManagementTokenProvider(ResourceProvider):
-    """CRUD for one management token through the Management API."""
+class RegistryProvider(ResourceProvider):
+    """CRUD for one resource of the registry (``RESOURCE``) through its core; every decision is the core's.
+
+    A subclass names its resource and nothing else: states pickle the subclass by module path and name.
+    """
+
+    RESOURCE: ClassVar[Resource]
+    NOUN: ClassVar[str]  # what the resource is called in a sentence: "token", "database"
 
     def __init__(self) -> None:
         super().__init__()
@@ -61,52 +67,120 @@ class ManagementTokenProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self._config = req.config  # held in the provider process only
 
-    def _client(self, props: Mapping[str, Any]) -> TokenClient:
+    def _client(self, props: Mapping[str, Any]) -> Any:
+        """The resource's client on the connection ``props`` name, with the credential ``props`` carry, if any:
+        the news' for create and update, the state's latest for read and delete."""
         from .connections import resolve
 
         config = self._config
-        connection = resolve(lambda key: config.get(key) if config else None, plain(props.get(CONNECTION)))
-        client: TokenClient = MANAGEMENT_TOKEN.client(connection)
-        return client
+        documented = self.RESOURCE.documented_api
+        credential = plain(props.get(CREDENTIAL)) if documented else None
+        connection = resolve(
+            lambda key: config.get(key) if config else None,
+            plain(props.get(CONNECTION)),
+            documented,
+            credential if isinstance(credential, str) and credential else None,
+        )
+        return self.RESOURCE.client(connection)
+
+    def _faces_own(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The inputs of this face alone, carried into the outputs so read and delete find them."""
+        own = {CONNECTION: props.get(CONNECTION)}
+        if self.RESOURCE.documented_api:
+            own[CREDENTIAL] = props.get(CREDENTIAL)
+        return own
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         from .connections import connection_problem
 
-        checked = MANAGEMENT_TOKEN.lifecycle().check_inputs(news, olds)
+        checked = self.RESOURCE.lifecycle().check_inputs(news, olds)
         failures = [CheckFailure(prop, reason) for prop, reason in checked.failures]
         connection = plain(news.get(CONNECTION))
         problem = None if is_unknown(connection) else connection_problem(connection)
         if problem:
             failures.append(CheckFailure(CONNECTION, problem))
-        return CheckResult({**checked.inputs, CONNECTION: news.get(CONNECTION)}, failures)
+        wrong_credential = credential_problem(plain(news.get(CREDENTIAL))) if self.RESOURCE.documented_api else None
+        if wrong_credential:
+            failures.append(CheckFailure(CREDENTIAL, wrong_credential))
+        return CheckResult({**checked.inputs, **self._faces_own(news)}, failures)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         old, new = plain(olds.get(CONNECTION)), plain(news.get(CONNECTION))
         moves = None
         if is_unknown(new) or old != new:
-            moves = (CONNECTION, f"the token moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}")
-        decision = MANAGEMENT_TOKEN.lifecycle().diff(olds, news, id_, moves)
+            moves = (
+                CONNECTION,
+                f"the {self.NOUN} moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}",
+            )
+        decision = self.RESOURCE.lifecycle().diff(olds, news, id_, moves)
         return DiffResult(
-            changes=decision.changes,
+            changes=decision.changes or self._credential_changed(olds, news),
             replaces=decision.replaces,
             stables=[],
             delete_before_replace=decision.delete_before_replace,
         )
 
+    def _credential_changed(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        """A new (or not yet known) credential is an update that stores it, never a replacement."""
+        if not self.RESOURCE.documented_api:
+            return False
+        new = plain(news.get(CREDENTIAL))
+        return is_unknown(new) or plain(olds.get(CREDENTIAL)) != new
+
     def create(self, props: dict[str, Any]) -> CreateResult:
-        created = MANAGEMENT_TOKEN.lifecycle().create(self._client(props), props)
-        return CreateResult(created.id, {**created.outputs, CONNECTION: props.get(CONNECTION)})
+        created = self.RESOURCE.lifecycle().create(self._client(props), props)
+        return CreateResult(created.id, {**created.outputs, **self._faces_own(props)})
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        found = MANAGEMENT_TOKEN.lifecycle().read(self._client(props), id_, props)
+        found = self.RESOURCE.lifecycle().read(self._client(props), id_, props)
         if not found:
-            return ReadResult("", {})  # revoked, expired or gone behind our back: the next `up` mints anew
-        token_id, outputs = found
-        return ReadResult(token_id, {**outputs, CONNECTION: props.get(CONNECTION)})
+            return ReadResult("", {})  # gone behind our back: the next `up` makes it anew
+        live_id, outputs = found
+        return ReadResult(live_id, {**outputs, **self._faces_own(props)})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        outs = MANAGEMENT_TOKEN.lifecycle().update(lambda: self._client(news), id_, olds, news)
-        return UpdateResult({**outs, CONNECTION: news.get(CONNECTION)})
+        lifecycle = self.RESOURCE.lifecycle()
+        if self.RESOURCE.documented_api and not lifecycle.diff(olds, news, id_).changes:
+            # Only this face's inputs changed (a new credential): store them, call nothing.
+            kept = {name: value for name, value in olds.items() if not name.startswith("__")}
+            return UpdateResult({**kept, **self._faces_own(news)})
+        outs = lifecycle.update(lambda: self._client(news), id_, olds, news)
+        return UpdateResult({**outs, **self._faces_own(news)})
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        MANAGEMENT_TOKEN.lifecycle().delete(self._client(props), id_, props)
+        self.RESOURCE.lifecycle().delete(self._client(props), id_, props)
+
+
+def credential_problem(value: Any) -> Optional[str]:
+    """Why a ``management_token`` input cannot be sent, or None; never its value."""
+    from ..settings.credential import CREDENTIAL_SHAPE
+
+    if value is None or is_unknown(value):
+        return None
+    if not isinstance(value, str) or not CREDENTIAL_SHAPE.fullmatch(value):
+        return (
+            "management_token must be a management token: a string without spaces, line breaks or characters "
+            "that are not ASCII"
+        )
+    return None
+
+
+class ManagementTokenProvider(RegistryProvider):
+    """CRUD for one management token (kept at this path: states pickle it here and at ``lifecycle``)."""
+
+    RESOURCE = MANAGEMENT_TOKEN
+    NOUN = "token"
+
+
+class DatabaseProvider(RegistryProvider):
+    """CRUD for one database of the documented Management API."""
+
+    RESOURCE = DATABASE
+    NOUN = "database"
+
+
+class DatabaseTokenProvider(RegistryProvider):
+    """CRUD for one database token of the documented Management API."""
+
+    RESOURCE = DATABASE_TOKEN
+    NOUN = "token"

@@ -9,13 +9,14 @@ from pulumi import Input, ResourceOptions
 
 from ..core.management_token.declared import ExpiryInput, TokenOutputs, token_props
 from ..core.management_token.props import SECRET_OUTPUTS
-from ..resources import MANAGEMENT_TOKEN, to_camel, to_snake
+from ..resources import MANAGEMENT_TOKEN
 from ..version import __version__
+from .typed import SchemaNames
 
 TYPE = MANAGEMENT_TOKEN.plugin_type
 
 
-class ManagementToken(pulumi.CustomResource, TokenOutputs):
+class ManagementToken(SchemaNames, pulumi.CustomResource, TokenOutputs):
     """An InfluxDB 3 Cloud Dedicated management token, served by the ``pulumi-resource-influxdb3`` plugin.
 
     Same inputs, outputs and behaviour as the dynamic ``pulumi_influxdb3_tokens.ManagementToken``;
@@ -49,9 +50,3 @@ class ManagementToken(pulumi.CustomResource, TokenOutputs):
     def get(resource_name: str, id: Input[str], opts: Optional[ResourceOptions] = None) -> "ManagementToken":
         """A read-only reference to an existing token by id: its facts, never its string."""
         return ManagementToken(resource_name, opts=ResourceOptions.merge(opts, ResourceOptions(id=id)))
-
-    def translate_input_property(self, prop: str) -> str:
-        return to_camel(prop)
-
-    def translate_output_property(self, prop: str) -> str:
-        return to_snake(prop)

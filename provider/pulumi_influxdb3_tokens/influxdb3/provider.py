@@ -7,11 +7,12 @@ from typing import Optional
 import pulumi
 from pulumi import Input, ResourceOptions
 
-from ..resources import PACKAGE, to_camel, to_snake
+from ..resources import PACKAGE
 from ..version import __version__
+from .typed import SchemaNames
 
 
-class Provider(pulumi.ProviderResource):
+class Provider(SchemaNames, pulumi.ProviderResource):
     """Reach one cluster with its own account, cluster and credential (the credential a secret).
 
     Settings left unset fall back to their ``INFLUXDB3_*`` environment variables and the influxctl
@@ -34,6 +35,7 @@ class Provider(pulumi.ProviderResource):
         request_timeout: Optional[Input[float]] = None,
         retry_timeout: Optional[Input[float]] = None,
         allow_insecure_http: Optional[Input[bool]] = None,
+        product: Optional[Input[str]] = None,
         opts: Optional[ResourceOptions] = None,
     ) -> None:
         if management_token is not None:
@@ -50,14 +52,9 @@ class Provider(pulumi.ProviderResource):
             "request_timeout": request_timeout,
             "retry_timeout": retry_timeout,
             "allow_insecure_http": allow_insecure_http,
+            "product": product,
         }
         opts = ResourceOptions.merge(
             ResourceOptions(version=__version__, additional_secret_outputs=["management_token"]), opts
         )
         super().__init__(PACKAGE, resource_name, props, opts)
-
-    def translate_input_property(self, prop: str) -> str:
-        return to_camel(prop)
-
-    def translate_output_property(self, prop: str) -> str:
-        return to_snake(prop)

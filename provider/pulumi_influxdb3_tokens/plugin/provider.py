@@ -24,14 +24,29 @@ from ..core.management_token.overlap import RETIRING
 from ..core.notices import told_to
 from ..resources import PACKAGE, RESOURCES, Resource, of_type
 from ..resources import to_camel as camel
-from ..settings import ALL_SETTINGS, config_key, resolve_connection
+from ..settings import (
+    ACCOUNT_ID,
+    ALL_SETTINGS,
+    API_URL,
+    CLUSTER_ID,
+    PRODUCT,
+    Setting,
+    config_key,
+    resolve_connection,
+    resolve_documented_connection,
+)
+from ..settings import (
+    DEDICATED as DEFAULT_PRODUCT,
+)
 from .engine_log import EngineLog
 from .wire import camel_text, from_bag, to_bag, value_of
 
 _T = TypeVar("_T")
 
-# Provider settings that name the cluster: a change of one moves every token to another cluster.
-CLUSTER_SETTINGS = ("apiUrl", "accountId", "clusterId")
+# Provider settings that name the cluster (and which API it serves). A change of one would move everything the
+# provider manages to another cluster: replacing it all (databases with their data) is no way to do that, so such a
+# change is refused (check_config) and the user moves resources with a new provider instead.
+CLUSTER_SETTINGS = (PRODUCT, API_URL, ACCOUNT_ID, CLUSTER_ID)
 
 
 def schema_text() -> str:
@@ -59,16 +74,25 @@ class InfluxDB3Provider(rpc.Provider):
         self._config = _stack_config(request.args, request.variables)
         return rpc.ConfigureResponse(accept_secrets=True, supports_preview=False)
 
+    async def check_config(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
+        """A provider that already exists keeps its cluster: a change of product, apiUrl, accountId or clusterId
+        is refused, since the engine would otherwise replace everything the provider manages."""
+        failures = []
+        for setting in CLUSTER_SETTINGS if request.old_inputs else ():
+            old, new = _cluster_value(request.old_inputs, setting), _cluster_value(request.new_inputs, setting)
+            if not is_unknown(new) and old != new:
+                failures.append(rpc.CheckFailure(setting.key, _moved(setting, old, new)))
+        return rpc.CheckResponse(inputs=request.new_inputs, failures=failures)
+
     async def diff_config(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
-        """A provider moved to another cluster replaces every token it manages (minted there, then the old
-        ones revoked through the old provider); a new credential or timeout only reconfigures it."""
+        """Any change reconfigures the provider in place, a new (or not yet known) credential above all: it never
+        replaces a resource. A change of cluster never gets here (check_config refuses it)."""
         detailed: dict[str, rpc.PropertyDiff] = {}
         for setting in ALL_SETTINGS:
             old, new = _setting(request.old_state, setting.key), _setting(request.new_inputs, setting.key)
             if is_unknown(new) or old != new:
-                detailed[setting.key] = _property_diff(old, new, setting.key in CLUSTER_SETTINGS)
-        replaces = [key for key, change in detailed.items() if change.kind.name.endswith("_REPLACE")]
-        return rpc.DiffResponse(changes=bool(detailed), replaces=replaces, diffs=list(detailed), detailed_diff=detailed)
+                detailed[setting.key] = _property_diff(old, new, False)
+        return rpc.DiffResponse(changes=bool(detailed), replaces=[], diffs=list(detailed), detailed_diff=detailed)
 
     async def check(self, request: rpc.CheckRequest) -> rpc.CheckResponse:
         lifecycle = _resource(request.urn).lifecycle()
@@ -125,6 +149,10 @@ class InfluxDB3Provider(rpc.Provider):
         )
 
     def _client(self, resource: Resource) -> Any:
+        """The resource's client; one of the documented Management API always goes over HTTP, with the provider's
+        credential (``managementToken``, which may be another resource's output)."""
+        if resource.documented_api:
+            return resource.client(resolve_documented_connection(self._config))
         return resource.client(resolve_connection(self._config))
 
 
@@ -140,6 +168,34 @@ def _resource(urn: str) -> Resource:
 
 def _setting(args: Mapping[str, PropertyValue], key: str) -> Any:
     return plain(value_of(args[key])) if key in args else None
+
+
+def _cluster_value(args: Mapping[str, PropertyValue], setting: Setting) -> Any:
+    """A cluster setting as compared across a change: the product's default spelled out, a URL without its
+    trailing slash, ids as given."""
+    value = _setting(args, setting.key)
+    if is_unknown(value):
+        return value
+    text = None if value is None else str(value).strip() or None
+    if setting is PRODUCT:
+        return (text or DEFAULT_PRODUCT).lower()
+    if setting is API_URL and text is not None:
+        return text.rstrip("/")
+    return text
+
+
+def _moved(setting: Setting, old: Any, new: Any) -> str:
+    """One sentence: why a provider's cluster cannot change, and how to move resources instead."""
+    return (
+        f"{setting.key} cannot change on an existing influxdb3 provider (from {_shown(old)} to {_shown(new)}), "
+        f"since that would replace everything it manages (databases with their data); to move resources, "
+        f"declare a new provider with the new settings and new resources on it, run `pulumi up`, then remove "
+        f"the old resources and provider (set {setting.key} back to run this update)."
+    )
+
+
+def _shown(value: Any) -> str:
+    return "unset" if value is None else f"'{value}'"
 
 
 def _stack_config(args: Mapping[str, PropertyValue], variables: Mapping[str, str]) -> dict[str, Any]:

@@ -15,10 +15,13 @@ provider object, so the admin credential never reaches the state file's ``__prov
 One module a concern: ``table`` (each setting's names), ``sources`` (where one value is found),
 ``influxctl_profile`` (the user's config.toml and its OS path), ``credential`` (which admin token
 goes with a URL, and the cleartext guard), ``transport`` (which transport is used), ``connection``
-(what a transport is given) and ``resolve`` (all of it into one Connection). Import from here.
+(what a transport is given), ``product`` (dedicated or clustered), ``timeouts``, ``resolve`` (all of it into one
+Connection) and ``documented`` (the same for the resources of InfluxData's documented Management API, always over
+HTTP). Import from here.
 """
 
 from .connection import Connection
+from .documented import resolve_documented_connection
 from .influxctl_profile import (
     DEFAULT_PROFILE,
     INFLUXCTL_OWN_PROFILE_ENV,
@@ -45,7 +48,10 @@ from .table import (
     INFLUXCTL_CONFIG,
     INFLUXCTL_PATH,
     INFLUXCTL_PROFILE,
+    INFLUXDATA_API_HOST,
+    INFLUXDATA_API_URL,
     MANAGEMENT_TOKEN,
+    PRODUCT,
     PRODUCTS,
     REQUEST_TIMEOUT,
     RETRY_TIMEOUT,
@@ -74,7 +80,10 @@ __all__ = [
     "INFLUXCTL_OWN_PROFILE_ENV",
     "INFLUXCTL_PATH",
     "INFLUXCTL_PROFILE",
+    "INFLUXDATA_API_HOST",
+    "INFLUXDATA_API_URL",
     "MANAGEMENT_TOKEN",
+    "PRODUCT",
     "PRODUCTS",
     "REQUEST_TIMEOUT",
     "RETRY_TIMEOUT",
@@ -89,4 +98,5 @@ __all__ = [
     "load_influxctl_profile",
     "names_own_profile",
     "resolve_connection",
+    "resolve_documented_connection",
 ]

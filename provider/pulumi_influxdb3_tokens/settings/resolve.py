@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, TypedDict
+from typing import Any, Mapping, Optional
 
 from pydantic import SecretStr
 
@@ -17,22 +17,21 @@ from .influxctl_profile import (
     load_influxctl_profile,
     names_own_profile,
 )
-from .sources import FROM_CONFIG, FROM_ENVIRONMENT, found, lookup, missing, present, seconds
+from .product import product_of
+from .sources import FROM_CONFIG, FROM_ENVIRONMENT, found, lookup, missing, present
 from .table import (
     ACCOUNT_ID,
     API_URL,
     CLUSTER_ID,
-    DEFAULT_REQUEST_TIMEOUT,
     HTTP,
     INFLUXCTL,
     INFLUXCTL_CONFIG,
     INFLUXCTL_PATH,
     INFLUXCTL_PROFILE,
     MANAGEMENT_TOKEN,
-    REQUEST_TIMEOUT,
-    RETRY_TIMEOUT,
     config_key,
 )
+from .timeouts import timeouts
 from .transport import chosen_transport, influxctl_executable
 
 
@@ -65,24 +64,9 @@ def resolve_connection(stack_config: Mapping[str, Any], environ: Optional[Mappin
         account_id=ids[ACCOUNT_ID.key] or "",
         cluster_id=ids[CLUSTER_ID.key] or "",
         management_token=SecretStr(token),
-        **_timeouts(stack_config, HTTP, environ),
+        product=product_of(stack_config, profile, environ),
+        **timeouts(stack_config, HTTP, environ),
     )
-
-
-class _Timeouts(TypedDict):
-    request_timeout: float
-    retry_timeout: float
-
-
-def _timeouts(
-    stack_config: Mapping[str, Any], transport: str, environ: Optional[Mapping[str, str]] = None
-) -> _Timeouts:
-    return {
-        "request_timeout": seconds(
-            REQUEST_TIMEOUT, lookup(REQUEST_TIMEOUT, stack_config, {}, environ), DEFAULT_REQUEST_TIMEOUT[transport]
-        ),
-        "retry_timeout": seconds(RETRY_TIMEOUT, lookup(RETRY_TIMEOUT, stack_config, {}, environ), 60.0),
-    }
 
 
 def _same_ids_as_profile(values: Mapping[str, Optional[str]], profile: Mapping[str, Any], name: str) -> None:
@@ -164,5 +148,6 @@ def _influxctl_connection(stack_config: Mapping[str, Any], environ: Optional[Map
         # Both are passed explicitly, so influxctl never falls back to another file or profile.
         influxctl_config=str(config_path) if own else None,
         influxctl_profile=(own_profile or DEFAULT_PROFILE) if own else None,
-        **_timeouts(stack_config, INFLUXCTL, environ),
+        product=product_of(stack_config, profile, environ),
+        **timeouts(stack_config, INFLUXCTL, environ),
     )

@@ -14,6 +14,10 @@ TRANSPORTS = (HTTP, INFLUXCTL)
 DEDICATED = "dedicated"
 CLUSTERED = "clustered"
 PRODUCTS = (DEDICATED, CLUSTERED)
+# Where InfluxData serves Cloud Dedicated's documented Management API (the OpenAPI file's only server); a Clustered
+# cluster serves its own, so it has no default.
+INFLUXDATA_API_URL = "https://console.influxdata.com"
+INFLUXDATA_API_HOST = "console.influxdata.com"
 DEFAULT_REQUEST_TIMEOUT = {HTTP: 10.0, INFLUXCTL: 60.0}  # influxctl's own default API timeout is 1m
 
 
@@ -39,6 +43,9 @@ INFLUXCTL_PATH = Setting("influxctlPath", "INFLUXDB3_INFLUXCTL_PATH", None, "the
 TRANSPORT = Setting("transport", "INFLUXDB3_TRANSPORT", None, "the transport, http or influxctl")
 REQUEST_TIMEOUT = Setting("requestTimeout", "INFLUXDB3_REQUEST_TIMEOUT", None, "seconds to wait for one answer")
 RETRY_TIMEOUT = Setting("retryTimeout", "INFLUXDB3_RETRY_TIMEOUT", None, "seconds to keep retrying one operation")
+PRODUCT = Setting(
+    "product", "INFLUXDB3_PRODUCT", "product", "the product, dedicated (InfluxDB 3 Cloud Dedicated) or clustered"
+)
 ALLOW_INSECURE_HTTP = Setting(
     "allowInsecureHttp", "INFLUXDB3_ALLOW_INSECURE_HTTP", None, "true to send the admin token over plain http"
 )
@@ -55,6 +62,7 @@ ALL_SETTINGS = (
     REQUEST_TIMEOUT,
     RETRY_TIMEOUT,
     ALLOW_INSECURE_HTTP,
+    PRODUCT,
 )
 
 

@@ -5,6 +5,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { DatabaseArgs } from "./database";
+export type Database = import("./database").Database;
+export const Database: typeof import("./database").Database = null as any;
+utilities.lazyLoad(exports, ["Database"], () => require("./database"));
+
+export { DatabaseTokenArgs } from "./databaseToken";
+export type DatabaseToken = import("./databaseToken").DatabaseToken;
+export const DatabaseToken: typeof import("./databaseToken").DatabaseToken = null as any;
+utilities.lazyLoad(exports, ["DatabaseToken"], () => require("./databaseToken"));
+
 export { ManagementTokenArgs } from "./managementToken";
 export type ManagementToken = import("./managementToken").ManagementToken;
 export const ManagementToken: typeof import("./managementToken").ManagementToken = null as any;
@@ -29,6 +39,10 @@ const _module = {
     version: utilities.getVersion(),
     construct: (name: string, type: string, urn: string): pulumi.Resource => {
         switch (type) {
+            case "influxdb3:index:Database":
+                return new Database(name, <any>undefined, { urn })
+            case "influxdb3:index:DatabaseToken":
+                return new DatabaseToken(name, <any>undefined, { urn })
             case "influxdb3:index:ManagementToken":
                 return new ManagementToken(name, <any>undefined, { urn })
             default:

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * The provider for management tokens on one InfluxDB 3 Cloud Dedicated cluster. Each setting left unset falls back to its environment variable, then to the influxctl profile, exactly as the stack config influxdb3:* does for the default provider.
+ * The provider for one InfluxDB 3 cluster: management tokens (Cloud Dedicated), databases and database tokens (Cloud Dedicated or Clustered). Each setting left unset falls back to its environment variable, then to the influxctl profile, exactly as the stack config influxdb3:* does for the default provider. Its cluster (product, apiUrl, accountId, clusterId) cannot change once it exists.
  */
 export class Provider extends pulumi.ProviderResource {
     /** @internal */
@@ -23,15 +23,15 @@ export class Provider extends pulumi.ProviderResource {
     }
 
     /**
-     * Account id (env INFLUXDB3_ACCOUNT_ID; influxctl profile account_id).
+     * Account id (env INFLUXDB3_ACCOUNT_ID; influxctl profile account_id). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
      */
     declare public readonly accountId: pulumi.Output<string | undefined>;
     /**
-     * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport.
+     * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport. Databases and database tokens go to this URL over HTTP whatever the transport; without it, to https://console.influxdata.com (Cloud Dedicated only). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
      */
     declare public readonly apiUrl: pulumi.Output<string | undefined>;
     /**
-     * Cluster id (env INFLUXDB3_CLUSTER_ID; influxctl profile cluster_id).
+     * Cluster id (env INFLUXDB3_CLUSTER_ID; influxctl profile cluster_id). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
      */
     declare public readonly clusterId: pulumi.Output<string | undefined>;
     /**
@@ -47,9 +47,13 @@ export class Provider extends pulumi.ProviderResource {
      */
     declare public readonly influxctlProfile: pulumi.Output<string | undefined>;
     /**
-     * An admin management token used to manage the others (env INFLUXDB3_MANAGEMENT_TOKEN; influxctl profile mgmt_token). Set it with `pulumi config set --secret`.
+     * An admin management token used to manage the others (env INFLUXDB3_MANAGEMENT_TOKEN; influxctl profile mgmt_token). Set it with `pulumi config set --secret`; on an explicit provider it may be another resource's output, such as a ManagementToken's token: a new value reconfigures the provider and replaces nothing.
      */
     declare public readonly managementToken: pulumi.Output<string | undefined>;
+    /**
+     * Which product's documented Management API the cluster serves (env INFLUXDB3_PRODUCT; influxctl profile product): dedicated (InfluxDB 3 Cloud Dedicated, the default; apiUrl defaults to https://console.influxdata.com for databases and database tokens) or clustered (InfluxDB 3 Clustered; apiUrl is required, accountId and clusterId are not). Databases and database tokens always go over HTTP, whatever the transport. It cannot change on an existing provider: declare a new provider to move resources.
+     */
+    declare public readonly product: pulumi.Output<string | undefined>;
     /**
      * How to reach the cluster (env INFLUXDB3_TRANSPORT): http (the REST contract at apiUrl) or influxctl (influxctl management create/list/revoke as subprocesses). Default: http when apiUrl is set, else influxctl when it is on PATH. With influxctl, a managementToken (with accountId and clusterId) goes to a 0600 temporary profile; without one, your own influxctl profile (named by influxctlConfig/influxctlProfile, else influxctl's default) is used as it is, with its mgmt_token or your influxctl login.
      */
@@ -74,6 +78,7 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["influxctlPath"] = args?.influxctlPath;
             resourceInputs["influxctlProfile"] = args?.influxctlProfile;
             resourceInputs["managementToken"] = args?.managementToken ? pulumi.secret(args.managementToken) : undefined;
+            resourceInputs["product"] = args?.product;
             resourceInputs["requestTimeout"] = pulumi.output(args?.requestTimeout).apply(JSON.stringify);
             resourceInputs["retryTimeout"] = pulumi.output(args?.retryTimeout).apply(JSON.stringify);
             resourceInputs["transport"] = args?.transport;
@@ -90,7 +95,7 @@ export class Provider extends pulumi.ProviderResource {
  */
 export interface ProviderArgs {
     /**
-     * Account id (env INFLUXDB3_ACCOUNT_ID; influxctl profile account_id).
+     * Account id (env INFLUXDB3_ACCOUNT_ID; influxctl profile account_id). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
      */
     accountId?: pulumi.Input<string | undefined>;
     /**
@@ -98,11 +103,11 @@ export interface ProviderArgs {
      */
     allowInsecureHttp?: pulumi.Input<boolean | undefined>;
     /**
-     * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport.
+     * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport. Databases and database tokens go to this URL over HTTP whatever the transport; without it, to https://console.influxdata.com (Cloud Dedicated only). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
      */
     apiUrl?: pulumi.Input<string | undefined>;
     /**
-     * Cluster id (env INFLUXDB3_CLUSTER_ID; influxctl profile cluster_id).
+     * Cluster id (env INFLUXDB3_CLUSTER_ID; influxctl profile cluster_id). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
      */
     clusterId?: pulumi.Input<string | undefined>;
     /**
@@ -118,9 +123,13 @@ export interface ProviderArgs {
      */
     influxctlProfile?: pulumi.Input<string | undefined>;
     /**
-     * An admin management token used to manage the others (env INFLUXDB3_MANAGEMENT_TOKEN; influxctl profile mgmt_token). Set it with `pulumi config set --secret`.
+     * An admin management token used to manage the others (env INFLUXDB3_MANAGEMENT_TOKEN; influxctl profile mgmt_token). Set it with `pulumi config set --secret`; on an explicit provider it may be another resource's output, such as a ManagementToken's token: a new value reconfigures the provider and replaces nothing.
      */
     managementToken?: pulumi.Input<string | undefined>;
+    /**
+     * Which product's documented Management API the cluster serves (env INFLUXDB3_PRODUCT; influxctl profile product): dedicated (InfluxDB 3 Cloud Dedicated, the default; apiUrl defaults to https://console.influxdata.com for databases and database tokens) or clustered (InfluxDB 3 Clustered; apiUrl is required, accountId and clusterId are not). Databases and database tokens always go over HTTP, whatever the transport. It cannot change on an existing provider: declare a new provider to move resources.
+     */
+    product?: pulumi.Input<string | undefined>;
     /**
      * Seconds to wait for one answer from the Management API, or for one influxctl run (env INFLUXDB3_REQUEST_TIMEOUT; default 10, or 60 for influxctl).
      */

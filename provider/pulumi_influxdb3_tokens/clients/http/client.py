@@ -20,17 +20,23 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Any, Callable, Optional
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 from pydantic import ValidationError
 
 from ...core import timeutil
 from ...core.engine import EngineGoneError, require_engine
-from ...core.errors import LostAnswerError, ManagementApiError, OutcomeUnknownError, TokenNotFoundError
+from ...core.errors import (
+    ConfigurationError,
+    LostAnswerError,
+    ManagementApiError,
+    OutcomeUnknownError,
+    TokenNotFoundError,
+)
 from ...core.management_token.models import CreatedToken, TokenInputs, TokenRecord
 from ...core.notices import say
-from ...settings import Connection
+from ...settings import API_URL, INFLUXDATA_API_HOST, TRANSPORT, Connection, config_key
 from ..credential import source_if_credential
 from ..pending import Journal
 from . import answers
@@ -51,6 +57,19 @@ ORPHAN_HINT = (
 REPLAYED_HEADER = "Idempotency-Replayed"
 
 
+def refuse_influxdata_service(connection: Connection) -> None:
+    """InfluxData's documented Management API has no management-token endpoints (its OpenAPI files list databases,
+    tables and database tokens only): influxctl and the Admin UI make management tokens. Say so before any call."""
+    host = (urlsplit(connection.api_url).hostname or "").rstrip(".").lower()
+    if host == INFLUXDATA_API_HOST:
+        raise ConfigurationError(
+            f"InfluxData's Management API at {INFLUXDATA_API_HOST} has no management-token endpoints (only influxctl "
+            f"and the Admin UI make management tokens), so a ManagementToken cannot go over http there; set "
+            f"{config_key(TRANSPORT)} / {TRANSPORT.env} to influxctl (databases and database tokens still use "
+            f"{config_key(API_URL)})."
+        )
+
+
 class DeadReplayError(LostAnswerError):
     """The create our key made has a token that is revoked or expired: its answer is no fresh token."""
 
@@ -69,6 +88,7 @@ class HttpTokenClient:
         journal: Optional[Journal] = None,
         transport: Optional[httpx.BaseTransport] = None,
     ) -> None:
+        refuse_influxdata_service(connection)
         self._connection = connection
         if transport is None:
             self._http = shared_http_client(connection.api_url, connection.request_timeout)

@@ -8,7 +8,7 @@ declare var exports: any;
 const __config = new pulumi.Config("influxdb3");
 
 /**
- * Account id (env INFLUXDB3_ACCOUNT_ID; influxctl profile account_id).
+ * Account id (env INFLUXDB3_ACCOUNT_ID; influxctl profile account_id). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
  */
 export declare const accountId: string | undefined;
 Object.defineProperty(exports, "accountId", {
@@ -30,7 +30,7 @@ Object.defineProperty(exports, "allowInsecureHttp", {
 });
 
 /**
- * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport.
+ * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport. Databases and database tokens go to this URL over HTTP whatever the transport; without it, to https://console.influxdata.com (Cloud Dedicated only). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
  */
 export declare const apiUrl: string | undefined;
 Object.defineProperty(exports, "apiUrl", {
@@ -41,7 +41,7 @@ Object.defineProperty(exports, "apiUrl", {
 });
 
 /**
- * Cluster id (env INFLUXDB3_CLUSTER_ID; influxctl profile cluster_id).
+ * Cluster id (env INFLUXDB3_CLUSTER_ID; influxctl profile cluster_id). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
  */
 export declare const clusterId: string | undefined;
 Object.defineProperty(exports, "clusterId", {
@@ -85,12 +85,23 @@ Object.defineProperty(exports, "influxctlProfile", {
 });
 
 /**
- * An admin management token used to manage the others (env INFLUXDB3_MANAGEMENT_TOKEN; influxctl profile mgmt_token). Set it with `pulumi config set --secret`.
+ * An admin management token used to manage the others (env INFLUXDB3_MANAGEMENT_TOKEN; influxctl profile mgmt_token). Set it with `pulumi config set --secret`; on an explicit provider it may be another resource's output, such as a ManagementToken's token: a new value reconfigures the provider and replaces nothing.
  */
 export declare const managementToken: string | undefined;
 Object.defineProperty(exports, "managementToken", {
     get() {
         return __config.get("managementToken");
+    },
+    enumerable: true,
+});
+
+/**
+ * Which product's documented Management API the cluster serves (env INFLUXDB3_PRODUCT; influxctl profile product): dedicated (InfluxDB 3 Cloud Dedicated, the default; apiUrl defaults to https://console.influxdata.com for databases and database tokens) or clustered (InfluxDB 3 Clustered; apiUrl is required, accountId and clusterId are not). Databases and database tokens always go over HTTP, whatever the transport. It cannot change on an existing provider: declare a new provider to move resources.
+ */
+export declare const product: string | undefined;
+Object.defineProperty(exports, "product", {
+    get() {
+        return __config.get("product");
     },
     enumerable: true,
 });

@@ -5,3 +5,45 @@ import * as pulumi from "@pulumi/pulumi";
 import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
+/**
+ * One permission of a database token, as the Management API has it.
+ */
+export interface DatabaseTokenPermissionArgs {
+    /**
+     * What the token may do: read or write.
+     */
+    action: pulumi.Input<string>;
+    /**
+     * The database it applies to, by name, or * for every database.
+     */
+    resource: pulumi.Input<string>;
+}
+
+/**
+ * The value of a bucket part: tag values hashed into a fixed number of buckets.
+ */
+export interface PartitionBucketArgs {
+    /**
+     * How many buckets its values are spread across, 1 to 100,000.
+     */
+    numberOfBuckets: pulumi.Input<number>;
+    /**
+     * The tag whose values are bucketed.
+     */
+    tagName: pulumi.Input<string>;
+}
+
+/**
+ * One part of a database's partition template, as the Management API has it: the parts are evaluated in order and joined with | into each partition key.
+ */
+export interface PartitionTemplatePartArgs {
+    /**
+     * time (value: a strftime-like format such as %Y-%m-%d), tag (value: a tag name) or bucket (value: tagName and numberOfBuckets).
+     */
+    type: pulumi.Input<string>;
+    /**
+     * A string for time and tag parts; an object with tagName and numberOfBuckets for a bucket part.
+     */
+    value: pulumi.Input<string | inputs.PartitionBucketArgs>;
+}
+

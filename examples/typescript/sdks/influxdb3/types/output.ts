@@ -6,6 +6,62 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 
 /**
+ * One permission of a database token, as the Management API has it.
+ */
+export interface DatabaseTokenPermission {
+    /**
+     * What the token may do: read or write.
+     */
+    action: string;
+    /**
+     * The database it applies to, by name, or * for every database.
+     */
+    resource: string;
+}
+
+/**
+ * The value of a bucket part: tag values hashed into a fixed number of buckets.
+ */
+export interface PartitionBucket {
+    /**
+     * How many buckets its values are spread across, 1 to 100,000.
+     */
+    numberOfBuckets: number;
+    /**
+     * The tag whose values are bucketed.
+     */
+    tagName: string;
+}
+
+/**
+ * One part of a database's partition template, as the Management API has it: the parts are evaluated in order and joined with | into each partition key.
+ */
+export interface PartitionTemplatePart {
+    /**
+     * time (value: a strftime-like format such as %Y-%m-%d), tag (value: a tag name) or bucket (value: tagName and numberOfBuckets).
+     */
+    type: string;
+    /**
+     * A string for time and tag parts; an object with tagName and numberOfBuckets for a bucket part.
+     */
+    value: string | outputs.PartitionBucket;
+}
+
+/**
+ * A replaced database token that stays valid until its overlap ends; the first update after that revokes it.
+ */
+export interface RetiringDatabaseToken {
+    /**
+     * The retiring token's id.
+     */
+    id: string;
+    /**
+     * When its overlap ends, RFC3339 UTC: the first update after this revokes it.
+     */
+    until: string;
+}
+
+/**
  * A replaced management token that stays valid until its overlap ends; the first update after that revokes it.
  */
 export interface RetiringToken {
