@@ -19,17 +19,18 @@ class Ran:
     stderr: str
 
 
-# The local server these tests start serves management tokens only: the documented Management API's database
-# tokens and databases come with its issue-31 routes (branch i31-server). Until then every run audits management
-# tokens only; tests/unit/test_audit_database_tokens.py holds the database-token audit over a mock of that API.
+# The audit also reads database tokens over InfluxData's documented Management API, resolved as a DatabaseToken's
+# connection: without an API URL (the influxctl transport) that is InfluxData's own https://console.influxdata.com,
+# which no test may reach. So runs audit management tokens only unless a test asks for the documented API
+# (``documented=True``) with settings that point it at the local server.
 MANAGEMENT_TOKENS_ONLY = ("--management-tokens-only",)
 
 
-def run_audit(*args: str, env: Mapping[str, str]) -> Ran:
+def run_audit(*args: str, env: Mapping[str, str], documented: bool = False) -> Ran:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("INFLUXDB3_")}
     clean["HOME"] = "/nonexistent-home"  # no ~/.config/influxctl profile of the machine's user leaks in
     done = subprocess.run(
-        [AUDIT, "audit", *MANAGEMENT_TOKENS_ONLY, *args],
+        [AUDIT, "audit", *(() if documented else MANAGEMENT_TOKENS_ONLY), *args],
         env={**clean, **env},
         capture_output=True,
         text=True,

@@ -172,7 +172,11 @@ def cluster_of(product: str) -> Cluster:
     )
 
 
-@pytest.mark.parametrize(("product", "flags", "env"), [("dedicated", (), None), ("clustered", (), "clustered")])
+@pytest.mark.parametrize(
+    ("product", "flags", "env"),
+    [("dedicated", (), None), ("clustered", (), "clustered"), ("clustered", ("--product", "clustered"), None)],
+    ids=["dedicated-by-default", "clustered-by-env", "clustered-by-flag"],
+)
 def test_database_tokens_and_databases_are_listed_on_the_products_paths_and_judged_by_the_packs_rules(
     connect, capsys, product, flags, env
 ):
@@ -374,25 +378,47 @@ def test_a_rotation_with_overlap_left_pending_proves_its_token_too_and_a_copied_
     assert json.loads(capsys.readouterr().out)["databaseTokens"]["orphans"] == []  # a PATCH mints nothing
 
 
-# --- where database tokens cannot be read -------------------------------------------------------------------------
+# --- how the documented API is reached ----------------------------------------------------------------------------
 
 
-def test_over_influxctl_or_with_management_tokens_only_the_report_says_database_tokens_were_not_audited(
+def test_over_influxctl_database_tokens_are_read_from_influxdatas_console_and_can_be_left_out(
     monkeypatch, tmp_path, capsys
 ):
+    """The audit resolves the documented API's connection as a DatabaseToken's (settings/documented.py): HTTP whatever
+    the management tokens' transport, and for Cloud Dedicated without an API URL the OpenAPI file's only server,
+    https://console.influxdata.com (api-docs/influxdb3/cloud-dedicated/management/openapi.yml, ``servers``)."""
     isolate(monkeypatch, tmp_path, standin_on_path=True)  # no API URL and influxctl on PATH: the influxctl transport
     monkeypatch.setenv("INFLUXDB3_ACCOUNT_ID", ACCOUNT)
     monkeypatch.setenv("INFLUXDB3_CLUSTER_ID", CLUSTER)
     monkeypatch.setenv("INFLUXDB3_MANAGEMENT_TOKEN", CREDENTIAL)
     monkeypatch.setattr(command, "client_for", lambda connection: ManagementTokens())
+    cluster = cluster_of("dedicated")
+    transport = httpx.MockTransport(cluster.handle)
+    reached = []
 
-    assert main(["audit", "--format", "json"]) == 0
+    def database_tokens(connection):
+        reached.append(connection)
+        return HttpDatabaseTokenClient(connection, transport)
+
+    monkeypatch.setattr(command, "database_token_client_for", database_tokens)
+    monkeypatch.setattr(command, "database_client_for", lambda connection: HttpDatabaseClient(connection, transport))
+
+    assert main(["audit", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["databaseTokens"] is None
-    assert report["databaseTokensSkipped"].startswith("the connection uses influxctl, and database tokens")
+    [connection] = reached
+    assert (connection.api_url, connection.transport, connection.product) == (
+        "https://console.influxdata.com",
+        "http",
+        "dedicated",
+    )
+    assert report["databaseTokens"]["summary"]["live"] == 5 and report["databaseTokensSkipped"] is None
 
+    assert main(["audit", "--format", "json", "--management-tokens-only"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["databaseTokens"] is None and report["databaseTokensSkipped"] == "--management-tokens-only was given"
     assert main(["audit", "--management-tokens-only"]) == 0
     assert "Database tokens were not audited: --management-tokens-only was given." in capsys.readouterr().out
+    assert len(reached) == 1  # --management-tokens-only asks nothing of the documented API
 
 
 @pytest.mark.parametrize("status", [401, 404])
@@ -414,5 +440,6 @@ def test_a_misspelt_product_is_refused_in_one_sentence(connect, capsys):
     connect(cluster_of("dedicated"), product_env="serverless")
     assert main(["audit"]) == 2
     assert capsys.readouterr().err == (
-        "influxdb3-tokens audit: INFLUXDB3_PRODUCT must be dedicated or clustered, got 'serverless'.\n"
+        "influxdb3-tokens audit: influxdb3:product / INFLUXDB3_PRODUCT must be dedicated or clustered, got "
+        "'serverless'.\n"
     )

@@ -137,7 +137,9 @@ def over_own_profile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, local_api:
     """influxctl (the stand-in) with the user's own profile `ci`, whose mgmt_token is the admin token."""
     isolate(monkeypatch, tmp_path, standin_on_path=True)
     monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", local_api.url)
-    return ["--profile", "ci", "--influxctl-config", str(own_profile(tmp_path, local_api, local_api.admin_token))]
+    # Management tokens only: over this profile the documented API would be InfluxData's console.influxdata.com.
+    profile = ["--profile", "ci", "--influxctl-config", str(own_profile(tmp_path, local_api, local_api.admin_token))]
+    return [*profile, *MANAGEMENT_TOKENS_ONLY]
 
 
 def admin_id(local_api: LocalApi) -> str:
@@ -179,7 +181,7 @@ def test_over_http_the_same_tokens_are_orphans_and_only_they_are_revoked(
     for name, value in local_api.env().items():
         monkeypatch.setenv(name, value)
     before = local_api.unrevoked_ids()
-    code = main(["audit", "--stack-state", str(account["state"]), "--revoke-orphans", "--yes", *MANAGEMENT_TOKENS_ONLY])
+    code = main(["audit", "--stack-state", str(account["state"]), "--revoke-orphans", "--yes"])
     out = capsys.readouterr().out
     assert code == 1  # no orphan left; the never-expiring tokens break a mandatory rule
     assert local_api.unrevoked_ids() == before - {account["lost"]["id"]}
@@ -393,9 +395,7 @@ def test_the_reviews_hand_made_token_is_never_an_orphan(local_api, tmp_path, mon
     for name, value in local_api.env().items():
         monkeypatch.setenv(name, value)
 
-    main(
-        ["audit", "--format", "json", "--stack-state", str(state), "--revoke-orphans", "--yes", *MANAGEMENT_TOKENS_ONLY]
-    )
+    main(["audit", "--format", "json", "--stack-state", str(state), "--revoke-orphans", "--yes"])
 
     report = json.loads(capsys.readouterr().out)
     assert report["orphans"] == [] and by_hand["id"] in report["unattributed"]

@@ -39,7 +39,6 @@ from ..policy import catalog
 from ..resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN
 from . import profile
 from .database_tokens import DatabaseTokensReport, audit_database_tokens
-from .documented import PRODUCT_ENV, documented_connection
 from .orphans import Orphans, StackStates, held_in, judge_orphans, load_states, named_urns
 from .pack_config import PackConfig, load_pack_config
 from .report import audit_tokens, printable, render_json, render_table
@@ -117,8 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--product",
         choices=settings.PRODUCTS,
-        help=f"whose documented Management API paths the cluster serves, for its database tokens and databases "
-        f"(default: {PRODUCT_ENV} or dedicated)",
+        help="whose documented Management API the cluster serves, for its database tokens and databases (default: "
+        f"{settings.PRODUCT.env}, the influxctl profile's product, else dedicated)",
     )
     audit.add_argument(
         "--management-tokens-only",
@@ -178,6 +177,8 @@ def _run_audit(args: argparse.Namespace) -> int:
         overrides[settings.config_key(settings.INFLUXCTL_PROFILE)] = args.profile
     if args.influxctl_config:
         overrides[settings.config_key(settings.INFLUXCTL_CONFIG)] = str(args.influxctl_config)
+    if args.product:
+        overrides[settings.config_key(settings.PRODUCT)] = args.product
     states = load_states(args.stack_state) if args.stack_state else None
     held = held_in(states, MANAGEMENT_TOKEN) if states is not None else None
     connection = settings.resolve_connection(overrides)
@@ -187,12 +188,12 @@ def _run_audit(args: argparse.Namespace) -> int:
     if held is not None:
         credential = credential_in_play(connection)
         verdict = judge_orphans(records, held, credential)
-    documented = (
-        "--management-tokens-only was given"
-        if args.management_tokens_only
-        else documented_connection(connection, args.product)
-    )
-    database = _DatabaseTokens(documented, config, states) if isinstance(documented, settings.Connection) else None
+    # Database tokens and databases: InfluxData's documented Management API, over HTTP whatever transport the
+    # management tokens use (for Cloud Dedicated without an API URL: https://console.influxdata.com), resolved as
+    # the provider resolves a DatabaseToken's connection.
+    database = None
+    if not args.management_tokens_only:
+        database = _DatabaseTokens(settings.resolve_documented_connection(overrides), config, states)
     report = audit_tokens(
         records,
         config,
@@ -205,7 +206,7 @@ def _run_audit(args: argparse.Namespace) -> int:
         retiring=held.retiring if held else None,
         not_orphans=verdict.why_not if verdict else None,
         database_tokens=database.report if database else None,
-        database_tokens_skipped=documented if isinstance(documented, str) else None,
+        database_tokens_skipped="--management-tokens-only was given" if args.management_tokens_only else None,
     )
     print(render_json(report) if args.format == "json" else render_table(report))
     orphans = verdict.orphans if verdict else []
