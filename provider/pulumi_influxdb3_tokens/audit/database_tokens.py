@@ -32,7 +32,7 @@ from .findings import (
 )
 from .orphans import HeldTokens, Orphans
 from .pack_config import PackConfig
-from .sections import exemption_lines, finding_lines, orphan_lines, retiring_lines, unused_exemption_lines
+from .sections import exemption_lines, finding_lines, held_lines, judged_lines, summary_lines, unused_exemption_lines
 from .text import clip, columns, printable
 
 MISSING_DATABASE = "missing-database"  # the audit's own check: not a pack policy, always advisory
@@ -191,9 +191,7 @@ def render_database_tokens(report: DatabaseTokensReport) -> list[str]:
         )
         for t in report.tokens
     ]
-    lines = columns(header, rows)
-    lines += finding_lines((t.id, t.findings) for t in report.tokens)
-    lines += exemption_lines((t.id, t.exemptions) for t in report.tokens)
+    lines = columns(header, rows) + judged_lines(report.tokens)
     if report.databases:
         status = {
             d.name: "warn" if d.findings else "exempt" if any(e.message for e in d.exemptions) else "ok"
@@ -212,15 +210,12 @@ def render_database_tokens(report: DatabaseTokensReport) -> list[str]:
         lines += finding_lines((d.name, d.findings) for d in report.databases)
         lines += exemption_lines((d.name, d.exemptions) for d in report.databases)
     lines += unused_exemption_lines(report.unused_exemptions, "database token or database")
-    s = report.summary
-    lines += [
-        "",
-        f"{s.live} live database tokens and {len(report.databases)} databases on the {report.product} cluster "
-        f"({s.not_live} revoked or expired tokens not judged); mandatory rule broken by {s.breaking_mandatory}, "
-        f"advisory findings only on {s.advisory_only} (maxLifetimeDays {report.thresholds['maxLifetimeDays']}).",
-    ]
-    lines += retiring_lines(report.tokens)
-    lines += orphan_lines(
-        report.orphans, report.unattributed, report.not_orphans, report.pending_creates, DATABASE_TOKEN.name
+    lines += summary_lines(
+        report.summary,
+        f"{report.summary.live} live database tokens and {len(report.databases)} databases on the {report.product} "
+        "cluster",
+        "revoked or expired tokens not judged",
+        report.thresholds,
     )
+    lines += held_lines(report, DATABASE_TOKEN.name)
     return lines

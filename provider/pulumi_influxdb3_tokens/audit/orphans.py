@@ -30,20 +30,13 @@ from ..core.errors import InfluxDB3TokensError
 from ..core.management_token.models import TokenRecord
 from ..core.tokens import marker
 from ..core.tokens.overlap import current_token_id, retiring
+from ..core.tokens.props import Listed
 from ..resources import MANAGEMENT_TOKEN, Resource, to_snake
 
 
-class ListedToken(Protocol):
+class ListedToken(Listed, Protocol):
     """What the judge reads of a listed token of any kind (``TokenRecord``, ``DatabaseTokenRecord``)."""
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def expires_at(self) -> Optional[datetime]: ...
     def is_live(self, at: Optional[datetime] = None) -> bool: ...
 
 

@@ -19,7 +19,7 @@ from ..resources import MANAGEMENT_TOKEN
 from .database_tokens import DatabaseTokensReport, render_database_tokens
 from .findings import AuditSummary, JudgedToken, Out, judged, summary, unused_exemptions
 from .pack_config import PackConfig
-from .sections import exemption_lines, finding_lines, orphan_lines, retiring_lines, unused_exemption_lines
+from .sections import held_lines, judged_lines, summary_lines, unused_exemption_lines
 from .text import clip, columns, printable
 
 __all__ = ["AuditReport", "TokenAudit", "audit_tokens", "printable", "render_json", "render_table"]
@@ -140,21 +140,15 @@ def render_table(report: AuditReport) -> str:
         for t in report.tokens
     ]
     lines = columns(header, rows)
-    lines += finding_lines((t.id, t.findings) for t in report.tokens)
-    lines += exemption_lines((t.id, t.exemptions) for t in report.tokens)
+    lines += judged_lines(report.tokens)
     lines += unused_exemption_lines(report.unused_exemptions, "token")
-    s = report.summary
-    lines += [
-        "",
-        f"{s.live} live management tokens ({s.not_live} revoked or expired not judged); "
-        f"mandatory rule broken by {s.breaking_mandatory}, advisory findings only on {s.advisory_only} "
-        f"(maxLifetimeDays {report.thresholds['maxLifetimeDays']}, "
-        f"minRotateBeforeDays {report.thresholds['minRotateBeforeDays']}).",
-    ]
-    lines += retiring_lines(report.tokens)
-    lines += orphan_lines(
-        report.orphans, report.unattributed, report.not_orphans, report.pending_creates, MANAGEMENT_TOKEN.name
+    lines += summary_lines(
+        report.summary,
+        f"{report.summary.live} live management tokens",
+        "revoked or expired not judged",
+        report.thresholds,
     )
+    lines += held_lines(report, MANAGEMENT_TOKEN.name)
     if report.database_tokens is not None:
         lines += ["", *render_database_tokens(report.database_tokens)]
     elif report.database_tokens_skipped:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Protocol, Sequence
 
-from .findings import AuditExemption, AuditFinding, JudgedToken
+from .findings import AuditExemption, AuditFinding, AuditSummary, JudgedToken
 from .text import printable
 
 
@@ -82,4 +82,42 @@ def retiring_lines(tokens: Iterable[JudgedToken]) -> list[str]:
     return [
         f"{len(retiring)} held tokens are retiring: replaced, and kept valid for their overlap; the first "
         f"`pulumi up` after its end revokes each: {', '.join(retiring)}."
+    ]
+
+
+class HeldReport(Protocol):
+    """What a kind's report says of the tokens the given stack states hold or do not."""
+
+    @property
+    def tokens(self) -> Sequence[JudgedToken]: ...
+    @property
+    def orphans(self) -> Optional[list[str]]: ...
+    @property
+    def unattributed(self) -> Optional[list[str]]: ...
+    @property
+    def not_orphans(self) -> dict[str, str]: ...
+    @property
+    def pending_creates(self) -> int: ...
+
+
+def judged_lines(tokens: Sequence[JudgedToken]) -> list[str]:
+    """Each token's findings, then its exemptions."""
+    return finding_lines((t.id, t.findings) for t in tokens) + exemption_lines((t.id, t.exemptions) for t in tokens)
+
+
+def held_lines(report: HeldReport, resource: str) -> list[str]:
+    """The retiring tokens, then the orphans and the unattributed ones (``resource``: the type that holds them)."""
+    return retiring_lines(report.tokens) + orphan_lines(
+        report.orphans, report.unattributed, report.not_orphans, report.pending_creates, resource
+    )
+
+
+def summary_lines(summary: AuditSummary, counted: str, not_judged: str, thresholds: dict[str, int]) -> list[str]:
+    """The sentence under a kind's table: ``counted`` what was judged, then what was not, the verdicts and the
+    numbers in force."""
+    numbers = ", ".join(f"{name} {value}" for name, value in thresholds.items())
+    return [
+        "",
+        f"{counted} ({summary.not_live} {not_judged}); mandatory rule broken by {summary.breaking_mandatory}, "
+        f"advisory findings only on {summary.advisory_only} ({numbers}).",
     ]
