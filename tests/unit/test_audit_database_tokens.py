@@ -443,3 +443,18 @@ def test_a_misspelt_product_is_refused_in_one_sentence(connect, capsys):
         "influxdb3-tokens audit: influxdb3:product / INFLUXDB3_PRODUCT must be dedicated or clustered, got "
         "'serverless'.\n"
     )
+
+
+def test_a_database_breaking_a_rule_made_mandatory_fails_the_audit(connect, capsys, tmp_path):
+    """database-infinite-retention is advisory by default (policy/catalog.py); the config file may make it mandatory,
+    and then a database without a retention period fails the audit as a token breaking a mandatory rule does."""
+    connect(Cluster("dedicated", [token("fine", "app reader", [("read", "metrics")])], {"metrics": 0}))
+    assert main(["audit"]) == 0
+    assert "metrics   infinite   warn" in capsys.readouterr().out
+
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"database-infinite-retention": "mandatory"}))
+    assert main(["audit", "--policy-pack-config", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert "metrics   infinite   FAIL" in out
+    assert "  metrics [mandatory] database-infinite-retention: the database keeps its data forever" in out

@@ -186,6 +186,9 @@ def test_over_http_the_same_tokens_are_orphans_and_only_they_are_revoked(
     assert code == 1  # no orphan left; the never-expiring tokens break a mandatory rule
     assert local_api.unrevoked_ids() == before - {account["lost"]["id"]}
     assert "3 live tokens held by no given stack state cannot be attributed to one of its stacks" in out
+    # Each says why it is no orphan: the hand-made ones, whatever their description, carry no create marker.
+    for name in ("by_hand", "colleague", "theirs"):
+        assert f"  {account[name]['id']} is no orphan: its description carries no create marker" in out
     assert local_api.admin_token not in out
 
 

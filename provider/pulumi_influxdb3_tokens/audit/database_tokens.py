@@ -173,6 +173,14 @@ def audit_database_tokens(
     )
 
 
+def _database_status(database: DatabaseAudit) -> str:
+    if blocking(database.findings):
+        return "FAIL"
+    if database.findings:
+        return "warn"
+    return "exempt" if any(e.message for e in database.exemptions) else "ok"
+
+
 def _permissions(token: DatabaseTokenAudit) -> str:
     return " ".join(f"{p['action']}:{p['resource']}" for p in token.permissions) or "none"
 
@@ -193,10 +201,7 @@ def render_database_tokens(report: DatabaseTokensReport) -> list[str]:
     ]
     lines = columns(header, rows) + judged_lines(report.tokens)
     if report.databases:
-        status = {
-            d.name: "warn" if d.findings else "exempt" if any(e.message for e in d.exemptions) else "ok"
-            for d in report.databases
-        }
+        status = {d.name: _database_status(d) for d in report.databases}
         lines += [
             "",
             *columns(
