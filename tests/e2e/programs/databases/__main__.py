@@ -3,6 +3,7 @@
 {"face": "dynamic" | "plugin"  (or "faces": [...], each face's outputs prefixed "<face>/"),
  "databases": {name: kwargs}, "tokens": {name: kwargs},
  "chain": {"description": ..., "expires_in": ..., "overlap": ...}  (optional)}
+Every "{face}" in a string of the spec becomes the face declaring it ("metrics-{face}").
 
 Without "chain", the resources use the stack's ``influxdb3:*`` config and its admin credential. With it, the stack
 mints a ManagementToken (through the stack's config) and every Database and DatabaseToken acts with that token's
@@ -33,10 +34,22 @@ def classes(face):
     return Database, DatabaseToken, ManagementToken, None
 
 
+def for_face(value, face):
+    """Every "{face}" in the spec's strings becomes the face: two faces in one stack need two database names."""
+    if isinstance(value, str):
+        return value.replace("{face}", face)
+    if isinstance(value, list):
+        return [for_face(item, face) for item in value]
+    if isinstance(value, dict):
+        return {key: for_face(item, face) for key, item in value.items()}
+    return value
+
+
 def declare(face, prefix):
     Database, DatabaseToken, ManagementToken, Provider = classes(face)
+    own = for_face(spec, face)
     extra = {}
-    chain = spec.get("chain")
+    chain = own.get("chain")
     if chain is not None:
         admin = ManagementToken("chain", **chain)
         pulumi.export(f"{prefix}chain.token_id", admin.token_id)
@@ -55,13 +68,13 @@ def declare(face, prefix):
             )
             extra["opts"] = pulumi.ResourceOptions(provider=provider)
     databases = []
-    for name, kwargs in spec.get("databases", {}).items():
+    for name, kwargs in own.get("databases", {}).items():
         database = Database(name, **kwargs, **extra)
         databases.append(database)
         pulumi.export(f"{prefix}{name}.id", database.id)
         for output in OUTPUTS["database"]:
             pulumi.export(f"{prefix}{name}.{output}", getattr(database, output))
-    for name, kwargs in spec.get("tokens", {}).items():
+    for name, kwargs in own.get("tokens", {}).items():
         options = pulumi.ResourceOptions.merge(extra.get("opts"), pulumi.ResourceOptions(depends_on=databases))
         token_extra = {key: value for key, value in extra.items() if key != "opts"}
         token = DatabaseToken(name, **kwargs, **token_extra, opts=options)
