@@ -101,3 +101,73 @@ def test_description_and_permissions_change_in_place_and_reordered_permissions_a
     stack.preview("--expect-no-changes").ok()
     secrets = [first[f"{at}app.token"] for _, at in BOTH]
     assert_nowhere(stack, *secrets, dedicated.admin_token)
+
+
+def test_refresh_drops_a_token_revoked_out_of_band_and_the_next_up_mints_a_new_one(
+    tmp_path: Path, clustered: LocalApi
+) -> None:
+    """DeleteDatabaseToken (revoke.md: "Revoke a database token") revokes a token; a get still answers, with
+    revokedAt. Refresh then drops the resource from state, and the next up mints a new token (CreateDatabaseToken),
+    whose string is shown once. Clustered's paths (/api/v0/tokens/{tokenId}) are the ones the refresh reads."""
+    api = DocumentedApi(clustered, "clustered")
+    stack = make_documented_stack(tmp_path, clustered, "clustered", app_token(), BOTH_IN_ONE_STACK)
+    stack.up().ok()
+    first = stack.secret_outputs()
+    for _, at in BOTH:
+        api.revoke_token(first[f"{at}app.token_id"])
+
+    stack.refresh().ok()
+    assert stack.resources(DATABASE_TOKEN) == []
+    assert [r["type"].rsplit(":", 1)[1] for r in stack.resources("Database")] == ["Database"] * 2  # untouched
+    assert changed_steps(stack) == [(DATABASE_TOKEN, "create")] * 2
+    stack.up().ok()
+    second = stack.secret_outputs()
+    live = api.live_token_ids()
+    for face, at in BOTH:
+        assert second[f"{at}app.token_id"] != first[f"{at}app.token_id"]
+        assert second[f"{at}app.token_id"] in live and first[f"{at}app.token_id"] not in live
+        check(second[f"{at}app.token"] != first[f"{at}app.token"], f"the {face} face kept a revoked token string")
+    stack.preview("--expect-no-changes").ok()
+    secrets = [outputs[f"{at}app.token"] for outputs in (first, second) for _, at in BOTH]
+    assert_nowhere(stack, *secrets, clustered.admin_token)
+
+
+def test_import_of_a_hand_made_token_holds_no_string_and_declaring_it_as_it_is_changes_nothing(
+    tmp_path: Path, clustered: LocalApi
+) -> None:
+    """`pulumi import TYPE NAME ID` reads the resource with its id alone (pulumi.com/docs/iac/cli/commands/
+    pulumi_import/); a database token's string is in its create answer only (create.md: "This is the only time the
+    token string is available in plain text"), so an imported token's ``token`` holds nothing. A hand-made token
+    carries no create marker: declaring it as the server lists it must not PATCH one onto it. Plugin face only:
+    Python dynamic resources cannot be imported (pulumi/pulumi#16175)."""
+    api = DocumentedApi(clustered, "clustered")
+    api.create_database("metrics")
+    permissions = [{"action": "write", "resource": "metrics"}, {"action": "read", "resource": "metrics"}]
+    expires_at = in_days(30)
+    minted = api.create_token("made by hand", permissions, expires_at)
+    stack = make_documented_stack(tmp_path, clustered, "clustered", {"tokens": {}}, "plugin")
+    done = stack.run(
+        "import", f"influxdb3:index:{DATABASE_TOKEN}", "hand", minted["id"], "--yes", "--generate-code=false",
+        "--protect=false", "--non-interactive", "--stack", stack.name,
+    )  # fmt: skip
+    assert done.returncode == 0, done.output
+
+    [imported] = stack.resources(DATABASE_TOKEN)
+    assert imported["id"] == minted["id"]
+    assert imported["outputs"].get("token") is None  # shown once, in the create answer this stack never saw
+    assert imported["inputs"]["description"] == "made by hand"
+    assert imported["inputs"]["expiresAt"] == expires_at
+    assert sorted(imported["inputs"]["permissions"], key=lambda p: p["action"]) == sorted(
+        permissions, key=lambda p: p["action"]
+    )
+
+    declared_as_it_is = {"description": "made by hand", "permissions": permissions, "expires_at": expires_at}
+    stack.write_spec({"face": "plugin", "tokens": {"hand": declared_as_it_is}})
+    stack.preview("--expect-no-changes").ok()
+    stack.up().ok()
+    assert api.tokens()[minted["id"]]["description"] == "made by hand"  # nothing was sent to it
+    assert api.live_token_ids() == {minted["id"]}  # nothing new was minted
+
+    stack.destroy().ok()
+    assert api.live_token_ids() == set()
+    assert_nowhere(stack, minted["accessToken"], clustered.admin_token)
