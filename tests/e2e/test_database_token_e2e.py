@@ -261,8 +261,9 @@ def test_rotation_with_overlap_never_rejects_a_write_of_a_consumer_that_switches
     """create.md: a new token may take "from a few seconds to a few minutes" to activate (the server's
     --database-token-activation-delay), so a rotation must leave the old token valid while consumers switch: with
     ``overlap`` the old token stays in ``retiring``, valid until its end, and the first up after that revokes it
-    (DeleteDatabaseToken). A consumer that keeps the old token until the new one works (docs/guides/
-    rotation-with-overlap.md) never has a write rejected. A database token's expiry cannot be edited
+    (DeleteDatabaseToken). A consumer that keeps the old token until the new one works, switching inside the
+    overlap (docs/guides/rotation-with-overlap.md: "Consumers switch from A to B any time between" the rotation and
+    the overlap's end), never has a write rejected. A database token's expiry cannot be edited
     (UpdateDatabaseToken sends only description and permissions), so a new expires_in rotates."""
     clock = Clock()
     flags = ("--database-token-activation-delay", ACTIVATION_DELAY_S)
