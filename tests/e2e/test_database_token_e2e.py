@@ -22,7 +22,13 @@ from typing import Any, Callable, Iterator, Optional
 import pytest
 from influxdb_client_3 import InfluxDBClient3, InfluxDBError
 
-from support.documented_stack import DATABASE_TOKEN, DocumentedApi, documented_server, make_documented_stack
+from support.documented_stack import (
+    DATABASE_TOKEN,
+    PRODUCTS,
+    DocumentedApi,
+    documented_server,
+    make_documented_stack,
+)
 from support.engine import Stack
 from support.faces import BOTH_IN_ONE_STACK, declared
 from support.local_api import LocalApi
@@ -32,6 +38,17 @@ from support.times import Clock, in_days
 BOTH = declared(BOTH_IN_ONE_STACK)
 ACTIVATION_DELAY_S = "2"  # the server's --database-token-activation-delay in the rotation test
 WAIT_S = 60.0  # the longest any wait below may take before the test fails: a bound, never a timing asserted
+
+
+@pytest.fixture(params=PRODUCTS)
+def product(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def server(tmp_path: Path, product: str) -> Iterator[LocalApi]:
+    with documented_server(tmp_path / "server-data", product) as server:
+        yield server
 
 
 @pytest.fixture
@@ -70,13 +87,14 @@ def changed_steps(stack: Stack, env: Optional[dict[str, str]] = None) -> list[tu
 
 
 def test_description_and_permissions_change_in_place_and_reordered_permissions_are_no_change(
-    tmp_path: Path, dedicated: LocalApi
+    tmp_path: Path, server: LocalApi, product: str
 ) -> None:
     """UpdateDatabaseToken changes a token's description and permissions in place (update.md: the permissions sent
     replace the old ones); the token keeps its id and string ("the only time the token string is available" is
-    its create, so a new one would be a new token). Permissions are a set: their order and repeats are no change."""
-    api = DocumentedApi(dedicated, "dedicated")
-    stack = make_documented_stack(tmp_path, dedicated, "dedicated", app_token(), BOTH_IN_ONE_STACK)
+    its create, so a new one would be a new token). Permissions are a set: their order and repeats are no change.
+    Both products: the PATCH goes to each one's documented path."""
+    api = DocumentedApi(server, product)
+    stack = make_documented_stack(tmp_path, server, product, app_token(), BOTH_IN_ONE_STACK)
     stack.up().ok()
     first = stack.secret_outputs()
 
@@ -102,7 +120,7 @@ def test_description_and_permissions_change_in_place_and_reordered_permissions_a
     stack.write_spec(wider(["read", "write", "read"]))  # another order, one repeated: the same set
     stack.preview("--expect-no-changes").ok()
     secrets = [first[f"{at}app.token"] for _, at in BOTH]
-    assert_nowhere(stack, *secrets, dedicated.admin_token)
+    assert_nowhere(stack, *secrets, server.admin_token)
 
 
 def test_refresh_drops_a_token_revoked_out_of_band_and_the_next_up_mints_a_new_one(
