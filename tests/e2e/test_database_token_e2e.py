@@ -51,18 +51,6 @@ def server(tmp_path: Path, product: str) -> Iterator[LocalApi]:
         yield server
 
 
-@pytest.fixture
-def dedicated(tmp_path: Path) -> Iterator[LocalApi]:
-    with documented_server(tmp_path / "server-data", "dedicated") as server:
-        yield server
-
-
-@pytest.fixture
-def clustered(tmp_path: Path) -> Iterator[LocalApi]:
-    with documented_server(tmp_path / "server-data", "clustered") as server:
-        yield server
-
-
 def app_token(**extra: Any) -> dict[str, Any]:
     """One database and one token that may read it, on each face ("{face}" gives each its own database)."""
     return {
@@ -123,14 +111,15 @@ def test_description_and_permissions_change_in_place_and_reordered_permissions_a
     assert_nowhere(stack, *secrets, server.admin_token)
 
 
+@pytest.mark.parametrize("product", ["clustered"])
 def test_refresh_drops_a_token_revoked_out_of_band_and_the_next_up_mints_a_new_one(
-    tmp_path: Path, clustered: LocalApi
+    tmp_path: Path, server: LocalApi, product: str
 ) -> None:
     """DeleteDatabaseToken (revoke.md: "Revoke a database token") revokes a token; a get still answers, with
     revokedAt. Refresh then drops the resource from state, and the next up mints a new token (CreateDatabaseToken),
     whose string is shown once. Clustered's paths (/api/v0/tokens/{tokenId}) are the ones the refresh reads."""
-    api = DocumentedApi(clustered, "clustered")
-    stack = make_documented_stack(tmp_path, clustered, "clustered", app_token(), BOTH_IN_ONE_STACK)
+    api = DocumentedApi(server, product)
+    stack = make_documented_stack(tmp_path, server, product, app_token(), BOTH_IN_ONE_STACK)
     stack.up().ok()
     first = stack.secret_outputs()
     for _, at in BOTH:
@@ -140,7 +129,7 @@ def test_refresh_drops_a_token_revoked_out_of_band_and_the_next_up_mints_a_new_o
     assert stack.resources(DATABASE_TOKEN) == []
     assert [r["type"].rsplit(":", 1)[1] for r in stack.resources("Database")] == ["Database"] * 2  # untouched
     assert changed_steps(stack) == [(DATABASE_TOKEN, "create")] * 2
-    print(stack.up().ok().output)
+    stack.up().ok()
     second = stack.secret_outputs()
     live = api.live_token_ids()
     for face, at in BOTH:
@@ -149,23 +138,24 @@ def test_refresh_drops_a_token_revoked_out_of_band_and_the_next_up_mints_a_new_o
         check(second[f"{at}app.token"] != first[f"{at}app.token"], f"the {face} face kept a revoked token string")
     stack.preview("--expect-no-changes").ok()
     secrets = [outputs[f"{at}app.token"] for outputs in (first, second) for _, at in BOTH]
-    assert_nowhere(stack, *secrets, clustered.admin_token)
+    assert_nowhere(stack, *secrets, server.admin_token)
 
 
+@pytest.mark.parametrize("product", ["clustered"])
 def test_import_of_a_hand_made_token_holds_no_string_and_declaring_it_as_it_is_changes_nothing(
-    tmp_path: Path, clustered: LocalApi
+    tmp_path: Path, server: LocalApi, product: str
 ) -> None:
     """`pulumi import TYPE NAME ID` reads the resource with its id alone (pulumi.com/docs/iac/cli/commands/
     pulumi_import/); a database token's string is in its create answer only (create.md: "This is the only time the
     token string is available in plain text"), so an imported token's ``token`` holds nothing. A hand-made token
     carries no create marker: declaring it as the server lists it must not PATCH one onto it. Plugin face only:
     Python dynamic resources cannot be imported (pulumi/pulumi#16175)."""
-    api = DocumentedApi(clustered, "clustered")
+    api = DocumentedApi(server, product)
     api.create_database("metrics")
     permissions = [{"action": "write", "resource": "metrics"}, {"action": "read", "resource": "metrics"}]
     expires_at = in_days(30)
     minted = api.create_token("made by hand", permissions, expires_at)
-    stack = make_documented_stack(tmp_path, clustered, "clustered", {"tokens": {}}, "plugin")
+    stack = make_documented_stack(tmp_path, server, product, {"tokens": {}}, "plugin")
     done = stack.run(
         "import", f"influxdb3:index:{DATABASE_TOKEN}", "hand", minted["id"], "--yes", "--generate-code=false",
         "--protect=false", "--non-interactive", "--stack", stack.name,
@@ -190,7 +180,7 @@ def test_import_of_a_hand_made_token_holds_no_string_and_declaring_it_as_it_is_c
 
     stack.destroy().ok()
     assert api.live_token_ids() == set()
-    assert_nowhere(stack, minted["accessToken"], clustered.admin_token)
+    assert_nowhere(stack, minted["accessToken"], server.admin_token)
 
 
 class Writer(threading.Thread):
@@ -350,8 +340,9 @@ def only_the_chain_is_replaced_or_rotated(steps: list[tuple[str, str]], chain_op
     assert {op for kind, op in steps if kind != "ManagementToken"} <= {"update"}, steps
 
 
+@pytest.mark.parametrize("product", ["dedicated"])
 def test_a_chained_management_token_rotates_without_touching_what_it_manages_and_destroy_uses_the_live_one(
-    tmp_path: Path, dedicated: LocalApi
+    tmp_path: Path, server: LocalApi, product: str
 ) -> None:
     """A management token is the credential of the Management API (admin/tokens/management/_index.md: management
     tokens grant permission to perform administrative actions), and nothing in GetDatabase or GetDatabaseToken ties a
@@ -368,10 +359,8 @@ def test_a_chained_management_token_rotates_without_touching_what_it_manages_and
     ``management_token`` input is unknown, an update that only stores the credential (dynamic/provider.py). The up
     itself calls the server for neither: the plugin's resources stay unchanged and the dynamic ones store the new
     credential, which destroy then uses."""
-    api = DocumentedApi(dedicated, "dedicated")
-    stack = make_documented_stack(
-        tmp_path, dedicated, "dedicated", chained(expires_in="10d", overlap="1d"), BOTH_IN_ONE_STACK
-    )
+    api = DocumentedApi(server, product)
+    stack = make_documented_stack(tmp_path, server, product, chained(expires_in="10d", overlap="1d"), BOTH_IN_ONE_STACK)
     stack.up().ok()
     first = stack.secret_outputs()
     held = api.tokens()
@@ -397,13 +386,13 @@ def test_a_chained_management_token_rotates_without_touching_what_it_manages_and
             assert first[f"{at}{name}"] == second[f"{at}{name}"] == third[f"{at}{name}"]
         check(third[f"{at}app.token"] == first[f"{at}app.token"], f"the {face} face's database token changed")
     assert api.tokens() == held  # no database token was minted, updated or revoked
-    live = dedicated.live_ids()
+    live = server.live_ids()
     assert {third[f"{at}chain.token_id"] for _, at in BOTH} == live  # the replaced ones and their retiring: revoked
     stack.preview("--expect-no-changes").ok()
 
     stack.destroy().ok()  # with the third management token: the first two are revoked
     assert api.databases() == [] and api.live_token_ids() == set()
-    assert dedicated.live_ids() == set()
+    assert server.live_ids() == set()
     names = ("app", "chain")
     secrets = {outputs[f"{at}{name}.token"] for outputs in (first, second, third) for _, at in BOTH for name in names}
-    assert_nowhere(stack, *secrets, dedicated.admin_token)
+    assert_nowhere(stack, *secrets, server.admin_token)
