@@ -295,6 +295,9 @@ def test_rotation_with_overlap_never_rejects_a_write_of_a_consumer_that_switches
             stack.write_spec(app_token(permissions=writes, expires_in="11d", overlap="1d"))
             up = stack.up(env=clock.at(0)).ok()
             assert "replaced" not in up.output and "deleted" not in up.output, up.output
+            assert f"the previous token stays valid until {clock.iso(1)}, revoked by the first up after that" in (
+                up.output
+            )
             second = stack.secret_outputs()
             for face, at in BOTH:
                 assert second[f"{at}app.id"] == first[f"{at}app.id"]  # rotated in place: the resource id stays
@@ -307,12 +310,14 @@ def test_rotation_with_overlap_never_rejects_a_write_of_a_consumer_that_switches
                 assert refused_write(server.url, first[f"{at}app.token"], f"metrics-{face}") is None
             assert api.live_token_ids() >= {first[f"{at}app.token_id"] for _, at in BOTH}
 
-            stack.up(env=clock.at(1.5)).ok()  # the first up after the overlap's end revokes the old tokens
+            revoking = stack.up(env=clock.at(1.5)).ok()  # the first up after the overlap's end revokes the old ones
             third = stack.secret_outputs()
             tokens = api.tokens()
             for face, at in BOTH:
                 assert third[f"{at}app.retiring"] == [] and third[f"{at}app.token_id"] == second[f"{at}app.token_id"]
                 assert tokens[first[f"{at}app.token_id"]]["revokedAt"]
+                said = f"the previous token {first[f'{at}app.token_id']} stayed valid until {clock.iso(1)}; this update"
+                assert said in revoking.output, revoking.output
                 assert refused_write(server.url, first[f"{at}app.token"], f"metrics-{face}") == 401
                 after = writers[face].wrote_with(second[f"{at}app.token"])
                 wait_until(partial(writers[face].wrote_more_than, second[f"{at}app.token"], after), "a write after it")
