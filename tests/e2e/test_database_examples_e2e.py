@@ -106,3 +106,55 @@ def test_the_python_example_hands_a_read_and_a_write_token_on_a_minted_managemen
     assert names == [] and all(t["revokedAt"] for t in tokens)
     assert local_api.live_tokens() == []
     assert_nowhere(stack, write_token, read_token, admin, local_api.admin_token)
+
+
+def yaml_example(tmp_path: Path, server: LocalApi) -> Stack:
+    """examples/yaml-databases in a project of its own, its stack initialised as its README says (the passphrase
+    it gives users), connected to ``server``."""
+    work_dir = tmp_path / "yaml-databases"
+    shutil.copytree(EXAMPLES / "yaml-databases", work_dir)
+    (tmp_path / "backend").mkdir()
+    stack = Stack(work_dir=work_dir, backend_dir=tmp_path / "backend", name="dev")
+    stack.run("stack", "init", "dev").ok()
+    stack.connect_to(server, plain={"influxdb3:retryTimeout": "20"})
+    return stack
+
+
+def test_the_yaml_example_hands_a_read_and_a_write_token_through_a_provider_on_a_minted_management_token(
+    tmp_path: Path, local_api: LocalApi
+):
+    stack = yaml_example(tmp_path, local_api)
+    program = stack.work_dir / "Pulumi.yaml"
+    example = program.read_text()
+
+    # The write token without its expiry: the pack refuses it on the plugin face too.
+    program.write_text(re.sub(r"(write metrics\"\n(?:.*\n){3})      expiresIn: 30d\n", r"\1", example))
+    assert program.read_text() != example
+    blocked = stack.preview(*PACK)
+    assert blocked.returncode != 0
+    assert "[mandatory]" in blocked.output and "database-token-must-expire" in blocked.output
+    assert "'collector'" in blocked.output and "never expires" in blocked.output
+    assert documented_state(local_api) == ([], []) and local_api.live_tokens() == []
+
+    program.write_text(example)
+    up = stack.up(*PACK).ok()
+    assert "mandatory" not in up.output
+    shown, secrets = stack.outputs(), stack.secret_outputs()
+    assert shown["database"] == "metrics" and shown["retentionPeriodNs"] == 30 * 86400 * 10**9
+    assert shown["dashboardsToken"] == "[secret]" and shown["collectorToken"] == "[secret]"
+    write_token, read_token = secrets["collectorToken"], secrets["dashboardsToken"]
+    assert_tokens_work_as_declared(local_api, "metrics", write_token, read_token)
+    names, tokens = documented_state(local_api)
+    by_id = {t["id"]: t for t in tokens}
+    assert names == ["metrics"]
+    assert by_id[shown["collectorTokenId"]]["permissions"] == [{"action": "write", "resource": "metrics"}]
+    assert by_id[shown["dashboardsTokenId"]]["permissions"] == [{"action": "read", "resource": "metrics"}]
+    assert len(local_api.live_tokens()) == 1
+    stack.preview("--expect-no-changes").ok()
+
+    admin = admin_token_of(stack)
+    stack.destroy().ok()
+    names, tokens = documented_state(local_api)
+    assert names == [] and all(t["revokedAt"] for t in tokens)
+    assert local_api.live_tokens() == []
+    assert_nowhere(stack, write_token, read_token, admin, local_api.admin_token)
