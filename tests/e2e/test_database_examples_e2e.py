@@ -22,14 +22,18 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
+from pulumi_influxdb3_tokens.resources import to_camel
 from server.documented_api import DEDICATED, Documented
 from support.engine import EXAMPLES, REPO, Stack
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere, check
+from support.typescript import installed_example, typescript_stack
 
 pytestmark = pytest.mark.http_only  # databases and database tokens go over HTTP whatever the transport
 
@@ -61,10 +65,47 @@ def admin_token_of(stack: Stack) -> str:
     return str(minted["outputs"]["token"])
 
 
+def up_outcome_is_what_the_consumers_need(stack: Stack, server: LocalApi, key: Callable[[str], str]) -> list[str]:
+    """After `up`: the database and two secret tokens exported, the write token writes and the read token may not,
+    each token names the database; only the stack's own management token is live beside them. ``key`` spells an
+    output as the example does (``collector_token`` or ``collectorToken``). Returns the two token strings."""
+    shown, secrets = stack.outputs(), stack.secret_outputs()
+    assert shown[key("database")] == "metrics" and shown[key("retention_period_ns")] == 30 * 86400 * 10**9
+    assert shown[key("dashboards_token")] == "[secret]" and shown[key("collector_token")] == "[secret]"
+    write_token, read_token = secrets[key("collector_token")], secrets[key("dashboards_token")]
+    assert_tokens_work_as_declared(server, "metrics", write_token, read_token)
+    names, tokens = documented_state(server)
+    by_id = {t["id"]: t for t in tokens}
+    assert names == ["metrics"]
+    assert by_id[shown[key("collector_token_id")]]["permissions"] == [{"action": "write", "resource": "metrics"}]
+    assert by_id[shown[key("dashboards_token_id")]]["permissions"] == [{"action": "read", "resource": "metrics"}]
+    assert len(server.live_tokens()) == 1  # the stack's management token, the credential of the rest
+    return [write_token, read_token]
+
+
+def destroy_leaves_nothing_and_no_secret_in_plaintext(stack: Stack, server: LocalApi, tokens: list[str]) -> None:
+    """`destroy` deletes the database and revokes every token; no token string was ever in plaintext."""
+    admin = admin_token_of(stack)
+    stack.destroy().ok()
+    names, listed = documented_state(server)
+    assert names == [] and all(t["revokedAt"] for t in listed)
+    assert server.live_tokens() == []
+    assert_nowhere(stack, *tokens, admin, server.admin_token)
+
+
+def policy_pack_refuses_the_write_token_without_expiry(stack: Stack, server: LocalApi) -> None:
+    """The pack's database-token-must-expire stops the preview, naming the token; nothing is made."""
+    blocked = stack.preview(*PACK)
+    assert blocked.returncode != 0
+    assert "[mandatory]" in blocked.output and "database-token-must-expire" in blocked.output
+    assert "'collector'" in blocked.output and "never expires" in blocked.output
+    assert documented_state(server) == ([], []) and server.live_tokens() == []
+
+
 def without_collector_expiry(program: str) -> str:
-    """The example with its write token's expiry removed: what database-token-must-expire refuses."""
-    head, collector = program.split('collector = DatabaseToken(', 1)
-    collector = re.sub(r'\n    (expires_in|rotate_before|overlap)=[^\n]*', "", collector, count=3)
+    """The Python example with its write token's expiry removed: what database-token-must-expire refuses."""
+    head, collector = program.split("collector = DatabaseToken(", 1)
+    collector = re.sub(r"\n    (expires_in|rotate_before|overlap)=[^\n]*", "", collector, count=3)
     return f"{head}collector = DatabaseToken({collector}"
 
 
@@ -75,37 +116,16 @@ def test_the_python_example_hands_a_read_and_a_write_token_on_a_minted_managemen
     stack.connect_to(local_api, plain={"influxdb3:retryTimeout": "20"})
     program = stack.work_dir / "__main__.py"
     example = program.read_text()
-
     program.write_text(without_collector_expiry(example))
-    blocked = stack.preview(*PACK)
-    assert blocked.returncode != 0
-    assert "[mandatory]" in blocked.output and "database-token-must-expire" in blocked.output
-    assert "'collector'" in blocked.output and "never expires" in blocked.output
-    assert documented_state(local_api) == ([], []) and local_api.live_tokens() == []
+    policy_pack_refuses_the_write_token_without_expiry(stack, local_api)
 
     program.write_text(example)
     up = stack.up(*PACK).ok()
     assert "mandatory" not in up.output
-    shown, secrets = stack.outputs(), stack.secret_outputs()
-    assert shown["database"] == "metrics" and shown["retention_period_ns"] == 30 * 86400 * 10**9
-    assert shown["dashboards_token"] == "[secret]" and shown["collector_token"] == "[secret]"
-    assert shown["dashboards_retiring"] == [] and shown["collector_retiring"] == []
-    write_token, read_token = secrets["collector_token"], secrets["dashboards_token"]
-    assert_tokens_work_as_declared(local_api, "metrics", write_token, read_token)
-    names, tokens = documented_state(local_api)
-    by_id = {t["id"]: t for t in tokens}
-    assert names == ["metrics"]
-    assert by_id[shown["collector_token_id"]]["permissions"] == [{"action": "write", "resource": "metrics"}]
-    assert by_id[shown["dashboards_token_id"]]["permissions"] == [{"action": "read", "resource": "metrics"}]
-    assert len(local_api.live_tokens()) == 1  # the stack's management token, the credential of the rest
+    assert stack.outputs()["collector_retiring"] == []
+    tokens = up_outcome_is_what_the_consumers_need(stack, local_api, str)
     stack.preview("--expect-no-changes").ok()
-
-    admin = admin_token_of(stack)
-    stack.destroy().ok()
-    names, tokens = documented_state(local_api)
-    assert names == [] and all(t["revokedAt"] for t in tokens)
-    assert local_api.live_tokens() == []
-    assert_nowhere(stack, write_token, read_token, admin, local_api.admin_token)
+    destroy_leaves_nothing_and_no_secret_in_plaintext(stack, local_api, tokens)
 
 
 def yaml_example(tmp_path: Path, server: LocalApi) -> Stack:
@@ -130,31 +150,37 @@ def test_the_yaml_example_hands_a_read_and_a_write_token_through_a_provider_on_a
     # The write token without its expiry: the pack refuses it on the plugin face too.
     program.write_text(re.sub(r"(write metrics\"\n(?:.*\n){3})      expiresIn: 30d\n", r"\1", example))
     assert program.read_text() != example
-    blocked = stack.preview(*PACK)
-    assert blocked.returncode != 0
-    assert "[mandatory]" in blocked.output and "database-token-must-expire" in blocked.output
-    assert "'collector'" in blocked.output and "never expires" in blocked.output
-    assert documented_state(local_api) == ([], []) and local_api.live_tokens() == []
+    policy_pack_refuses_the_write_token_without_expiry(stack, local_api)
 
     program.write_text(example)
     up = stack.up(*PACK).ok()
     assert "mandatory" not in up.output
-    shown, secrets = stack.outputs(), stack.secret_outputs()
-    assert shown["database"] == "metrics" and shown["retentionPeriodNs"] == 30 * 86400 * 10**9
-    assert shown["dashboardsToken"] == "[secret]" and shown["collectorToken"] == "[secret]"
-    write_token, read_token = secrets["collectorToken"], secrets["dashboardsToken"]
-    assert_tokens_work_as_declared(local_api, "metrics", write_token, read_token)
-    names, tokens = documented_state(local_api)
-    by_id = {t["id"]: t for t in tokens}
-    assert names == ["metrics"]
-    assert by_id[shown["collectorTokenId"]]["permissions"] == [{"action": "write", "resource": "metrics"}]
-    assert by_id[shown["dashboardsTokenId"]]["permissions"] == [{"action": "read", "resource": "metrics"}]
-    assert len(local_api.live_tokens()) == 1
+    tokens = up_outcome_is_what_the_consumers_need(stack, local_api, to_camel)
     stack.preview("--expect-no-changes").ok()
+    destroy_leaves_nothing_and_no_secret_in_plaintext(stack, local_api, tokens)
 
-    admin = admin_token_of(stack)
-    stack.destroy().ok()
-    names, tokens = documented_state(local_api)
-    assert names == [] and all(t["revokedAt"] for t in tokens)
-    assert local_api.live_tokens() == []
-    assert_nowhere(stack, write_token, read_token, admin, local_api.admin_token)
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The TypeScript example's one npm install (shared with test_typescript_e2e.py: made once per run)."""
+    return installed_example(tmp_path_factory)
+
+
+def test_the_typescript_example_hands_a_read_and_a_write_token_through_a_provider_on_a_minted_management_token(
+    installed: Path, tmp_path: Path, local_api: LocalApi
+):
+    program = installed / "databases"
+    checked = subprocess.run(
+        [str(installed / "node_modules" / ".bin" / "tsc"), "--noEmit", "-p", str(program)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr  # it type-checks against the generated SDK
+    stack = typescript_stack(installed, tmp_path, program=(program / "index.ts").read_text())
+    stack.connect_to(local_api, plain={"influxdb3:retryTimeout": "20"})
+
+    stack.up().ok()
+    tokens = up_outcome_is_what_the_consumers_need(stack, local_api, to_camel)
+    stack.preview("--expect-no-changes").ok()
+    destroy_leaves_nothing_and_no_secret_in_plaintext(stack, local_api, tokens)
