@@ -64,7 +64,6 @@ def test_each_resource_documents_exactly_its_registered_inputs_outputs_and_secre
         assert to_camel(to_snake(name)) == name and to_snake(name) == snake(name)
 
 
-
 @pytest.mark.parametrize("resource", RESOURCES, ids=lambda resource: resource.name)
 def test_an_input_the_core_changes_in_place_is_described_as_changing_in_place(resource: Resource):
     """What a TypeScript or YAML user reads in the SDK must be what the diff does: an input of the lifecycle's
@@ -74,7 +73,8 @@ def test_an_input_the_core_changes_in_place_is_described_as_changing_in_place(re
     for name in resource.lifecycle().IN_PLACE_INPUTS:
         text = documented[to_camel(name)]["description"]
         said = re.findall(r"A change[^.]*\.", text)  # what the description says a change does, if anything
-        assert all(re.search(r"in[ -]place", s) and "replaces" not in s for s in said), f"{resource.name}.{name}: {text}"
+        in_place = all(re.search(r"in[ -]place", s) and "replaces" not in s for s in said)
+        assert in_place, f"{resource.name}.{name}: {text}"
 
 
 def test_the_database_limits_state_the_defaults_the_provider_sends():
@@ -87,6 +87,7 @@ def test_the_database_limits_state_the_defaults_the_provider_sends():
         assert re.search(r"default: (\d+)", props["maxTables"]["description"])[1] == str(DEFAULT_MAX_TABLES)
         columns = re.search(r"default: (\d+)", props["maxColumnsPerTable"]["description"])
         assert columns is not None and columns[1] == str(DEFAULT_MAX_COLUMNS_PER_TABLE)
+
 
 def resolved(spec: dict) -> dict:
     ref = spec.get("$ref", "")
