@@ -27,33 +27,27 @@ metrics = Database(
     management_token=admin.token,
 )
 
-# Tokens name databases by name: `metrics.name` (not the string "metrics") makes each token follow a rename of
-# the database in the same `pulumi up`.
-dashboards = DatabaseToken(
-    "dashboards",
-    description="Grafana dashboards: read metrics",
-    permissions=[{"action": "read", "resource": metrics.name}],
-    expires_in="30d",
-    rotate_before="7d",
-    overlap="2d",  # a rotation keeps the old token valid two more days, in `retiring`
-    management_token=admin.token,
-)
-
-collector = DatabaseToken(
-    "collector",
-    description="Telegraf on the hosts: write metrics",
-    permissions=[{"action": "write", "resource": metrics.name}],
-    expires_in="30d",
-    rotate_before="7d",
-    overlap="2d",
-    management_token=admin.token,
-)
-
 pulumi.export("database", metrics.name)
 pulumi.export("retention_period_ns", metrics.retention_period_ns)
-for name, token in {"dashboards": dashboards, "collector": collector}.items():
-    pulumi.export(f"{name}_token_id", token.token_id)
-    pulumi.export(f"{name}_expires_at", token.expires_at)
-    pulumi.export(f"{name}_retiring", token.retiring)
-    # Pulumi secrets: encrypted in state, shown as [secret] unless you ask for --show-secrets.
-    pulumi.export(f"{name}_token", token.token)
+
+# Who gets which token: the dashboards read metrics, the collector writes them. Tokens name databases by name:
+# `metrics.name` (not the string "metrics") makes each token follow a rename of the database in the same `pulumi up`.
+CONSUMERS = {
+    "dashboards": ("read", "Grafana dashboards: read metrics"),
+    "collector": ("write", "Telegraf on the hosts: write metrics"),
+}
+for consumer, (action, description) in CONSUMERS.items():
+    token = DatabaseToken(
+        consumer,
+        description=description,
+        permissions=[{"action": action, "resource": metrics.name}],
+        expires_in="30d",
+        rotate_before="7d",
+        overlap="2d",  # a rotation keeps the old token valid two more days, in `retiring`
+        management_token=admin.token,
+    )
+    pulumi.export(f"{consumer}_token_id", token.token_id)
+    pulumi.export(f"{consumer}_expires_at", token.expires_at)
+    pulumi.export(f"{consumer}_retiring", token.retiring)
+    # A Pulumi secret: encrypted in state, shown as [secret] unless you ask for --show-secrets.
+    pulumi.export(f"{consumer}_token", token.token)

@@ -26,22 +26,20 @@ const metricsCluster = new influxdb3.Provider("metrics-cluster", {
 
 const metrics = new influxdb3.Database("metrics", { name: "metrics", retentionPeriod: "30d" }, { provider: metricsCluster });
 
-// Tokens name databases by name: metrics.name makes each token follow a rename in the same `pulumi up`.
-const dashboards = new influxdb3.DatabaseToken("dashboards", {
-    description: "Grafana dashboards: read metrics",
-    permissions: [{ action: "read", resource: metrics.name }],
-    expiresIn: "30d",
-    rotateBefore: "7d",
-    overlap: "2d",
-}, { provider: metricsCluster });
-
-const collector = new influxdb3.DatabaseToken("collector", {
-    description: "Telegraf on the hosts: write metrics",
-    permissions: [{ action: "write", resource: metrics.name }],
-    expiresIn: "30d",
-    rotateBefore: "7d",
-    overlap: "2d",
-}, { provider: metricsCluster });
+// Who gets which token: the dashboards read metrics, the collector writes them. Tokens name databases by name:
+// metrics.name makes each token follow a rename in the same `pulumi up`.
+const consumers = {
+    dashboards: { action: "read", description: "Grafana dashboards: read metrics" },
+    collector: { action: "write", description: "Telegraf on the hosts: write metrics" },
+};
+const [dashboards, collector] = Object.entries(consumers).map(([consumer, { action, description }]) =>
+    new influxdb3.DatabaseToken(consumer, {
+        description,
+        permissions: [{ action, resource: metrics.name }],
+        expiresIn: "30d",
+        rotateBefore: "7d",
+        overlap: "2d",  // a rotation keeps the old token valid two more days, in `retiring`
+    }, { provider: metricsCluster }));
 
 export const database = metrics.name;
 export const retentionPeriodNs = metrics.retentionPeriodNs;
