@@ -33,6 +33,7 @@ from server.documented_api import DEDICATED, Documented
 from support.engine import EXAMPLES, REPO, Stack
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere, check
+from support.times import in_days
 from support.typescript import installed_example, typescript_stack
 
 pytestmark = pytest.mark.http_only  # databases and database tokens go over HTTP whatever the transport
@@ -184,3 +185,38 @@ def test_the_typescript_example_hands_a_read_and_a_write_token_through_a_provide
     tokens = up_outcome_is_what_the_consumers_need(stack, local_api, to_camel)
     stack.preview("--expect-no-changes").ok()
     destroy_leaves_nothing_and_no_secret_in_plaintext(stack, local_api, tokens)
+
+
+def test_a_rotation_of_the_python_example_keeps_the_consumers_old_token_writing_until_the_overlap_ends(
+    tmp_path: Path, local_api: LocalApi
+):
+    """The guide's rotation with overlap (docs/guides/database-tokens.md): a consumer keeps writing with the token it
+    has after `up` made a new one, since a new token may take "from a few seconds to a few minutes" to activate
+    (admin/tokens/database/create.md; the server's own tests hold --database-token-activation-delay); the first up
+    after the overlap revokes the old one. The provider's clock moves forward (INFLUXDB3_TOKENS_FAKE_NOW) instead of
+    the test waiting 23 days."""
+    stack = Stack.create("databases", tmp_path, source=EXAMPLES / "databases")
+    stack.connect_to(local_api, plain={"influxdb3:retryTimeout": "20"})
+    stack.up().ok()
+    first = stack.outputs()
+    old_token = stack.secret_outputs()["collector_token"]
+
+    within_rotate_before = {"INFLUXDB3_TOKENS_FAKE_NOW": in_days(24)}  # expires_in 30d, rotate_before 7d
+    preview = stack.preview(env=within_rotate_before).ok()
+    assert "within rotate_before (7d)" in preview.output and "revoked by the first up after that" in preview.output
+    stack.up(env=within_rotate_before).ok()
+    rotated = stack.outputs()
+    new_token = stack.secret_outputs()["collector_token"]
+    assert rotated["collector_token_id"] != first["collector_token_id"] and rotated["collector_token"] == "[secret]"
+    [retiring] = rotated["collector_retiring"]
+    assert retiring["id"] == first["collector_token_id"]
+    api = Documented(local_api, DEDICATED)
+    check(api.write(old_token, "metrics", POINT).status_code == 204, "the retiring token stopped writing")
+    check(api.write(new_token, "metrics", POINT).status_code == 204, "the new token could not write")
+
+    past_the_overlap = {"INFLUXDB3_TOKENS_FAKE_NOW": in_days(27)}
+    stack.up(env=past_the_overlap).ok()
+    assert stack.outputs()["collector_retiring"] == []
+    check(api.write(old_token, "metrics", POINT).status_code == 401, "the retired token still writes")
+    check(api.write(new_token, "metrics", POINT).status_code == 204, "the current token stopped writing")
+    destroy_leaves_nothing_and_no_secret_in_plaintext(stack, local_api, [old_token, new_token])
