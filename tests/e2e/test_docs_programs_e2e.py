@@ -2,7 +2,8 @@
 
 A complete program is a ```python block that imports pulumi and declares a ManagementToken, or a ```yaml
 block with `runtime: yaml`. Each is copied into a project of its own and taken through `up`, a `preview`
-that must show no change, and `destroy` against the local server: what a reader pastes works.
+that must show no change, and `destroy` against the local server: what a reader pastes works. A program may
+also make databases and database tokens (docs/guides/database-tokens.md): `destroy` deletes those too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from server.documented_api import DEDICATED, Documented
 from support.engine import REPO, Stack
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere, check
@@ -60,9 +62,14 @@ def test_a_program_from_the_docs_runs_as_written(
     minted = local_api.live_tokens()
     assert minted, f"{where} minted nothing"
     outputs = stack.secret_outputs()
-    secrets = [value for value in outputs.values() if isinstance(value, str) and value.startswith("M.V1.")]
-    check(bool(secrets), f"{where} exports no token")
+    # Management tokens start M.V1. (the local server's), database tokens apiv1_ (DatabaseTokenAccessToken's examples).
+    tokens = [v for v in outputs.values() if isinstance(v, str) and v.startswith(("M.V1.", "apiv1_"))]
+    check(bool(tokens), f"{where} exports no token")
     stack.preview("--expect-no-changes").ok()
     stack.destroy().ok()
     assert local_api.live_tokens() == []
-    assert_nowhere(stack, *secrets, local_api.admin_token)
+    documented = Documented(local_api, DEDICATED)
+    with documented.client() as http:
+        assert http.get(documented.path("databases")).json() == []
+        assert all(t["revokedAt"] for t in http.get(documented.path("tokens")).json())
+    assert_nowhere(stack, *tokens, local_api.admin_token)

@@ -15,9 +15,8 @@ import pytest
 
 from influxdb3_local_api.cli import build_parser as server_parser
 from pulumi_influxdb3_tokens.audit.command import build_parser as tokens_parser
-from pulumi_influxdb3_tokens.core.management_token.props import INPUT_NAMES, OUTPUT_NAMES
 from pulumi_influxdb3_tokens.policy import catalog
-from pulumi_influxdb3_tokens.resources import to_camel
+from pulumi_influxdb3_tokens.resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN, RESOURCES, to_camel
 from pulumi_influxdb3_tokens.settings import ALL_SETTINGS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,6 +51,9 @@ def test_the_docs_are_where_the_readme_says():
         "docs/guides/several-clusters.md",
         "docs/guides/failure-handling.md",
         "docs/guides/local-server.md",
+        "docs/guides/database-tokens.md",
+        "docs/database.md",
+        "docs/database-token.md",
     }
 
 
@@ -119,19 +121,42 @@ def test_every_relative_link_resolves(doc: Path):
 
 @pytest.mark.parametrize("doc", DOCS, ids=ids)
 def test_every_policy_named_is_in_the_pack(doc: Path):
-    for name in set(re.findall(r"(?<![-\w])(?:management-token|database-token|database)-[a-z-]*[a-z]", text(doc))):
+    # A policy's name, not a page (`database-token.md`, `guides/database-tokens.md`) nor a flag
+    # (`--database-token-activation-delay`).
+    named = re.findall(r"(?<![-/\w])(?:management-token|database-token|database)-[a-z-]*[a-z](?![\w-]|\.md)", text(doc))
+    for name in set(named):
         assert name in catalog.RULES, f"{ids(doc)} names the policy {name}, which the pack does not have"
 
 
-def test_the_resource_reference_lists_exactly_the_inputs_and_outputs():
-    doc = text(REPO / "docs" / "management-token.md")
+# Each resource's reference page, and the inputs only its dynamic class has (connection: a stack-config namespace;
+# management_token: the documented API's credential, dynamic/secret_credential.py).
+REFERENCES = {
+    "management-token.md": (MANAGEMENT_TOKEN, {"connection"}),
+    "database.md": (DATABASE, {"connection", "management_token"}),
+    "database-token.md": (DATABASE_TOKEN, {"connection", "management_token"}),
+}
+
+
+def test_every_resource_has_a_reference_page():
+    assert {resource.name for resource, _ in REFERENCES.values()} == {resource.name for resource in RESOURCES}
+
+
+@pytest.mark.parametrize("page", REFERENCES)
+def test_the_resource_reference_lists_exactly_the_inputs_and_outputs(page: str):
+    resource, dynamic_only = REFERENCES[page]
+    doc = text(REPO / "docs" / page)
     tables = {m.group(1): m.group(2) for m in re.finditer(r"^## (Inputs|Outputs)\n(.*?)(?=^## )", doc, re.S | re.M)}
     inputs = set(re.findall(r"^\| `([a-z_]+)`", tables["Inputs"], re.M))
     outputs = set(re.findall(r"`([a-z_]+)`", "\n".join(re.findall(r"^\| ([^|]+)\|", tables["Outputs"], re.M))))
-    assert inputs == {*INPUT_NAMES, "connection"}  # connection: the dynamic resource's own
-    assert outputs == {"id", *OUTPUT_NAMES, *INPUT_NAMES} - {"adopt_token"}  # the secret input is not echoed
-    # The plugin spells them in camelCase; the docs say so and name a few.
-    assert all(to_camel(name) in text(REPO / "docs" / "_index.md") + doc for name in ("expires_in", "rotate_before"))
+    assert inputs == {*resource.input_names, *dynamic_only}
+    # Every output and echoed input; a secret input is not echoed.
+    assert outputs == {"id", *resource.output_names, *resource.input_names} - set(resource.secret_inputs)
+    # The plugin spells them in camelCase; the page names its type and says so.
+    assert resource.plugin_type in doc and "camelCase" in doc
+    spelled = [to_camel(name) for name in resource.input_names if "_" in name]
+    assert any(name in text(REPO / "docs" / "_index.md") + doc for name in spelled)
+    # Listed where readers look for it.
+    assert f"](docs/{page})" in text(REPO / "README.md") and f"]({page})" in text(REPO / "docs" / "_index.md")
 
 
 def test_the_audit_json_fields_documented_are_the_ones_printed():

@@ -64,6 +64,31 @@ def test_each_resource_documents_exactly_its_registered_inputs_outputs_and_secre
         assert to_camel(to_snake(name)) == name and to_snake(name) == snake(name)
 
 
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda resource: resource.name)
+def test_an_input_the_core_changes_in_place_is_described_as_changing_in_place(resource: Resource):
+    """What a TypeScript or YAML user reads in the SDK must be what the diff does: an input of the lifecycle's
+    IN_PLACE_INPUTS never "replaces the token" (a DatabaseToken's description is PATCHed, UpdateDatabaseToken:
+    "Update the description and permissions of a database token")."""
+    documented = SCHEMA["resources"][resource.plugin_type]["inputProperties"]
+    for name in resource.lifecycle().IN_PLACE_INPUTS:
+        text = documented[to_camel(name)]["description"]
+        said = re.findall(r"A change[^.]*\.", text)  # what the description says a change does, if anything
+        in_place = all(re.search(r"in[ -]place", s) and "replaces" not in s for s in said)
+        assert in_place, f"{resource.name}.{name}: {text}"
+
+
+def test_the_database_limits_state_the_defaults_the_provider_sends():
+    """The provider sends maxTables 500 and maxColumnsPerTable 250 when a program omits them ("Default maximum number
+    of columns: 250" in admin/databases/_index.md), so the schema says those, not the OpenAPI schema's 200."""
+    from pulumi_influxdb3_tokens.core.database.models import DEFAULT_MAX_COLUMNS_PER_TABLE, DEFAULT_MAX_TABLES
+
+    documented = SCHEMA["resources"][DATABASE.plugin_type]
+    for props in (documented["inputProperties"], documented["properties"]):
+        assert re.search(r"default: (\d+)", props["maxTables"]["description"])[1] == str(DEFAULT_MAX_TABLES)
+        columns = re.search(r"default: (\d+)", props["maxColumnsPerTable"]["description"])
+        assert columns is not None and columns[1] == str(DEFAULT_MAX_COLUMNS_PER_TABLE)
+
+
 def resolved(spec: dict) -> dict:
     ref = spec.get("$ref", "")
     return SCHEMA["types"][ref.removeprefix("#/types/")] if ref else spec

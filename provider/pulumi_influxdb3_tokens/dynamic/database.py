@@ -22,7 +22,7 @@ class Database(Resource, DatabaseOutputs, FaceOutputs, module="influxdb3", name=
     :param name: the database's name (1 to 64 characters; it may contain ``/``). A change renames it in place.
     :param retention_period: a duration such as ``"30d"``; ``"0"`` or omitted: data is kept for ever.
     :param max_tables: the most tables it may hold (the API's default: 500).
-    :param max_columns_per_table: the most columns a table may have (the API's default: 200).
+    :param max_columns_per_table: the most columns a table may have (default: 250, as InfluxData's docs say).
     :param partition_template: up to 8 parts, as the API has them: ``{"type": "time", "value": "%Y-%m-%d"}``,
         ``{"type": "tag", "value": "region"}``, ``{"type": "bucket", "value": {"tagName": "host",
         "numberOfBuckets": 10}}``. Fixed at creation.

@@ -20,7 +20,7 @@ class DatabaseToken(Resource, DatabaseTokenOutputs, FaceOutputs, module="influxd
     Its type is ``pulumi-python:dynamic/influxdb3:DatabaseToken`` and its id is the token id (``token_id`` after a
     rotation with ``overlap``). ``token`` is a Pulumi secret, known only from the create.
 
-    :param description: what the token is for; a change replaces it (or rotates it, with ``overlap``).
+    :param description: what the token is for; a change is made in place.
     :param permissions: ``[{"action": "read" | "write", "resource": "<database name>" | "*"}]``, compared as a
         set; a change is made in place.
     :param expires_at: RFC3339 time with a zone, or an aware ``datetime``; omit for a token that never expires.

@@ -59,7 +59,7 @@ export class Database extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly clusterId: pulumi.Output<string | undefined>;
     /**
-     * The most columns a table may have (the API's default: 200). A change is made in place.
+     * The most columns a table may have (default: 250, as InfluxData's docs say; the provider sends it when omitted). A change is made in place.
      */
     declare public readonly maxColumnsPerTable: pulumi.Output<number>;
     /**
@@ -131,7 +131,7 @@ export interface DatabaseArgs {
      */
     allowDataLoss?: pulumi.Input<boolean | undefined>;
     /**
-     * The most columns a table may have (the API's default: 200). A change is made in place.
+     * The most columns a table may have (default: 250, as InfluxData's docs say; the provider sends it when omitted). A change is made in place.
      */
     maxColumnsPerTable?: pulumi.Input<number | undefined>;
     /**
