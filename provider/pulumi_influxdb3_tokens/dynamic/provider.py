@@ -67,9 +67,9 @@ class RegistryProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self._config = req.config  # held in the provider process only
 
-    def _client(self, props: Mapping[str, Any]) -> Any:
-        """The resource's client on the connection ``props`` name, with the credential ``props`` carry, if any:
-        the news' for create and update, the state's latest for read and delete."""
+    def _client(self, props: Mapping[str, Any], resource: Optional[Resource] = None) -> Any:
+        """The resource's client (or ``resource``'s, on the same connection) on the connection ``props`` name, with
+        the credential ``props`` carry, if any: the news' for create and update, the state's latest for the rest."""
         from .connections import resolve
 
         config = self._config
@@ -81,7 +81,7 @@ class RegistryProvider(ResourceProvider):
             documented,
             credential if isinstance(credential, str) and credential else None,
         )
-        return self.RESOURCE.client(connection)
+        return (resource or self.RESOURCE).client(connection)
 
     def _faces_own(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The inputs of this face alone, carried into the outputs so read and delete find them."""
@@ -112,7 +112,8 @@ class RegistryProvider(ResourceProvider):
                 CONNECTION,
                 f"the {self.NOUN} moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}",
             )
-        decision = self.RESOURCE.lifecycle().diff(olds, news, id_, moves)
+        # Other resources' clients on the state's connection: a rename names the database tokens it stops.
+        decision = self.RESOURCE.lifecycle().diff(olds, news, id_, moves, lambda other: self._client(olds, other))
         return DiffResult(
             changes=decision.changes or self._credential_changed(olds, news),
             replaces=decision.replaces,
