@@ -10,6 +10,8 @@ its data, and its partition template is fixed at create.
 
 from __future__ import annotations
 
+import re
+import sqlite3
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -19,7 +21,7 @@ from support.engine import Stack
 from support.faces import BOTH_IN_ONE_STACK, FACES, declared
 from support.fixtures import admin_token_of_this_process, running_local_api
 from support.local_api import LocalApi
-from support.secrets_scan import assert_nowhere
+from support.secrets_scan import assert_nowhere, check
 
 PRODUCTS = ("dedicated", "clustered")
 
@@ -84,3 +86,108 @@ def test_a_database_and_a_token_are_made_read_back_unchanged_and_destroyed(
     with server.client() as http:
         assert http.get(documented(server, product, "databases")).json() == []
         assert all(t.get("revokedAt") for t in http.get(documented(server, product, "tokens")).json())
+
+
+# --- helpers of the scenarios below -----------------------------------------------------------------------------
+
+LINE = "home,room=kitchen temp=72 1641024000"
+DAILY = [{"type": "time", "value": "%Y-%m-%d"}]
+MONTHLY_BY_ROOM = [{"type": "time", "value": "%Y-%m"}, {"type": "tag", "value": "room"}]
+
+
+def databases_on(server: LocalApi, product: str) -> dict[str, dict[str, Any]]:
+    """The cluster's databases by name, as the documented list answers (GetClusterDatabases)."""
+    with server.client() as http:
+        return {d["name"]: d for d in http.get(documented(server, product, "databases")).json()}
+
+
+def hand_made_token(server: LocalApi, product: str, description: str, *databases: str) -> dict[str, Any]:
+    """A database token made outside the stack (CreateDatabaseToken), allowed to write to ``databases``."""
+    permissions = [{"action": "write", "resource": name} for name in databases]
+    with server.client() as http:
+        made = http.post(
+            documented(server, product, "tokens"), json={"description": description, "permissions": permissions}
+        )
+    assert made.status_code == 200, made.text
+    return dict(made.json())
+
+
+def write_point(server: LocalApi, token: str, database: str) -> None:
+    """One point through the data API (PostWrite: `Authorization: Token <database token>`, `bucket` names the
+    database; 204 when written)."""
+    with server.client(authorization=f"Token {token}") as http:
+        check(http.post("/api/v2/write", params={"bucket": database}, content=LINE).status_code == 204, "not written")
+
+
+def points_in(server: LocalApi, database: str) -> int:
+    """The points the server holds for the live database ``name``: the only trace a write leaves there. The API has
+    no query endpoint, so this reads the server's own store (as tests/server/test_documented_write.py does)."""
+    with sqlite3.connect(f"file:{server.data_dir / 'management.db'}?mode=ro", uri=True) as db:
+        row = db.execute(
+            "SELECT points_written FROM databases WHERE name = ? AND deleted_at IS NULL", (database,)
+        ).fetchone()
+    return int(row[0])
+
+
+def test_limits_retention_and_name_change_in_place_and_the_rename_names_the_tokens_it_stops(
+    tmp_path: Path, server: LocalApi, product: str
+) -> None:
+    """Both products: PATCH .../databases/{databaseName} and PUT .../databases/{databaseName}/rename live under each
+    product's own prefix (the two OpenAPI files).
+
+    admin/databases/update.md: "update attributes such as retention period, column limits, and table limits"
+    (UpdateClusterDatabase, in place). admin/databases/rename.md: "Renaming a database does not change the database
+    ID, modify data in the database, or update database tokens. After renaming a database, any existing database
+    tokens will stop working" (RenameClusterDatabase): the preview names each token bound to the old name, the data
+    stays, and the resource keeps its id (the name it was made with) while its ``name`` follows the server."""
+    spec: dict[str, Any] = {
+        "databases": {
+            "metrics": {
+                "name": "metrics-{face}",
+                "retention_period": "30d",
+                "max_tables": 100,
+                "max_columns_per_table": 200,
+            }
+        },
+        "tokens": {
+            "reader": {"description": "dashboards", "permissions": [{"action": "read", "resource": "metrics-{face}"}]}
+        },
+    }
+    stack = make_stack(tmp_path, server, product, spec, BOTH_IN_ONE_STACK)
+    stack.up().ok()
+    shown = stack.outputs()
+    writer = hand_made_token(server, product, "ingest by hand", *(f"metrics-{face}" for face in FACES))
+    for face in FACES:
+        write_point(server, writer["accessToken"], f"metrics-{face}")
+        assert points_in(server, f"metrics-{face}") == 1
+
+    spec["databases"]["metrics"] = {
+        "name": "renamed-{face}",
+        "retention_period": "7d",
+        "max_tables": 200,
+        "max_columns_per_table": 300,
+    }
+    stack.write_spec(spec)
+    preview = stack.preview().ok().output
+    assert "replace" not in preview and preview.count("~ 2 to update") == 1, preview
+    for face, at in declared(BOTH_IN_ONE_STACK):
+        old, new = f"metrics-{face}", f"renamed-{face}"
+        assert f"rename: database '{old}' becomes '{new}' in place and keeps its data; 2 database token(s)" in preview
+        for token_id, description in ((shown[f"{at}reader.token_id"], "dashboards"), (writer["id"], "ingest by hand")):
+            named = re.search(rf"database token {token_id} \('([^']*)'\) names '{old}' and stops working", preview)
+            assert named and named.group(1).startswith(description), preview
+
+    stack.up().ok()
+    databases = databases_on(server, product)
+    assert sorted(databases) == [f"renamed-{face}" for face in sorted(FACES)]
+    shown = stack.outputs()
+    for face, at in declared(BOTH_IN_ONE_STACK):
+        held = databases[f"renamed-{face}"]
+        assert (held["maxTables"], held["maxColumnsPerTable"]) == (200, 300)
+        assert held["retentionPeriod"] == shown[f"{at}metrics.retention_period_ns"] == 7 * 86400 * 10**9
+        assert points_in(server, f"renamed-{face}") == 1  # the data stayed
+        assert shown[f"{at}metrics.name"] == f"renamed-{face}"
+        assert shown[f"{at}metrics.id"] == f"metrics-{face}"  # the id is the name it was made with
+    assert sorted(r["id"] for r in stack.resources("Database")) == [f"metrics-{face}" for face in sorted(FACES)]
+    stack.preview("--expect-no-changes").ok()
+    assert_nowhere(stack, writer["accessToken"], server.admin_token)
