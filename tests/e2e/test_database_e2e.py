@@ -18,7 +18,7 @@ from typing import Any, Iterator
 import pytest
 
 from support.engine import Stack
-from support.faces import BOTH_IN_ONE_STACK, FACES, declared
+from support.faces import BOTH_IN_ONE_STACK, FACES, declared, spelled
 from support.fixtures import admin_token_of_this_process, running_local_api
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere, check
@@ -189,5 +189,47 @@ def test_limits_retention_and_name_change_in_place_and_the_rename_names_the_toke
         assert shown[f"{at}metrics.name"] == f"renamed-{face}"
         assert shown[f"{at}metrics.id"] == f"metrics-{face}"  # the id is the name it was made with
     assert sorted(r["id"] for r in stack.resources("Database")) == [f"metrics-{face}" for face in sorted(FACES)]
+    stack.preview("--expect-no-changes").ok()
+    assert_nowhere(stack, writer["accessToken"], server.admin_token)
+
+
+@pytest.mark.parametrize("product", ["dedicated"])
+@pytest.mark.parametrize("face", FACES)
+def test_a_new_partition_template_is_refused_at_preview_unless_allow_data_loss_which_makes_the_database_anew(
+    tmp_path: Path, server: LocalApi, product: str, face: str
+) -> None:
+    """Cloud Dedicated only: what is decided here (refuse, or delete then create) is the core's, and the create and
+    delete paths of each product are held by the first test. Each face in a stack of its own: the refusal is a
+    failed preview.
+
+    admin/databases/create.md: "You can only apply a partition template when creating a database. You can't update
+    a partition template on an existing database": a new one is a new database, and the old one's data is lost, so
+    the preview refuses it in one sentence naming partition_template and allow_data_loss, and nothing changes on the
+    server. With allow_data_loss the database is deleted first ("The database name must be unique within the
+    cluster") and made anew with the new template, empty."""
+    spec: dict[str, Any] = {"databases": {"metrics": {"name": "metrics", "partition_template": DAILY}}}
+    stack = make_stack(tmp_path, server, product, spec, face)
+    stack.up().ok()
+    writer = hand_made_token(server, product, "ingest by hand", "metrics")
+    write_point(server, writer["accessToken"], "metrics")
+
+    spec["databases"]["metrics"]["partition_template"] = MONTHLY_BY_ROOM
+    stack.write_spec(spec)
+    refused = stack.preview()
+    assert refused.returncode != 0
+    template, allow = spelled(face, "partition_template"), spelled(face, "allow_data_loss")
+    sentence = re.search(rf"{template} of database 'metrics' changed, [^\n]*", refused.output)
+    assert sentence, refused.output
+    said = sentence.group(0)
+    assert f"set {allow} to true" in said and said.endswith(f"keep the old {template}.") and said.count(". ") == 0
+    assert "Traceback" not in refused.output
+    assert databases_on(server, product)["metrics"]["partitionTemplate"] == DAILY
+    assert points_in(server, "metrics") == 1
+
+    spec["databases"]["metrics"]["allow_data_loss"] = True
+    stack.write_spec(spec)
+    stack.up().ok()
+    assert databases_on(server, product)["metrics"]["partitionTemplate"] == MONTHLY_BY_ROOM
+    assert points_in(server, "metrics") == 0  # a new, empty database
     stack.preview("--expect-no-changes").ok()
     assert_nowhere(stack, writer["accessToken"], server.admin_token)
