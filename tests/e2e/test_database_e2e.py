@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from pulumi_influxdb3_tokens.resources import DATABASE
 from support.engine import Stack
 from support.faces import BOTH_IN_ONE_STACK, FACES, declared, spelled
 from support.fixtures import admin_token_of_this_process, running_local_api
@@ -233,3 +234,88 @@ def test_a_new_partition_template_is_refused_at_preview_unless_allow_data_loss_w
     assert points_in(server, "metrics") == 0  # a new, empty database
     stack.preview("--expect-no-changes").ok()
     assert_nowhere(stack, writer["accessToken"], server.admin_token)
+
+
+@pytest.mark.parametrize("product", ["dedicated"])
+def test_refresh_forgets_a_database_deleted_outside_the_stack_and_the_next_up_makes_it_again(
+    tmp_path: Path, server: LocalApi, product: str
+) -> None:
+    """Cloud Dedicated only: a read is a list (the API has no get of one database) under the product's prefix, and
+    both products' list paths are held by the first test.
+
+    DeleteClusterDatabase (both OpenAPI files) deletes a database by name; GetClusterDatabases no longer lists it.
+    `pulumi refresh` drops a resource whose read finds nothing (pulumi.com/docs/iac/cli/commands/pulumi_refresh/:
+    "Refresh the resources in a stack ... to reflect the actual state"), and the next up creates it as declared."""
+    spec = {"databases": {"metrics": {"name": "metrics-{face}", "retention_period": "30d", "max_tables": 100}}}
+    stack = make_stack(tmp_path, server, product, spec, BOTH_IN_ONE_STACK)
+    stack.up().ok()
+    with server.client() as http:
+        for face in FACES:
+            assert http.delete(documented(server, product, "databases", f"metrics-{face}")).status_code == 204
+    assert databases_on(server, product) == {}
+
+    stack.refresh().ok()
+    assert stack.resources("Database") == []
+    stack.up().ok()
+    databases = databases_on(server, product)
+    assert sorted(databases) == [f"metrics-{face}" for face in sorted(FACES)]
+    assert all(d["maxTables"] == 100 and d["retentionPeriod"] == 30 * 86400 * 10**9 for d in databases.values())
+    assert len(stack.resources("Database")) == len(FACES)
+    stack.preview("--expect-no-changes").ok()
+    assert_nowhere(stack, server.admin_token)
+
+
+@pytest.mark.parametrize("product", ["dedicated"])
+def test_import_takes_over_a_database_as_it_is_and_protects_it_from_destroy(
+    tmp_path: Path, server: LocalApi, product: str
+) -> None:
+    """Cloud Dedicated only: an import reads through the same list as every read (held for both products by the
+    first test). The plugin face only: Python dynamic resources cannot be imported (pulumi/pulumi#16175).
+
+    `pulumi import TYPE NAME ID` reads the resource by its id (a database's is its name) and "by default ... will
+    protect the resource" (pulumi.com/docs/iac/cli/commands/pulumi_import/); a program declaring the database as the
+    server has it (CreateClusterDatabase's fields: retentionPeriod, maxTables, maxColumnsPerTable,
+    partitionTemplate) previews with no changes; `pulumi destroy` refuses a protected resource
+    (pulumi.com/docs/iac/concepts/options/protect/: "any attempt to delete the resource will fail"), and the
+    database stays."""
+    stack = make_stack(tmp_path, server, product, {"databases": {}}, "plugin")
+    with server.client() as http:
+        made = http.post(
+            documented(server, product, "databases"),
+            json={
+                "name": "by-hand",
+                "retentionPeriod": 7 * 86400 * 10**9,
+                "maxTables": 300,
+                "maxColumnsPerTable": 150,
+                "partitionTemplate": MONTHLY_BY_ROOM,
+            },
+        )
+    assert made.status_code == 200, made.text
+    stack.run(
+        "import", DATABASE.plugin_type, "adopted", "by-hand", "--yes", "--generate-code=false", "--non-interactive",
+        "--stack", stack.name,
+    ).ok()  # fmt: skip
+    [imported] = stack.resources("Database")
+    assert (imported["id"], imported.get("protect")) == ("by-hand", True)
+    assert imported["inputs"] == {
+        "name": "by-hand",
+        "retentionPeriod": "7d",
+        "maxTables": 300,
+        "maxColumnsPerTable": 150,
+        "partitionTemplate": MONTHLY_BY_ROOM,
+    }
+    declared_as_it_is = {
+        "name": "by-hand",
+        "retention_period": "7d",
+        "max_tables": 300,
+        "max_columns_per_table": 150,
+        "partition_template": MONTHLY_BY_ROOM,
+    }
+    stack.write_spec({"databases": {"adopted": declared_as_it_is}})
+    stack.preview("--expect-no-changes").ok()
+
+    refused = stack.destroy()
+    assert refused.returncode != 0 and "protected" in refused.output, refused.output
+    assert "by-hand" in databases_on(server, product)
+    assert len(stack.resources("Database")) == 1
+    assert_nowhere(stack, server.admin_token)
