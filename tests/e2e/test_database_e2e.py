@@ -6,6 +6,10 @@ openapi.yml, and content/influxdb3/cloud-dedicated/admin/): Cloud Dedicated serv
 carries its accessToken; update changes a token's description and permissions, never its expiry; a deleted token is
 revoked (a get still answers, with revokedAt); a database's limits and retention change in place, a rename keeps
 its data, and its partition template is fixed at create.
+
+Data goes in through the data API's /api/v2/write with a database token (PostWrite, in the Cloud Dedicated data
+API reference); the server answers no query, so whether it stayed is read from the local server's own store. Each
+test's docstring names the facts it holds, and why it runs on one product or both.
 """
 
 from __future__ import annotations
@@ -113,11 +117,15 @@ def hand_made_token(server: LocalApi, product: str, description: str, *databases
     return dict(made.json())
 
 
-def write_point(server: LocalApi, token: str, database: str) -> None:
-    """One point through the data API (PostWrite: `Authorization: Token <database token>`, `bucket` names the
-    database; 204 when written)."""
+def write_status(server: LocalApi, token: str, database: str) -> int:
+    """The status of one point written through the data API (PostWrite: `Authorization: Token <database token>`,
+    `bucket` names the database; 204 when written, 401 when the token may not write there)."""
     with server.client(authorization=f"Token {token}") as http:
-        check(http.post("/api/v2/write", params={"bucket": database}, content=LINE).status_code == 204, "not written")
+        return http.post("/api/v2/write", params={"bucket": database}, content=LINE).status_code
+
+
+def write_point(server: LocalApi, token: str, database: str) -> None:
+    check(write_status(server, token, database) == 204, f"a point was not written to {database}")
 
 
 def points_in(server: LocalApi, database: str) -> int:
@@ -187,6 +195,8 @@ def test_limits_retention_and_name_change_in_place_and_the_rename_names_the_toke
         assert (held["maxTables"], held["maxColumnsPerTable"]) == (200, 300)
         assert held["retentionPeriod"] == shown[f"{at}metrics.retention_period_ns"] == 7 * 86400 * 10**9
         assert points_in(server, f"renamed-{face}") == 1  # the data stayed
+        # ...and the token the preview named stops working, as it said: its permission names the old name.
+        assert write_status(server, writer["accessToken"], f"renamed-{face}") == 401
         assert shown[f"{at}metrics.name"] == f"renamed-{face}"
         assert shown[f"{at}metrics.id"] == f"metrics-{face}"  # the id is the name it was made with
     assert sorted(r["id"] for r in stack.resources("Database")) == [f"metrics-{face}" for face in sorted(FACES)]

@@ -25,6 +25,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 
 from pulumi_influxdb3_tokens.core.management_token.diff import Decision
 from pulumi_influxdb3_tokens.core.management_token.lifecycle import Created
+from pulumi_influxdb3_tokens.core.notices import say
 from pulumi_influxdb3_tokens.dynamic.provider import (
     CREDENTIAL,
     DatabaseProvider,
@@ -66,6 +67,8 @@ class Recorder:
         clients: Any = None,
     ) -> Any:
         changed = olds.get("name") != news.get("name")
+        if changed:
+            say(f"rename: '{olds.get('name')}' becomes '{news.get('name')}'.", "Database")
         if changed and clients is not None:  # a rename lists the database tokens it stops
             self.sent.append(("diff", clients(DATABASE_TOKEN).management_token.get_secret_value()))
         return Decision(changes=changed)
@@ -148,6 +151,17 @@ def test_a_diff_lists_other_resources_on_the_connection_and_credential_of_the_st
     )
     asyncio.run(plugin.diff(request))
     assert core.sent[-1] == ("diff", "M.V1.configured")
+
+
+def test_the_dynamic_update_says_nothing_its_diff_said_already(core: Recorder, capsys: pytest.CaptureFixture[str]):
+    """The engine calls Diff, then Update: what the core tells at the diff (a rename, and the tokens it stops) is
+    shown once, not again when the update asks the core whether more than the credential changed."""
+    provider = configured(DatabaseProvider())
+    state = provider.create({"name": "a"}).outs
+    news = {"name": "renamed"}
+    provider.diff("db", state, news)
+    provider.update("db", state, news)
+    assert capsys.readouterr().err.splitlines() == ["Database: rename: 'a' becomes 'renamed'."]
 
 
 def test_an_unknown_credential_is_an_update_and_a_real_change_still_reaches_the_core(core: Recorder):
