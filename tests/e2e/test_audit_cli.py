@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Optional
 
 import pytest
 
+from pulumi_influxdb3_tokens.core import timeutil
 from support.audit_cli import Ran, run_audit
 from support.local_api import LocalApi
 from support.standin import standin_env
@@ -155,3 +157,55 @@ def test_the_audit_runs_over_the_influxctl_transport_too(local_api: LocalApi, mi
     assert findings[minted["soon"]["id"]] == ["management-token-rotation"]
     assert minted["revoked"]["id"] not in findings
     assert_no_token_string(ran, local_api, minted)
+
+
+def test_database_tokens_of_the_local_servers_documented_api_are_judged_and_only_a_provable_orphan_is_revoked(
+    local_api: LocalApi, tmp_path: Path
+):
+    """The installed command over the local server's documented Management API (Cloud Dedicated's paths: InfluxData's
+    api-docs/influxdb3/cloud-dedicated/management/openapi.yml, CreateClusterDatabase and CreateDatabaseToken under
+    /accounts/{accountId}/clusters/{clusterId}/; the admin guide's create.md sends expirationType and expiresAt).
+    A token a pending DatabaseToken create provably made (its marker, description and expiry) is revoked; a token
+    made by hand with the same description is not."""
+    api = f"/api/v0/accounts/{local_api.account_id}/clusters/{local_api.cluster_id}"
+    month = timeutil.format_rfc3339(timeutil.now() + timedelta(days=30))
+    marker = "0a1b2c3d4e"
+
+    def create(description: str, permissions: list[tuple[str, str]], expires_at: Optional[str] = month) -> dict:
+        expiry = {"expirationType": "datetime", "expiresAt": expires_at} if expires_at else {}
+        body = {"description": description, "permissions": [{"action": a, "resource": r} for a, r in permissions]}
+        response = http.post(f"{api}/tokens", json=body | (expiry or {"expirationType": "noExpiration"}))
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    with local_api.client() as http:
+        database = {"name": "metrics", "maxTables": 500, "maxColumnsPerTable": 250, "retentionPeriod": 0}
+        assert http.post(f"{api}/databases", json=database).status_code == 200
+        forever = create("grafana", [("read", "metrics")], expires_at=None)
+        everywhere = create("backup job", [("read", "*")])
+        lost = create(f"app reader [pulumi:{marker}]", [("read", "metrics")])
+        by_hand = create("app reader", [("read", "metrics")])
+    pending = {"description": "app reader", "expires_in": "30d", "create_marker": marker}
+    state = tmp_path / "state.json"
+    operation = {"resource": {"urn": "urn:pulumi:dev::p::influxdb3:index:DatabaseToken::app", "inputs": pending}}
+    operation["resource"]["type"] = "influxdb3:index:DatabaseToken"
+    deployment = {"resources": [], "pending_operations": [operation | {"type": "creating"}]}
+    state.write_text(json.dumps({"version": 3, "deployment": deployment}))
+
+    flags = ("--format", "json", "--stack-state", str(state), "--revoke-orphans", "--yes")
+    ran = run_audit(*flags, env=local_api.env(), documented=True)
+
+    assert ran.returncode == 1, ran.stderr  # orphan revoked; "grafana" and the bootstrap token never expire
+    assert ran.stderr == f"influxdb3-tokens audit: revoked orphan database token {lost['id']}.\n"
+    report = json.loads(ran.stdout)["databaseTokens"]
+    assert report["product"] == "dedicated" and report["orphans"] == [lost["id"]]
+    assert report["notOrphans"][by_hand["id"]].startswith("its description carries no create marker")
+    found = {t["id"]: [f["rule"] for f in t["findings"]] for t in report["tokens"]}
+    assert found[forever["id"]] == ["database-token-must-expire"]
+    assert found[everywhere["id"]] == ["database-token-no-wildcard"]
+    assert report["databases"][0]["findings"][0]["rule"] == "database-infinite-retention"
+    with local_api.client() as http:
+        listed = {t["id"]: t for t in http.get(f"{api}/tokens").json()}
+    assert listed[lost["id"]]["revokedAt"] and not listed[by_hand["id"]].get("revokedAt")
+    for secret in (local_api.admin_token, forever["accessToken"], lost["accessToken"], by_hand["accessToken"]):
+        assert secret not in ran.stdout + ran.stderr

@@ -21,7 +21,6 @@ tests/unit/test_influxctl_client.py (test_create_list_get_revoke_through_influxc
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,26 +31,13 @@ from support.audit_cli import run_audit
 from support.engine import REPO, Stack
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere, check
-from support.times import moment_in_days
+from support.times import Clock, moment_in_days
 
 # The timeline on each face and each transport once: the dynamic face over HTTP is what every other
 # test of this module runs (two rotations, destroy, refresh, the lost answer), so a third variant for
 # that pair would repeat them.
 each_face = pytest.mark.parametrize(("face", "transport"), [("plugin", "http"), ("dynamic", "influxctl")])
 PACK = ["--policy-pack", str(REPO / "policy")]
-
-
-class Clock:
-    """The provider's clock at a few instants of one test, fixed when the test starts."""
-
-    def __init__(self) -> None:
-        self.start = moment_in_days(0)
-
-    def at(self, days: float) -> dict[str, str]:
-        return {"INFLUXDB3_TOKENS_FAKE_NOW": timeutil.format_rfc3339(self.start + timedelta(days=days))}
-
-    def iso(self, days: float) -> str:
-        return timeutil.format_rfc3339(self.start + timedelta(days=days))
 
 
 def ci(**extra: str) -> dict[str, Any]:

@@ -19,3 +19,16 @@ def moment_in_days(days: float) -> datetime:
 def in_days(days: float) -> str:
     """Now plus ``days`` as RFC3339 UTC, e.g. ``2027-03-01T00:00:00Z``."""
     return timeutil.format_rfc3339(moment_in_days(days))
+
+
+class Clock:
+    """The provider's clock at a few instants of one test, fixed when the test starts."""
+
+    def __init__(self) -> None:
+        self.start = moment_in_days(0)
+
+    def at(self, days: float) -> dict[str, str]:
+        return {"INFLUXDB3_TOKENS_FAKE_NOW": timeutil.format_rfc3339(self.start + timedelta(days=days))}
+
+    def iso(self, days: float) -> str:
+        return timeutil.format_rfc3339(self.start + timedelta(days=days))

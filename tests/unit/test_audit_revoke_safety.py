@@ -21,11 +21,13 @@ from pulumi_influxdb3_tokens.audit import command
 from pulumi_influxdb3_tokens.audit import orphans as judge
 from pulumi_influxdb3_tokens.audit.command import main
 from pulumi_influxdb3_tokens.core import timeutil
+from pulumi_influxdb3_tokens.core.database_token.models import DatabaseTokenRecord
 from pulumi_influxdb3_tokens.core.management_token.models import TokenRecord
 from pulumi_influxdb3_tokens.settings import resolve_connection
 
 # The judge's names are looked up when a test runs, so that on the code before the fix the tests of
 # the command's behaviour still run (and fail on what they assert) rather than fail to import.
+from support.audit_cli import MANAGEMENT_TOKENS_ONLY
 from support.influxctl import isolate, stack_config
 from support.local_api import LocalApi
 
@@ -135,7 +137,9 @@ def over_own_profile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, local_api:
     """influxctl (the stand-in) with the user's own profile `ci`, whose mgmt_token is the admin token."""
     isolate(monkeypatch, tmp_path, standin_on_path=True)
     monkeypatch.setenv("INFLUXCTL_STANDIN_API_URL", local_api.url)
-    return ["--profile", "ci", "--influxctl-config", str(own_profile(tmp_path, local_api, local_api.admin_token))]
+    # Management tokens only: over this profile the documented API would be InfluxData's console.influxdata.com.
+    profile = ["--profile", "ci", "--influxctl-config", str(own_profile(tmp_path, local_api, local_api.admin_token))]
+    return [*profile, *MANAGEMENT_TOKENS_ONLY]
 
 
 def admin_id(local_api: LocalApi) -> str:
@@ -182,16 +186,19 @@ def test_over_http_the_same_tokens_are_orphans_and_only_they_are_revoked(
     assert code == 1  # no orphan left; the never-expiring tokens break a mandatory rule
     assert local_api.unrevoked_ids() == before - {account["lost"]["id"]}
     assert "3 live tokens held by no given stack state cannot be attributed to one of its stacks" in out
+    # Each says why it is no orphan: the hand-made ones, whatever their description, carry no create marker.
+    for name in ("by_hand", "colleague", "theirs"):
+        assert f"  {account[name]['id']} is no orphan: its description carries no create marker" in out
     assert local_api.admin_token not in out
 
 
 class _Listed:
     """A client whose list is given: the credential in use is not among the listed tokens."""
 
-    def __init__(self, records: list[TokenRecord]) -> None:
+    def __init__(self, records: list[Any]) -> None:
         self.records, self.revoked = records, []
 
-    def list(self) -> list[TokenRecord]:
+    def list(self) -> list[Any]:
         return self.records
 
     def revoke(self, token_id: str) -> bool:
@@ -211,6 +218,11 @@ def record(token_id: str, prefix: str, created_by: str, description: str = "svc-
     )
 
 
+def database_token(token_id: str, description: str) -> DatabaseTokenRecord:
+    """A database token that never expires: what a pending create without expiry inputs made."""
+    return DatabaseTokenRecord(id=token_id, description=description, created_at=timeutil.now())
+
+
 @pytest.mark.parametrize("yes", [[], ["--yes"]], ids=["dry-run", "confirmed"])
 def test_revoking_is_refused_in_one_sentence_when_the_credential_is_not_listed(monkeypatch, tmp_path, capsys, yes):
     isolate(monkeypatch, tmp_path, standin_on_path=False)
@@ -220,13 +232,30 @@ def test_revoking_is_refused_in_one_sentence_when_the_credential_is_not_listed(m
     monkeypatch.setenv("INFLUXDB3_MANAGEMENT_TOKEN", "M.V1.unlisted-credential")
     listed = _Listed([record("held", "M.V1.held", "admin"), record("lost", "M.V1.lost", "admin")])
     monkeypatch.setattr(command, "client_for", lambda connection: listed)
+    # The cluster also lists a database token a pending create of the state provably made: it is not revoked either.
+    database_tokens = _Listed([database_token("db-lost", f"app [pulumi:{MARKER}]")])
+    monkeypatch.setattr(command, "database_token_client_for", lambda connection: database_tokens)
+    monkeypatch.setattr(command, "database_client_for", lambda connection: _Listed([]))
     held = {"id": "held", "description": "svc-a deployer", "tokenPrefix": "M.V1.held", "createdBy": "admin"}
     state = state_file(tmp_path / "state.json", [held | {"accountId": "acc", "clusterId": "clu"}])
+    with_database_token = json.loads(state.read_text())
+    with_database_token["deployment"]["pending_operations"] = [
+        {
+            "resource": {
+                "urn": "urn:pulumi:dev::p::influxdb3:index:DatabaseToken::app",
+                "type": "influxdb3:index:DatabaseToken",
+                "inputs": {"description": "app", "createMarker": MARKER},
+            },
+            "type": "creating",
+        }
+    ]
+    state.write_text(json.dumps(with_database_token))
 
-    code = main(["audit", "--stack-state", str(state), "--revoke-orphans", *yes])
+    code = main(["audit", "--format", "json", "--stack-state", str(state), "--revoke-orphans", *yes])
 
-    err = capsys.readouterr().err
-    assert code == 2 and listed.revoked == []
+    out, err = capsys.readouterr()
+    assert json.loads(out)["databaseTokens"]["orphans"] == ["db-lost"]
+    assert code == 2 and listed.revoked == [] and database_tokens.revoked == []
     assert err == (
         "influxdb3-tokens audit: --revoke-orphans refused: the credential in use (influxdb3:managementToken / "
         "INFLUXDB3_MANAGEMENT_TOKEN) is not listed once among the tokens of account acc / cluster clu, so the "

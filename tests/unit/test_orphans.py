@@ -173,3 +173,27 @@ def test_a_missing_file_is_one_sentence(tmp_path: Path):
         StackStateError, match=r"^Cannot read --stack-state .*missing.json: No such file or directory\.$"
     ):
         held_tokens([tmp_path / "missing.json"])
+
+
+def test_each_kind_of_token_is_held_by_its_own_resource_type(tmp_path: Path):
+    """A ManagementToken holds management tokens and a DatabaseToken database tokens (either face's type, the
+    plugin's spelling its outputs in camelCase): the ids of one kind never hide an unheld token of the other."""
+    from pulumi_influxdb3_tokens.resources import DATABASE_TOKEN
+
+    state = export(
+        tmp_path,
+        "both.json",
+        [
+            {"urn": "m", "type": TYPE, "id": "mgmt-1", "outputs": {"token_id": "mgmt-1"}},
+            {
+                "urn": "d",
+                "type": "influxdb3:index:DatabaseToken",
+                "id": "res-1",
+                "outputs": {"tokenId": "db-2", "retiring": [{"id": "db-1", "until": "2099-01-01T00:00:00Z"}]},
+            },
+        ],
+    )
+    assert held_tokens([state]).ids == {"mgmt-1"}
+    database = held_tokens([state], DATABASE_TOKEN)
+    assert database.ids == {"db-2", "db-1"} and database.retiring == {"db-1": "2099-01-01T00:00:00Z"}
+    assert database.urns == {"db-2": "d", "db-1": "d"}

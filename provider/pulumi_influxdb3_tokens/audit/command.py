@@ -1,18 +1,19 @@
 """``influxdb3-tokens``: commands for tokens outside any stack.
 
 ``influxdb3-tokens audit`` lists the account's live management tokens through the provider's own
-client and settings (environment ``INFLUXDB3_*``, then the influxctl profile) and judges them with
-the policy pack's rules. Exit status: 0 when no mandatory rule is broken, 1 when one is, 2 when the
+client and settings (environment ``INFLUXDB3_*``, then the influxctl profile), and the cluster's database
+tokens and databases through the documented Management API (``--product``: its paths), and judges them
+with the policy pack's rules. Exit status: 0 when no mandatory rule is broken, 1 when one is, 2 when the
 settings, the config file or the Management API fail (one sentence on stderr, never a secret).
 
 With ``--stack-state FILE`` (``pulumi stack export`` output; repeat it for every stack on the
 cluster) it also marks orphans and exits 3 when there are any. An orphan is provably this provider's:
-a live token no given state holds, made by the identity that minted a given stack's tokens on this
-account and cluster, with the description of a ManagementToken that stack declares (a create whose
-answer was lost for good). Other unheld live tokens are reported as unattributed, never revoked; the
-credential in use is never either. ``--revoke-orphans`` shows what it would revoke and revokes only
-with ``--yes`` (then exits as if there were no orphans); it is refused when the audit cannot tell
-which listed token is its own credential.
+a live token no given state holds that carries the create marker of a create exactly one given state left
+pending (a ManagementToken's for a management token, a DatabaseToken's for a database token), with that
+create's description and expiry (audit/orphans.py). Other unheld live tokens are reported as
+unattributed, with why each is no orphan, never revoked; the credential in use is never either.
+``--revoke-orphans`` shows what it would revoke and revokes only with ``--yes`` (then exits as if there
+were no orphans); it is refused when the audit cannot tell which listed token is its own credential.
 
 ``influxdb3-tokens profile write NAME`` puts a token (from a stack output or standard input) into the
 influxctl profile NAME; see :mod:`.profile`.
@@ -28,16 +29,18 @@ import argparse
 import shutil
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional, Protocol, Sequence
 
 from .. import settings
-from ..clients import TokenClient, client_for
+from ..clients import client_for, database_client_for, database_token_client_for
 from ..clients.credential import credential_in_play
 from ..core.errors import InfluxDB3TokensError
 from ..policy import catalog
+from ..resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN
 from . import profile
-from .orphans import held_tokens, judge_orphans
-from .pack_config import load_pack_config
+from .database_tokens import DatabaseTokensReport, audit_database_tokens
+from .orphans import Orphans, StackStates, held_in, judge_orphans, load_states, named_urns
+from .pack_config import PackConfig, load_pack_config
 from .report import audit_tokens, printable, render_json, render_table
 
 EXIT_OK = 0
@@ -61,15 +64,16 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="influxdb3-tokens", description="InfluxDB 3 Cloud Dedicated management tokens outside Pulumi stacks."
+        prog="influxdb3-tokens", description="InfluxDB 3 management and database tokens outside Pulumi stacks."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     audit = commands.add_parser(
         "audit",
-        help="judge the account's live management tokens with the policy pack's rules",
-        description="List the live management tokens of the configured account and cluster and flag the "
-        "non-expiring, over-long and soon-expiring ones with the rules of the influxdb3-token-policies "
-        "pack. Exits 1 when a mandatory rule is broken, 2 on a settings or API error.",
+        help="judge the account's management tokens and the cluster's database tokens with the policy pack's rules",
+        description="List the live management tokens of the configured account and cluster, and the cluster's "
+        "database tokens and databases, and flag the non-expiring, over-long and soon-expiring tokens, database "
+        "tokens on '*' or on databases the cluster lacks and databases that keep data forever, with the rules of "
+        "the influxdb3-token-policies pack. Exits 1 when a mandatory rule is broken, 2 on a settings or API error.",
     )
     audit.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     audit.add_argument(
@@ -95,8 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         action="append",
         metavar="FILE",
-        help="`pulumi stack export` output (repeatable): mark live tokens no ManagementToken in it holds as "
-        "orphans and exit 3 when there are any",
+        help="`pulumi stack export` output (repeatable): mark live tokens no ManagementToken or DatabaseToken in "
+        "them holds, and that a create they left pending provably made, as orphans and exit 3 when there are any",
     )
     audit.add_argument(
         "--revoke-orphans",
@@ -108,6 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes",
         action="store_true",
         help="with --revoke-orphans: really revoke them (without it nothing is revoked)",
+    )
+    audit.add_argument(
+        "--product",
+        choices=settings.PRODUCTS,
+        help="whose documented Management API the cluster serves, for its database tokens and databases (default: "
+        f"{settings.PRODUCT.env}, the influxctl profile's product, else dedicated)",
+    )
+    audit.add_argument(
+        "--management-tokens-only",
+        action="store_true",
+        help="audit the management tokens only: the documented Management API (database tokens, databases) is not "
+        "asked",
     )
     audit.add_argument(
         "--profile",
@@ -161,7 +177,10 @@ def _run_audit(args: argparse.Namespace) -> int:
         overrides[settings.config_key(settings.INFLUXCTL_PROFILE)] = args.profile
     if args.influxctl_config:
         overrides[settings.config_key(settings.INFLUXCTL_CONFIG)] = str(args.influxctl_config)
-    held = held_tokens(args.stack_state) if args.stack_state else None
+    if args.product:
+        overrides[settings.config_key(settings.PRODUCT)] = args.product
+    states = load_states(args.stack_state) if args.stack_state else None
+    held = held_in(states, MANAGEMENT_TOKEN) if states is not None else None
     connection = settings.resolve_connection(overrides)
     client = client_for(connection)
     records = client.list()
@@ -169,6 +188,12 @@ def _run_audit(args: argparse.Namespace) -> int:
     if held is not None:
         credential = credential_in_play(connection)
         verdict = judge_orphans(records, held, credential)
+    # Database tokens and databases: InfluxData's documented Management API, over HTTP whatever transport the
+    # management tokens use (for Cloud Dedicated without an API URL: https://console.influxdata.com), resolved as
+    # the provider resolves a DatabaseToken's connection.
+    database = None
+    if not args.management_tokens_only:
+        database = _DatabaseTokens(settings.resolve_documented_connection(overrides), config, states)
     report = audit_tokens(
         records,
         config,
@@ -179,9 +204,13 @@ def _run_audit(args: argparse.Namespace) -> int:
         pending_creates=held.pending_creates if held else 0,
         urns=held.urns if held else None,
         retiring=held.retiring if held else None,
+        not_orphans=verdict.why_not if verdict else None,
+        database_tokens=database.report if database else None,
+        database_tokens_skipped="--management-tokens-only was given" if args.management_tokens_only else None,
     )
     print(render_json(report) if args.format == "json" else render_table(report))
     orphans = verdict.orphans if verdict else []
+    database_orphans = database.verdict.orphans if database and database.verdict else []
     if verdict is not None and args.revoke_orphans:
         if not verdict.credential_known:
             print(
@@ -191,26 +220,55 @@ def _run_audit(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_ERROR
-        orphans = _revoke(client, orphans, confirmed=args.yes)
-    if orphans:
+        orphans = _revoke(client, orphans, confirmed=args.yes, what="")
+        if database is not None:
+            database_orphans = _revoke(database.client, database_orphans, confirmed=args.yes, what="database token ")
+    if orphans or database_orphans:
         return EXIT_ORPHANS
     return EXIT_MANDATORY_BROKEN if report.blocking else EXIT_OK
 
 
-def _revoke(client: TokenClient, orphans: list[str], confirmed: bool) -> list[str]:
-    """Revoke the orphans with --yes; without it only say what would be revoked. The ones left."""
+class _Revokes(Protocol):
+    def revoke(self, token_id: str) -> bool: ...
+
+
+class _DatabaseTokens:
+    """The cluster's database tokens and databases, listed over the documented API and judged."""
+
+    def __init__(self, connection: settings.Connection, config: PackConfig, states: Optional[StackStates]) -> None:
+        self.client = database_token_client_for(connection)
+        records = self.client.list()
+        databases = database_client_for(connection).list()
+        held = held_in(states, DATABASE_TOKEN) if states is not None else None
+        # No database token is ever the credential in use: the Management API takes management tokens only.
+        self.verdict: Optional[Orphans] = judge_orphans(records, held, None) if held is not None else None
+        self.report: DatabaseTokensReport = audit_database_tokens(
+            records,
+            databases,
+            config,
+            connection.product,
+            verdict=self.verdict,
+            held=held,
+            database_urns=named_urns(states, DATABASE, "name") if states is not None else None,
+        )
+
+
+def _revoke(client: _Revokes, orphans: list[str], confirmed: bool, what: str) -> list[str]:
+    """Revoke the orphans with --yes; without it only say what would be revoked. The ones left. ``what``: the kind
+    of token, as the messages name it ("" for management tokens)."""
     if not orphans:
         return orphans
     if not confirmed:
+        plural = what.replace("token ", "tokens ")
         print(
-            f"influxdb3-tokens audit: --revoke-orphans would revoke {', '.join(printable(o) for o in orphans)}; "
-            f"nothing was revoked: add --yes to revoke them.",
+            f"influxdb3-tokens audit: --revoke-orphans would revoke {plural}"
+            f"{', '.join(printable(o) for o in orphans)}; nothing was revoked: add --yes to revoke them.",
             file=sys.stderr,
         )
         return orphans
     for token_id in orphans:
         client.revoke(token_id)
-        print(f"influxdb3-tokens audit: revoked orphan {printable(token_id)}.", file=sys.stderr)
+        print(f"influxdb3-tokens audit: revoked orphan {what}{printable(token_id)}.", file=sys.stderr)
     return []
 
 

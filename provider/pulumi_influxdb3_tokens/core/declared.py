@@ -11,7 +11,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 import pulumi
 from pulumi import Input, Output
 
-from ..resources import DATABASE, DATABASE_TOKEN, Resource
+from .registry import DATABASE, DATABASE_TOKEN, Resource
 
 ExpiryInput = Input[Union[str, datetime]]
 # A database token's permission, as the documented API has it: {"action": "read" | "write", "resource": name | "*"}.

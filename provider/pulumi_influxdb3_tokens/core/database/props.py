@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ...resources import DATABASE
 from .. import inputs as bag_inputs
 from ..bags import plain
+from ..registry import DATABASE
 
 if TYPE_CHECKING:  # a Pulumi program imports this module and never needs pydantic's models
     from .models import DatabaseInputs, DatabaseRecord

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from ...resources import DATABASE_TOKEN, Resource
 from ..errors import InfluxDB3TokensError
 from ..notices import say
+from ..registry import DATABASE_TOKEN, Resource
 from .props import RESOURCE
 
 if TYPE_CHECKING:

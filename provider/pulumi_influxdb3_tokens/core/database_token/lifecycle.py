@@ -13,11 +13,11 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, ParamSpec, TypeVar
 
-from ...resources import DATABASE_TOKEN
 from ..bags import plain, secret
 from ..errors import AdoptionError, TokenNotFoundError
 from ..notices import say, speaking_for
 from ..outcomes import Created, Decision, Imported
+from ..registry import DATABASE_TOKEN
 from ..tokens import overlap
 from ..tokens.overlap import RETIRING, RetiringToken, TokenKind
 from .diff import IN_PLACE_INPUTS as IN_PLACE_INPUTS  # the faces read it here (resources.Lifecycle)
@@ -27,7 +27,7 @@ from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs
 from .validation import check_inputs as check_inputs  # the faces call it here (resources.Lifecycle)
 
 if TYPE_CHECKING:
-    from ...resources import Resource
+    from ..registry import Resource
     from .client import DatabaseTokenClient
 
 NAME = DATABASE_TOKEN.name  # what the user's notices name

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
-from ...resources import DATABASE_TOKEN
 from .. import inputs as bag_inputs
+from ..registry import DATABASE_TOKEN
 from ..tokens import props as token_props
 
 if TYPE_CHECKING:  # a Pulumi program imports this module and never needs pydantic's models

@@ -26,7 +26,7 @@ from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs
 from .validation import check_inputs
 
 if TYPE_CHECKING:
-    from ...resources import Resource
+    from ..registry import Resource
     from .client import TokenClient
 
 

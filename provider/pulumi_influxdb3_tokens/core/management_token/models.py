@@ -16,8 +16,8 @@ from pydantic import (
     model_validator,
 )
 
-from ...resources import to_camel
 from ..inputs import FieldError
+from ..registry import to_camel
 from ..tokens.inputs import ExpiringInputs, declared_description
 from ..tokens.records import TokenLife
 

@@ -53,6 +53,8 @@ def declare(face, prefix):
     if chain is not None:
         admin = ManagementToken("chain", **chain)
         pulumi.export(f"{prefix}chain.token_id", admin.token_id)
+        pulumi.export(f"{prefix}chain.token", admin.token)
+        pulumi.export(f"{prefix}chain.retiring", admin.retiring)
         if Provider is None:
             extra["management_token"] = admin.token
         else:
