@@ -6,14 +6,16 @@ Docs: influxdata/docs-v2 content/influxdb3/cloud-dedicated/admin/databases/{upda
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import pytest
 from pulumi.output import Unknown
 
 from pulumi_influxdb3_tokens.core.database import lifecycle
 from pulumi_influxdb3_tokens.core.database.diff import decide
-from pulumi_influxdb3_tokens.core.errors import ConfigurationError
+from pulumi_influxdb3_tokens.core.database_token.models import DatabaseTokenRecord
+from pulumi_influxdb3_tokens.core.errors import ConfigurationError, ManagementApiError
+from pulumi_influxdb3_tokens.resources import DATABASE_TOKEN, Resource
 
 DAILY = [{"type": "time", "value": "%Y-%m-%d"}]
 MONTHLY_BY_ROOM = [{"type": "time", "value": "%Y-%m"}, {"type": "tag", "value": "room"}]
@@ -146,3 +148,72 @@ def test_an_unknown_template_in_a_preview_is_a_change_and_a_replacement_only_whe
 def test_allow_data_loss_alone_changes_in_place():
     decision = decide(olds(), news(allow_data_loss=True))
     assert decision.changes and decision.replaces == []
+
+
+def token(token_id: str, resource: str, description: str = "", **life: Any) -> DatabaseTokenRecord:
+    return DatabaseTokenRecord.model_validate(
+        {
+            "id": token_id,
+            "description": description or token_id,
+            "permissions": [{"action": "read", "resource": resource}],
+            "createdAt": "2026-01-01T00:00:00Z",
+            **life,
+        }
+    )
+
+
+class Tokens:
+    """The database tokens of the cluster, as ``DatabaseTokenClient.list`` answers (or fails)."""
+
+    def __init__(self, *listed: DatabaseTokenRecord, failure: Optional[Exception] = None) -> None:
+        self.listed, self.failure, self.asked_for = list(listed), failure, []
+
+    def __call__(self, resource: Resource) -> "Tokens":
+        self.asked_for.append(resource)
+        return self
+
+    def list(self) -> list[DatabaseTokenRecord]:
+        if self.failure:
+            raise self.failure
+        return self.listed
+
+
+def test_a_rename_preview_names_each_live_token_that_names_the_old_name(capsys: pytest.CaptureFixture[str]):
+    """rename.md: "After renaming a database, any existing database tokens will stop working"; a token's
+    permissions name databases by name (DatabaseTokenPermissionResource), and `*` is "all databases", so a token on
+    `*` keeps working; a revoked or expired token works already no more."""
+    tokens = Tokens(
+        token("t-1", "metrics", "dashboards"),
+        token("t-2", "*", "everything"),
+        token("t-3", "metrics", revokedAt="2026-02-01T00:00:00Z"),
+        token("t-4", "metrics", expiresAt="2026-02-01T00:00:00Z"),
+        token("t-5", "other"),
+        token("t-6", "metrics", "ingest"),
+    )
+    decision = lifecycle.diff(olds(), news(name="metrics2"), "metrics", None, tokens)
+    assert decision.changes and decision.replaces == [] and tokens.asked_for == [DATABASE_TOKEN]
+    told = capsys.readouterr().err.splitlines()
+    assert told == [
+        "Database: rename: database 'metrics' becomes 'metrics2' in place and keeps its data; 2 database token(s) "
+        "name 'metrics' and stop working:",
+        "Database: rename: database token t-1 ('dashboards') names 'metrics' and stops working until its permissions "
+        "name 'metrics2'.",
+        "Database: rename: database token t-6 ('ingest') names 'metrics' and stops working until its permissions "
+        "name 'metrics2'.",
+    ]
+
+
+def test_a_rename_preview_says_when_no_token_names_the_old_name_or_they_cannot_be_listed(
+    capsys: pytest.CaptureFixture[str],
+):
+    """The listing is best effort: a preview that cannot list the tokens still says what a rename does to them."""
+    lifecycle.diff(olds(), news(name="metrics2"), "metrics", None, Tokens(token("t-2", "*")))
+    assert capsys.readouterr().err.endswith("keeps its data; no live database token names 'metrics'.\n")
+    refused = ManagementApiError("Could not list database tokens: the server answered HTTP 403.")
+    lifecycle.diff(olds(), news(name="metrics2"), "metrics", None, Tokens(failure=refused))
+    assert capsys.readouterr().err.endswith(
+        "database tokens that name 'metrics' stop working until they name 'metrics2' (they could not be listed: "
+        "Could not list database tokens: the server answered HTTP 403).\n"
+    )
+    lifecycle.diff(olds(), news(max_tables=600), "metrics", None, Tokens(failure=AssertionError("never listed")))
+    assert "rename" not in capsys.readouterr().err

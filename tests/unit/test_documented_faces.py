@@ -25,6 +25,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 
 from pulumi_influxdb3_tokens.core.management_token.diff import Decision
 from pulumi_influxdb3_tokens.core.management_token.lifecycle import Created
+from pulumi_influxdb3_tokens.core.notices import say
 from pulumi_influxdb3_tokens.dynamic.provider import (
     CREDENTIAL,
     DatabaseProvider,
@@ -57,8 +58,19 @@ class Recorder:
     def check_inputs(self, news: Mapping[str, Any], olds: Optional[Mapping[str, Any]] = None) -> Any:
         return type("Checked", (), {"inputs": {"name": news.get("name")}, "failures": []})()
 
-    def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any], resource_id: str = "", moves: Any = None) -> Any:
+    def diff(
+        self,
+        olds: Mapping[str, Any],
+        news: Mapping[str, Any],
+        resource_id: str = "",
+        moves: Any = None,
+        clients: Any = None,
+    ) -> Any:
         changed = olds.get("name") != news.get("name")
+        if changed:
+            say(f"rename: '{olds.get('name')}' becomes '{news.get('name')}'.", "Database")
+        if changed and clients is not None:  # a rename lists the database tokens it stops
+            self.sent.append(("diff", clients(DATABASE_TOKEN).management_token.get_secret_value()))
         return Decision(changes=changed)
 
     def create(self, client: Connection, props: Mapping[str, Any]) -> Created:
@@ -116,6 +128,40 @@ def test_each_call_sends_the_credential_of_the_inputs_it_is_given(core: Recorder
         ("delete", "M.V1.second"),
         ("create", "M.V1.configured"),
     ]
+
+
+def test_a_diff_lists_other_resources_on_the_connection_and_credential_of_the_state(core: Recorder):
+    """A rename's preview lists the database tokens that name the old name (core/database/renaming.py): with the
+    credential that last worked on the database (the state's), and on the plugin with the provider's."""
+    provider = configured(DatabaseProvider())
+    state = provider.create({"name": "a", CREDENTIAL: "M.V1.first"}).outs
+    provider.diff("db", state, {"name": "renamed", CREDENTIAL: "M.V1.unknown-until-apply"})
+    assert core.sent[-1] == ("diff", "M.V1.first")
+
+    plugin = InfluxDB3Provider()
+    args = {key.removeprefix("influxdb3:"): PropertyValue(value) for key, value in CONFIG.items()}
+    asyncio.run(plugin.configure(rpc.ConfigureRequest({}, args, True, True)))
+    urn = f"urn:pulumi:dev::project::{DATABASE.plugin_type}::db"
+    request = rpc.DiffRequest(
+        urn=urn,
+        resource_id="a",
+        old_state={"name": PropertyValue("a")},
+        new_inputs={"name": PropertyValue("renamed")},
+        ignore_changes=[],
+    )
+    asyncio.run(plugin.diff(request))
+    assert core.sent[-1] == ("diff", "M.V1.configured")
+
+
+def test_the_dynamic_update_says_nothing_its_diff_said_already(core: Recorder, capsys: pytest.CaptureFixture[str]):
+    """The engine calls Diff, then Update: what the core tells at the diff (a rename, and the tokens it stops) is
+    shown once, not again when the update asks the core whether more than the credential changed."""
+    provider = configured(DatabaseProvider())
+    state = provider.create({"name": "a"}).outs
+    news = {"name": "renamed"}
+    provider.diff("db", state, news)
+    provider.update("db", state, news)
+    assert capsys.readouterr().err.splitlines() == ["Database: rename: 'a' becomes 'renamed'."]
 
 
 def test_an_unknown_credential_is_an_update_and_a_real_change_still_reaches_the_core(core: Recorder):

@@ -23,6 +23,7 @@ from pulumi.dynamic import (
 
 from ..core import engine
 from ..core.bags import is_unknown, plain
+from ..core.notices import told_to
 from ..resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN, Resource
 from . import clean_errors
 
@@ -67,9 +68,9 @@ class RegistryProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         self._config = req.config  # held in the provider process only
 
-    def _client(self, props: Mapping[str, Any]) -> Any:
-        """The resource's client on the connection ``props`` name, with the credential ``props`` carry, if any:
-        the news' for create and update, the state's latest for read and delete."""
+    def _client(self, props: Mapping[str, Any], resource: Optional[Resource] = None) -> Any:
+        """The resource's client (or ``resource``'s, on the same connection) on the connection ``props`` name, with
+        the credential ``props`` carry, if any: the news' for create and update, the state's latest for the rest."""
         from .connections import resolve
 
         config = self._config
@@ -81,7 +82,7 @@ class RegistryProvider(ResourceProvider):
             documented,
             credential if isinstance(credential, str) and credential else None,
         )
-        return self.RESOURCE.client(connection)
+        return (resource or self.RESOURCE).client(connection)
 
     def _faces_own(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The inputs of this face alone, carried into the outputs so read and delete find them."""
@@ -112,7 +113,8 @@ class RegistryProvider(ResourceProvider):
                 CONNECTION,
                 f"the {self.NOUN} moves from connection {old or 'influxdb3'} to {new or 'influxdb3'}",
             )
-        decision = self.RESOURCE.lifecycle().diff(olds, news, id_, moves)
+        # Other resources' clients on the state's connection: a rename names the database tokens it stops.
+        decision = self.RESOURCE.lifecycle().diff(olds, news, id_, moves, lambda other: self._client(olds, other))
         return DiffResult(
             changes=decision.changes or self._credential_changed(olds, news),
             replaces=decision.replaces,
@@ -140,12 +142,18 @@ class RegistryProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         lifecycle = self.RESOURCE.lifecycle()
-        if self.RESOURCE.documented_api and not lifecycle.diff(olds, news, id_).changes:
+        if self.RESOURCE.documented_api and not self._changes_past_the_credential(id_, olds, news):
             # Only this face's inputs changed (a new credential): store them, call nothing.
             kept = {name: value for name, value in olds.items() if not name.startswith("__")}
             return UpdateResult({**kept, **self._faces_own(news)})
         outs = lifecycle.update(lambda: self._client(news), id_, olds, news)
         return UpdateResult({**outs, **self._faces_own(news)})
+
+    def _changes_past_the_credential(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+        """Whether the core sees a change (the credential is this face's own): asked again at update, its notices
+        kept back, since the diff before it has said them already."""
+        with told_to(lambda _line: None):
+            return self.RESOURCE.lifecycle().diff(olds, news, id_).changes
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         self.RESOURCE.lifecycle().delete(self._client(props), id_, props)

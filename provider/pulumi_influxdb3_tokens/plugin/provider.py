@@ -104,7 +104,9 @@ class InfluxDB3Provider(rpc.Provider):
     async def diff(self, request: rpc.DiffRequest) -> rpc.DiffResponse:
         olds, news = to_bag(request.old_state), to_bag(request.new_inputs)
         lifecycle = _resource(request.urn).lifecycle()
-        decision = await self._run(request.urn, lambda: lifecycle.diff(olds, news, request.resource_id))
+        decision = await self._run(
+            request.urn, lambda: lifecycle.diff(olds, news, request.resource_id, None, self._client)
+        )
         detailed = _detailed_diff(olds, news, decision, lifecycle.IN_PLACE_INPUTS)
         return rpc.DiffResponse(
             changes=decision.changes,

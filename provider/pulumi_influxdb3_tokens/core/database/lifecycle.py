@@ -23,6 +23,7 @@ from .models import (
     spell_retention,
 )
 from .props import OUTPUT_NAMES, RESOURCE, known_inputs, outputs_for, stored_name
+from .renaming import Clients, tell_rename
 from .validation import check_inputs
 
 if TYPE_CHECKING:
@@ -30,10 +31,15 @@ if TYPE_CHECKING:
 
 
 def diff(
-    olds: Mapping[str, Any], news: Mapping[str, Any], resource_id: str = "", moves: Optional[tuple[str, str]] = None
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    resource_id: str = "",
+    moves: Optional[tuple[str, str]] = None,
+    clients: Optional[Clients] = None,
 ) -> Decision:
     """The decision, with what each change costs told to the user: a replacement deletes the data, a rename stops
-    the tokens that name the old name, a column limit holds for new tables only, a shorter retention drops data.
+    the tokens that name the old name (each named, listed through ``clients``, the face's clients on this
+    database's connection), a column limit holds for new tables only, a shorter retention drops data.
     ``moves`` is a replacement only the face sees (property, reason): the database is made anew elsewhere."""
     decision = diffing.decide(olds, news)
     if moves is not None:
@@ -43,18 +49,14 @@ def diff(
             say(f"replace: {reason}.", RESOURCE)
         return decision
     for change in in_place_changes(olds, news):
-        _tell(change, olds, news)
+        _tell(change, olds, news, clients)
     return decision
 
 
-def _tell(change: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> None:
+def _tell(change: str, olds: Mapping[str, Any], news: Mapping[str, Any], clients: Optional[Clients]) -> None:
     old_name = stored_name("", olds)
     if change == "name":
-        say(
-            f"rename: database '{old_name}' becomes '{news.get('name')}' in place and keeps its data; database "
-            f"tokens that name '{old_name}' stop working until they name '{news.get('name')}'.",
-            RESOURCE,
-        )
+        tell_rename(old_name, news.get("name"), clients)
     elif change == "max_columns_per_table":
         say(
             f"max_columns_per_table of database '{old_name}' applies to tables created from now on; existing tables "

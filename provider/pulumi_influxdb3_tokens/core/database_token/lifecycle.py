@@ -27,6 +27,7 @@ from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs
 from .validation import check_inputs as check_inputs  # the faces call it here (resources.Lifecycle)
 
 if TYPE_CHECKING:
+    from ..registry import Resource
     from .client import DatabaseTokenClient
 
 NAME = DATABASE_TOKEN.name  # what the user's notices name
@@ -59,10 +60,15 @@ KIND = TokenKind(decide=decide, rotating=ROTATING, in_place_inputs=IN_PLACE_INPU
 
 @_speaks
 def diff(
-    olds: Mapping[str, Any], news: Mapping[str, Any], resource_id: str = "", moves: Optional[tuple[str, str]] = None
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    resource_id: str = "",
+    moves: Optional[tuple[str, str]] = None,
+    clients: Optional[Callable[[Resource], Any]] = None,
 ) -> Decision:
     """No change, a PATCH (description, permissions), a rotation with overlap, or a replacement; each reason for a
-    new token told to the user. ``moves`` is a replacement only the face sees (property, reason)."""
+    new token told to the user. ``moves`` is a replacement only the face sees (property, reason); ``clients`` (other
+    resources') is not needed here."""
     return overlap.diff(KIND, olds, news, resource_id, moves)
 
 

@@ -26,14 +26,19 @@ from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs
 from .validation import check_inputs
 
 if TYPE_CHECKING:
+    from ..registry import Resource
     from .client import TokenClient
 
 
 def diff(
-    olds: Mapping[str, Any], news: Mapping[str, Any], resource_id: str = "", moves: Optional[tuple[str, str]] = None
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    resource_id: str = "",
+    moves: Optional[tuple[str, str]] = None,
+    clients: Optional[Callable[[Resource], Any]] = None,
 ) -> Decision:
     """The decision, each reason for a replacement (or a rotation with overlap) told to the user; ``moves``
-    is a replacement only the face sees (property, reason)."""
+    is a replacement only the face sees (property, reason); ``clients`` (other resources') is not needed here."""
     settle(overlap.tracked_ids(resource_id, olds))
     return shared.diff(overlap.KIND, olds, news, resource_id, moves)
 
