@@ -22,13 +22,11 @@ from typing import Any, Iterator
 import pytest
 
 from pulumi_influxdb3_tokens.resources import DATABASE
+from support.documented_stack import PRODUCTS, DocumentedApi, documented_server, make_documented_stack
 from support.engine import Stack
 from support.faces import BOTH_IN_ONE_STACK, FACES, declared, spelled
-from support.fixtures import admin_token_of_this_process, running_local_api
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere, check
-
-PRODUCTS = ("dedicated", "clustered")
 
 
 @pytest.fixture(params=PRODUCTS)
@@ -38,25 +36,16 @@ def product(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def server(tmp_path: Path, product: str) -> Iterator[LocalApi]:
-    with running_local_api(
-        tmp_path / "server-data", "--product", product, admin_token=admin_token_of_this_process("local_api")
-    ) as api:
+    with documented_server(tmp_path / "server-data", product) as api:
         yield api
 
 
 def make_stack(tmp_path: Path, server: LocalApi, product: str, spec: dict[str, Any], face: str) -> Stack:
-    defaults = {"faces": list(FACES)} if face == BOTH_IN_ONE_STACK else {"face": face}
-    stack = Stack.create("databases", tmp_path, spec_defaults=defaults)
-    stack.write_spec(spec)
-    stack.connect_to(server, plain={"influxdb3:retryTimeout": "20", "influxdb3:product": product})
-    return stack
+    return make_documented_stack(tmp_path, server, product, spec, face)
 
 
 def documented(server: LocalApi, product: str, *parts: str) -> str:
-    prefix = (
-        "/api/v0" if product == "clustered" else f"/api/v0/accounts/{server.account_id}/clusters/{server.cluster_id}"
-    )
-    return "/".join((prefix, *parts))
+    return DocumentedApi(server, product).path(*parts)
 
 
 def test_a_database_and_a_token_are_made_read_back_unchanged_and_destroyed(
