@@ -2,7 +2,7 @@
 machinery cost on their own. spec.json says {"count": N}; same names and exports as bench-tokens.
 
 With {"first": true} one more resource ("db") comes first and the N depend on it: the shape of
-bench-database-tokens (one Database, then N DatabaseTokens)."""
+bench/programs/db-tokens (one Database, then N DatabaseTokens)."""
 
 import json
 import uuid
