@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -291,3 +292,21 @@ def test_a_stack_state_gives_the_urn_a_held_token_is_exempted_by(tmp_path: Path)
     report = audit_tokens([record("held-forever")], config, "acc", "clu", now=NOW, urns=held.urns)
     assert rules_of(report, "held-forever") == {} and not report.blocking
     assert report.unused_exemptions == []  # a URN entry is matched through the state, never called stale
+
+
+def test_an_unconfigured_audit_names_the_environment_it_reads_not_stack_config(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The audit reads the INFLUXDB3_* environment and influxctl profiles, never a stack's config (policy-and-audit.md,
+    "Auditing tokens outside the stack"): a reader run in a stack folder was told to `pulumi config set
+    influxdb3:apiUrl`, which the audit can never see."""
+    from pulumi_influxdb3_tokens.audit.command import main
+
+    for name in [name for name in os.environ if name.startswith("INFLUXDB3_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no influxctl profile of the machine's user
+    monkeypatch.setenv("PATH", str(tmp_path))  # and no influxctl
+    assert main(["audit", "--management-tokens-only"]) == 2
+    said = capsys.readouterr().err
+    assert "set the environment variable INFLUXDB3_API_URL" in said
+    assert "pulumi config set" not in said

@@ -195,7 +195,9 @@ def test_a_rename_preview_names_each_live_token_that_names_the_old_name(capsys: 
     told = capsys.readouterr().err.splitlines()
     assert told == [
         "Database: rename: database 'metrics' becomes 'metrics2' in place and keeps its data; 2 database token(s) "
-        "name 'metrics' and stop working:",
+        "name 'metrics' and stop working until their permissions name 'metrics2' (a DatabaseToken of a stack whose "
+        "permissions take this database's name follows in the same update; any other must be changed by whoever "
+        "holds it):",
         "Database: rename: database token t-1 ('dashboards') names 'metrics' and stops working until its permissions "
         "name 'metrics2'.",
         "Database: rename: database token t-6 ('ingest') names 'metrics' and stops working until its permissions "

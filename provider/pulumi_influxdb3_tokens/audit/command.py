@@ -26,6 +26,7 @@ there instead (to publish it with ``pulumi policy publish``, or keep it beside a
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -287,9 +288,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "audit":
             return _run_audit(args)
     except InfluxDB3TokensError as err:
-        print(f"influxdb3-tokens {args.command}: {printable(str(err))}", file=sys.stderr)
+        print(f"influxdb3-tokens {args.command}: {printable(without_stack_config(str(err)))}", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_ERROR  # pragma: no cover - argparse only accepts known commands
+
+
+# The settings' "not configured" sentence offers the stack config first (settings/sources.py `missing`); the audit
+# reads no stack config, so it names the environment variable (and the rest of the sentence) alone.
+_STACK_CONFIG_HINT = re.compile(r"set it with `pulumi config set(?: --secret)? [\w:.-]+ \.\.\.`, the environment variable ")
+
+
+def without_stack_config(message: str) -> str:
+    """A settings error as the audit's user can act on it: no advice to set stack config, which it never reads."""
+    return _STACK_CONFIG_HINT.sub("set the environment variable ", message)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -49,7 +49,12 @@ def tell_rename(old_name: str, new_name: Any, clients: Optional[Clients]) -> Non
     if not stopping:
         say(f"{head}; no live database token names '{old_name}'.", RESOURCE)
         return
-    say(f"{head}; {len(stopping)} database token(s) name '{old_name}' and stop working:", RESOURCE)
+    say(
+        f"{head}; {len(stopping)} database token(s) name '{old_name}' and stop working until their permissions name "
+        f"'{new_name}' (a DatabaseToken of a stack whose permissions take this database's name follows in the same "
+        f"update; any other must be changed by whoever holds it):",
+        RESOURCE,
+    )
     for token in stopping:
         say(
             f"rename: database token {token.id} ('{token.description}') names '{old_name}' and stops working until "
