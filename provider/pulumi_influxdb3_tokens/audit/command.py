@@ -295,7 +295,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 # The settings' "not configured" sentence offers the stack config first (settings/sources.py `missing`); the audit
 # reads no stack config, so it names the environment variable (and the rest of the sentence) alone.
-_STACK_CONFIG_HINT = re.compile(r"set it with `pulumi config set(?: --secret)? [\w:.-]+ \.\.\.`, the environment variable ")
+_STACK_CONFIG_HINT = re.compile(
+    r"set it with `pulumi config set(?: --secret)? [\w:.-]+ \.\.\.`, the environment variable "
+)
 
 
 def without_stack_config(message: str) -> str:
