@@ -92,3 +92,17 @@ def test_a_provider_on_the_rest_api_never_loads_the_influxctl_client():
         )
         == []
     )
+
+
+def test_the_core_imports_without_the_pulumi_sdk():
+    """The core holds the resources' logic; the SDK belongs to the faces (issue 34): each resource's lifecycle,
+    its diff and its inputs import without loading ``pulumi``, so the core can be used and measured on its own.
+    (core/declared.py is the program's declarations, on the SDK's Input and Output by nature.)"""
+    modules = modules_after(
+        "import pulumi_influxdb3_tokens.core.management_token.lifecycle\n"
+        "import pulumi_influxdb3_tokens.core.database.lifecycle\n"
+        "import pulumi_influxdb3_tokens.core.database_token.lifecycle\n"
+        "import pulumi_influxdb3_tokens.core.bags, pulumi_influxdb3_tokens.core.inputs"
+    )
+    assert "pulumi_influxdb3_tokens.core.bags" in modules
+    assert sorted(name for name in modules if name == "pulumi" or name.startswith("pulumi.")) == []
