@@ -92,3 +92,31 @@ def test_a_provider_on_the_rest_api_never_loads_the_influxctl_client():
         )
         == []
     )
+
+
+def test_the_core_imports_without_the_pulumi_sdk():
+    """The core holds the resources' logic; the SDK belongs to the faces (issue 34): each resource's lifecycle,
+    its diff and its inputs import without loading ``pulumi``, so the core can be used and measured on its own.
+    (core/declared.py is the program's declarations, on the SDK's Input and Output by nature.)"""
+    modules = modules_after(
+        "import pulumi_influxdb3_tokens.core.management_token.lifecycle\n"
+        "import pulumi_influxdb3_tokens.core.database.lifecycle\n"
+        "import pulumi_influxdb3_tokens.core.database_token.lifecycle\n"
+        "import pulumi_influxdb3_tokens.core.bags, pulumi_influxdb3_tokens.core.inputs"
+    )
+    assert "pulumi_influxdb3_tokens.core.bags" in modules
+    assert sorted(name for name in modules if name == "pulumi" or name.startswith("pulumi.")) == []
+
+
+def test_the_plugin_loads_a_resource_s_models_only_when_that_resource_is_called():
+    """The plugin's process serves every resource, and a stack may hold only Databases: its server and provider
+    modules load no resource's models or lifecycle (issue 34); ``Resource.lifecycle()`` imports them at the
+    first call of that resource."""
+    modules = modules_after("import pulumi_influxdb3_tokens.plugin.server")
+    assert "pulumi_influxdb3_tokens.plugin.provider" in modules
+    models_and_lifecycles = tuple(
+        f"pulumi_influxdb3_tokens.core.{core}.{module}"
+        for core in ("management_token", "database", "database_token")
+        for module in ("models", "lifecycle", "overlap")
+    )
+    assert loaded(modules, (*models_and_lifecycles, "pulumi_influxdb3_tokens.core.tokens.inputs")) == []

@@ -2,27 +2,35 @@
 
 Property bags arrive from the engine with secrets wrapped (``is_rpc_secret``) and, during preview,
 with ``Unknown`` placeholders; numbers arrive as floats. These helpers keep that out of the logic.
+
+The SDK's wrappers are imported when a helper first runs, not with this module: the bags only come
+from a provider process, which has loaded the SDK already, and the core stays importable without it
+(tests/unit/test_import_cost.py holds it).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pulumi.output import Unknown
-from pulumi.runtime import rpc
-
 
 def is_unknown(value: Any) -> bool:
+    from pulumi.output import Unknown
+    from pulumi.runtime import rpc
+
     return isinstance(value, Unknown) or value == rpc.UNKNOWN
 
 
 def plain(value: Any) -> Any:
     """The value without its secret wrapper."""
+    from pulumi.runtime import rpc
+
     return rpc.unwrap_rpc_secret(value)
 
 
 def secret(value: Any) -> Any:
     """Wrap a value so the engine stores it as a secret."""
+    from pulumi.runtime import rpc
+
     return None if value is None else rpc.wrap_rpc_secret(value)
 
 

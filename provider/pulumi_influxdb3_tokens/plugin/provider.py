@@ -19,9 +19,9 @@ from pulumi.provider.experimental.property_value import PropertyValue
 
 from ..core.bags import is_unknown, plain
 from ..core.errors import ConfigurationError
-from ..core.management_token.diff import Decision
-from ..core.management_token.overlap import RETIRING
 from ..core.notices import told_to
+from ..core.outcomes import Decision
+from ..core.tokens.overlap import RETIRING
 from ..resources import PACKAGE, RESOURCES, Resource, of_type
 from ..resources import to_camel as camel
 from ..settings import (
