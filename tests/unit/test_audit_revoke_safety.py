@@ -417,3 +417,21 @@ def test_a_token_carrying_the_marker_but_not_the_pending_expiry_is_no_orphan(tmp
     never = fits.model_copy(update={"id": "never", "expires_at": None})
     verdict = judge.judge_orphans([fits, too_long, never], judge.held_tokens([state]), _credential()(None, "login"))
     assert verdict.orphans == ["fits"] and verdict.unattributed == ["never", "too-long"]
+
+
+def test_a_confirmed_revoke_ends_the_table_with_what_it_revoked(local_api, tmp_path, monkeypatch, capsys):
+    """Issue 32 (1): after `--revoke-orphans --yes` the table, printed before the revokes, still ended by advising
+    "revoke them (--revoke-orphans --yes)"; its last line now says what was revoked and that none is left."""
+    expires = timeutil.format_rfc3339(timeutil.now() + timeutil.parse_duration("30d"))
+    lost = local_api.mint(LOST, expires_at=expires)
+    pending = {"description": "svc-a deployer", "expires_in": "30d", "create_marker": MARKER}
+    state = state_file(tmp_path / "state.json", [], pending=(pending,))
+    isolate(monkeypatch, tmp_path, standin_on_path=False)
+    for name, value in local_api.env().items():
+        monkeypatch.setenv(name, value)
+
+    main(["audit", "--management-tokens-only", "--stack-state", str(state), "--revoke-orphans", "--yes"])
+
+    out = capsys.readouterr().out
+    assert out.rstrip().splitlines()[-1] == f"Revoked 1 orphans: {lost['id']}; none is left."
+    assert lost["id"] not in local_api.unrevoked_ids()

@@ -221,9 +221,13 @@ def _run_audit(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_ERROR
+        revoked = [*orphans, *database_orphans] if args.yes else []
         orphans = _revoke(client, orphans, confirmed=args.yes, what="")
         if database is not None:
             database_orphans = _revoke(database.client, database_orphans, confirmed=args.yes, what="database token ")
+        if revoked and args.format != "json":
+            # The table above was printed before the revokes and advises them: its last word is what was done.
+            print(f"\nRevoked {len(revoked)} orphans: {', '.join(printable(o) for o in revoked)}; none is left.")
     if orphans or database_orphans:
         return EXIT_ORPHANS
     return EXIT_MANDATORY_BROKEN if report.blocking else EXIT_OK
