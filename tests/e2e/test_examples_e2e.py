@@ -99,6 +99,10 @@ def test_pipeline_ci_step_runs_on_environment_credentials_and_heals_revoked_toke
 
     token = stack.secret_outputs()["deploy-databases.token"]
     assert local_api.authenticates(token)
+    # What a consumer follows (pipelines.md): token_id names the current token; nothing retires after a heal.
+    shown = stack.outputs()
+    assert shown["deploy-databases.token_id"] == now_live[revoked_description]
+    assert shown["deploy-databases.retiring"] == []
     stack.destroy(env=env).ok()
     assert live_pipeline_ids(local_api) == {}
     assert_nowhere(stack, token, local_api.admin_token)
