@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
-import pulumi
 from pulumi import Input, Output
 
-from .props import INPUT_NAMES, OUTPUT_NAMES
+from ..declared import ExpiryInput, declared_props, expiry
+from ..registry import MANAGEMENT_TOKEN
 
-ExpiryInput = Input[Union[str, datetime]]
-
-
-def _as_rfc3339(value: Any) -> Any:
-    """Datetimes cannot cross the wire: send their ISO form and let ``check`` judge the zone."""
-    return value.isoformat() if isinstance(value, datetime) else value
+__all__ = ["ExpiryInput", "TokenOutputs", "token_props"]
 
 
 class TokenOutputs:
@@ -51,15 +45,16 @@ def token_props(
     mark_description: Optional[Input[bool]] = None,
 ) -> dict[str, Any]:
     """Every input and output by its Python name; the adopted token's string is a secret from the start."""
-    props: dict[str, Any] = dict.fromkeys((*INPUT_NAMES, *OUTPUT_NAMES))
-    props.update(
-        description=description,
-        expires_at=expires_at.apply(_as_rfc3339) if isinstance(expires_at, Output) else _as_rfc3339(expires_at),
-        expires_in=expires_in,
-        rotate_before=rotate_before,
-        adopt_token_id=adopt_token_id,
-        adopt_token=None if adopt_token is None else pulumi.Output.secret(adopt_token),
-        overlap=overlap,
-        mark_description=mark_description,
+    return declared_props(
+        MANAGEMENT_TOKEN,
+        {
+            "description": description,
+            "expires_at": expiry(expires_at),
+            "expires_in": expires_in,
+            "rotate_before": rotate_before,
+            "adopt_token_id": adopt_token_id,
+            "adopt_token": adopt_token,
+            "overlap": overlap,
+            "mark_description": mark_description,
+        },
     )
-    return props
