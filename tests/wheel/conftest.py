@@ -8,7 +8,7 @@ import pytest
 
 from support.engine import engine_path_for_run
 from support.once import once
-from support.wheel import VERSION, build_dist
+from support.wheel import DISTRIBUTION, VERSION, Installed, build_dist
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +26,16 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def engine_ready(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The engine's PATH folders, asked of scripts/ensure-pulumi once in the run."""
     return engine_path_for_run(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def product(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """The package with its ``[server]`` extra, installed from our build into one virtualenv for the whole run, as
+    a user's project would have it: for tests that run the docs' recipes and must not change the install (a test
+    that installs or removes packages makes its own ``Installed``)."""
+
+    def install(folder: Path) -> None:
+        installed = Installed.create(folder / "venv", dist)
+        installed.pip_install(f"{DISTRIBUTION}[server]=={VERSION}", cwd=folder)
+
+    return Installed(root=once(tmp_path_factory, "product", install) / "venv", dist=dist)
