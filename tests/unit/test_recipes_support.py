@@ -39,7 +39,7 @@ def test_a_recipe_is_the_marked_blocks_logical_lines(tmp_path: Path):
 def test_an_unknown_or_repeated_name_is_refused(tmp_path: Path):
     doc = tmp_path / "guide.md"
     doc.write_text(DOC, encoding="utf-8")
-    with pytest.raises(KeyError, match="has no recipe 'rotate'.*recover"):
+    with pytest.raises(KeyError, match=r"has no recipe 'rotate'.*recover"):
         recipe(doc, "rotate")
     doc.write_text(DOC + DOC, encoding="utf-8")
     with pytest.raises(ValueError, match="twice"):
