@@ -64,6 +64,17 @@ def module_local_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Local
         yield server
 
 
+@pytest.fixture(autouse=True)
+def fresh_http_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts as a provider process does, with no list of management tokens shared by earlier reads
+    (clients/http/listing.py): a worker's servers may reuse a port and its admin token, so a list an earlier
+    test's reads shared could otherwise answer a read of this one."""
+    from pulumi_influxdb3_tokens.clients.http import listing
+
+    monkeypatch.setattr(listing, "SHARED", listing.ListCache())
+    monkeypatch.setattr(listing, "_READS_SEEN", set())
+
+
 @pytest.fixture
 def journal_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Pending creates are journaled under the test's own directory, not the user's cache."""

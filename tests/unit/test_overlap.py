@@ -71,6 +71,10 @@ class Recorder:
             raise ManagementApiError("Could not revoke management token: the server failed (HTTP 500).")
         return True
 
+    def read(self, token_id: str) -> TokenRecord:
+        """A refresh's read (TokenClient.read): the same record, recorded as a get."""
+        return self.get(token_id)
+
     def get(self, token_id: str) -> TokenRecord:
         self.calls.append(("get", token_id))
         if token_id == "gone":

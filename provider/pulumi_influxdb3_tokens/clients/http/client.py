@@ -39,7 +39,7 @@ from ...core.notices import say
 from ...settings import API_URL, INFLUXDATA_API_HOST, TRANSPORT, Connection, config_key
 from ..credential import source_if_credential
 from ..pending import Journal
-from . import answers
+from . import answers, listing
 from .pool import new_http_client, shared_http_client
 from .sending import send
 from .wire import ApiError, CreateTokenRequest
@@ -99,6 +99,8 @@ class HttpTokenClient:
             f"/api/v0/accounts/{quote(connection.account_id, safe='')}"
             f"/clusters/{quote(connection.cluster_id, safe='')}/managementTokens"
         )
+        # Reads share a list on the process-wide pool only: a client with its own transport reads with GETs.
+        self._list_key = listing.key_of(connection) if transport is None else None
 
     # --- operations ----------------------------------------------------------------------------
 
@@ -164,6 +166,8 @@ class HttpTokenClient:
                 )
             except ManagementApiError as unknown:
                 raise self._outcome_unknown(unknown) from None
+            finally:
+                self._changed()  # minted, or may have: no list from before serves a read
             lost = self._lost_answer(response, idempotency_key)
             if lost is not None:
                 raise lost
@@ -184,7 +188,17 @@ class HttpTokenClient:
         assert garbled is not None
         raise self._outcome_unknown(garbled)
 
+    def read(self, token_id: str) -> TokenRecord:
+        """The token as a refresh reads it: from a connection's second read in this process on, its record in the
+        list those reads share (listing.py); the first read, and a token the list does not show, are a ``get``."""
+        if self._list_key is not None and listing.shares_list(self._list_key):
+            for record in listing.SHARED.records(self._list_key, self.list):
+                if record.id == token_id:
+                    return record
+        return self.get(token_id)
+
     def get(self, token_id: str) -> TokenRecord:
+        """The token as the server answers a GET now (adoption, import and the proofs read it so)."""
         response = self._send("GET", f"{self._base}/{quote(token_id, safe='')}")
         if response.status_code == 404:
             raise TokenNotFoundError(f"Management token {token_id} does not exist (HTTP 404).", status=404)
@@ -200,13 +214,20 @@ class HttpTokenClient:
         return source_if_credential(self._connection, token_prefix)
 
     def revoke(self, token_id: str) -> bool:
-        response = self._send("DELETE", f"{self._base}/{quote(token_id, safe='')}")
+        try:
+            response = self._send("DELETE", f"{self._base}/{quote(token_id, safe='')}")
+        finally:
+            self._changed()  # revoked, or may have: no list from before serves a read
         if response.status_code == 404:
             return False
         answers.raise_for_status(response, f"revoke management token {token_id}", self._connection)
         return True
 
     # --- plumbing -----------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        if self._list_key is not None:
+            listing.SHARED.changed(self._list_key)
 
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)

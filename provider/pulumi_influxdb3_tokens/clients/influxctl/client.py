@@ -144,6 +144,10 @@ class InfluxctlTokenClient:
             f"Management token {token_id} does not exist (influxctl management list does not show it).", status=404
         )
 
+    def read(self, token_id: str) -> TokenRecord:
+        """A refresh's read: every read here is from the shared list already."""
+        return self.get(token_id)
+
     def list(self, *, fresh: bool = False) -> list[TokenRecord]:
         """Every token of the account: the answer this process's reads share (list_cache.py).
 

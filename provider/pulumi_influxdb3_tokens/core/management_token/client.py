@@ -24,6 +24,11 @@ class TokenClient(Protocol):
         """One token; raises ``TokenNotFoundError`` when the id is unknown."""
         ...
 
+    def read(self, token_id: str) -> TokenRecord:
+        """One token as a refresh reads it; raises ``TokenNotFoundError`` when the id is unknown. A transport may
+        answer it from one list the reads of its process share (clients/list_cache.py); ``get`` never does."""
+        ...
+
     def list(self) -> list[TokenRecord]:
         """Every token of the cluster, revoked ones included."""
         ...

@@ -75,7 +75,7 @@ def read(client: TokenClient, resource_id: str, props: Mapping[str, Any]) -> Opt
         outs.update(record_outputs(record))
         return outs
 
-    return shared.read(client.get, client, resource_id, props, outputs)
+    return shared.read(client.read, resource_id, props, outputs)
 
 
 def import_token(client: TokenClient, token_id: str) -> Imported:

@@ -222,12 +222,13 @@ def update(
     return outs
 
 
-def live_retiring(client: HoldsTokens, props: Mapping[str, Any]) -> list[dict[str, str]]:
-    """For refresh: the retiring tokens still live on the server (one revoked or expired out of band is dropped)."""
+def live_retiring(get: Callable[[str], _Record], props: Mapping[str, Any]) -> list[dict[str, str]]:
+    """For refresh: the retiring tokens still live on the server (one revoked or expired out of band is dropped);
+    ``get`` reads one token as the refresh reads the current one."""
     live = []
     for entry in retiring(props):
         try:
-            if client.get(entry.id).is_live():
+            if get(entry.id).is_live():
                 live.append(entry.output())
         except TokenNotFoundError:
             continue
@@ -264,7 +265,6 @@ _R = TypeVar("_R", bound=_Listed)
 
 def read(
     get: Callable[[str], _R],
-    client: HoldsTokens,
     resource_id: str,
     props: Mapping[str, Any],
     outputs: Callable[[_R], dict[str, Any]],
@@ -275,7 +275,7 @@ def read(
     While tokens retire the resource stays, whatever became of the current token, so that none is lost from state:
     a dead current token is marked revoked and the next up replaces it."""
     token_id = current_token_id(resource_id, props)
-    live = live_retiring(client, props) if props.get(RETIRING) else []
+    live = live_retiring(get, props) if props.get(RETIRING) else []
     try:
         record: Optional[_R] = get(token_id)
     except TokenNotFoundError:
