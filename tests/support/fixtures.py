@@ -65,12 +65,14 @@ def module_local_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Local
 
 
 @pytest.fixture(autouse=True)
-def fresh_http_reads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts as a provider process does, with no list of management tokens shared by earlier reads
-    (clients/http/listing.py): a worker's servers may reuse a port and its admin token, so a list an earlier
-    test's reads shared could otherwise answer a read of this one."""
+def fresh_http_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts as a provider process does, with no HTTP client made (clients/__init__.py) and no list of
+    management tokens shared (clients/http/listing.py) by earlier tests: a worker's servers may reuse a port and
+    its admin token, so an earlier test's list could otherwise answer a read of this one."""
+    from pulumi_influxdb3_tokens import clients
     from pulumi_influxdb3_tokens.clients.http import listing
 
+    monkeypatch.setattr(clients, "_HTTP_CLIENTS", {})
     monkeypatch.setattr(listing, "SHARED", listing.ListCache())
     monkeypatch.setattr(listing, "_READS_SEEN", set())
 

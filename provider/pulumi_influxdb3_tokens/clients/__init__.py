@@ -8,8 +8,10 @@ REST API never loads the influxctl client, and one on influxctl never loads http
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+import threading
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
+from ..core.answered_creates import journal_directory
 from ..core.errors import ConfigurationError
 from ..core.management_token.client import TokenClient
 from ..settings import INFLUXCTL, Connection
@@ -32,6 +34,11 @@ __all__ = [
     "database_token_client_for",
 ]
 
+_C = TypeVar("_C")
+# The HTTP clients of this provider process, one per kind, connection and journal folder (see _one_per_connection).
+_HTTP_CLIENTS: dict[tuple[str, Connection, str], Any] = {}
+_HTTP_CLIENTS_LOCK = threading.Lock()
+
 # Each transport's client class and the module that holds it.
 _TRANSPORTS = {
     "HttpTokenClient": ".http",
@@ -47,8 +54,10 @@ def client_for(connection: Connection) -> TokenClient:
     (with an admin token in them) that killed provider processes left behind (secret_files.py).
     """
     secret_files.remove_stale_once()
-    transport = "InfluxctlTokenClient" if connection.transport == INFLUXCTL else "HttpTokenClient"
-    client: TokenClient = __getattr__(transport)(connection)
+    if connection.transport == INFLUXCTL:
+        influxctl: TokenClient = __getattr__("InfluxctlTokenClient")(connection)
+        return influxctl
+    client: TokenClient = _one_per_connection("HttpTokenClient", connection, __getattr__("HttpTokenClient"))
     return client
 
 
@@ -58,15 +67,29 @@ def database_client_for(connection: Connection) -> DatabaseClient:
     _documented_api_only(connection, "A Database")
     from .http.databases import HttpDatabaseClient
 
-    return HttpDatabaseClient(connection)
+    return _one_per_connection("HttpDatabaseClient", connection, HttpDatabaseClient)
 
 
 def database_token_client_for(connection: Connection) -> DatabaseTokenClient:
     """The client of a database token (``resources.DATABASE_TOKEN``): the documented Management API over HTTP (Cloud
     Dedicated or Clustered paths, by ``connection.product``); a connection on influxctl is refused in one sentence."""
     _documented_api_only(connection, "A DatabaseToken")
-    client: DatabaseTokenClient = __getattr__("HttpDatabaseTokenClient")(connection)
+    client: DatabaseTokenClient = _one_per_connection(
+        "HttpDatabaseTokenClient", connection, __getattr__("HttpDatabaseTokenClient")
+    )
     return client
+
+
+def _one_per_connection(kind: str, connection: Connection, make: Callable[[Connection], _C]) -> _C:
+    """The HTTP client of ``kind`` on ``connection``, made once per provider process: the faces ask for a client at
+    every call, and an HTTP client holds nothing but what its connection (every setting, the credential included)
+    and the journal folder decide, on the process-wide pool. A connection that differs in any setting gets its own."""
+    key = (kind, connection, str(journal_directory()))
+    with _HTTP_CLIENTS_LOCK:
+        client = _HTTP_CLIENTS.get(key)
+        if client is None:
+            client = _HTTP_CLIENTS[key] = make(connection)
+        return client  # type: ignore[no-any-return]
 
 
 def _documented_api_only(connection: Connection, what: str) -> None:
