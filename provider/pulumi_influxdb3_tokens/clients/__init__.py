@@ -89,7 +89,7 @@ def _one_per_connection(kind: str, connection: Connection, make: Callable[[Conne
         client = _HTTP_CLIENTS.get(key)
         if client is None:
             client = _HTTP_CLIENTS[key] = make(connection)
-        return client  # type: ignore[no-any-return]
+        return client
 
 
 def _documented_api_only(connection: Connection, what: str) -> None:
