@@ -67,13 +67,14 @@ def module_local_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Local
 @pytest.fixture(autouse=True)
 def fresh_http_clients(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts as a provider process does, with no HTTP client made (clients/__init__.py) and no list of
-    management tokens shared (clients/http/listing.py) by earlier tests: a worker's servers may reuse a port and
+    tokens shared (clients/http/listing.py) by earlier tests: a worker's servers may reuse a port and
     its admin token, so an earlier test's list could otherwise answer a read of this one."""
     from pulumi_influxdb3_tokens import clients
     from pulumi_influxdb3_tokens.clients.http import listing
 
     monkeypatch.setattr(clients, "_HTTP_CLIENTS", {})
-    monkeypatch.setattr(listing, "SHARED", listing.ListCache())
+    monkeypatch.setattr(listing, "MANAGEMENT_TOKENS", listing.ListCache())
+    monkeypatch.setattr(listing, "DATABASE_TOKENS", listing.ListCache())
     monkeypatch.setattr(listing, "_READS_SEEN", set())
 
 

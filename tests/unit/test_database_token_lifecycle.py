@@ -70,6 +70,10 @@ class Recorder:
             access_token=SecretStr(SECRET),
         )
 
+    def read(self, token_id: str) -> DatabaseTokenRecord:
+        """A refresh's read (DatabaseTokenClient.read): the same record, recorded as a get."""
+        return self.get(token_id)
+
     def get(self, token_id: str) -> DatabaseTokenRecord:
         self.calls.append(("get", token_id))
         if token_id in self.gone:

@@ -3,7 +3,9 @@
 The facts held: our server's management-token extension lists every token of the cluster, revoked ones included
 (``GET .../managementTokens``, "List management tokens (revoked ones included)" in
 provider/influxdb3_local_api/routes.py; ``TokenClient.list`` promises the same), and a GET of an id it does not know
-answers 404. So from a connection's second read in a provider process on, the reads share one list
+answers 404. For database tokens the documented Management API lists them (``GET
+/accounts/{accountId}/clusters/{clusterId}/tokens``, "Get all database tokens for a cluster" in the Cloud Dedicated
+management OpenAPI) and gets one (``GET .../tokens/{tokenId}``). So from a connection's second read in a provider process on, the reads share one list
 (clients/http/listing.py, on the influxctl road's machinery in clients/list_cache.py); a token the list does not
 show is read with a GET, our own creates and revokes end the shared list, and adoption, import and the client's
 proofs read with a GET as before.
@@ -19,6 +21,12 @@ from pydantic import SecretStr
 
 from pulumi_influxdb3_tokens.clients.http import HttpTokenClient
 from pulumi_influxdb3_tokens.clients.http import client as http_client
+from pulumi_influxdb3_tokens.clients.http import database_tokens as http_database_tokens
+from pulumi_influxdb3_tokens.clients.http.database_tokens import HttpDatabaseTokenClient
+from pulumi_influxdb3_tokens.clients.http.databases import HttpDatabaseClient
+from pulumi_influxdb3_tokens.core.database.models import DatabaseInputs
+from pulumi_influxdb3_tokens.core.database_token import lifecycle as database_token_lifecycle
+from pulumi_influxdb3_tokens.core.database_token.models import DatabaseTokenInputs
 from pulumi_influxdb3_tokens.core.errors import AdoptionError
 from pulumi_influxdb3_tokens.core.management_token import lifecycle
 from pulumi_influxdb3_tokens.core.management_token.models import TokenInputs
@@ -42,13 +50,28 @@ class Sent:
             return real(http, connection, method, path, *args, **kwargs)
 
         monkeypatch.setattr(http_client, "send", recording)
+        monkeypatch.setattr(
+            http_database_tokens.DocumentedApi, "send", self._documented(http_database_tokens.DocumentedApi.send)
+        )
+
+    def _documented(self, real: Any) -> Any:
+        def recording(api: Any, method: str, *parts: str, **kwargs: Any) -> Any:
+            with self._lock:
+                self.requests.append(f"{method} {parts[-1]}")
+            return real(api, method, *parts, **kwargs)
+
+        return recording
+
+
+def connection(server: LocalApi) -> Connection:
+    return Connection(
+        server.url, server.account_id, server.cluster_id, SecretStr(server.admin_token), retry_timeout=5.0
+    )
 
 
 def client(server: LocalApi) -> HttpTokenClient:
     """A client as each call of a face makes it: on the process-wide pool of the server's URL."""
-    return HttpTokenClient(
-        Connection(server.url, server.account_id, server.cluster_id, SecretStr(server.admin_token), retry_timeout=5.0)
-    )
+    return HttpTokenClient(connection(server))
 
 
 def state_of(token: dict[str, Any]) -> dict[str, Any]:
@@ -116,3 +139,30 @@ def test_adoption_reads_with_a_get_whatever_the_shared_list_shows(local_api: Loc
     with pytest.raises(AdoptionError, match="it was revoked at"):
         lifecycle.adoptable(client(local_api), inputs)
     assert sent.requests == [f"GET {adopted['id']}"]
+
+
+def test_a_refresh_of_many_database_tokens_sends_one_get_and_one_list(
+    local_api: LocalApi, monkeypatch: pytest.MonkeyPatch
+):
+    HttpDatabaseClient(connection(local_api)).create(DatabaseInputs(name="sensors"))
+    tokens = HttpDatabaseTokenClient(connection(local_api))
+    minted = [
+        tokens.mint(
+            DatabaseTokenInputs.model_validate(
+                {"description": f"ingest {i}", "permissions": [{"action": "write", "resource": "sensors"}]}
+            )
+        )
+        for i in range(5)
+    ]
+    assert tokens.revoke(minted[-1].id)  # revoked ones are read as revoked: the next up mints anew
+    sent = Sent(monkeypatch)
+    seen = [
+        database_token_lifecycle.read(
+            HttpDatabaseTokenClient(connection(local_api)), token.id, {"description": token.description}
+        )
+        for token in minted
+    ]
+    assert sent.requests == [f"GET {minted[0].id}", "GET tokens"]
+    assert [found[1]["description"] if found else None for found in seen] == [t.description for t in minted[:-1]] + [
+        None
+    ]

@@ -39,9 +39,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Optional
-
-from ..core.management_token.models import TokenRecord
+from typing import Callable, Generic, Optional, Protocol, TypeVar
 
 # How long an answer serves reads, counted from the start of its list run. A refresh of 50 tokens
 # reads them all within about a second of the first read; the bound only matters for a process that
@@ -49,26 +47,39 @@ from ..core.management_token.models import TokenRecord
 WINDOW_S = 5.0
 
 Key = tuple[str, ...]
-Fetch = Callable[[], list[TokenRecord]]
+
+
+class Listed(Protocol):
+    """What the cache needs of a listed record (a management or a database token's)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+
+_R = TypeVar("_R", bound=Listed)
+Fetch = Callable[[], list[_R]]
 
 
 @dataclass
-class _Flight:
+class _Flight(Generic[_R]):
     """One list run: its start, the generation it belongs to, and its answer once it ends."""
 
     started: float
     generation: int
     done: threading.Event = field(default_factory=threading.Event)
-    records: Optional[list[TokenRecord]] = None
+    records: Optional[list[_R]] = None
     error: Optional[BaseException] = None
 
 
 @dataclass
-class _Slot:
+class _Slot(Generic[_R]):
     generation: int = 0
     # The latest run that has not failed, running or done; reads take it only while it is of this
     # generation, creates (``before_create``) whatever its generation.
-    latest: Optional[_Flight] = None
+    latest: Optional[_Flight[_R]] = None
     created_seen: float = float("-inf")  # when this process last got a create's answer (our clock)
     created_at: Optional[datetime] = None  # that token's created_at (the service's clock)
 
@@ -81,39 +92,39 @@ class Before:
     ids: frozenset[str]
     created_after: Optional[datetime]
 
-    def predates(self, record: TokenRecord) -> bool:
+    def predates(self, record: Listed) -> bool:
         if record.id in self.ids:
             return True
         return self.created_after is not None and record.created_at < self.created_after
 
 
-class ListCache:
+class ListCache(Generic[_R]):
     """Shared ``management list`` answers, per connection key; safe to use from many threads."""
 
     def __init__(self, window_s: float = WINDOW_S, clock: Callable[[], float] = time.monotonic) -> None:
         self._window_s = window_s
         self._clock = clock
         self._lock = threading.Lock()
-        self._slots: dict[Key, _Slot] = {}
+        self._slots: dict[Key, _Slot[_R]] = {}
 
-    def records(self, key: Key, fetch: Fetch, *, fresh: bool = False) -> list[TokenRecord]:
+    def records(self, key: Key, fetch: Fetch[_R], *, fresh: bool = False) -> list[_R]:
         """The shared answer if it is usable, else the answer of the run in flight or of a new run.
 
         ``fresh=True``: always a new run started after this call (lost-answer recovery, and revoke's
         check when the shared answer still shows the token live); its answer then serves later reads.
         """
         with self._lock:
-            slot = self._slots.setdefault(key, _Slot())
+            slot = self._slots.setdefault(key, _Slot[_R]())
             flight = None if fresh else self._usable(slot)
             leader = flight is None
             if flight is None:
                 flight = self._start(slot)
         return self._answer(slot, flight, fetch, leader=leader)
 
-    def before_create(self, key: Key, fetch: Fetch) -> Before:
+    def before_create(self, key: Key, fetch: Fetch[_R]) -> Before:
         """The tokens as they were before a create that starts once this returns (see the module's docstring)."""
         with self._lock:
-            slot = self._slots.setdefault(key, _Slot())
+            slot = self._slots.setdefault(key, _Slot[_R]())
             flight = slot.latest
             evidence = max(flight.started if flight else float("-inf"), slot.created_seen)
             leader = flight is None or self._clock() - evidence > self._window_s
@@ -124,10 +135,10 @@ class ListCache:
         records = self._answer(slot, flight, fetch, leader=leader)
         return Before(frozenset(record.id for record in records), created_after)
 
-    def created(self, key: Key, record: TokenRecord) -> None:
+    def created(self, key: Key, record: _R) -> None:
         """A create of this process answered with ``record``: evidence for the creates after it."""
         with self._lock:
-            slot = self._slots.setdefault(key, _Slot())
+            slot = self._slots.setdefault(key, _Slot[_R]())
             slot.created_seen = self._clock()
             if slot.created_at is None or record.created_at > slot.created_at:
                 slot.created_at = record.created_at
@@ -135,16 +146,16 @@ class ListCache:
     def changed(self, key: Key) -> None:
         """This process created or revoked a token (or may have): no answer from before serves a later read."""
         with self._lock:
-            slot = self._slots.setdefault(key, _Slot())
+            slot = self._slots.setdefault(key, _Slot[_R]())
             slot.generation += 1
 
-    def _start(self, slot: _Slot) -> _Flight:
+    def _start(self, slot: _Slot[_R]) -> _Flight[_R]:
         """A new run, of the current generation; the caller holds the lock and leads it."""
-        flight = _Flight(started=self._clock(), generation=slot.generation)
+        flight: _Flight[_R] = _Flight(started=self._clock(), generation=slot.generation)
         slot.latest = flight
         return flight
 
-    def _answer(self, slot: _Slot, flight: _Flight, fetch: Fetch, *, leader: bool) -> list[TokenRecord]:
+    def _answer(self, slot: _Slot[_R], flight: _Flight[_R], fetch: Fetch[_R], *, leader: bool) -> list[_R]:
         """Run ``fetch`` as the leader of ``flight``, or wait for its leader; a failure is not kept."""
         if leader:
             try:
@@ -164,7 +175,7 @@ class ListCache:
         assert flight.records is not None
         return list(flight.records)
 
-    def _usable(self, slot: _Slot) -> Optional[_Flight]:
+    def _usable(self, slot: _Slot[_R]) -> Optional[_Flight[_R]]:
         flight = slot.latest
         if flight is None or flight.generation != slot.generation:
             return None

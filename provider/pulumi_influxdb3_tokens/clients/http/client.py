@@ -100,7 +100,7 @@ class HttpTokenClient:
             f"/clusters/{quote(connection.cluster_id, safe='')}/managementTokens"
         )
         # Reads share a list on the process-wide pool only: a client with its own transport reads with GETs.
-        self._list_key = listing.key_of(connection) if transport is None else None
+        self._list_key = listing.key_of(connection, "managementTokens") if transport is None else None
 
     # --- operations ----------------------------------------------------------------------------
 
@@ -192,7 +192,7 @@ class HttpTokenClient:
         """The token as a refresh reads it: from a connection's second read in this process on, its record in the
         list those reads share (listing.py); the first read, and a token the list does not show, are a ``get``."""
         if self._list_key is not None and listing.shares_list(self._list_key):
-            for record in listing.SHARED.records(self._list_key, self.list):
+            for record in listing.MANAGEMENT_TOKENS.records(self._list_key, self.list):
                 if record.id == token_id:
                     return record
         return self.get(token_id)
@@ -227,7 +227,7 @@ class HttpTokenClient:
 
     def _changed(self) -> None:
         if self._list_key is not None:
-            listing.SHARED.changed(self._list_key)
+            listing.MANAGEMENT_TOKENS.changed(self._list_key)
 
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)

@@ -27,7 +27,7 @@ from ...core.notices import say, speaking_for
 from ...core.tokens import marker
 from ...resources import DATABASE_TOKEN
 from ...settings import Connection
-from . import answers
+from . import answers, listing
 from .documented import DocumentedApi
 
 WHAT = "database token"
@@ -56,6 +56,8 @@ class HttpDatabaseTokenClient:
     def __init__(self, connection: Connection, transport: Optional[httpx.BaseTransport] = None) -> None:
         self._connection = connection
         self._api = DocumentedApi(connection, transport)
+        # Reads share a list on the process-wide pool only: a client with its own transport reads with GETs.
+        self._list_key = listing.key_of(connection, "tokens") if transport is None else None
 
     # --- operations ----------------------------------------------------------------------------
 
@@ -88,7 +90,17 @@ class HttpDatabaseTokenClient:
                 )
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def read(self, token_id: str) -> DatabaseTokenRecord:
+        """The token as a refresh reads it: from a connection's second read in this process on, its record in the
+        list those reads share (listing.py); the first read, and a token the list does not show, are a ``get``."""
+        if self._list_key is not None and listing.shares_list(self._list_key):
+            for record in listing.DATABASE_TOKENS.records(self._list_key, self.list):
+                if record.id == token_id:
+                    return record
+        return self.get(token_id)
+
     def get(self, token_id: str) -> DatabaseTokenRecord:
+        """The token as the server answers a GET now (import and the proofs read it so)."""
         response = self._api.send("GET", "tokens", token_id)
         if response.status_code == 404:
             raise TokenNotFoundError(f"Database token {token_id} does not exist (HTTP 404).", status=404)
@@ -108,7 +120,10 @@ class HttpDatabaseTokenClient:
     ) -> DatabaseTokenRecord:
         """PATCH both: "Existing permissions are replaced on update" (the docs' update.md), so all are sent."""
         body = {"description": description, "permissions": permissions}
-        response = self._api.send("PATCH", "tokens", token_id, json=body)
+        try:
+            response = self._api.send("PATCH", "tokens", token_id, json=body)
+        finally:
+            self._changed()  # changed, or may have: no list from before serves a read
         if response.status_code == 404:
             raise TokenNotFoundError(
                 f"Could not update database token {token_id}: it no longer exists (HTTP 404); `pulumi refresh` "
@@ -119,11 +134,18 @@ class HttpDatabaseTokenClient:
         return self._api.with_ids(answers.parse(response, DatabaseTokenRecord, self._connection, WHAT))
 
     def revoke(self, token_id: str) -> bool:
-        response = self._api.send("DELETE", "tokens", token_id)
+        try:
+            response = self._api.send("DELETE", "tokens", token_id)
+        finally:
+            self._changed()  # revoked, or may have: no list from before serves a read
         if response.status_code == 404:
             return False
         answers.raise_for_status(response, f"revoke database token {token_id}", self._connection)
         return True
+
+    def _changed(self) -> None:
+        if self._list_key is not None:
+            listing.DATABASE_TOKENS.changed(self._list_key)
 
     # --- the create and its lost answers -------------------------------------------------------------
 
@@ -156,6 +178,8 @@ class HttpDatabaseTokenClient:
             ) from None
         except ManagementApiError as failed:  # the one send timed out, or its connection failed or was refused
             raise _LostCreate(str(failed).rstrip(".")) from None
+        finally:
+            self._changed()  # minted, or may have: no list from before serves a read
         if response.status_code >= 500:
             raise _LostCreate(f"the server failed (HTTP {response.status_code})")
         answers.raise_for_status(response, "create a database token", self._connection)

@@ -12,11 +12,15 @@ and profile).
 from __future__ import annotations
 
 import hashlib
+from typing import Callable
 
+from ...core.management_token.models import TokenRecord
 from ...settings import Connection
-from ..list_cache import WINDOW_S, Before, Fetch, Key, ListCache
+from ..list_cache import WINDOW_S, Before, Key, ListCache
 
 __all__ = ["SHARED", "WINDOW_S", "Before", "Fetch", "Key", "ListCache", "key_of"]
+
+Fetch = Callable[[], list[TokenRecord]]
 
 
 def key_of(connection: Connection) -> Key:
@@ -33,4 +37,4 @@ def key_of(connection: Connection) -> Key:
 
 
 # The one cache of this provider process's influxctl reads.
-SHARED = ListCache()
+SHARED: ListCache[TokenRecord] = ListCache()

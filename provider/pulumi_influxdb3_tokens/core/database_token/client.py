@@ -21,6 +21,11 @@ class DatabaseTokenClient(Protocol):
         """One token; raises ``TokenNotFoundError`` when the id is unknown."""
         ...
 
+    def read(self, token_id: str) -> DatabaseTokenRecord:
+        """One token as a refresh reads it; raises ``TokenNotFoundError`` when the id is unknown. The client may
+        answer it from one list the reads of its process share (clients/http/listing.py); ``get`` never does."""
+        ...
+
     def list(self) -> list[DatabaseTokenRecord]:
         """Every database token of the cluster, revoked ones included."""
         ...

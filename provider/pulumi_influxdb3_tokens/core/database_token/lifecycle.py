@@ -91,7 +91,7 @@ def read(
         outs.update(record_outputs(record))
         return outs
 
-    return overlap.read(client.get, resource_id, props, outputs)
+    return overlap.read(client.read, resource_id, props, outputs)
 
 
 @_speaks
