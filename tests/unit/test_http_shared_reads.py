@@ -1,14 +1,14 @@
-"""A refresh of many management tokens over HTTP reads them from one list, not one GET each (issue 34).
+"""A refresh of many tokens over HTTP reads them from one list, not one GET each (issue 34).
 
 The facts held: our server's management-token extension lists every token of the cluster, revoked ones included
 (``GET .../managementTokens``, "List management tokens (revoked ones included)" in
 provider/influxdb3_local_api/routes.py; ``TokenClient.list`` promises the same), and a GET of an id it does not know
 answers 404. For database tokens the documented Management API lists them (``GET
 /accounts/{accountId}/clusters/{clusterId}/tokens``, "Get all database tokens for a cluster" in the Cloud Dedicated
-management OpenAPI) and gets one (``GET .../tokens/{tokenId}``). So from a connection's second read in a provider process on, the reads share one list
-(clients/http/listing.py, on the influxctl road's machinery in clients/list_cache.py); a token the list does not
-show is read with a GET, our own creates and revokes end the shared list, and adoption, import and the client's
-proofs read with a GET as before.
+management OpenAPI) and gets one (``GET .../tokens/{tokenId}``). So from a connection's second read in a provider
+process on, the reads share one list (clients/http/listing.py, on the influxctl road's machinery in
+clients/list_cache.py); a token the list does not show is read with a GET, our own creates and revokes end the
+shared list, and adoption, import and the client's proofs read with a GET as before.
 """
 
 from __future__ import annotations
