@@ -94,6 +94,20 @@ def test_a_provider_on_the_rest_api_never_loads_the_influxctl_client():
     )
 
 
+def test_a_management_token_on_the_rest_api_builds_no_database_token_models():
+    """A provider process serving management tokens over HTTP reads them with the clients' shared list
+    (clients/http/listing.py), which serves database tokens too: their pydantic models are built only where a
+    database token is served (issue 34: each model costs its build in every provider process that imports it)."""
+    modules = modules_after(
+        "from pulumi_influxdb3_tokens.clients import client_for\n"
+        "from pulumi_influxdb3_tokens.settings import resolve_connection\n"
+        "client_for(resolve_connection({'influxdb3:apiUrl': 'http://127.0.0.1:8181', 'influxdb3:accountId': 'a',"
+        " 'influxdb3:clusterId': 'c', 'influxdb3:managementToken': 'admin-credential-for-the-test'}))"
+    )
+    assert "pulumi_influxdb3_tokens.clients.http.listing" in modules
+    assert loaded(modules, ("pulumi_influxdb3_tokens.core.database_token.models",)) == []
+
+
 def test_the_core_imports_without_the_pulumi_sdk():
     """The core holds the resources' logic; the SDK belongs to the faces (issue 34): each resource's lifecycle,
     its diff and its inputs import without loading ``pulumi``, so the core can be used and measured on its own.

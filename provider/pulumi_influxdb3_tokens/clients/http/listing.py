@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from typing import TYPE_CHECKING
 
-from ...core.database_token.models import DatabaseTokenRecord
-from ...core.management_token.models import TokenRecord
 from ...settings import Connection
 from ..list_cache import Key, ListCache
+
+if TYPE_CHECKING:  # a process of one resource builds only that resource's models (tests/unit/test_import_cost.py)
+    from ...core.database_token.models import DatabaseTokenRecord
+    from ...core.management_token.models import TokenRecord
 
 # The shared lists of this provider process's HTTP reads, per kind and connection key.
 MANAGEMENT_TOKENS: ListCache[TokenRecord] = ListCache()
