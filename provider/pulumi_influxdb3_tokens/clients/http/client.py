@@ -191,11 +191,7 @@ class HttpTokenClient:
     def read(self, token_id: str) -> TokenRecord:
         """The token as a refresh reads it: from a connection's second read in this process on, its record in the
         list those reads share (listing.py); the first read, and a token the list does not show, are a ``get``."""
-        if self._list_key is not None and listing.shares_list(self._list_key):
-            for record in listing.MANAGEMENT_TOKENS.records(self._list_key, self.list):
-                if record.id == token_id:
-                    return record
-        return self.get(token_id)
+        return listing.read(listing.MANAGEMENT_TOKENS, self._list_key, token_id, self.list, self.get)
 
     def get(self, token_id: str) -> TokenRecord:
         """The token as the server answers a GET now (adoption, import and the proofs read it so)."""
@@ -226,8 +222,7 @@ class HttpTokenClient:
     # --- plumbing -----------------------------------------------------------------------------
 
     def _changed(self) -> None:
-        if self._list_key is not None:
-            listing.MANAGEMENT_TOKENS.changed(self._list_key)
+        listing.changed(listing.MANAGEMENT_TOKENS, self._list_key)
 
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)

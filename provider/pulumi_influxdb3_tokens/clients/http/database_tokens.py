@@ -93,11 +93,7 @@ class HttpDatabaseTokenClient:
     def read(self, token_id: str) -> DatabaseTokenRecord:
         """The token as a refresh reads it: from a connection's second read in this process on, its record in the
         list those reads share (listing.py); the first read, and a token the list does not show, are a ``get``."""
-        if self._list_key is not None and listing.shares_list(self._list_key):
-            for record in listing.DATABASE_TOKENS.records(self._list_key, self.list):
-                if record.id == token_id:
-                    return record
-        return self.get(token_id)
+        return listing.read(listing.DATABASE_TOKENS, self._list_key, token_id, self.list, self.get)
 
     def get(self, token_id: str) -> DatabaseTokenRecord:
         """The token as the server answers a GET now (import and the proofs read it so)."""
@@ -144,8 +140,7 @@ class HttpDatabaseTokenClient:
         return True
 
     def _changed(self) -> None:
-        if self._list_key is not None:
-            listing.DATABASE_TOKENS.changed(self._list_key)
+        listing.changed(listing.DATABASE_TOKENS, self._list_key)
 
     # --- the create and its lost answers -------------------------------------------------------------
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Optional, TypeVar
 
 from ...settings import Connection
-from ..list_cache import Key, ListCache
+from ..list_cache import Key, ListCache, Listed
 
 if TYPE_CHECKING:  # a process of one resource builds only that resource's models (tests/unit/test_import_cost.py)
     from ...core.database_token.models import DatabaseTokenRecord
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # a process of one resource builds only that resource's model
 MANAGEMENT_TOKENS: ListCache[TokenRecord] = ListCache()
 DATABASE_TOKENS: ListCache[DatabaseTokenRecord] = ListCache()
 
+_R = TypeVar("_R", bound=Listed)
 _READS_SEEN: set[Key] = set()
 _LOCK = threading.Lock()
 
@@ -57,3 +58,21 @@ def shares_list(key: Key) -> bool:
             return True
         _READS_SEEN.add(key)
         return False
+
+
+def read(
+    cache: ListCache[_R], key: Optional[Key], token_id: str, fetch: Callable[[], list[_R]], get: Callable[[str], _R]
+) -> _R:
+    """A refresh's read of ``token_id``: from the connection's second read on (``key``: None when the client reads
+    with GETs only), its record in the shared list ``fetch`` makes; else, or when the list does not show it, ``get``."""
+    if key is not None and shares_list(key):
+        for record in cache.records(key, fetch):
+            if record.id == token_id:
+                return record
+    return get(token_id)
+
+
+def changed(cache: ListCache[_R], key: Optional[Key]) -> None:
+    """The client created, updated or revoked a token (or may have): no list from before serves a later read."""
+    if key is not None:
+        cache.changed(key)
