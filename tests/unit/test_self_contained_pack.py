@@ -25,7 +25,7 @@ import ast
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Iterator, Mapping, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 import pytest
 import yaml
@@ -154,6 +154,8 @@ CASES: list[tuple[Resource, dict[str, Any]]] = [
     (MANAGEMENT_TOKEN, {}),
     (MANAGEMENT_TOKEN, {"description": "x", "expires_in": "400d", "rotate_before": "1d"}),
     (MANAGEMENT_TOKEN, {"description": "x", "expires_at": "2030-01-01T00:00:00Z"}),
+    (MANAGEMENT_TOKEN, {"description": "x", "expires_in": "90d", "rotate_before": "7d"}),  # at the default limit
+    (MANAGEMENT_TOKEN, {"description": "x", "expires_in": "14d", "rotate_before": "1d"}),  # at a configured one
     (MANAGEMENT_TOKEN, {"description": "x", "expires_in": "10d", "overlap": "30d"}),
     (MANAGEMENT_TOKEN, {"description": UNKNOWN_STRING_VALUE, "expires_in": UNKNOWN_STRING_VALUE}),
     (DATABASE_TOKEN, {"description": "d", "permissions": [{"action": "read", "resource": "*"}], "expires_in": "30d"}),
@@ -170,61 +172,52 @@ CONFIGS: list[Optional[dict[str, Any]]] = [
 ]
 
 
-def _verdict(call: Callable[[Callable[..., None]], Any]) -> tuple[list[str], Optional[str], Any]:
+def _verdict(policy: Any, args: Any, remediate: bool = False) -> tuple[list[str], Optional[str], Any]:
     """What one call of a policy tells the engine: its reports, the message of what it raised, what it returned."""
     reports: list[str] = []
     try:
-        returned = call(lambda message, urn=None: reports.append(message))
-    except Exception as err:  # noqa: BLE001 - pulumi-policy turns each into a finding; compare them as such
+        if remediate:
+            returned = policy.remediate(args)
+        else:
+            returned = policy.validate(args, lambda message, urn=None: reports.append(message))
+    except Exception as err:  # pulumi-policy turns each into a finding: compare them as such
         return reports, f"{type(err).__name__}: {err}", None
     return reports, None, dict(returned) if isinstance(returned, Mapping) else returned
+
+
+def _resource_args(resource: Resource, type_: str, props: Mapping[str, Any], config: Any) -> ResourceValidationArgs:
+    bag = unknown_checking_proxy({"__provider": "p", **_spelled(resource, type_, props)})
+    return ResourceValidationArgs(type_, bag, f"urn:pulumi:test::p::{type_}::ci", "ci", _options(), None, config)
+
+
+def _stack_args(config: Mapping[str, Any]) -> StackValidationArgs:
+    resources = [
+        PolicyResource(r.types[0], unknown_checking_proxy(dict(props)), f"urn:{i}", f"r{i}", _options(), *_NO_PARENT)
+        for i, (r, props) in enumerate(CASES)
+    ]
+    return StackValidationArgs(resources, config)
+
+
+_NO_PARENT: tuple[Any, ...] = (None, None, [], {})
 
 
 def _verdicts(policies: ModuleType) -> list[tuple[str, str, int, int, Any]]:
     found = []
     for policy in policies.all_policies():
+        if isinstance(policy, StackValidationPolicy):
+            for number, config in enumerate([{}, {"maxTokensPerStack": 1}]):
+                found.append((policy.name, "stack", -1, number, _verdict(policy, _stack_args(config))))
+            continue
+        assert isinstance(policy, ResourceValidationPolicy)
         for case, (resource, props) in enumerate(CASES):
             for type_ in resource.types:
                 for number, config in enumerate(CONFIGS):
-                    bag = {"__provider": "p", **_spelled(resource, type_, props)}
-                    urn = f"urn:pulumi:test::p::{type_}::ci"
-
-                    def args() -> ResourceValidationArgs:
-                        proxied = unknown_checking_proxy(dict(bag))
-                        return ResourceValidationArgs(type_, proxied, urn, "ci", _options(), None, config)
-
-                    if isinstance(policy, ResourceValidationPolicy) and policy.validate is not None:
-                        validate = policy.validate
-                        found.append((policy.name, type_, case, number, _verdict(lambda r: validate(args(), r))))
-                    if isinstance(policy, ResourceValidationPolicy) and policy.remediate is not None:
-                        remediate = policy.remediate
-                        found.append((policy.name, type_, case, number, _verdict(lambda _: remediate(args()))))
-        if isinstance(policy, StackValidationPolicy):
-            resources = [
-                PolicyResource(
-                    resource.types[0],
-                    unknown_checking_proxy(dict(props)),
-                    f"urn:{i}",
-                    f"r{i}",
-                    _options(),
-                    None,
-                    None,
-                    [],
-                    {},
-                )
-                for i, (resource, props) in enumerate(CASES)
-            ]
-            for number, config in enumerate([{}, {"maxTokensPerStack": 1}]):
-                validate_stack = policy.validate
-                found.append(
-                    (
-                        policy.name,
-                        "stack",
-                        -1,
-                        number,
-                        _verdict(lambda r: validate_stack(StackValidationArgs(resources, config), r)),
-                    )
-                )
+                    args = _resource_args(resource, type_, props, config)
+                    if policy.validate is not None:
+                        found.append((policy.name, type_, case, number, _verdict(policy, args)))
+                    if policy.remediate is not None:
+                        args = _resource_args(resource, type_, props, config)  # a remediation may change the bag
+                        found.append((policy.name, type_, case, number, _verdict(policy, args, remediate=True)))
     return found
 
 
