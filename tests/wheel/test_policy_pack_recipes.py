@@ -9,7 +9,8 @@ Documented facts these hold:
   with the Python the engine finds for it (``PULUMI_PYTHON_CMD``, else PATH: the SDK's ``python/toolchain``), and
   fails with ``No module named 'pulumi'`` (issue 32, 7: what a user of a ``virtualenv`` project saw).
 - ``pulumi up --policy-pack DIR``: a mandatory violation stops the update before the resource is created, and the
-  engine names the pack and the policy (pulumi.com/docs, "Policy CLI Reference", running policies locally).
+  engine names the pack and the policy (pulumi.com/docs, "Policy CLI Reference", running policies locally);
+  ``--policy-pack-config FILE`` gives the pack's policies their config (pulumi.com/docs/iac/cli/commands/pulumi_up).
 - ``pulumi policy enable <org-name>/<policy-pack-name> <latest|version>`` (pulumi.com/docs/iac/cli/commands/
   pulumi_policy_enable): the name is the one the pack declares (``PolicyPack(name=...)``), which the engine reads
   from the pack when it publishes it (pulumi/pulumi ``pkg/backend/httpstate/policypack.go``, Publish). Publishing
@@ -119,6 +120,13 @@ def test_the_written_pack_enforces_on_a_virtualenv_project_from_its_own_virtuale
     assert "[mandatory]" in refused.stdout and catalog.MUST_EXPIRE in refused.stdout
     assert "ManagementToken 'forever': the token never expires" in refused.stdout
     assert [t["id"] for t in local_api.live_tokens()] == [ci_id]
+
+    # The pack's config file sets its numbers as for the installed pack: the 30-day token outlives 14 days.
+    declare({"ci": {"description": "CI deployer", "expires_in": "30d", "rotate_before": "7d"}})
+    (tmp_path / "work" / "policy-config.json").write_text(json.dumps({catalog.MAX_LIFETIME: {"maxLifetimeDays": 14}}))
+    configured = sh(f"{commands[-1]} --policy-pack-config ../policy-config.json", project, env)
+    assert configured.returncode != 0 and "[mandatory]" in configured.stdout
+    assert "the token lives 30d (expires_in 30d), longer than maxLifetimeDays 14" in configured.stdout
 
 
 def test_the_pulumi_cloud_recipe_publishes_the_written_pack_under_its_own_name():
