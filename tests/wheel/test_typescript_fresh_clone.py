@@ -78,9 +78,17 @@ def test_a_fresh_clone_installs_with_the_docs_commands_and_goes_up(
     run([f"git clone -q {team} {clone}"], tmp_path, user)
     assert not (clone / "sdks" / "influxdb3" / "bin").exists()  # the build is not committed
 
-    # The docs' reason for npm: `pulumi install` fails on a fresh clone (offline here: the registry's host).
+    # The docs' reason for npm: `pulumi install` fails on a fresh clone. Its registry query goes to a proxy on
+    # 127.0.0.1 that refuses it, so nothing leaves the machine and the answer is the same online and offline.
+    refused_proxy = {"HTTPS_PROXY": "http://127.0.0.1:1", "HTTP_PROXY": "http://127.0.0.1:1"}
     refused = subprocess.run(
-        ["pulumi", "install"], cwd=clone, env=user, capture_output=True, text=True, timeout=120, check=False
+        ["pulumi", "install"],
+        cwd=clone,
+        env={**user, **refused_proxy},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert refused.returncode != 0
     assert "error: installing `packages` from Pulumi.yaml: unable to resolve" in refused.stdout + refused.stderr
