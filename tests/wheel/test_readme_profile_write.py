@@ -31,20 +31,25 @@ from support.wheel import Installed
 PYTHON_BLOCK = re.compile(r"^```python\n(?P<code>.*?)^```", re.S | re.M)
 
 
+def readme_project(folder: Path) -> Path:
+    """A Python project whose program is the README's first one (step 4: `pulumi.export("token", ci.token)`)."""
+    program = PYTHON_BLOCK.search((REPO / "README.md").read_text(encoding="utf-8"))
+    assert program is not None
+    project = folder / "readme"
+    project.mkdir(parents=True)
+    (project / "__main__.py").write_text(program.group("code"), encoding="utf-8")
+    (project / "Pulumi.yaml").write_text("name: readme\nruntime: python\n", encoding="utf-8")
+    return project
+
+
 @pytest.mark.engine
 @pytest.mark.usefixtures("engine_ready")
 def test_readme_step_5_takes_the_account_and_cluster_from_an_http_stack(
     product: Installed, local_api: LocalApi, tmp_path: Path
 ):
-    project = tmp_path / "src" / "readme"
-    project.mkdir(parents=True)
-    program = PYTHON_BLOCK.search((REPO / "README.md").read_text(encoding="utf-8"))
-    assert program is not None
-    (project / "__main__.py").write_text(program.group("code"), encoding="utf-8")
-    (project / "Pulumi.yaml").write_text("name: readme\nruntime: python\n", encoding="utf-8")
     path = os.pathsep.join([*map(str, engine_path()), product.env()["PATH"]])
     env = {"PATH": path, "PULUMI_PYTHON_CMD": product.python, "VIRTUAL_ENV": str(product.root)}
-    stack = Stack.create("readme", tmp_path / "stack", source=project, extra_env=env)
+    stack = Stack.create("readme", tmp_path / "stack", source=readme_project(tmp_path / "src"), extra_env=env)
     stack.connect_to(local_api)  # step 3: the stack names the cluster, over HTTP
     stack.up().ok()
     stack.run("stack", "select", stack.name).ok()  # as `pulumi stack init` leaves it for a user
