@@ -131,17 +131,17 @@ class DatabaseInputs(BaseModel):
         return retention_ns(self.retention_period)
 
 
-def name_problem(name: str) -> Optional[str]:
-    """Why ``name`` cannot name a database (one sentence naming ``name``), or None."""
+def name_problem(name: str, prop: str = "name") -> Optional[str]:
+    """Why ``name`` cannot name a database (one sentence naming the input ``prop``), or None."""
     if not 1 <= len(name) <= MAX_NAME_LENGTH:
-        return f"name must be 1 to {MAX_NAME_LENGTH} characters long, got {len(name)}"
+        return f"{prop} must be 1 to {MAX_NAME_LENGTH} characters long, got {len(name)}"
     if not _NAME_CHARACTERS.fullmatch(name):
         bad = sorted({char for char in name if not _NAME_CHARACTERS.fullmatch(char)})
         shown = ", ".join(repr(char) for char in bad)
-        return f"name may hold only letters, digits, '_', '-' and '/', and '{name}' holds {shown}"
+        return f"{prop} may hold only letters, digits, '_', '-' and '/', and '{name}' holds {shown}"
     if not _NAME_START.match(name):
         return (
-            f"name must start with a letter or a digit, and '{name}' starts with '{name[0]}' (names starting with "
+            f"{prop} must start with a letter or a digit, and '{name}' starts with '{name[0]}' (names starting with "
             f"'_' are reserved for InfluxDB's own use)"
         )
     return None
