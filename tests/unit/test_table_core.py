@@ -18,6 +18,7 @@ from pulumi_influxdb3_tokens.core.table import lifecycle
 from pulumi_influxdb3_tokens.core.table.client import TableClient, can_list
 from pulumi_influxdb3_tokens.core.table.diff import decide
 from pulumi_influxdb3_tokens.core.table.models import TableInputs, TableRecord
+from pulumi_influxdb3_tokens.resources import TABLE
 
 MONTHLY = [{"type": "time", "value": "%Y-%m"}]
 DAILY_BY_HOST = [{"type": "time", "value": "%Y-%m-%d"}, {"type": "tag", "value": "host"}]
@@ -38,13 +39,8 @@ def olds(**changes: Any) -> dict[str, Any]:
 
 
 def news(**changes: Any) -> dict[str, Any]:
-    base = {
-        "database": "metrics",
-        "name": "cpu",
-        "partition_template": MONTHLY,
-        "allow_data_loss": None,
-        "database_resource_id": "metrics",
-    }
+    """The inputs that declare the same table (the outputs' echoed inputs), with ``changes``."""
+    base = {key: value for key, value in olds().items() if key in TABLE.input_names}
     return {**base, **changes}
 
 

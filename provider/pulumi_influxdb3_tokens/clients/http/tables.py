@@ -41,27 +41,23 @@ class HttpTableClient:
             "tables",
             json=body.model_dump(by_alias=True, exclude_none=True),
         )
-        if response.status_code == 409:
-            raise self.api.failure(
-                TableExistsError,
-                409,
-                f"Could not create {label(database, name)}: the database already has a table of that name (HTTP "
-                f"409), made outside this stack, by a colleague or by a write, so it is not taken over; choose another "
-                f"name, or delete that table first.",
-            )
+        self._refuse_taken(
+            response,
+            f"Could not create {label(database, name)}: the database already has a table of that name (HTTP 409), "
+            f"made outside this stack, by a colleague or by a write, so it is not taken over; choose another name, or "
+            f"delete that table first.",
+        )
         self._refuse(response, f"create {label(database, name)}", database, name)
         return self.api.with_ids(answers.parse(response, TableRecord, self.connection, WHAT))
 
     def rename(self, database: str, name: str, new_name: str) -> TableRecord:
         body = RenameTableRequest(name=new_name).model_dump(by_alias=True)
         response = self.api.send("PUT", "databases", database, "tables", name, "rename", json=body)
-        if response.status_code == 409:
-            raise self.api.failure(
-                TableExistsError,
-                409,
-                f"Could not rename {label(database, name)} to '{new_name}': the database already has a table named "
-                f"'{new_name}' (HTTP 409).",
-            )
+        self._refuse_taken(
+            response,
+            f"Could not rename {label(database, name)} to '{new_name}': the database already has a table named "
+            f"'{new_name}' (HTTP 409).",
+        )
         self._refuse(response, f"rename {label(database, name)} to '{new_name}'", database, name)
         return self.api.with_ids(answers.parse(response, TableRecord, self.connection, WHAT))
 
@@ -71,6 +67,11 @@ class HttpTableClient:
             return False
         answers.raise_for_status(response, f"delete {label(database, name)}", self.connection)
         return True
+
+    def _refuse_taken(self, response: httpx.Response, message: str) -> None:
+        """A 409: the name is taken (``TableExistsError``), whoever took it."""
+        if response.status_code == 409:
+            raise self.api.failure(TableExistsError, 409, message)
 
     def _refuse(self, response: httpx.Response, action: str, database: str, name: str) -> None:
         """A failed request: its 404 says the table or its database is gone (``TableNotFoundError``)."""

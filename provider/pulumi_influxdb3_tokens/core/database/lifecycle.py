@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 from ..data_loss import refuse_in_place
 from ..errors import AdoptionError
 from ..notices import say
-from ..outcomes import Checked, Created, Decision, Imported
+from ..outcomes import Checked, Created, Decision, Imported, replacing
 from . import diff as diffing
 from .diff import IN_PLACE_INPUTS, in_place_changes, old_retention_ns
 from .models import (
@@ -42,11 +42,7 @@ def diff(
     database's connection), a column limit holds for new tables only, a shorter retention drops data.
     ``moves`` is a replacement only the face sees (property, reason): the database is made anew elsewhere."""
     decision = diffing.decide(olds, news)
-    if moves is not None:
-        decision.replace(*moves)
-    if decision.replaces:
-        for reason in decision.reasons:
-            say(f"replace: {reason}.", RESOURCE)
+    if replacing(decision, moves, RESOURCE):
         return decision
     for change in in_place_changes(olds, news):
         _tell(change, olds, news, clients)

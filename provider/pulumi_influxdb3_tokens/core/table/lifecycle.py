@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 from ..data_loss import refuse_in_place
 from ..errors import AdoptionError, ConfigurationError
 from ..notices import say
-from ..outcomes import Checked, Created, Decision, Imported
+from ..outcomes import Created, Decision, Imported, replacing
 from . import diff as diffing
 from .client import can_list
 from .diff import IN_PLACE_INPUTS, database_changes, follows_database, holder, in_place_changes
@@ -44,11 +44,7 @@ def diff(
     """The decision, with what each change costs told to the user: a replacement deletes the data, a rename keeps it.
     ``moves`` is a replacement only the face sees (property, reason): the table is made anew elsewhere."""
     decision = diffing.decide(olds, news)
-    if moves is not None:
-        decision.replace(*moves)
-    if decision.replaces:
-        for reason in decision.reasons:
-            say(f"replace: {reason}.", RESOURCE)
+    if replacing(decision, moves, RESOURCE):
         return decision
     database, name = stored_place(resource_id, olds)
     changed = in_place_changes(olds, news)
@@ -144,16 +140,4 @@ def delete(client: TableClient, resource_id: str, props: Optional[Mapping[str, A
     client.delete(*stored_place(resource_id, props or {}))
 
 
-__all__ = [
-    "IN_PLACE_INPUTS",
-    "Checked",
-    "Created",
-    "Imported",
-    "check_inputs",
-    "create",
-    "delete",
-    "diff",
-    "import_token",
-    "read",
-    "update",
-]
+__all__ = ["IN_PLACE_INPUTS", "check_inputs", "create", "delete", "diff", "import_token", "read", "update"]
