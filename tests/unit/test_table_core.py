@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
+from pulumi_influxdb3_tokens.core.database import lifecycle as database_lifecycle
 from pulumi_influxdb3_tokens.core.errors import AdoptionError, ConfigurationError
 from pulumi_influxdb3_tokens.core.table import lifecycle
 from pulumi_influxdb3_tokens.core.table.client import TableClient, can_list
 from pulumi_influxdb3_tokens.core.table.diff import decide
 from pulumi_influxdb3_tokens.core.table.models import TableInputs, TableRecord
-from pulumi_influxdb3_tokens.resources import TABLE
+from pulumi_influxdb3_tokens.resources import TABLE, Resource
 
 MONTHLY = [{"type": "time", "value": "%Y-%m"}]
 DAILY_BY_HOST = [{"type": "time", "value": "%Y-%m-%d"}, {"type": "tag", "value": "host"}]
@@ -264,3 +265,24 @@ def test_delete_acts_on_the_stored_names_and_a_gone_table_is_success():
     assert cluster.calls == [("delete", "metrics-v2", "cpu2")]
     lifecycle.delete(cluster, "logs/app/errors", {})
     assert cluster.calls[-1] == ("delete", "logs/app", "errors")
+
+
+def test_a_database_rename_names_the_tables_a_listing_transport_finds(capsys: pytest.CaptureFixture[str]):
+    """admin/databases/rename.md: the renamed database keeps its data, so its tables go with it; a transport that can
+    list them (admin/tables/list.md, `influxctl table list DATABASE`) lets the Database's preview name each."""
+    cluster = ListingCluster()
+    made(cluster)
+
+    class NoTokens:
+        def list(self) -> list[Any]:
+            return []
+
+    def clients(resource: Resource) -> Any:
+        return cluster if resource is TABLE else NoTokens()
+
+    database = {"name": "metrics", "max_tables": 500, "max_columns_per_table": 250, "retention_period_ns": 0}
+    database_lifecycle.diff(database, {**database, "name": "metrics-v2"}, "metrics", None, clients)
+    assert (
+        "Database: rename: the tables of database 'metrics' move with it to 'metrics-v2' and keep their data (a Table "
+        "whose database_resource_id is this Database's id follows in place): 'cpu'.\n"
+    ) in capsys.readouterr().err
