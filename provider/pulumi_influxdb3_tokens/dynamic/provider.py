@@ -24,7 +24,7 @@ from pulumi.dynamic import (
 from ..core import engine
 from ..core.bags import is_unknown, plain
 from ..core.notices import told_to
-from ..resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN, Resource
+from ..resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN, TABLE, Resource
 from . import clean_errors
 
 # The core (pydantic's models), the settings and the transports (httpx, the influxctl client) are
@@ -192,3 +192,10 @@ class DatabaseTokenProvider(RegistryProvider):
 
     RESOURCE = DATABASE_TOKEN
     NOUN = "token"
+
+
+class TableProvider(RegistryProvider):
+    """CRUD for one table of the documented Management API."""
+
+    RESOURCE = TABLE
+    NOUN = "table"
