@@ -18,7 +18,7 @@ from pulumi_influxdb3_tokens.core.answered_creates import JOURNAL_ENV
 from support.audit_cli import Ran, run_audit
 from support.engine import Stack
 from support.local_api import LocalApi
-from support.processes import kill_session, until
+from support.processes import kill_session, until, up_with_a_create_in_flight
 from support.secrets_scan import assert_nowhere
 
 pytestmark = pytest.mark.http_only
@@ -396,19 +396,8 @@ def test_a_killed_cli_leaves_its_create_to_the_next_up_and_its_orphaned_provider
     before = {t["id"] for t in local_api.list_tokens()}
     local_api.stop()
     argv = ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack.name]
-    up = subprocess.Popen(
-        argv,
-        cwd=stack.work_dir,
-        env=stack.env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    up = up_with_a_create_in_flight(argv, stack.work_dir, stack.env(), journal)
     try:
-        until(
-            "the create's journal entry is written", lambda: any(journal.glob("*.json")) or up.poll() is not None, 120
-        )
-        assert up.poll() is None, "the up ended before its create was journaled"
         [entry] = journal.glob("*.json")
         up.kill()  # SIGKILL: the CLI, and only it
         up.wait(10)

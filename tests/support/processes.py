@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Mapping, Optional
 
 PROC = Path("/proc")
 
@@ -60,3 +61,20 @@ def until(what: str, done: Callable[[], bool], seconds: float) -> None:
     while not done():
         assert time.monotonic() < deadline, f"not within {seconds:g} s: {what}"
         time.sleep(0.1)
+
+
+def up_with_a_create_in_flight(
+    argv: list[str], cwd: Path, env: Mapping[str, str], journal: Path
+) -> subprocess.Popen[bytes]:
+    """Start ``pulumi up`` (``argv``) in a session of its own and return once a create of it is in flight: its
+    pending-create journal entry is written, which happens before the request is sent. The caller kills it."""
+    up = subprocess.Popen(
+        argv, cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        until("a create's journal entry is written", lambda: any(journal.glob("*.json")) or up.poll() is not None, 120)
+        assert up.poll() is None, "the up ended before its create was journaled"
+    except BaseException:
+        kill_session(up.pid)
+        raise
+    return up

@@ -31,7 +31,7 @@ import pytest
 from pulumi_influxdb3_tokens.core.answered_creates import JOURNAL_ENV
 from support.engine import REPO
 from support.local_api import start_local_api
-from support.processes import kill_session, running, session_processes, until
+from support.processes import kill_session, running, session_processes, until, up_with_a_create_in_flight
 from support.recipes import recipe
 from support.wheel import Installed, installed_stack
 
@@ -54,17 +54,9 @@ def test_the_recovery_recipe_after_a_sigkilled_up_converges_with_no_orphan_and_n
         journal = Path(stack.extra_env[JOURNAL_ENV])
 
         server.stop()  # the create retries (retryTimeout, 60 s by default) while the CLI is killed
-        up = subprocess.Popen(
-            ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive"],
-            cwd=stack.work_dir,
-            env=stack.env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        argv = ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive"]
+        up = up_with_a_create_in_flight(argv, stack.work_dir, stack.env(), journal)
         try:
-            until("a create is in flight", lambda: any(journal.glob("*.json")) or up.poll() is not None, 120)
-            assert up.poll() is None, "the up ended before its create was sent"
             started = {pid: cmd for pid, cmd in session_processes(up.pid).items() if pid != up.pid}
             assert any("pulumi.dynamic" in cmd for cmd in started.values()), started
             assert any("pulumi-language-python" in cmd for cmd in started.values()), started
