@@ -66,6 +66,10 @@ for line in sys.stdin:
         answer = engine.engine_alive()
     elif command[0] == "pids":
         answer = [os.getpid(), os.getppid()]
+    elif command[0] == "hold-profile":  # an influxctl call in flight: its profile (the admin token) on disk
+        from pulumi_influxdb3_tokens.clients.secret_files import private_file
+        held = private_file("config.toml", "token = 'M.V1.admin'")
+        answer = str(held.__enter__().parent)
     else:
         answer = mint(command[1], command[0] == "mint-killing-engine")
     print(json.dumps(answer), flush=True)
@@ -93,7 +97,9 @@ class Chain:
             host = tmp_path / "pulumi-language-yaml"
             shutil.copy2(Path("/bin/sh").resolve(), host)
             between = [str(host), "-c", HOST]
-        env = {**os.environ, "INFLUXDB3_TOKENS_JOURNAL_DIR": str(self.journal)}
+        runtime = tmp_path / "runtime"  # where influxctl's temporary profiles go (clients/secret_files.py)
+        runtime.mkdir(mode=0o700)
+        env = {**os.environ, "INFLUXDB3_TOKENS_JOURNAL_DIR": str(self.journal), "XDG_RUNTIME_DIR": str(runtime)}
         if watch:
             env["WATCH_ENGINE"] = "1"
         self.engine = subprocess.Popen(
@@ -177,6 +183,22 @@ def test_a_watching_provider_ends_soon_after_its_engine_though_the_shell_between
         assert chain.ask("alive") is True and _state(provider) != "gone"  # a live engine ends nothing
         chain.kill_engine()
         _wait_gone(provider, shell)
+    finally:
+        chain.close()
+
+
+def test_a_provider_the_watchdog_ends_leaves_no_influxctl_profile_behind(tmp_path: Path):
+    """The watchdog ends the process in the middle of whatever it does, so ``private_file``'s cleanup never runs: the
+    profile holding the admin token is removed before the process exits (secret_files.remove_own), not left to the
+    next provider's clean-up of stale folders."""
+    chain = Chain(tmp_path, watch=True)
+    try:
+        provider, _ = chain.ask("pids")
+        folder = Path(chain.ask("hold-profile"))
+        assert (folder / "config.toml").is_file()
+        chain.kill_engine()
+        _wait_gone(provider)
+        assert not folder.exists()
     finally:
         chain.close()
 

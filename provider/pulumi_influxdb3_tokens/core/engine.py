@@ -16,17 +16,19 @@ which tells a killed engine from a live one for the plugin alone.
 A provider process then ends itself once its engine is gone (``watch``): nothing else would end it, and it
 would only hold its journal entries' locks and refuse every create. Ending it loses nothing: a create's
 journal entry is written before its request is sent and is settled by the next ``pulumi up``, as after a
-SIGKILL of the provider.
+SIGKILL of the provider. What a ``finally`` would have removed (influxctl's temporary profile, which holds the
+admin token) is removed first (``when_gone``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from .errors import InfluxDB3TokensError
 
@@ -52,6 +54,7 @@ class _Process:
 
 _ENGINE: Optional[_Process] = None
 _WATCHING = False
+_WHEN_GONE: list[Callable[[], None]] = []
 _LOCK = threading.Lock()
 
 
@@ -119,10 +122,22 @@ def watch() -> None:
     threading.Thread(target=_end_with_engine, name="influxdb3-engine-watch", daemon=True).start()
 
 
+def when_gone(cleanup: Callable[[], None]) -> None:
+    """Run ``cleanup`` before the watchdog ends this process: what a ``finally`` would have removed (a file holding
+    a secret) must not stay behind because the process ends in the middle of a call."""
+    with _LOCK:
+        _WHEN_GONE.append(cleanup)
+
+
 def _end_with_engine() -> None:
     while engine_alive():
         time.sleep(WATCH_EVERY_S)
-    os._exit(EXIT_ENGINE_GONE)  # no cleanup to run: the journal is built to survive a killed process
+    with _LOCK:
+        cleanups = list(_WHEN_GONE)
+    for cleanup in cleanups:
+        with contextlib.suppress(Exception):  # ending the process matters more than one cleanup's failure
+            cleanup()
+    os._exit(EXIT_ENGINE_GONE)  # nothing else to run: the journal is built to survive a killed process
 
 
 def require_engine(action: str) -> None:
