@@ -67,6 +67,9 @@ class RegistryProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         self._config = req.config  # held in the provider process only
+        # Only the provider process configures a provider (pulumi.dynamic's get_provider, at its first call): it
+        # ends with its engine, as the program that imports this module does not.
+        engine.watch()
 
     def _client(self, props: Mapping[str, Any], resource: Optional[Resource] = None) -> Any:
         """The resource's client (or ``resource``'s, on the same connection) on the connection ``props`` name, with
