@@ -15,6 +15,11 @@ Facts this holds:
 - With ``overlap``, a new ``expires_in`` rotates in place: the old token stays valid and is listed in ``retiring``
   until now plus ``overlap`` (core/tokens/overlap.py), which is what "rotate now with overlap" is.
 - An output that is not a string prints as JSON from ``pulumi stack output NAME`` (pulumi stack output --help).
+- For a replace target the engine neither diffs (pulumi/pulumi v3.274.1 pkg/resource/deploy/step_generator.go
+  ``diff``: "If this resource is marked for replacement, just return a "replace" diff") nor hands check the old
+  inputs (``generateSteps``: "if the resource has been targeted for replacement, ignore its old state"), so the
+  replacement draws a create marker of its own, and only what the program settled keeps the token it replaces from
+  being reported as a lost create (core/management_token/declared.py ``settle_once_recorded``).
 """
 
 from __future__ import annotations
@@ -62,6 +67,12 @@ def run_recipe(stack: Stack, name: str) -> list[str]:
     return outputs
 
 
+def create_marker(stack: Stack) -> str | None:
+    """The ci-deployer resource's create marker, as its state holds it (core/tokens/marker.py)."""
+    [token] = [r for r in stack.export()["deployment"]["resources"] if r["urn"].endswith("::ci-deployer")]
+    return token["inputs"].get("create_marker")
+
+
 @pytest.mark.engine
 @pytest.mark.usefixtures("engine_ready")
 def test_rotate_now_with_overlap_keeps_the_old_token_retiring_and_replace_revokes_every_one_in_the_same_up(
@@ -94,8 +105,12 @@ def test_rotate_now_with_overlap_keeps_the_old_token_retiring_and_replace_revoke
         second_token = stack.secret_outputs()["token"]
 
         # A leak: --replace mints a third token and revokes the current and the retiring one in the same up.
-        found, _ = run_recipe(stack, "replace-leaked-token")
+        marker = create_marker(stack)
+        found, replaced = run_recipe(stack, "replace-leaked-token")
         assert "URN: urn:pulumi:" in found and found.rstrip().endswith("::ci-deployer")
+        # Right after the up that minted the current token, the replace does not take it for a lost create.
+        assert "an earlier create of this token" not in replaced, replaced
+        assert create_marker(stack) not in (marker, None)  # the replacement proves itself with a marker of its own
         outputs = stack.outputs()
         third = outputs["tokenId"]
         assert third not in (first, second) and outputs["retiring"] == []
