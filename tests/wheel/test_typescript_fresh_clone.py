@@ -3,10 +3,11 @@ another folder, installed with the docs' commands as written, then `pulumi up` a
 local server, with the plugin from the installed product.
 
 Documented facts held here:
-- docs/_index.md, "In git and CI": commit `sdks/influxdb3` with package.json and package-lock.json (recipe
-  `typescript-commit`); on a fresh clone `npm ci` installs and builds the SDK (recipe `typescript-fresh-clone`),
-  after which `pulumi up` works; `pulumi install` stops on the `packages:` entry `pulumi package add` wrote,
-  "installing `packages` from Pulumi.yaml: unable to resolve".
+- docs/_index.md, "In git and CI": commit the program (index.ts, tsconfig.json, Pulumi.yaml) and `sdks/influxdb3`
+  with package.json and package-lock.json (recipe `typescript-commit`, the only `git add` of them here); on a
+  fresh clone `npm ci` installs and builds the SDK (recipe `typescript-fresh-clone`), after which `pulumi up` works;
+  `pulumi install` stops on the `packages:` entry `pulumi package add` wrote, "installing `packages` from
+  Pulumi.yaml: unable to resolve".
 - The project is what `pulumi package add` makes: examples/typescript's Pulumi.yaml, package.json, lockfile and
   sdks/influxdb3 (held to the generator by tests/e2e/test_typescript_e2e.py), with docs/_index.md's TypeScript
   program as index.ts.
@@ -71,8 +72,8 @@ def test_a_fresh_clone_installs_with_the_docs_commands_and_goes_up(
     assert program is not None
     (team / "index.ts").write_text(program.group("code"), encoding="utf-8")
     (team / ".gitignore").write_text("node_modules/\n", encoding="utf-8")
-    run(["git init -q -b main", "git add .gitignore index.ts tsconfig.json"], team, user)
-    run(recipe(DOC, "typescript-commit"), team, user)
+    run(["git init -q -b main", "git add .gitignore"], team, user)
+    run(recipe(DOC, "typescript-commit"), team, user)  # commits the program and its tsconfig.json too
 
     clone = tmp_path / "clone"
     run([f"git clone -q {team} {clone}"], tmp_path, user)
