@@ -80,6 +80,12 @@ def documented_plugin_errors() -> list[str]:
     return quoted
 
 
+# The tail of the SDK's error line with downloads on: not the network's answer (that is in each attempt's warning)
+# but the download's outcome (pulumi/pulumi v3.274.1 pkg/workspace/plugin.go "error downloading %s %s to file",
+# sdk/go/common/workspace/plugins.go "failed all %d attempts").
+SDK_DOWNLOAD_OUTCOME = (
+    "error downloading provider influxdb3 to file: failed to download plugin: influxdb3-0.1.0: failed all 5 attempts"
+)
 CASES = [("yaml", True), ("sdk", True), ("yaml", False), ("sdk", False)]  # the doc's order: program, downloads on
 YAML_PROGRAM = """name: lost-plugin
 runtime: yaml
@@ -111,3 +117,6 @@ def test_without_the_plugin_the_engine_prints_what_the_docs_quote(tmp_path: Path
     assert failed.returncode != 0
     expected = documented_plugin_errors()[CASES.index((program, downloads))]
     assert expected in failed.output
+    if (program, downloads) == ("sdk", True):  # what follows the SDK's error line, as the doc quotes it
+        assert f"{expected}{SDK_DOWNLOAD_OUTCOME}" in failed.output
+        assert SDK_DOWNLOAD_OUTCOME in " ".join(DOC.read_text(encoding="utf-8").split())
