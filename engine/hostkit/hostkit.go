@@ -24,8 +24,8 @@ import (
 )
 
 // Serve runs a language host the way the engine starts one: it prints the port of its gRPC server on
-// stdout, serves until the engine (when its address was given) stops answering health checks, and
-// exits the process on a failure to serve.
+// stdout, serves until the engine is gone (watchEngine) or, when its address was given, stops answering
+// health checks, and exits the process on a failure to serve.
 func Serve(engineAddress string, host pulumirpc.LanguageRuntimeServer) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -36,6 +36,7 @@ func Serve(engineAddress string, host pulumirpc.LanguageRuntimeServer) {
 			cmdutil.Exit(fmt.Errorf("could not start the health check: %w", err))
 		}
 	}
+	watchEngine(cancel)
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: cancelChannel,
 		Init: func(srv *grpc.Server) error {
@@ -50,6 +51,36 @@ func Serve(engineAddress string, host pulumirpc.LanguageRuntimeServer) {
 	if err := <-handle.Done; err != nil {
 		cmdutil.Exit(fmt.Errorf("language host RPC stopped serving: %w", err))
 	}
+}
+
+// How often a host checks that the engine that started it still runs, and how long it then gives its calls
+// in flight (their contexts end with the engine's connection, which stops the program they run) to end.
+const (
+	engineCheckEvery = 500 * time.Millisecond
+	stopGrace        = 3 * time.Second
+)
+
+// watchEngine stops the host once the process that started it (the engine) is gone. The health check above
+// asks the engine only every five minutes, as the upstream hosts do, so a host whose `pulumi` CLI was killed
+// would live on that long. A process whose parent dies is handed to another (init or a subreaper), so a
+// changed parent pid means the engine is gone: the server stops (its Run calls have already ended with the
+// engine's connection) and, should a call hang, the process exits after stopGrace.
+func watchEngine(cancel context.CancelFunc) {
+	engine := os.Getppid()
+	if engine <= 1 {
+		return // started by init: no engine to outlive
+	}
+	go func() {
+		ticker := time.NewTicker(engineCheckEvery)
+		defer ticker.Stop()
+		for range ticker.C {
+			if os.Getppid() != engine {
+				cancel()
+				time.AfterFunc(stopGrace, func() { os.Exit(1) })
+				return
+			}
+		}
+	}()
 }
 
 // Generator turns a bound package into files (relative path: contents), e.g. pkg/codegen/nodejs.

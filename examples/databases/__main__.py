@@ -3,13 +3,13 @@
 The stack mints a management token through its configured admin credential (influxdb3:apiUrl or influxctl,
 influxdb3:accountId, influxdb3:clusterId, the secret influxdb3:managementToken), then makes a database and two
 database tokens with that new token as their credential (`management_token`): dashboards get a read token,
-the collector a write token. Databases and database tokens go to InfluxData's documented Management API
+the collector a write token; a table of its own partitions the cpu data by month. Databases and database tokens go to InfluxData's documented Management API
 (influxdb3:product: dedicated, the default, or clustered).
 """
 
 import pulumi
 
-from pulumi_influxdb3_tokens import Database, DatabaseToken, ManagementToken
+from pulumi_influxdb3_tokens import Database, DatabaseToken, ManagementToken, Table
 
 # The stack's own admin token: expires, and is replaced a week before it does; every Database and DatabaseToken
 # below sends it, so a replacement is an in-place update of theirs, never a new database.
@@ -29,6 +29,15 @@ metrics = Database(
 
 pulumi.export("database", metrics.name)
 pulumi.export("retention_period_ns", metrics.retention_period_ns)
+
+# A table with monthly partitions of its own, made before any write; it follows a rename of `metrics` in place.
+cpu = Table(
+    "cpu",
+    database=metrics,
+    name="cpu",
+    partition_template=[{"type": "time", "value": "%Y-%m"}],
+    management_token=admin.token,
+)
 
 # Who gets which token: the dashboards read metrics, the collector writes them. Tokens name databases by name:
 # `metrics.name` (not the string "metrics") makes each token follow a rename of the database in the same `pulumi up`.

@@ -1,6 +1,6 @@
-"""Pulumi resources for InfluxDB 3 Cloud Dedicated management tokens, and databases and database tokens.
+"""Pulumi resources for InfluxDB 3 Cloud Dedicated management tokens, and databases, tables and database tokens.
 
-``ManagementToken``, ``Database`` and ``DatabaseToken`` are the dynamic resources (the default for Python
+``ManagementToken``, ``Database``, ``DatabaseToken`` and ``Table`` are the dynamic resources (the default for Python
 programs); ``influxdb3`` holds
 the typed classes of the ``pulumi-resource-influxdb3`` plugin (``influxdb3.ManagementToken``,
 ``influxdb3.Provider``), for imported tokens and several clusters through explicit providers.
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .dynamic.database import Database
     from .dynamic.database_token import DatabaseToken
     from .dynamic.resource import ManagementToken
+    from .dynamic.table import Table
 
 _WHERE = {
     "AdoptionError": ".core.errors",
@@ -41,6 +42,7 @@ _WHERE = {
     "InfluxDB3TokensError": ".core.errors",
     "ManagementApiError": ".core.errors",
     "ManagementToken": ".dynamic.resource",
+    "Table": ".dynamic.table",
 }
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "InfluxDB3TokensError",
     "ManagementApiError",
     "ManagementToken",
+    "Table",
     "__version__",
     "influxdb3",
 ]

@@ -15,6 +15,7 @@ from .core.registry import (
     MANAGEMENT_TOKEN,
     PACKAGE,
     RESOURCES,
+    TABLE,
     Lifecycle,
     Resource,
     of_type,
@@ -28,6 +29,7 @@ __all__ = [
     "MANAGEMENT_TOKEN",
     "PACKAGE",
     "RESOURCES",
+    "TABLE",
     "Lifecycle",
     "Resource",
     "of_type",
@@ -40,7 +42,9 @@ if TYPE_CHECKING:  # mypy holds each resource's lifecycle module to the protocol
     from .core.database import lifecycle as _database_lifecycle
     from .core.database_token import lifecycle as _database_token_lifecycle
     from .core.management_token import lifecycle as _management_token_lifecycle
+    from .core.table import lifecycle as _table_lifecycle
 
     _: Lifecycle = _management_token_lifecycle
     _database: Lifecycle = _database_lifecycle
     _database_token: Lifecycle = _database_token_lifecycle
+    _table: Lifecycle = _table_lifecycle

@@ -124,6 +124,9 @@ def test_the_python_example_hands_a_read_and_a_write_token_on_a_minted_managemen
     up = stack.up(*PACK).ok()
     assert "mandatory" not in up.output and "advisory" not in up.output  # the example passes the pack cleanly
     assert stack.outputs()["collector_retiring"] == []
+    # The example's Table: its id is <database>/<table> (docs/table.md), its Database passed itself.
+    [table] = stack.resources("Table")
+    assert table["id"] == "metrics/cpu" and table["outputs"]["database_resource_id"] == "metrics"
     tokens = up_outcome_is_what_the_consumers_need(stack, local_api, str)
     stack.preview("--expect-no-changes").ok()
     destroy_leaves_nothing_and_no_secret_in_plaintext(stack, local_api, tokens)

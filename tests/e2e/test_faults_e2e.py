@@ -3,16 +3,14 @@ and an interrupted `pulumi up`. HTTP transport only: influxctl does its own retr
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import json
 import os
 import signal
 import subprocess
 import threading
-import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -20,6 +18,7 @@ from pulumi_influxdb3_tokens.core.answered_creates import JOURNAL_ENV
 from support.audit_cli import Ran, run_audit
 from support.engine import Stack
 from support.local_api import LocalApi
+from support.processes import kill_session, until, up_with_a_create_in_flight
 from support.secrets_scan import assert_nowhere
 
 pytestmark = pytest.mark.http_only
@@ -368,30 +367,6 @@ def test_two_sigints_leave_pending_creates_that_refresh_clears_and_up_converges(
 # --- a killed CLI ---------------------------------------------------------------------------------
 
 
-def session_of(pid: int) -> int | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return int(stat[stat.rfind(")") + 1 :].split()[3])
-
-
-def kill_session(session: int) -> None:
-    """SIGKILL what is left of the processes the killed CLI started: its session (it ran in its own), which
-    its providers keep though the engine puts each in a process group of its own."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and session_of(int(entry.name)) == session:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int(entry.name), signal.SIGKILL)
-
-
-def until(what: str, done: Callable[[], bool], seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not done():
-        assert time.monotonic() < deadline, f"not within {seconds:g} s: {what}"
-        time.sleep(0.1)
-
-
 def given_up(entry: Path) -> bool:
     """No create holds the journal entry any more (it took its lock to send the create): gone, or lockable."""
     try:
@@ -412,27 +387,17 @@ def test_a_killed_cli_leaves_its_create_to_the_next_up_and_its_orphaned_provider
     make_stack, local_api: LocalApi
 ):
     """Issue 30 (3), as the review reproduced it: server down, `pulumi up` started, the CLI SIGKILLed while
-    its create retries, the server back. The providers outlive the CLI (nothing stops them): the orphaned
-    one must not mint a token whose answer no state can record, and the entry must wait for the next up."""
+    its create retries, the server back. The orphaned provider must not mint a token whose answer no state can
+    record (it ends itself within a second, issue 32: core/engine.py ``watch``), and the entry must wait for the
+    next up."""
     stack = make_stack(spec(1))
     stack.config_set_plain({"influxdb3:retryTimeout": "120"})  # the create keeps retrying while the server is down
     journal = Path(stack.extra_env[JOURNAL_ENV])
     before = {t["id"] for t in local_api.list_tokens()}
     local_api.stop()
     argv = ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--stack", stack.name]
-    up = subprocess.Popen(
-        argv,
-        cwd=stack.work_dir,
-        env=stack.env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    up = up_with_a_create_in_flight(argv, stack.work_dir, stack.env(), journal)
     try:
-        until(
-            "the create's journal entry is written", lambda: any(journal.glob("*.json")) or up.poll() is not None, 120
-        )
-        assert up.poll() is None, "the up ended before its create was journaled"
         [entry] = journal.glob("*.json")
         up.kill()  # SIGKILL: the CLI, and only it
         up.wait(10)

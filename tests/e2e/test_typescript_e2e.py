@@ -193,7 +193,7 @@ from pulumi_influxdb3_tokens import influxdb3 as ours
 def keywords(f, skip):
     return sorted(p for p in inspect.signature(f).parameters if p not in skip)
 shapes = {}
-for name in ("ManagementToken", "Database", "DatabaseToken", "Provider"):
+for name in ("ManagementToken", "Database", "DatabaseToken", "Table", "Provider"):
     args = getattr(gen, name + "Args")
     shapes[name] = {
         "generated": keywords(args.__init__, {"self", "__self__"}),

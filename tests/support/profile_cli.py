@@ -4,7 +4,9 @@ The stand-in answers `pulumi stack output NAME --json [--show-secrets]` as pulum
 against a local stack of a YAML program with `fn::secret` outputs): without --show-secrets a secret output
 prints the JSON string "[secret]" whatever its type (a secret number too), a plain one prints its JSON value;
 with --show-secrets every value prints as JSON; an unknown output exits 1 with
-"error: current stack does not have output property 'NAME'" on stderr.
+"error: current stack does not have output property 'NAME'" on stderr. `pulumi stack export` prints the
+given export (`{"version": 3, "deployment": {...}}`), and `pulumi config --json` the given config, shaped as
+v3.274.1 prints it: `{"influxdb3:accountId": {"value": "...", "secret": false}}`, a secret without its value.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ args = sys.argv[1:]
 with open({record!r}, "a") as handle:
     handle.write(" ".join(args) + "\\n")
 outputs = json.load(open({outputs!r}))
+if args[:2] == ["stack", "export"] or args[:1] == ["config"]:
+    print(json.dumps(json.load(open({answers!r}))["export" if args[0] == "stack" else "config"], indent=4))
+    sys.exit(0)
 name = args[2]
 if name not in outputs:
     print(f"error: current stack does not have output property '{{name}}'", file=sys.stderr)
@@ -36,15 +41,25 @@ print(json.dumps("[secret]" if secret and "--show-secrets" not in args else valu
 """
 
 
-def fake_pulumi(folder: Path, outputs: Mapping[str, tuple[Any, bool]]) -> tuple[Path, Path]:
-    """A `pulumi` in ``folder/bin`` with these outputs (value, is it secret); its bin folder and argv record."""
+def fake_pulumi(
+    folder: Path,
+    outputs: Mapping[str, tuple[Any, bool]],
+    resources: Optional[list[dict[str, Any]]] = None,
+    config: Optional[Mapping[str, Any]] = None,
+) -> tuple[Path, Path]:
+    """A `pulumi` in ``folder/bin`` with these outputs (value, is it secret), the export's ``resources`` and the
+    stack's ``config`` (`pulumi config --json`); its bin folder and argv record."""
     bin_dir = folder / "bin"
     bin_dir.mkdir(exist_ok=True)
     record = folder / "pulumi-argv.txt"
     table = folder / "pulumi-outputs.json"
     table.write_text(json.dumps({k: {"value": v, "secret": s} for k, (v, s) in outputs.items()}), encoding="utf-8")
+    answers = folder / "pulumi-answers.json"
+    export = {"version": 3, "deployment": {"manifest": {}, "resources": resources or []}}
+    answers.write_text(json.dumps({"export": export, "config": dict(config or {})}), encoding="utf-8")
     fake = bin_dir / "pulumi"
-    fake.write_text(_FAKE_PULUMI.format(python=sys.executable, record=str(record), outputs=str(table)), "utf-8")
+    script = _FAKE_PULUMI.format(python=sys.executable, record=str(record), outputs=str(table), answers=str(answers))
+    fake.write_text(script, "utf-8")
     fake.chmod(0o755)
     return bin_dir, record
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pulumi_influxdb3_tokens.version import __version__
-from support.engine import REPO
+from support.engine import REPO, Stack, engine_path
+from support.local_api import LocalApi
 
 VERSION = __version__  # pyproject.toml reads it from the package (a dynamic version)
 DISTRIBUTION = "pulumi-influxdb3-tokens"
@@ -95,3 +96,16 @@ class Installed:
         """Where this install imports the package from (``-P``: not from the working directory)."""
         code = "import pulumi_influxdb3_tokens as p; print(p.__file__)"
         return Path(self.run(self.python, "-P", "-c", code, cwd=cwd).stdout.strip())
+
+
+def installed_stack(installed: Installed, program: Path, tmp_path: Path, server: LocalApi) -> Stack:
+    """A stack of ``program`` whose engine runs the install's Python, with the server's settings."""
+    stack = Stack.create(program.name, tmp_path, source=program, extra_env=server.env())
+    engine_and_install = [*map(str, engine_path()), *installed.env()["PATH"].split(os.pathsep)]
+    stack.extra_env.update(
+        PATH=os.pathsep.join(engine_and_install),
+        PULUMI_PYTHON_CMD=installed.python,
+        VIRTUAL_ENV=str(installed.root),
+        PYTHONNOUSERSITE="1",
+    )
+    return stack

@@ -100,3 +100,53 @@ def test_a_later_create_reports_a_live_unsettled_token_keeps_it_and_forgets_a_re
     HttpTokenClient(connection(local_api)).mint(INPUTS)
     assert capsys.readouterr().err == ""
     assert not entry.exists()
+
+
+# A Python program declaring one token on each face, run against Pulumi's mocks (pulumi.runtime.set_mocks): the
+# mocks answer each registration as the engine does once it has saved the step, with the token's id and outputs.
+PROGRAM = """
+import pulumi
+
+class Engine(pulumi.runtime.Mocks):
+    def new_resource(self, args):
+        token_id = "current-" + args.name
+        retiring = [{"id": "retiring-" + args.name, "prefix": "M.V1.x", "until": "2030-01-01T00:00:00Z"}]
+        return "first-" + args.name, {**args.inputs, "token_id": token_id, "retiring": retiring}
+
+    def call(self, args):
+        return {}
+
+pulumi.runtime.set_mocks(Engine(), preview=False)
+
+from pulumi_influxdb3_tokens import ManagementToken
+from pulumi_influxdb3_tokens.influxdb3 import ManagementToken as PluginManagementToken
+
+@pulumi.runtime.test
+def program():
+    ManagementToken("dynamic", description="deployer", expires_in="30d")
+    PluginManagementToken("plugin", description="deployer", expires_in="30d")
+
+program()
+"""
+
+
+def test_a_python_program_settles_the_answered_creates_of_its_tokens_once_the_engine_answers(journal_dir: Path):
+    """Issue: `pulumi up --replace URN` right after the up that minted the token reported that token as lost. The
+    engine skips the provider's diff for a replace target (pulumi/pulumi v3.274.1 pkg/resource/deploy/
+    step_generator.go ``diff``: "If this resource is marked for replacement, just return a "replace" diff") and
+    creates the replacement first, while the state still holds the old token, whose entry no diff had settled. The
+    engine answers a program's registration only after saving the step (step_executor.go: ``stepComplete`` after
+    ``OnResourceStepPost``), so both ManagementToken classes settle their tokens' entries when the ids arrive; an
+    entry of a token no program was given (a lost answer) stays, to be reported."""
+    held = [f"{kind}-{face}" for face in ("dynamic", "plugin") for kind in ("first", "current", "retiring")]
+    for token_id in [*held, "lost"]:
+        path = answered_path(journal_dir, token_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"token_id": token_id}))
+
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM], env=dict(os.environ), capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert [token_id for token_id in held if answered_path(journal_dir, token_id).exists()] == []
+    assert answered_path(journal_dir, "lost").exists()

@@ -8,8 +8,7 @@ and /databases... under the server URL .../api/v0; the Error schema {code, messa
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -25,27 +24,16 @@ from pulumi_influxdb3_tokens.core.errors import (
     OutcomeUnknownError,
 )
 from pulumi_influxdb3_tokens.settings import CLUSTERED, DEDICATED, INFLUXCTL
-from support.documented_api import ACCOUNT, ADMIN, CLUSTER, connection
-
-PREFIX = {DEDICATED: f"/api/v0/accounts/{ACCOUNT}/clusters/{CLUSTER}", CLUSTERED: "/api/v0"}
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-class Recorder:
-    """Answers every request with ``answer`` and keeps what was sent."""
-
-    def __init__(self, answer: Handler) -> None:
-        self.answer = answer
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return self.answer(request)
-
-    def sent(self) -> list[tuple[str, str, Any]]:
-        return [
-            (r.method, r.url.raw_path.decode(), json.loads(r.content) if r.content else None) for r in self.requests
-        ]
+from support.documented_api import (
+    ACCOUNT,
+    ADMIN,
+    CLUSTER,
+    PREFIX,
+    Handler,
+    Recorder,
+    assert_one_clean_sentence,
+    connection,
+)
 
 
 def client(answer: Handler, product: str = DEDICATED) -> tuple[HttpDatabaseClient, Recorder]:
@@ -63,11 +51,6 @@ def database(name: str = "my/db", product: str = DEDICATED, **kw: Any) -> dict[s
 
 def inputs(**kw: Any) -> DatabaseInputs:
     return DatabaseInputs.model_validate({"name": "my/db", **kw})
-
-
-def assert_one_clean_sentence(message: str) -> None:
-    assert message.endswith(".") and "\n" not in message and "Traceback" not in message
-    assert ADMIN not in message and "M.V1." not in message and "Bearer" not in message
 
 
 @pytest.mark.parametrize("product", [DEDICATED, CLUSTERED])

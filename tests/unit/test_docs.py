@@ -16,7 +16,7 @@ import pytest
 from influxdb3_local_api.cli import build_parser as server_parser
 from pulumi_influxdb3_tokens.audit.command import build_parser as tokens_parser
 from pulumi_influxdb3_tokens.policy import catalog
-from pulumi_influxdb3_tokens.resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN, RESOURCES, to_camel
+from pulumi_influxdb3_tokens.resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN, RESOURCES, TABLE, to_camel
 from pulumi_influxdb3_tokens.settings import ALL_SETTINGS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -134,6 +134,7 @@ REFERENCES = {
     "management-token.md": (MANAGEMENT_TOKEN, {"connection"}),
     "database.md": (DATABASE, {"connection", "management_token"}),
     "database-token.md": (DATABASE_TOKEN, {"connection", "management_token"}),
+    "table.md": (TABLE, {"connection", "management_token"}),
 }
 
 

@@ -31,6 +31,7 @@ from pulumi_influxdb3_tokens.dynamic.provider import (
     DatabaseProvider,
     DatabaseTokenProvider,
     ManagementTokenProvider,
+    TableProvider,
 )
 from pulumi_influxdb3_tokens.dynamic.secret_credential import with_secret_credential
 from pulumi_influxdb3_tokens.plugin.provider import InfluxDB3Provider
@@ -105,7 +106,7 @@ def configured(provider: Any) -> Any:
     return provider
 
 
-@pytest.mark.parametrize("provider_class", [DatabaseProvider, DatabaseTokenProvider])
+@pytest.mark.parametrize("provider_class", [DatabaseProvider, DatabaseTokenProvider, TableProvider])
 def test_each_call_sends_the_credential_of_the_inputs_it_is_given(core: Recorder, provider_class: type):
     provider = configured(provider_class())
     created = provider.create({"name": "a", CREDENTIAL: "M.V1.first"})
@@ -200,7 +201,9 @@ def test_the_credential_input_is_a_secret_and_a_secret_output():
     assert secret and secret_outputs == ["token", CREDENTIAL]
 
 
-@pytest.mark.parametrize("provider_class", [DatabaseProvider, DatabaseTokenProvider, ManagementTokenProvider])
+@pytest.mark.parametrize(
+    "provider_class", [DatabaseProvider, DatabaseTokenProvider, ManagementTokenProvider, TableProvider]
+)
 def test_a_pickled_provider_holds_no_data_and_loads_in_a_fresh_process(core: Recorder, provider_class: type):
     provider = configured(provider_class())
     pickled = dill.dumps(provider, recurse=True)

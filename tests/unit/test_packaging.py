@@ -92,14 +92,6 @@ def test_policy_pack_prints_the_installed_pack_folder(capsys: pytest.CaptureFixt
     assert {p.name for p in folder.iterdir() if p.is_file()} >= set(cli.POLICY_PACK_FILES)
 
 
-def test_policy_pack_write_copies_the_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    target = tmp_path / "packs" / "influxdb3"
-    assert cli.main(["policy-pack", "--write", str(target)]) == cli.EXIT_OK
-    assert capsys.readouterr().out.strip() == str(target.resolve())
-    for name in cli.POLICY_PACK_FILES:
-        assert (target / name).read_bytes() == (Path(str(PACK)) / name).read_bytes()
-
-
 def test_policy_pack_write_into_an_unwritable_place_is_one_sentence(tmp_path: Path, capsys):
     blocker = tmp_path / "a-file"
     blocker.write_text("")

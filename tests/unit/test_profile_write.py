@@ -185,7 +185,8 @@ def test_concurrent_writers_lose_nobodys_profile(tmp_path: Path) -> None:
 
 def test_the_token_comes_from_a_stack_output_through_a_pipe_not_argv(tmp_path: Path) -> None:
     """The stand-in `pulumi` records its argv: the token must never be in it, only in what it prints. The
-    output is read first without --show-secrets (to see that it is a secret), then with it."""
+    output is read first without --show-secrets (to see that it is a secret), then with it; the stack's ids
+    (no flag names them) without it."""
     bin_dir, record = fake_pulumi(tmp_path, {"ciToken": (TOKEN, True)})
     config = tmp_path / "config.toml"
     config.write_text(EXISTING, encoding="utf-8")
@@ -207,6 +208,8 @@ def test_the_token_comes_from_a_stack_output_through_a_pipe_not_argv(tmp_path: P
     assert [line.split() for line in argv.splitlines()] == [
         ["stack", "output", "ciToken", "--json", "--non-interactive", "--stack", "prod"],
         ["stack", "output", "ciToken", "--show-secrets", "--json", "--non-interactive", "--stack", "prod"],
+        ["stack", "export", "--non-interactive", "--stack", "prod"],
+        ["config", "--json", "--non-interactive", "--stack", "prod"],
     ]
     assert TOKEN not in done.stdout + done.stderr
 

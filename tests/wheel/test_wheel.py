@@ -21,16 +21,15 @@ Documented facts this holds:
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from support.engine import PROGRAMS, REPO, Stack, engine_path
+from support.engine import PROGRAMS, REPO
 from support.local_api import LocalApi, start_local_api
-from support.wheel import DISTRIBUTION, PACK_REQUIREMENTS, VERSION, Installed
+from support.wheel import DISTRIBUTION, PACK_REQUIREMENTS, VERSION, Installed, installed_stack
 
 # Run by the install's own Python: start the plugin as the engine does, ask GetSchema, print the answer.
 GET_SCHEMA = """
@@ -101,19 +100,6 @@ def installed_server(installed: Installed, tmp_path: Path) -> Iterator[LocalApi]
     server = start_local_api(tmp_path / "server-data", python=installed.python, hash_cost=None)  # as a user runs it
     yield server
     server.stop()
-
-
-def installed_stack(installed: Installed, program: Path, tmp_path: Path, server: LocalApi) -> Stack:
-    """A stack of ``program`` whose engine runs the install's Python, with the server's settings."""
-    stack = Stack.create(program.name, tmp_path, source=program, extra_env=server.env())
-    engine_and_install = [*map(str, engine_path()), *installed.env()["PATH"].split(os.pathsep)]
-    stack.extra_env.update(
-        PATH=os.pathsep.join(engine_and_install),
-        PULUMI_PYTHON_CMD=installed.python,
-        VIRTUAL_ENV=str(installed.root),
-        PYTHONNOUSERSITE="1",
-    )
-    return stack
 
 
 @pytest.mark.engine

@@ -19,15 +19,15 @@ were no orphans); it is refused when the audit cannot tell which listed token is
 influxctl profile NAME; see :mod:`.profile`.
 
 ``influxdb3-tokens policy-pack`` prints the folder of the policy pack installed with the package, for
-``pulumi preview --policy-pack "$(influxdb3-tokens policy-pack)"``; ``--write DIR`` copies the pack
-there instead (to publish it with ``pulumi policy publish``, or keep it beside a project).
+``pulumi preview --policy-pack "$(influxdb3-tokens policy-pack)"``; ``--write DIR`` writes a self-contained copy
+there instead (:mod:`..policy.self_contained`: to publish it with ``pulumi policy publish``, or run it in a
+virtualenv of its own beside any project).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import sys
 from pathlib import Path
 from typing import Optional, Protocol, Sequence
@@ -36,7 +36,7 @@ from .. import settings
 from ..clients import client_for, database_client_for, database_token_client_for
 from ..clients.credential import credential_in_play
 from ..core.errors import InfluxDB3TokensError
-from ..policy import catalog
+from ..policy import catalog, self_contained
 from ..resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN
 from . import profile
 from .database_tokens import DatabaseTokensReport, audit_database_tokens
@@ -146,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--write",
         type=Path,
         metavar="DIR",
-        help="copy the pack's files into DIR (made if missing) and print DIR, e.g. for `pulumi policy publish DIR`",
+        help="write a self-contained copy of the pack into DIR (made if missing) and print DIR: it needs only "
+        "pulumi-policy in a virtualenv of its own (DIR/venv), e.g. for `pulumi policy publish` from DIR",
     )
     profile.add_parser(commands)
     return parser
@@ -158,9 +159,7 @@ def _run_policy_pack(args: argparse.Namespace) -> int:
         return EXIT_OK
     target: Path = args.write
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        for name in POLICY_PACK_FILES:
-            shutil.copyfile(POLICY_PACK_DIR / name, target / name)
+        self_contained.write(target)
     except OSError as err:
         print(f"influxdb3-tokens policy-pack: cannot write the pack into {target}: {err.strerror}.", file=sys.stderr)
         return EXIT_ERROR

@@ -18,6 +18,7 @@ count of pending creates proves nothing: a colleague with the same admin secret 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Optional, Protocol
@@ -50,6 +51,7 @@ class _StateResource(_Loose):
     id: Optional[str] = None
     inputs: Optional[dict[str, Any]] = None
     outputs: Optional[dict[str, Any]] = None
+    delete: bool = False  # a replaced resource the engine has yet to delete
 
 
 class _PendingOperation(_Loose):
@@ -133,6 +135,11 @@ class HeldTokens(BaseModel):
     retiring: dict[str, str] = {}  # held token id -> when its overlap ends (a replaced token kept valid)
 
 
+def plain_output(held: _StateResource, name: str) -> Optional[str]:
+    """A plain string output of a state resource (``account_id`` or ``accountId``), else None."""
+    return _value(held.outputs, name)
+
+
 def _value(bag: Optional[dict[str, Any]], name: str) -> Optional[str]:
     """A plain string property of a state's inputs or outputs, under either face's spelling."""
     for key, value in (bag or {}).items():
@@ -175,15 +182,25 @@ def load_states(paths: Iterable[Path]) -> StackStates:
     states = []
     for path in paths:
         try:
-            export = _StackExport.model_validate_json(path.read_bytes())
+            raw = path.read_bytes()
         except OSError as err:
             raise StackStateError(f"Cannot read --stack-state {path}: {err.strerror or err}.") from None
-        except ValidationError:
-            raise StackStateError(
-                f"--stack-state {path} is not the JSON `pulumi stack export` prints; export the stack again."
-            ) from None
-        states.append((str(path), export.deployment))
+        try:
+            export = json.loads(raw)
+        except ValueError:
+            export = None
+        states.append((str(path), exported_deployment(export, f"--stack-state {path}")))
     return tuple(states)
+
+
+def exported_deployment(export: object, where: str) -> _Deployment:
+    """The deployment of the parsed ``pulumi stack export`` output ``export``; ``where`` names it in the error."""
+    try:
+        return _StackExport.model_validate(export).deployment
+    except ValidationError:
+        raise StackStateError(
+            f"{where} is not the JSON `pulumi stack export` prints; export the stack again."
+        ) from None
 
 
 def held_tokens(paths: Iterable[Path], resource: Resource = MANAGEMENT_TOKEN) -> HeldTokens:

@@ -2,7 +2,8 @@
 
 influxctl's documented way to use a management token is a ``[[profile]]`` with ``mgmt_token`` in its
 ``config.toml``. The token comes from a secret stack output or from standard input, never from argv, where any user
-of the machine could read it (profile_token.py). The file is replaced atomically (a 0600 temporary file
+of the machine could read it (profile_token.py); with a stack output, the profile's account and cluster come
+from that stack too when no flag names them (profile_stack.py). The file is replaced atomically (a 0600 temporary file
 in the same folder, fsync, rename) under an exclusive lock, so a reader sees the old file or the new one
 and two writers never lose each other's profile. ``--remove`` takes the profile out again.
 
@@ -24,7 +25,7 @@ from typing import Any, Optional
 from .. import settings
 from ..clients.influxctl import config_file
 from ..core.errors import ConfigurationError, InfluxDB3TokensError
-from . import profile_token
+from . import profile_stack, profile_token
 
 PRODUCT = "dedicated"  # influxctl's `product` for Cloud Dedicated profiles
 
@@ -62,12 +63,13 @@ def add_parser(commands: Any) -> None:
     write.add_argument(
         "--cwd", type=Path, metavar="DIR", help="with --stack-output: the Pulumi project folder (default: here)"
     )
-    write.add_argument(
-        "--account-id", help="the profile's account_id (needed for a new profile; env INFLUXDB3_ACCOUNT_ID)"
-    )
-    write.add_argument(
-        "--cluster-id", help="the profile's cluster_id (needed for a new profile; env INFLUXDB3_CLUSTER_ID)"
-    )
+    for key, setting in profile_stack.KEYS.items():
+        write.add_argument(
+            f"--{key.replace('_', '-')}",
+            help=f"the profile's {key} (default, first found: with --stack-output the stack's ManagementToken "
+            f"{key} output, then its {settings.config_key(setting)} config; the profile's own; {setting.env}; "
+            "the profile influxctl uses)",
+        )
     write.add_argument("--remove", action="store_true", help="remove the profile NAME instead of writing it")
     write.add_argument(
         "--force",
@@ -82,23 +84,31 @@ def _config_path(args: argparse.Namespace) -> Path:
     return settings.influxctl_config_path({})
 
 
-def _profile_values(args: argparse.Namespace, token: str, text: str, path: Path) -> dict[str, str]:
+def _profile_values(
+    args: argparse.Namespace, token: str, text: str, path: Path, stack: profile_stack.StackIds
+) -> dict[str, str]:
+    """The profile's keys, each from the first source that has it: the flag, the stack (--stack-output), the
+    profile's own value, the environment, then the profile influxctl itself would pick."""
     profiles = {p.get("name"): p for p in config_file.read_profiles(text, str(path))}
-    existing = profiles.get(args.name)
+    existing = profiles.get(args.name) or {}
     # A new profile for the cluster the person already uses: the profile influxctl itself would pick.
     current = profiles.get(settings.influxctl_profile_name({}) or settings.DEFAULT_PROFILE) or {}
     values = {"mgmt_token": token}
-    for key, given, env in (
-        ("account_id", args.account_id, settings.ACCOUNT_ID.env),
-        ("cluster_id", args.cluster_id, settings.CLUSTER_ID.env),
-    ):
-        fallback = os.environ.get(env, "").strip() or str(current.get(key) or "").strip() or None
-        value = given or (None if existing and key in existing else fallback)
+    for key, setting in profile_stack.KEYS.items():
+        flag = f"--{key.replace('_', '-')}"
+        # The profile's own value is kept as it is (not written again) unless a flag or the stack names one.
+        fallback = os.environ.get(setting.env, "").strip() or str(current.get(key) or "").strip() or None
+        value = getattr(args, key) or stack.value(key) or (None if key in existing else fallback)
         if value is not None:
             values[key] = value
-        elif not existing or key not in existing:
+        elif key not in existing:
+            from_stack = (
+                f", a ManagementToken's {key} output or {settings.config_key(setting)} in the stack's config"
+                if args.stack_output
+                else ""
+            )
             raise ConfigurationError(
-                f"A new profile needs --{key.replace('_', '-')} (or {env}, or a 'default' profile in {path} to take "
+                f"A new profile needs {flag} (or {setting.env}{from_stack}, or a 'default' profile in {path} to take "
                 f"it from)."
             )
     if not existing or "product" not in existing:
@@ -177,6 +187,9 @@ def run(args: argparse.Namespace) -> int:
         if args.stack_output
         else profile_token.from_stdin()
     )
+    # Read before the lock: the stack's ids, only when a flag leaves one open.
+    asks_stack = token is not None and args.stack_output and not (args.account_id and args.cluster_id)
+    stack = profile_stack.read(args.stack, args.cwd) if asks_stack else profile_stack.StackIds()
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         lock_fd = os.open(path.with_name(f".{path.name}.lock"), os.O_WRONLY | os.O_CREAT, 0o600)
@@ -195,7 +208,7 @@ def run(args: argparse.Namespace) -> int:
                 return 0
             verb = "removed"
         else:
-            result = config_file.upsert(text, args.name, _profile_values(args, token, text, path), str(path))
+            result = config_file.upsert(text, args.name, _profile_values(args, token, text, path, stack), str(path))
             verb = "wrote"
             if result == text:
                 print(

@@ -10,16 +10,14 @@ before its value is ever read; then with ``--show-secrets`` for the value itself
 from __future__ import annotations
 
 import getpass
-import json
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Optional
 
 from ..core.errors import ConfigurationError
 from ..settings.credential import CREDENTIAL_SHAPE
+from . import stack_cli
 
 SECRET_MARK = "[secret]"  # what `pulumi stack output NAME --json` prints for a secret without --show-secrets
 MIN_LENGTH = 16  # far below any minted token (M.V1. and 43 characters locally); catches a truncated or wrong value
@@ -43,24 +41,12 @@ def checked(value: object, where: str) -> str:
 
 
 def _stack_output(pulumi: str, output: str, stack: Optional[str], cwd: Optional[Path], show: bool) -> object:
-    command = [pulumi, "stack", "output", output, *(["--show-secrets"] if show else []), "--json", "--non-interactive"]
-    if stack:
-        command += ["--stack", stack]
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
-    if done.returncode != 0:
-        raise ConfigurationError(
-            f"`pulumi stack output {output}` failed (exit {done.returncode}); check the output name, --stack and --cwd."
-        )
-    try:
-        return json.loads(done.stdout)
-    except ValueError:
-        raise ConfigurationError(f"`pulumi stack output {output} --json` printed no JSON.") from None
+    args = ["stack", "output", output, *(["--show-secrets"] if show else []), "--json"]
+    return stack_cli.read_json(pulumi, args, stack, cwd, "check the output name, --stack and --cwd")
 
 
 def from_stack(output: str, stack: Optional[str], cwd: Optional[Path]) -> str:
-    pulumi = shutil.which("pulumi")
-    if pulumi is None:
-        raise ConfigurationError("--stack-output needs the pulumi CLI on PATH.")
+    pulumi = stack_cli.pulumi_cli()
     where = f"The stack output '{output}'"
     if _stack_output(pulumi, output, stack, cwd, show=False) != SECRET_MARK:
         raise ConfigurationError(

@@ -1,5 +1,5 @@
-"""The transports that carry each resource's calls (``TokenClient``, ``DatabaseClient``, ``DatabaseTokenClient``: their
-seams in the core).
+"""The transports that carry each resource's calls (``TokenClient``, ``DatabaseClient``, ``DatabaseTokenClient``,
+``TableClient``: their seams in the core).
 
 A transport's module is imported when a connection first asks for it: a provider process on the
 REST API never loads the influxctl client, and one on influxctl never loads httpx.
@@ -20,6 +20,7 @@ from . import secret_files
 if TYPE_CHECKING:
     from ..core.database.client import DatabaseClient
     from ..core.database_token.client import DatabaseTokenClient
+    from ..core.table.client import TableClient
     from .http import HttpTokenClient
     from .http.database_tokens import HttpDatabaseTokenClient
     from .influxctl.client import InfluxctlTokenClient
@@ -32,6 +33,7 @@ __all__ = [
     "client_for",
     "database_client_for",
     "database_token_client_for",
+    "table_client_for",
 ]
 
 _C = TypeVar("_C")
@@ -78,6 +80,16 @@ def database_token_client_for(connection: Connection) -> DatabaseTokenClient:
         "HttpDatabaseTokenClient", connection, __getattr__("HttpDatabaseTokenClient")
     )
     return client
+
+
+def table_client_for(connection: Connection) -> TableClient:
+    """The client of a table (``resources.TABLE``): the documented Management API over HTTP, which creates, renames
+    and deletes tables but cannot read them; a connection on influxctl is refused in one sentence (until influxctl's
+    ``table`` commands have a client behind the same seam, core/table/client.py)."""
+    _documented_api_only(connection, "A Table")
+    from .http.tables import HttpTableClient
+
+    return _one_per_connection("HttpTableClient", connection, HttpTableClient)
 
 
 def _one_per_connection(kind: str, connection: Connection, make: Callable[[Connection], _C]) -> _C:

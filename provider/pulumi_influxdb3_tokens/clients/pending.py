@@ -10,11 +10,11 @@ stopped sends no create at all (``core/engine.py``): its entry waits for the nex
 
 An answer that arrives is not the end either: the engine may die before its state records the token.
 So the entry holds until the state does: it is rewritten as *answered* (the token id, no string;
-``core/answered_creates.py``) and removed when a later run reads, diffs, updates or deletes a resource
-holding that token. A create of the same request that finds an answered entry nobody settled asks the
-server: a token revoked, expired or gone is forgotten; a live one is reported (it may be held by no
-state) and kept, never revoked, since nothing proves that no state holds it. Entries answered in this
-process are never looked at by its own creates.
+``core/answered_creates.py``) and removed once a state is seen holding that token: the Python program is
+handed its id, or a later run reads, diffs, updates or deletes a resource holding it. A create of the same
+request that finds an answered entry nobody settled asks the server: a token revoked, expired or gone is
+forgotten; a live one is reported (it may be held by no state) and kept, never revoked, since nothing proves
+that no state holds it. Entries answered in this process are never looked at by its own creates.
 
 One small JSON file per create, no token string in it; ``INFLUXDB3_TOKENS_JOURNAL_DIR`` moves the
 journal (default ``~/.cache/pulumi-influxdb3-tokens/pending-creates``). Without the journal (another

@@ -30,6 +30,7 @@ import threading
 from pathlib import Path
 from typing import Iterator, Optional
 
+from ..core import engine
 from ..core.errors import ConfigurationError
 
 RUNTIME_NAME = "pulumi-influxdb3-tokens"
@@ -161,6 +162,21 @@ def _folder_prefix() -> str:
     pid = os.getpid()  # asked each time: a forked child is another owner
     start = _own_start_time(pid)
     return f"influxctl-{_host_tag()}-{pid}-" + (f"{start}-" if start else "")
+
+
+def remove_own() -> None:
+    """Remove this process's folders now: the engine watchdog (core/engine.py) ends the process without running
+    ``private_file``'s cleanup, and a profile holding the admin token must not wait for the next provider."""
+    directory = _runtime_path()
+    if not directory.is_dir():
+        return
+    prefix = _folder_prefix()
+    for entry in directory.iterdir():
+        if entry.name.startswith(prefix):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+engine.when_gone(remove_own)
 
 
 @contextlib.contextmanager

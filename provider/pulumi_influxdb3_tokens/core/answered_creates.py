@@ -3,9 +3,12 @@
 A create whose answer arrived is not forgotten at once: the engine that asked may have died before
 its state recorded the token (the CLI killed), and then no state holds it. So its journal entry is
 kept as *answered* (the token id, never the string) under ``answered/``, named by a hash of the
-token id, until a later run shows that the stack holds the token: the engine calls read, diff, update
-and delete only for resources its state holds, and each settles the ids it is given. Settling is a few
-unlink attempts, no listing, so a preview of many tokens pays nearly nothing for it.
+token id, until a state is seen holding the token: a Python program is handed the token's id only once
+the engine has saved it in the state, and settles it then (``management_token/declared.py``); and the
+engine calls read, diff, update and delete only for resources its state holds, and each settles the ids
+it is given. The first matters for ``pulumi up --replace``, which creates the replacement without a diff
+first: left to the diffs, the entry of the token being replaced would be reported as lost. Settling is a
+few unlink attempts, no listing, so a preview of many tokens pays nearly nothing for it.
 """
 
 from __future__ import annotations

@@ -6,12 +6,12 @@ A Pulumi program imports this module: it imports no pydantic and no transport.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Mapping, Optional, Sequence, Union, cast
 
 import pulumi
 from pulumi import Input, Output
 
-from .registry import DATABASE, DATABASE_TOKEN, Resource
+from .registry import DATABASE, DATABASE_TOKEN, TABLE, Resource
 
 ExpiryInput = Input[Union[str, datetime]]
 # A database token's permission, as the documented API has it: {"action": "read" | "write", "resource": name | "*"}.
@@ -87,6 +87,31 @@ def database_token_props(
     )
 
 
+def table_props(
+    database: Optional[Union[Input[str], pulumi.CustomResource]],
+    name: Optional[Input[str]],
+    partition_template: Optional[Input[Sequence[PartitionPartInput]]],
+    allow_data_loss: Optional[Input[bool]],
+    database_resource_id: Optional[Input[str]],
+) -> dict[str, Any]:
+    """A Table's declared inputs, on either face. A Database resource given as ``database`` hands over its name and
+    its id, the id being the proof that a later new name is that Database renamed (core/table/diff.py)."""
+    if isinstance(database, pulumi.CustomResource):
+        if database_resource_id is None:
+            database_resource_id = database.id
+        database = cast(Any, database).name  # a Database of either face: its ``name`` output
+    return declared_props(
+        TABLE,
+        {
+            "database": database,
+            "name": name,
+            "partition_template": partition_template,
+            "allow_data_loss": allow_data_loss,
+            "database_resource_id": database_resource_id,
+        },
+    )
+
+
 class DatabaseOutputs:
     """The outputs both Database classes expose (set by the SDK once the engine answers)."""
 
@@ -119,3 +144,15 @@ class DatabaseTokenOutputs:
     cluster_id: Output[str]
     retiring: Output[list[dict[str, str]]]
     create_marker: Output[Optional[str]]
+
+
+class TableOutputs:
+    """The outputs both Table classes expose (set by the SDK once the engine answers)."""
+
+    database: Output[str]
+    name: Output[str]
+    partition_template: Output[Optional[Sequence[Mapping[str, Any]]]]
+    allow_data_loss: Output[Optional[bool]]
+    database_resource_id: Output[Optional[str]]
+    account_id: Output[str]
+    cluster_id: Output[str]

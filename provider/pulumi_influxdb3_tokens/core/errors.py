@@ -147,3 +147,11 @@ class DatabaseExistsError(ManagementApiError):
 
 class DatabaseNotFoundError(ManagementApiError):
     """The cluster has no database of the name a request named (HTTP 404)."""
+
+
+class TableExistsError(ManagementApiError):
+    """The database already has a table of the name a create or a rename asked for (HTTP 409): never taken over."""
+
+
+class TableNotFoundError(ManagementApiError):
+    """The cluster has no such table, or no such database (HTTP 404)."""

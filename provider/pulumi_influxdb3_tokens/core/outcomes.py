@@ -4,7 +4,9 @@ outcome. Resource-agnostic, so the faces (and ``resources.Lifecycle``) name one 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
+
+from .notices import say
 
 
 @dataclass
@@ -33,6 +35,16 @@ class Decision:
         if prop not in self.replaces:
             self.replaces.append(prop)
         self.reasons.append(reason)
+
+
+def replacing(decision: Decision, moves: Optional[tuple[str, str]], resource: str) -> bool:
+    """Whether ``decision`` replaces, once the face's own replacement (``moves``: property, reason) is added; each
+    replacement's reason is said to the user, since a replacement is where data goes."""
+    if moves is not None:
+        decision.replace(*moves)
+    for reason in decision.reasons if decision.replaces else ():
+        say(f"replace: {reason}.", resource)
+    return bool(decision.replaces)
 
 
 @dataclass(frozen=True)

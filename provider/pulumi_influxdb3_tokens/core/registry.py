@@ -199,8 +199,34 @@ DATABASE_TOKEN = Resource(
     documented_api=True,
 )
 
+# A table of a database. The documented API can create, rename and delete one but neither get nor list it, so over
+# HTTP a table is never read back. Its id is "<database>/<table>" as first made (a table name holds no "/"), kept
+# through renames as a database's is.
+TABLE = Resource(
+    name="Table",
+    core="table",
+    input_names=(
+        "database",  # the name of the database the table is in
+        "name",
+        "partition_template",  # as a database's; omitted: the database's template; only at create
+        "allow_data_loss",  # true lets a new partition template delete the table (and its data) and make it anew
+        # The id of the Database resource the table is in (``db.id``): the proof that a new ``database`` is that
+        # Database renamed in place (its id never changes) rather than another database (core/table/diff.py).
+        "database_resource_id",
+    ),
+    output_names=(
+        "account_id",
+        "cluster_id",
+    ),
+    computed_inputs=(),
+    secret_inputs=(),
+    secret_outputs=(),
+    client_for="clients:table_client_for",
+    documented_api=True,
+)
+
 # The resources both faces serve.
-RESOURCES = (MANAGEMENT_TOKEN, DATABASE, DATABASE_TOKEN)
+RESOURCES = (MANAGEMENT_TOKEN, DATABASE, DATABASE_TOKEN, TABLE)
 
 
 def of_type(resource_type: str) -> Optional[Resource]:

@@ -24,7 +24,7 @@ from pulumi.dynamic import (
 from ..core import engine
 from ..core.bags import is_unknown, plain
 from ..core.notices import told_to
-from ..resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN, Resource
+from ..resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN, TABLE, Resource
 from . import clean_errors
 
 # The core (pydantic's models), the settings and the transports (httpx, the influxctl client) are
@@ -67,6 +67,9 @@ class RegistryProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         self._config = req.config  # held in the provider process only
+        # Only the provider process configures a provider (pulumi.dynamic's get_provider, at its first call): it
+        # ends with its engine, as the program that imports this module does not.
+        engine.watch()
 
     def _client(self, props: Mapping[str, Any], resource: Optional[Resource] = None) -> Any:
         """The resource's client (or ``resource``'s, on the same connection) on the connection ``props`` name, with
@@ -192,3 +195,10 @@ class DatabaseTokenProvider(RegistryProvider):
 
     RESOURCE = DATABASE_TOKEN
     NOUN = "token"
+
+
+class TableProvider(RegistryProvider):
+    """CRUD for one table of the documented Management API."""
+
+    RESOURCE = TABLE
+    NOUN = "table"

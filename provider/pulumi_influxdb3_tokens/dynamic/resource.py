@@ -7,7 +7,7 @@ from typing import Optional
 from pulumi import Input, Output, ResourceOptions
 from pulumi.dynamic import Resource
 
-from ..core.management_token.declared import ExpiryInput, TokenOutputs, token_props
+from ..core.management_token.declared import ExpiryInput, TokenOutputs, settle_once_recorded, token_props
 from ..core.management_token.props import SECRET_OUTPUTS
 from .provider import CONNECTION, ManagementTokenProvider
 
@@ -70,6 +70,7 @@ class ManagementToken(Resource, TokenOutputs, module="influxdb3", name="Manageme
             opts,
         )
         super().__init__(ManagementTokenProvider(), resource_name, props, opts)
+        settle_once_recorded(self.id, self.token_id, self.retiring)
 
     @staticmethod
     def get(resource_name: str, id: Input[str], opts: Optional[ResourceOptions] = None) -> "ManagementToken":

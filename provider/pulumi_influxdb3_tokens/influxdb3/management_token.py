@@ -7,7 +7,7 @@ from typing import Optional
 import pulumi
 from pulumi import Input, ResourceOptions
 
-from ..core.management_token.declared import ExpiryInput, TokenOutputs, token_props
+from ..core.management_token.declared import ExpiryInput, TokenOutputs, settle_once_recorded, token_props
 from ..core.management_token.props import SECRET_OUTPUTS
 from ..resources import MANAGEMENT_TOKEN
 from ..version import __version__
@@ -45,6 +45,7 @@ class ManagementToken(SchemaNames, pulumi.CustomResource, TokenOutputs):
             ResourceOptions(version=__version__, additional_secret_outputs=list(SECRET_OUTPUTS)), opts
         )
         super().__init__(TYPE, resource_name, props, opts)
+        settle_once_recorded(self.id, self.token_id, self.retiring)
 
     @staticmethod
     def get(resource_name: str, id: Input[str], opts: Optional[ResourceOptions] = None) -> "ManagementToken":

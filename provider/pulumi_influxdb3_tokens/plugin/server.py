@@ -128,6 +128,7 @@ CORE_THREADS = 4 * (os.cpu_count() or 2)
 
 def main(argv: list[str] | None = None) -> None:
     engine_process.record()  # the engine that started us, before any create asks whether it still runs
+    engine_process.watch()  # and we end with it: an orphaned plugin would only hold its journal locks
     args = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="pulumi-resource-influxdb3", description="Pulumi resource provider plugin")
     parser.add_argument("engine", help="the Pulumi engine's gRPC address")

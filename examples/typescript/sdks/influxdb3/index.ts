@@ -25,6 +25,11 @@ export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;
 utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
 
+export { TableArgs } from "./table";
+export type Table = import("./table").Table;
+export const Table: typeof import("./table").Table = null as any;
+utilities.lazyLoad(exports, ["Table"], () => require("./table"));
+
 
 // Export sub-modules:
 import * as config from "./config";
@@ -45,6 +50,8 @@ const _module = {
                 return new DatabaseToken(name, <any>undefined, { urn })
             case "influxdb3:index:ManagementToken":
                 return new ManagementToken(name, <any>undefined, { urn })
+            case "influxdb3:index:Table":
+                return new Table(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

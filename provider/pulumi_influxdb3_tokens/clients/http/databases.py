@@ -8,6 +8,7 @@ the server is never sent again (only its first attempt is let through), and its 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Optional
 
 import httpx
@@ -20,7 +21,6 @@ from ...core.database.models import (
     RenameDatabaseRequest,
 )
 from ...core.database.props import import_hint
-from ...core.engine import require_engine
 from ...core.errors import DatabaseExistsError, DatabaseNotFoundError, ManagementApiError, OutcomeUnknownError
 from ...settings import Connection
 from . import answers
@@ -45,26 +45,9 @@ class HttpDatabaseClient:
 
     def create(self, inputs: DatabaseInputs) -> DatabaseRecord:
         name = inputs.database_name
-        attempts = 0
-
-        def first_attempt_only() -> None:
-            nonlocal attempts
-            attempts += 1
-            if attempts > 1:
-                raise self._outcome_unknown(
-                    name, "its answer was lost (a timeout, a dropped connection or HTTP 429/502-504)"
-                )
-            require_engine(f"the create of database '{name}'")
-
         body = CreateDatabaseRequest.of(inputs).model_dump(by_alias=True, exclude_none=True)
-        try:
-            response = self.api.send("POST", "databases", before_each=first_attempt_only, json=body)
-        except OutcomeUnknownError:
-            raise
-        except ManagementApiError:  # no usable answer at all: sent, or not, nobody knows
-            raise self._outcome_unknown(name, "it got no usable answer") from None
-        if response.status_code >= 500:
-            raise self._outcome_unknown(name, f"the server failed (HTTP {response.status_code})")
+        unknown = partial(self._outcome_unknown, name)
+        response = self.api.create_once(f"database '{name}'", unknown, "databases", json=body)
         if response.status_code == 409:
             raise self._failure(
                 DatabaseExistsError,
@@ -131,8 +114,7 @@ class HttpDatabaseClient:
         )
 
     def _failure(self, kind: type[ManagementApiError], status: int, message: str) -> ManagementApiError:
-        """One sentence of HTTP ``status`` as the seam's error ``kind``, the credential scrubbed from it."""
-        return kind(message, status=status, secrets=self._secrets())
+        return self.api.failure(kind, status, message)
 
     def _secrets(self) -> tuple[str]:
-        return (self.connection.management_token.get_secret_value(),)
+        return self.api.secrets()

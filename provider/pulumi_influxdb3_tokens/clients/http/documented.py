@@ -14,11 +14,14 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel
 
+from ...core.engine import require_engine
+from ...core.errors import ManagementApiError, OutcomeUnknownError
 from ...settings import CLUSTERED, Connection
 from .pool import new_http_client, shared_http_client
 from .sending import send
 
 _R = TypeVar("_R", bound=BaseModel)
+_E = TypeVar("_E", bound=ManagementApiError)
 
 
 class DocumentedApi:
@@ -62,3 +65,35 @@ class DocumentedApi:
                 "cluster_id": getattr(record, "cluster_id", None) or self.connection.cluster_id,
             }
         )
+
+    def create_once(
+        self, what: str, unknown: Callable[[str], OutcomeUnknownError], *parts: str, json: Any
+    ) -> httpx.Response:
+        """POST a create at most once: the documented API has no idempotency key, so a create that may have reached
+        the server is never sent again. Whatever leaves its outcome open (a lost answer, no usable answer, a 5xx)
+        raises ``unknown(what happened)``; ``what`` ("database 'm'") names it for the engine check."""
+        attempts = 0
+
+        def first_attempt_only() -> None:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1:
+                raise unknown("its answer was lost (a timeout, a dropped connection or HTTP 429/502-504)")
+            require_engine(f"the create of {what}")
+
+        try:
+            response = self.send("POST", *parts, before_each=first_attempt_only, json=json)
+        except OutcomeUnknownError:
+            raise
+        except ManagementApiError:  # no usable answer at all: sent, or not, nobody knows
+            raise unknown("it got no usable answer") from None
+        if response.status_code >= 500:
+            raise unknown(f"the server failed (HTTP {response.status_code})")
+        return response
+
+    def failure(self, kind: type[_E], status: int, message: str) -> _E:
+        """One sentence of HTTP ``status`` as the seam's error ``kind``, the credential scrubbed from it."""
+        return kind(message, status=status, secrets=self.secrets())
+
+    def secrets(self) -> tuple[str]:
+        return (self.connection.management_token.get_secret_value(),)

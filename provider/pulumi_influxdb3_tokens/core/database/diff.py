@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..bags import holds_unknown, is_unknown, plain
-from ..errors import ConfigurationError
+from ..bags import is_unknown, plain
+from ..data_loss import Holder, judge_template
 from ..outcomes import Decision
-from .models import retention_ns, same_template
+from .models import retention_ns
 from .props import INPUT_NAMES
 
 # Inputs whose change alone updates the database in place: PATCH, rename, or only the state (allow_data_loss).
 IN_PLACE_INPUTS = ("name", "retention_period", "max_tables", "max_columns_per_table", "allow_data_loss")
-TEMPLATE = "partition_template"
 
 
 def _value(bag: Mapping[str, Any], name: str) -> Any:
@@ -31,35 +30,15 @@ def decide(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Decision:
     """Compare old outputs with new (checked) inputs; raises ConfigurationError for a new partition template that
     may not cost the data."""
     decision = Decision()
-    new_template = _value(news, TEMPLATE)
-    allowed = _value(news, "allow_data_loss")
-    if holds_unknown(new_template):
-        if allowed is True:
-            _replace(decision, olds, "partition_template is not known until apply, and a new one makes a new database")
-        else:  # cannot tell yet: the apply's own diff, with the value known, refuses or not
-            decision.changes = True
-    elif not same_template(_value(olds, TEMPLATE), new_template):
-        name = _value(olds, "name")
-        if allowed is not True:
-            raise ConfigurationError(
-                f"partition_template of database '{name}' changed, and a partition template can only be set when a "
-                f"database is created, so applying it deletes the database with all its data and makes a new, empty "
-                f"one: set allow_data_loss to true to allow that, or keep the old partition_template."
-            )
-        _replace(decision, olds, "partition_template changed, and only a new database can have another one")
+    judge_template(decision, olds, news, holder(_value(olds, "name")))
     if not decision.replaces:
         decision.changes = decision.changes or bool(in_place_changes(olds, news))
     return decision
 
 
-def _replace(decision: Decision, olds: Mapping[str, Any], why: str) -> None:
-    name = _value(olds, "name")
-    decision.replace(
-        TEMPLATE,
-        f"{why}: allow_data_loss is true, so database '{name}' and all its data are deleted first and a new, empty "
-        f"one is made (wait two to three minutes before writing to a database made under a deleted one's name)",
-    )
-    decision.delete_before_replace = True
+def holder(name: Any) -> Holder:
+    """Database ``name`` as the data-loss guard names it."""
+    return Holder("database", f"database '{name}'")
 
 
 def in_place_changes(olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:

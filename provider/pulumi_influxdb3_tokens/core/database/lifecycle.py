@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
-from ..errors import AdoptionError, ConfigurationError
+from ..data_loss import refuse_in_place
+from ..errors import AdoptionError
 from ..notices import say
-from ..outcomes import Checked, Created, Decision, Imported
+from ..outcomes import Checked, Created, Decision, Imported, replacing
 from . import diff as diffing
 from .diff import IN_PLACE_INPUTS, in_place_changes, old_retention_ns
 from .models import (
@@ -19,7 +20,6 @@ from .models import (
     DatabaseRecord,
     DatabaseUpdate,
     retention_ns,
-    same_template,
     spell_retention,
 )
 from .props import OUTPUT_NAMES, RESOURCE, known_inputs, outputs_for, stored_name
@@ -42,11 +42,7 @@ def diff(
     database's connection), a column limit holds for new tables only, a shorter retention drops data.
     ``moves`` is a replacement only the face sees (property, reason): the database is made anew elsewhere."""
     decision = diffing.decide(olds, news)
-    if moves is not None:
-        decision.replace(*moves)
-    if decision.replaces:
-        for reason in decision.reasons:
-            say(f"replace: {reason}.", RESOURCE)
+    if replacing(decision, moves, RESOURCE):
         return decision
     for change in in_place_changes(olds, news):
         _tell(change, olds, news, clients)
@@ -133,11 +129,7 @@ def update(
     database under a name the state does not know, and the next read would lose it."""
     inputs = DatabaseInputs.model_validate(known_inputs(news))
     old_name = stored_name(resource_id, olds)
-    if not same_template(olds.get("partition_template"), inputs.partition_template):
-        raise ConfigurationError(
-            f"partition_template of database '{old_name}' cannot change in place: only a new database can have "
-            f"another one (set allow_data_loss to true to replace it)."
-        )
+    refuse_in_place(olds.get("partition_template"), inputs.partition_template, diffing.holder(old_name))
     changed = in_place_changes(olds, news)
     changes = DatabaseUpdate(
         max_tables=inputs.max_tables if "max_tables" in changed else None,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from pulumi import Input, Output
 
+from ..answered_creates import settle
 from ..declared import ExpiryInput, declared_props, expiry
 from ..registry import MANAGEMENT_TOKEN
 
-__all__ = ["ExpiryInput", "TokenOutputs", "token_props"]
+__all__ = ["ExpiryInput", "TokenOutputs", "settle_once_recorded", "token_props"]
 
 
 class TokenOutputs:
@@ -57,4 +58,28 @@ def token_props(
             "overlap": overlap,
             "mark_description": mark_description,
         },
+    )
+
+
+def settle_once_recorded(
+    resource_id: Output[str], token_id: Output[str], retiring: Output[list[dict[str, str]]]
+) -> None:
+    """Settle the answered creates (core/answered_creates.py) of the tokens a ManagementToken holds as soon as the
+    program learns their ids.
+
+    The engine answers a program's registration only after it has saved the step in the state (pulumi/pulumi
+    v3.274.1 pkg/resource/deploy/step_executor.go: ``stepComplete``, which completes the registration, runs after
+    ``OnResourceStepPost`` "saved the results of the step in the snapshot"), so an id the program sees is held by
+    the state. Left to the next run's diff, the entry would be reported as lost by a ``pulumi up --replace`` of
+    this resource, which creates the replacement without a diff first.
+    """
+    Output.all(resource_id, token_id, retiring).apply(_settle_held)
+
+
+def _settle_held(held: Sequence[Any]) -> None:
+    resource_id, token_id, retiring = held
+    settle(
+        str(value)
+        for value in (resource_id, token_id, *(entry.get("id") for entry in retiring or [] if isinstance(entry, dict)))
+        if value
     )

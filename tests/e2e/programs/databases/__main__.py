@@ -2,6 +2,7 @@
 
 {"face": "dynamic" | "plugin"  (or "faces": [...], each face's outputs prefixed "<face>/"),
  "databases": {name: kwargs}, "tokens": {name: kwargs},
+ "tables": {name: kwargs, "database" naming a key of "databases": that Database is passed itself},
  "chain": {"description": ..., "expires_in": ..., "overlap": ...}  (optional)}
 Every "{face}" in a string of the spec becomes the face declaring it ("metrics-{face}").
 
@@ -21,17 +22,18 @@ spec = json.loads((Path(__file__).parent / "spec.json").read_text())
 OUTPUTS = {
     "database": ("name", "retention_period", "retention_period_ns", "max_tables", "max_columns_per_table"),
     "token": ("token", "token_id", "expires_at", "revoked_at", "retiring", "permissions", "description"),
+    "table": ("name", "database", "database_resource_id"),
 }
 
 
 def classes(face):
     if face == "plugin":
-        from pulumi_influxdb3_tokens.influxdb3 import Database, DatabaseToken, ManagementToken, Provider
+        from pulumi_influxdb3_tokens.influxdb3 import Database, DatabaseToken, ManagementToken, Provider, Table
 
-        return Database, DatabaseToken, ManagementToken, Provider
-    from pulumi_influxdb3_tokens import Database, DatabaseToken, ManagementToken
+        return Database, DatabaseToken, ManagementToken, Provider, Table
+    from pulumi_influxdb3_tokens import Database, DatabaseToken, ManagementToken, Table
 
-    return Database, DatabaseToken, ManagementToken, None
+    return Database, DatabaseToken, ManagementToken, None, Table
 
 
 def for_face(value, face):
@@ -46,7 +48,7 @@ def for_face(value, face):
 
 
 def declare(face, prefix):
-    Database, DatabaseToken, ManagementToken, Provider = classes(face)
+    Database, DatabaseToken, ManagementToken, Provider, Table = classes(face)
     own = for_face(spec, face)
     extra = {}
     chain = own.get("chain")
@@ -69,20 +71,28 @@ def declare(face, prefix):
                 allow_insecure_http=settings.get_bool("allowInsecureHttp"),
             )
             extra["opts"] = pulumi.ResourceOptions(provider=provider)
-    databases = []
+    databases = {}
     for name, kwargs in own.get("databases", {}).items():
         database = Database(name, **kwargs, **extra)
-        databases.append(database)
+        databases[name] = database
         pulumi.export(f"{prefix}{name}.id", database.id)
         for output in OUTPUTS["database"]:
             pulumi.export(f"{prefix}{name}.{output}", getattr(database, output))
     for name, kwargs in own.get("tokens", {}).items():
-        options = pulumi.ResourceOptions.merge(extra.get("opts"), pulumi.ResourceOptions(depends_on=databases))
+        options = pulumi.ResourceOptions.merge(
+            extra.get("opts"), pulumi.ResourceOptions(depends_on=list(databases.values()))
+        )
         token_extra = {key: value for key, value in extra.items() if key != "opts"}
         token = DatabaseToken(name, **kwargs, **token_extra, opts=options)
         pulumi.export(f"{prefix}{name}.id", token.id)
         for output in OUTPUTS["token"]:
             pulumi.export(f"{prefix}{name}.{output}", getattr(token, output))
+    for name, kwargs in own.get("tables", {}).items():
+        kwargs = dict(kwargs)
+        table = Table(name, database=databases[kwargs.pop("database")], **kwargs, **extra)
+        pulumi.export(f"{prefix}{name}.id", table.id)
+        for output in OUTPUTS["table"]:
+            pulumi.export(f"{prefix}{name}.{output}", getattr(table, output))
 
 
 if "faces" in spec:
