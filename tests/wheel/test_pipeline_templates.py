@@ -130,7 +130,11 @@ class Runner:
 
 
 def influxctl_standin(folder: Path) -> None:
+    """The stand-in's executable and the package beside it that it imports."""
     shutil.copy2(STANDIN_DIR / "influxctl", folder / "influxctl")
+    shutil.copytree(
+        STANDIN_DIR / "influxctl_standin", folder / "influxctl_standin", ignore=shutil.ignore_patterns("__pycache__")
+    )
 
 
 def engine_shims(folder: Path) -> None:
