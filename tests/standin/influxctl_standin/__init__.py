@@ -1,13 +1,25 @@
 """A STAND-IN for the closed `influxctl` binary, for tests only. It is not influxctl.
 
-It implements exactly the surface the provider's influxctl transport uses, on top of the local
+It implements the surface the provider's influxctl transport uses, on top of the local
 Management API server (provider/influxdb3_local_api), with the standard library only:
 
   influxctl [--config PATH] [--profile NAME] [--timeout DURATION] management create --format json
             [--description D] [--expires-at RFC3339]
   influxctl [--config PATH] [--profile NAME] [--timeout DURATION] management list --format json
   influxctl [--config PATH] [--profile NAME] [--timeout DURATION] management revoke --force ID [ID ...]
+  influxctl [global flags] database create|list|update|delete|rename|undelete ...   (database.py)
+  influxctl [global flags] table create|list|delete|rename|undelete ...             (table.py)
+  influxctl [global flags] token create|list|get|update|revoke|delete ...           (token.py)
   influxctl version
+
+Each module plays one command family; its docstring names the reference page of every flag it takes and the
+release that brought it, and says where the docs are silent. Database, table and database-token commands
+act through the local server's documented routes (Cloud Dedicated's paths, or Clustered's for a profile with
+product = "clustered"); what influxctl lists and the documented HTTP API cannot read (tables, deleted
+databases and tables, database ids) comes from the server's /inventory extension. A command a release does not
+have answers as urfave/cli does ("No help topic for 'rename'", exit 3), a flag it does not define as for
+--timeout before 2.9.7. The create faults of INFLUXCTL_STANDIN_FAULT below act on `database create`, `table
+create` and `token create` as on `management create` (the colleague's concurrent create only on the latter).
 
 Credentials come from a `[[profile]]` of config.toml (name, product, account_id, cluster_id,
 mgmt_token), as real influxctl reads them (default ~/.config/influxctl/config.toml, profile

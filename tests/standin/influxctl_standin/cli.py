@@ -8,8 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-from .common import DEFAULT_CONFIG, RELEASES, load_profile, logged_in, record, release
+from . import database, table, token
+from .common import DEFAULT_CONFIG, RELEASES, load_profile, logged_in, record, release, wait_out_timeout
 from .management import management
+
+# The command families beside `management`, each a module: its parser, what its release lacks, and its run.
+FAMILIES = {"database": database, "table": table, "token": token}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -32,7 +36,18 @@ def parser() -> argparse.ArgumentParser:
     revoke = tokens.add_parser("revoke")
     revoke.add_argument("--force", action="store_true")
     revoke.add_argument("ids", nargs="+")
+    for family in FAMILIES.values():
+        family.add_parser(commands)
     return root
+
+
+def command_words(argv: list[str]) -> tuple[str, str]:
+    """The command and its action after the global flags (--config, --profile, --timeout, each with a value)."""
+    at = 0
+    while at < len(argv) and argv[at].startswith("-"):
+        at += 1 if "=" in argv[at] else 2
+    words = [*argv[at : at + 2], "", ""]
+    return words[0], words[1]
 
 
 def main(argv: list[str]) -> None:
@@ -40,6 +55,9 @@ def main(argv: list[str]) -> None:
     if version < (2, 9, 7) and any(arg.startswith("--timeout") for arg in argv):
         print("Incorrect Usage: flag provided but not defined: -timeout", file=sys.stderr)
         sys.exit(1)
+    command, action = command_words(argv)
+    if command in FAMILIES:
+        FAMILIES[command].check_release(action, argv)
     args = parser().parse_args(argv)
     config = args.config or DEFAULT_CONFIG
     record(argv, config)
@@ -55,4 +73,11 @@ def main(argv: list[str]) -> None:
     if getattr(args, "format", "json") != "json":
         print("Error: the stand-in prints JSON only; pass --format json", file=sys.stderr)
         sys.exit(2)
-    management(args, logged_in(load_profile(config, args.profile)))
+    profile = logged_in(load_profile(config, args.profile))
+    family = FAMILIES.get(args.command)
+    if family is None:
+        management(args, profile)
+        return
+    if os.environ.get("INFLUXCTL_STANDIN_FAULT") == "hang-until-timeout":
+        wait_out_timeout(args.timeout)
+    family.run(args, profile)

@@ -14,6 +14,7 @@ import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import quote
 
 RELEASES = {
     (2, 7, 1): "influxctl v2.7.1 (linux/amd64)",
@@ -136,15 +137,39 @@ def logged_in(profile: dict[str, Any]) -> dict[str, Any]:
     fail("Unauthenticated", "timed out waiting for the device authorization")
 
 
-def call(profile: dict[str, Any], method: str, suffix: str = "", body: dict[str, Any] | None = None) -> Any:
+def server_url() -> str:
     base = os.environ.get("INFLUXCTL_STANDIN_API_URL", "").rstrip("/")
     if not base:
         print("Error: INFLUXCTL_STANDIN_API_URL is not set (the stand-in needs the local server)", file=sys.stderr)
         sys.exit(2)
-    url = (
-        f"{base}/api/v0/accounts/{profile.get('account_id', '')}/clusters/{profile.get('cluster_id', '')}"
-        f"/managementTokens{suffix}"
+    return base
+
+
+def cluster_path(profile: dict[str, Any]) -> str:
+    return f"/api/v0/accounts/{quote(str(profile.get('account_id', '')), safe='')}/clusters/" + quote(
+        str(profile.get("cluster_id", "")), safe=""
     )
+
+
+def call(profile: dict[str, Any], method: str, suffix: str = "", body: dict[str, Any] | None = None) -> Any:
+    """Management tokens: the local server's extension, always under the account and cluster."""
+    return send(profile, method, f"{cluster_path(profile)}/managementTokens{suffix}", body)
+
+
+def documented(profile: dict[str, Any], method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """One call of the documented Management API (or the server's /inventory beside it), at the prefix of the
+    profile's product: Cloud Dedicated's paths name the account and cluster, Clustered's do not."""
+    prefix = "/api/v0" if profile.get("product") == "clustered" else cluster_path(profile)
+    return send(profile, method, prefix + path, body)
+
+
+def name_in_path(name: str) -> str:
+    return quote(name, safe="")
+
+
+def send(profile: dict[str, Any], method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    base = server_url()
+    url = base + path
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(
         url,
@@ -211,3 +236,88 @@ def wait_out_timeout(timeout: str | None) -> None:
     number, unit = next((timeout[: -len(u)], u) for u in ("ms", "s", "m") if timeout.endswith(u))
     time.sleep(float(number) * units[unit])
     fail("DeadlineExceeded", "context deadline exceeded")
+
+
+def unknown_command(path: str, name: str) -> NoReturn:
+    """A command this release does not have. What influxctl prints is not documented; influxctl is built on
+    urfave/cli v2 (its release notes list the dependency), which answers an unknown subcommand so."""
+    print(f"No help topic for '{name}'", file=sys.stderr)
+    print(f"(influxctl {path}: not in release {'.'.join(map(str, release()))})", file=sys.stderr)
+    sys.exit(3)
+
+
+def refuse_flag(flag: str) -> NoReturn:
+    """A flag this release does not define: urfave/cli's own words, as for --timeout before 2.9.7."""
+    print(f"Incorrect Usage: flag provided but not defined: -{flag}", file=sys.stderr)
+    sys.exit(1)
+
+
+def faults_before_create(timeout: str | None) -> None:
+    """INFLUXCTL_STANDIN_FAULT's create faults that act before anything is made (see the package docstring)."""
+    fault = os.environ.get("INFLUXCTL_STANDIN_FAULT", "")
+    if fault == "hang-until-timeout":
+        wait_out_timeout(timeout)
+    if fault == "create-fail-before-mint":
+        fail("Unavailable", "connection reset by peer")
+    if fault in NEVER_SENT:
+        fail("Unavailable", NEVER_SENT[fault])
+    if fault == "create-no-mint-deadline":
+        wait_out_timeout(timeout)
+
+
+def faults_after_create() -> bool:
+    """The create faults that act once it is made; True when the answer is then printed as garbage."""
+    fault = os.environ.get("INFLUXCTL_STANDIN_FAULT", "")
+    if fault == "create-mint-then-fail":
+        fail("Unavailable", "connection reset by peer")
+    if fault == "create-mint-then-lost":
+        fail("Unavailable", LOST_AFTER_SEND)
+    if fault == "create-mint-then-hang":
+        time.sleep(3600)
+    return fault == "create-mint-then-garbage"
+
+
+def template_flags(parser: Any) -> None:
+    """The partition template flags of `database create` and `table create` (their reference pages)."""
+    parser.add_argument("--template-tag", action="append", default=[])
+    parser.add_argument("--template-tag-bucket", action="append", default=[])
+    parser.add_argument("--template-timeformat")
+
+
+def partition_template(args: Any) -> list[dict[str, Any]] | None:
+    """The flags as the API's template: tag parts, then bucket parts ("tag1,100"), then the time part.
+
+    The order of parts is not documented; 2.10.3 "Require[s] the `--template-timeformat` option when the
+    `--template-tags` option is included" (release notes), and before it a template without a time format got
+    the documented default `%Y-%m-%d`."""
+    parts: list[dict[str, Any]] = [{"type": "tag", "value": tag} for tag in args.template_tag]
+    for text in args.template_tag_bucket:
+        tag, _, count = text.rpartition(",")
+        if not tag or not count.isdigit():
+            fail("InvalidArgument", f"--template-tag-bucket must be TAG,NUMBER, got {text!r}")
+        parts.append({"type": "bucket", "value": {"tagName": tag, "numberOfBuckets": int(count)}})
+    if not parts and not args.template_timeformat:
+        return None
+    if parts and not args.template_timeformat and release() >= (2, 10, 3):
+        print("Error: --template-timeformat is required when --template-tag is given", file=sys.stderr)
+        sys.exit(1)
+    parts.append({"type": "time", "value": args.template_timeformat or "%Y-%m-%d"})
+    return parts
+
+
+def print_created(listed: dict[str, Any], secret: str, nested_as: str) -> None:
+    """What `management create` and `token create` print with `--format json`. Before 2.11.0 the docs are silent
+    (so it differs per release here); 2.11.0 made both "include table output as well as the token string"
+    (release notes), which with JSON is the entry, then the string on a line of its own, warnings on stderr."""
+    version = release()
+    if version < (2, 9, 0):
+        emit({**listed, "token": secret})
+    elif version < (2, 10, 0):
+        emit({**listed, "access_token": secret})
+    elif version < (2, 11, 0):
+        emit({nested_as: listed, "token_string": secret})
+    else:
+        emit(listed)
+        print("warn\tplease copy the token and store in a safe place", file=sys.stderr)
+        print("warn\tthis is the *only time* you will see the token", file=sys.stderr)
+        print(secret)

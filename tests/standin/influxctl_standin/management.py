@@ -8,23 +8,18 @@ import sys
 import time
 from typing import Any
 
-from .common import ALREADY_REVOKED, LOST_AFTER_SEND, NEVER_SENT, call, emit, entry, fail, release, wait_out_timeout
-
-
-def print_created(created: dict[str, Any]) -> None:
-    """What `management create --format json` prints: undocumented, so it differs per release."""
-    listed, secret, version = entry(created), created["accessToken"], release()
-    if version < (2, 9, 0):
-        emit({**listed, "token": secret})
-    elif version < (2, 10, 0):
-        emit({**listed, "access_token": secret})
-    elif version < (2, 11, 0):
-        emit({"management_token": listed, "token_string": secret})
-    else:
-        emit(listed)
-        print("warn\tplease copy the token and store in a safe place", file=sys.stderr)
-        print("warn\tthis is the *only time* you will see the token", file=sys.stderr)
-        print(secret)
+from .common import (
+    ALREADY_REVOKED,
+    LOST_AFTER_SEND,
+    NEVER_SENT,
+    call,
+    emit,
+    entry,
+    fail,
+    print_created,
+    release,
+    wait_out_timeout,
+)
 
 
 def management(args: argparse.Namespace, profile: dict[str, Any]) -> None:
@@ -62,7 +57,7 @@ def management(args: argparse.Namespace, profile: dict[str, Any]) -> None:
         elif fault == "create-mint-no-token":
             emit(entry(created))
         else:
-            print_created(created)
+            print_created(entry(created), created["accessToken"], "management_token")
     elif args.action == "revoke":
         if not args.force:
             print("Error: refusing to prompt for confirmation without a terminal; pass --force", file=sys.stderr)
