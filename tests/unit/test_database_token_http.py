@@ -19,7 +19,8 @@ import httpx
 import pytest
 
 from pulumi_influxdb3_tokens.clients import database_token_client_for
-from pulumi_influxdb3_tokens.clients.http.database_tokens import MAX_LOST_CREATES, HttpDatabaseTokenClient
+from pulumi_influxdb3_tokens.clients.http.database_tokens import HttpDatabaseTokenClient
+from pulumi_influxdb3_tokens.clients.lost_creates import MAX_LOST_CREATES
 from pulumi_influxdb3_tokens.core import engine, timeutil
 from pulumi_influxdb3_tokens.core.database_token.models import DatabaseTokenInputs
 from pulumi_influxdb3_tokens.core.engine import EngineGoneError
