@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import ConfigurationError
 from ..core.management_token.client import TokenClient
 from ..settings import INFLUXCTL, Connection
 from . import secret_files
@@ -37,6 +36,9 @@ _TRANSPORTS = {
     "HttpTokenClient": ".http",
     "InfluxctlTokenClient": ".influxctl.client",
     "HttpDatabaseTokenClient": ".http.database_tokens",
+    "HttpDatabaseClient": ".http.databases",
+    "InfluxctlDatabaseClient": ".influxctl.databases",
+    "InfluxctlDatabaseTokenClient": ".influxctl.database_tokens",
 }
 
 
@@ -53,29 +55,21 @@ def client_for(connection: Connection) -> TokenClient:
 
 
 def database_client_for(connection: Connection) -> DatabaseClient:
-    """The client of a database (``resources.DATABASE``): the documented Management API over HTTP, the only
-    transport that manages databases; a connection on influxctl is refused in one sentence."""
-    _documented_api_only(connection, "A Database")
-    from .http.databases import HttpDatabaseClient
-
-    return HttpDatabaseClient(connection)
+    """The client of a database (``resources.DATABASE``): the documented Management API over HTTP, or influxctl
+    when the connection was resolved for it (``transport: influxctl``)."""
+    secret_files.remove_stale_once()
+    name = "InfluxctlDatabaseClient" if connection.transport == INFLUXCTL else "HttpDatabaseClient"
+    client: DatabaseClient = __getattr__(name)(connection)
+    return client
 
 
 def database_token_client_for(connection: Connection) -> DatabaseTokenClient:
     """The client of a database token (``resources.DATABASE_TOKEN``): the documented Management API over HTTP (Cloud
-    Dedicated or Clustered paths, by ``connection.product``); a connection on influxctl is refused in one sentence."""
-    _documented_api_only(connection, "A DatabaseToken")
-    client: DatabaseTokenClient = __getattr__("HttpDatabaseTokenClient")(connection)
-    return client
-
-
-def _documented_api_only(connection: Connection, what: str) -> None:
-    if connection.transport == INFLUXCTL:
-        raise ConfigurationError(
-            f"{what} is managed over the documented Management API only, and this connection uses influxctl: "
-            f"set influxdb3:apiUrl (INFLUXDB3_API_URL) and influxdb3:transport to http."
-        )
+    Dedicated or Clustered paths, by ``connection.product``), or influxctl (``transport: influxctl``)."""
     secret_files.remove_stale_once()
+    name = "InfluxctlDatabaseTokenClient" if connection.transport == INFLUXCTL else "HttpDatabaseTokenClient"
+    client: DatabaseTokenClient = __getattr__(name)(connection)
+    return client
 
 
 def __getattr__(name: str) -> Any:

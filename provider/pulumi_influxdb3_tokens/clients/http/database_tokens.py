@@ -40,6 +40,8 @@ class HttpDatabaseTokenClient:
     A ``transport`` (e.g. ``httpx.MockTransport``) gives this client a pool of its own that sends every request
     through it."""
 
+    updates_description = True  # UpdateDatabaseToken: "Update the description and permissions"
+
     def __init__(self, connection: Connection, transport: Optional[httpx.BaseTransport] = None) -> None:
         self._connection = connection
         self._api = DocumentedApi(connection, transport)

@@ -56,6 +56,8 @@ def permission_flags(permissions: builtins.list[dict[str, str]]) -> builtins.lis
 class InfluxctlDatabaseTokenClient(Runner):
     """Database tokens of one connection's cluster, through influxctl."""
 
+    updates_description = False  # token/update.md: permissions flags only
+
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
         self._list_key = list_cache.key_of(connection, KIND)

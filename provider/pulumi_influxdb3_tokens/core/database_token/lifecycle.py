@@ -20,8 +20,8 @@ from ..outcomes import Created, Decision, Imported
 from ..registry import DATABASE_TOKEN
 from ..tokens import overlap
 from ..tokens.overlap import RETIRING, RetiringToken, TokenKind
+from .diff import DESCRIPTION_NOT_IN_PLACE, ROTATING, decide, description_changes, patches
 from .diff import IN_PLACE_INPUTS as IN_PLACE_INPUTS  # the faces read it here (resources.Lifecycle)
-from .diff import ROTATING, decide, patches
 from .models import DatabaseTokenInputs, DatabaseTokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs
 from .validation import check_inputs as check_inputs  # the faces call it here (resources.Lifecycle)
@@ -67,8 +67,16 @@ def diff(
     clients: Optional[Callable[[Resource], Any]] = None,
 ) -> Decision:
     """No change, a PATCH (description, permissions), a rotation with overlap, or a replacement; each reason for a
-    new token told to the user. ``moves`` is a replacement only the face sees (property, reason); ``clients`` (other
-    resources') is not needed here."""
+    new token told to the user. ``moves`` is a replacement only the face sees (property, reason); ``clients`` gives
+    this resource's client, whose transport decides whether a new description is a PATCH or a replacement."""
+    # The transport decides, asked only once the description changes: an unchanged stack makes no client at diff time.
+    changes_description = moves is None and clients is not None and description_changes(olds, news)
+    if (
+        changes_description
+        and clients is not None
+        and not getattr(clients(DATABASE_TOKEN), "updates_description", True)
+    ):
+        moves = ("description", DESCRIPTION_NOT_IN_PLACE)
     return overlap.diff(KIND, olds, news, resource_id, moves)
 
 
