@@ -55,7 +55,7 @@ def resolve_documented_connection(
     environ: Optional[Mapping[str, str]] = None,
     credential: Optional[str] = None,
 ) -> Connection:
-    """Resolve a connection to the documented Management API, always over HTTP.
+    """Resolve a connection to the documented Management API over HTTP, or over influxctl when that is set.
 
     ``credential`` is a management token the program gave the resource itself (a secret input); it wins over
     every configured one.
