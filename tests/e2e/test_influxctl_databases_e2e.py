@@ -14,8 +14,6 @@ login. Each step below names the fact it leans on.
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,7 @@ from support.engine import Stack
 from support.faces import BOTH_IN_ONE_STACK, declared, spec_defaults
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
-from support.standin import standin_env
+from support.standin import log_in, persons_profile, standin_env
 
 pytestmark = pytest.mark.engine
 
@@ -38,26 +36,12 @@ def at_desk(tmp_path: Path, server: LocalApi, release: str) -> tuple[Stack, Path
     """The `databases` program on both faces; nothing configured but `transport: influxctl` and the person's own
     influxctl profile, which has no mgmt_token (their identity provider logs them in)."""
     home = tmp_path / "home"
-    config = home / ".config" / "influxctl" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text(
-        f'[[profile]]\n  name = "default"\n  product = "dedicated"\n'
-        f'  account_id = "{server.account_id}"\n  cluster_id = "{server.cluster_id}"\n'
-    )
+    persons_profile(home, server)
     stack = Stack.create("databases", tmp_path, spec_defaults=spec_defaults(BOTH_IN_ONE_STACK))
     stack.extra_env.update(standin_env(server, stack.backend_dir))
     stack.extra_env.update(HOME=str(home), INFLUXCTL_STANDIN_RELEASE=release, INFLUXCTL_STANDIN_LOGIN_WAIT_S="600")
     stack.config_set_plain({"influxdb3:transport": "influxctl"})
     return stack, home
-
-
-def log_in(home: Path, server: LocalApi, expires_in_s: float) -> None:
-    """What `influxctl auth login` leaves behind, as the stand-in keeps it (its docstring)."""
-    cache = home / ".cache" / "influxctl"
-    cache.mkdir(parents=True, exist_ok=True)
-    login = json.dumps({"access_token": server.admin_token, "expires_at": time.time() + expires_in_s})
-    (cache / "standin-login.json").write_text(login)
-    (cache / "standin-login.json").chmod(0o600)
 
 
 def spec(reader_reads: str = "metrics-{face}", **reader: Any) -> dict[str, Any]:

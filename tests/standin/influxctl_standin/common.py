@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Callable, NoReturn
 from urllib.parse import quote
 
 RELEASES = {
@@ -252,8 +252,9 @@ def refuse_flag(flag: str) -> NoReturn:
     sys.exit(1)
 
 
-def faults_before_create(timeout: str | None) -> None:
-    """INFLUXCTL_STANDIN_FAULT's create faults that act before anything is made (see the package docstring)."""
+def faults_before_create(timeout: str | None, meanwhile: Callable[[], None] = lambda: None) -> None:
+    """INFLUXCTL_STANDIN_FAULT's create faults that act before anything is made (see the package docstring);
+    ``meanwhile`` runs once the request would be on its way (a colleague's concurrent create)."""
     fault = os.environ.get("INFLUXCTL_STANDIN_FAULT", "")
     if fault == "hang-until-timeout":
         wait_out_timeout(timeout)
@@ -261,6 +262,7 @@ def faults_before_create(timeout: str | None) -> None:
         fail("Unavailable", "connection reset by peer")
     if fault in NEVER_SENT:
         fail("Unavailable", NEVER_SENT[fault])
+    meanwhile()
     if fault == "create-no-mint-deadline":
         wait_out_timeout(timeout)
 

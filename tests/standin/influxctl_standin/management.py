@@ -5,17 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from typing import Any
 
 from .common import (
     ALREADY_REVOKED,
-    LOST_AFTER_SEND,
-    NEVER_SENT,
     call,
     emit,
     entry,
-    fail,
+    faults_after_create,
+    faults_before_create,
     print_created,
     release,
     wait_out_timeout,
@@ -35,24 +33,16 @@ def management(args: argparse.Namespace, profile: dict[str, Any]) -> None:
         body: dict[str, Any] = {"description": args.description or ""}
         if args.expires_at:
             body["expiresAt"] = args.expires_at
-        if fault == "create-fail-before-mint":
-            fail("Unavailable", "connection reset by peer")
-        if fault in NEVER_SENT:
-            fail("Unavailable", NEVER_SENT[fault])
-        colleague = os.environ.get("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN")
-        if colleague:
-            theirs = os.environ.get("INFLUXCTL_STANDIN_CONCURRENT_CREATE_DESCRIPTION") or body["description"]
-            call({**profile, "mgmt_token": colleague}, "POST", body={**body, "description": theirs})
-        if fault == "create-no-mint-deadline":
-            wait_out_timeout(args.timeout)
+
+        def colleague_creates() -> None:
+            colleague = os.environ.get("INFLUXCTL_STANDIN_CONCURRENT_CREATE_TOKEN")
+            if colleague:
+                theirs = os.environ.get("INFLUXCTL_STANDIN_CONCURRENT_CREATE_DESCRIPTION") or body["description"]
+                call({**profile, "mgmt_token": colleague}, "POST", body={**body, "description": theirs})
+
+        faults_before_create(args.timeout, meanwhile=colleague_creates)
         created = call(profile, "POST", body=body)
-        if fault == "create-mint-then-fail":
-            fail("Unavailable", "connection reset by peer")
-        if fault == "create-mint-then-lost":
-            fail("Unavailable", LOST_AFTER_SEND)
-        if fault == "create-mint-then-hang":
-            time.sleep(3600)
-        if fault == "create-mint-then-garbage":
+        if faults_after_create():
             emit(None, garbage=True)
         elif fault == "create-mint-no-token":
             emit(entry(created))

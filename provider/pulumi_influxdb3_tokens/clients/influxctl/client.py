@@ -39,13 +39,7 @@ from ..credential import source_if_credential
 from . import list_cache
 from .answer import CreateAnswer, read_create_answer
 from .output import TOKEN_LIST
-from .process import (
-    Outcome,
-    classify,
-    describe,
-    failure_error,
-    never_sent,
-)
+from .process import Outcome, answer_lost, describe, failure_error
 from .runner import Refused, Runner
 from .version import SUPPORTED_TEXT, requires_description
 
@@ -111,7 +105,7 @@ class InfluxctlTokenClient(Runner):
         answer = read_create_answer(outcome.stdout)
         record = self._answered_record(answer)
         if record is None:
-            if not outcome.timed_out and (classify(outcome.stderr).definite or never_sent(outcome.stderr)):
+            if not answer_lost(outcome):
                 raise failure_error("create a management token", outcome, self._connection)
             record = self._find_minted(description, expires_at, before, outcome, marked=marked)
         token = answer.token_string(record.token_prefix, record.description)

@@ -39,7 +39,7 @@ from ..lost_creates import LostCreate
 from . import list_cache
 from .answer import read_create_answer
 from .output import DATABASE_TOKEN_LIST, InfluxctlDatabaseToken
-from .process import Failure, classify, describe, failure_error, never_sent
+from .process import Failure, answer_lost, classify, describe, failure_error
 from .runner import Refused, Runner
 from .version import DATABASE_TOKEN_EXPIRY_SINCE, INCLUDE_REVOKED_SINCE, TOKEN_REVOKE_SINCE, has, require
 
@@ -153,7 +153,7 @@ class InfluxctlDatabaseTokenClient(Runner):
             self._changed()  # made, or may have: no list from before serves a later read
         what = f"influxctl token create {describe(outcome, self._connection.request_timeout)}"
         if not outcome.ok:
-            if not outcome.timed_out and (classify(outcome.stderr).definite or never_sent(outcome.stderr)):
+            if not answer_lost(outcome):
                 raise failure_error("create a database token", outcome, self._connection)
             raise LostCreate(what)
         answer = read_create_answer(outcome.stdout)

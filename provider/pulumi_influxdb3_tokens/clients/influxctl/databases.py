@@ -31,7 +31,7 @@ from ...core.errors import DatabaseExistsError, DatabaseNotFoundError, OutcomeUn
 from ...settings import Connection
 from . import list_cache
 from .output import DATABASE_LIST
-from .process import Failure, Outcome, classify, describe, failure_error, never_sent
+from .process import Failure, Outcome, answer_lost, classify, describe, failure_error
 from .runner import Refused, Runner
 from .version import DATABASE_RENAME_SINCE, ONE_LIMIT_ALONE_SINCE, has, require
 
@@ -101,7 +101,7 @@ class InfluxctlDatabaseClient(Runner):
                     status=409,
                     secrets=self._secrets(),
                 )
-            if outcome.timed_out or not (classify(outcome.stderr).definite or never_sent(outcome.stderr)):
+            if answer_lost(outcome):
                 raise self._outcome_unknown(name, outcome)
             raise failure_error(f"create database '{name}'", outcome, self._connection)
         return self._read_back(name, f"create database '{name}'")

@@ -287,6 +287,12 @@ def never_sent(stderr: str) -> bool:
     return bool(_NEVER_SENT.search(stderr))
 
 
+def answer_lost(outcome: Outcome) -> bool:
+    """Whether a failed create may have acted: stopped at the timeout, or failed after its request could have
+    reached the service (not a refusal, not a connection never made). Such a create is never run again blindly."""
+    return outcome.timed_out or not (classify(outcome.stderr).definite or never_sent(outcome.stderr))
+
+
 def classify(stderr: str) -> Failure:
     if asked_to_log_in(stderr):
         return Failure.LOGIN

@@ -25,7 +25,7 @@ from ...settings import Connection
 from . import list_cache
 from .databases import template_flags
 from .output import TABLE_LIST
-from .process import Failure, classify, describe, failure_error, never_sent
+from .process import Failure, answer_lost, classify, describe, failure_error
 from .runner import Refused, Runner
 from .version import TABLE_LIST_SINCE, TABLE_RENAME_SINCE, require
 
@@ -97,7 +97,7 @@ class InfluxctlTables(Runner):
                 status=409,
                 secrets=self._secrets(),
             )
-        if outcome.timed_out or not (classify(outcome.stderr).definite or never_sent(outcome.stderr)):
+        if answer_lost(outcome):
             raise OutcomeUnknownError(
                 f"Whether table '{name}' was created in database '{database}' is unknown: influxctl table create "
                 f"{describe(outcome, self._connection.request_timeout)}, and a create is never run twice; check "
