@@ -28,7 +28,7 @@ from pulumi_influxdb3_tokens.core.database_token.models import (
     DatabaseTokenRecord,
     Permission,
 )
-from pulumi_influxdb3_tokens.core.errors import AdoptionError, TokenNotFoundError
+from pulumi_influxdb3_tokens.core.errors import AdoptionError, ConfigurationError, TokenNotFoundError
 from pulumi_influxdb3_tokens.core.notices import told_to
 from support.fixtures import FIXED_NOW
 from support.times import in_days as iso
@@ -186,6 +186,17 @@ def test_over_influxctl_a_new_description_replaces_the_token_and_the_preview_say
     http = _Transport(updates_description=True)
     in_place = lifecycle.diff(olds(), news(**change), clients=http)
     assert in_place.changes and in_place.replaces == []
+
+
+def test_a_connection_not_yet_resolvable_keeps_the_description_change_in_place():
+    """A credential another resource makes is unknown in a preview: the diff does not fail on it, and plans the
+    change as before transports differed (the documented API's UpdateDatabaseToken changes a description)."""
+
+    def unresolvable(resource: Any) -> Any:
+        raise ConfigurationError("influxdb3:managementToken is not known yet.")
+
+    decision = lifecycle.diff(olds(), news(description="ingest, renamed"), clients=unresolvable)
+    assert decision.changes and decision.replaces == []
 
 
 def test_over_influxctl_permissions_change_in_place_without_asking_the_transport():
