@@ -212,7 +212,7 @@ def profile_toml(connection: Connection) -> str:
     return (
         "[[profile]]\n"
         f"  name = {toml_string(TEMP_PROFILE_NAME)}\n"
-        '  product = "dedicated"\n'
+        f"  product = {toml_string(connection.product)}\n"  # Clustered uses the same commands with its own product
         f"  account_id = {toml_string(connection.account_id)}\n"
         f"  cluster_id = {toml_string(connection.cluster_id)}\n"
         f"  mgmt_token = {toml_string(connection.management_token.get_secret_value())}\n"
