@@ -39,6 +39,9 @@ _TRANSPORTS = {
     "HttpTokenClient": ".http",
     "InfluxctlTokenClient": ".influxctl.client",
     "HttpDatabaseTokenClient": ".http.database_tokens",
+    "HttpDatabaseClient": ".http.databases",
+    "InfluxctlDatabaseClient": ".influxctl.databases",
+    "InfluxctlDatabaseTokenClient": ".influxctl.database_tokens",
 }
 
 
@@ -55,19 +58,20 @@ def client_for(connection: Connection) -> TokenClient:
 
 
 def database_client_for(connection: Connection) -> DatabaseClient:
-    """The client of a database (``resources.DATABASE``): the documented Management API over HTTP, the only
-    transport that manages databases; a connection on influxctl is refused in one sentence."""
-    _documented_api_only(connection, "A Database")
-    from .http.databases import HttpDatabaseClient
-
-    return HttpDatabaseClient(connection)
+    """The client of a database (``resources.DATABASE``): the documented Management API over HTTP, or influxctl
+    when the connection was resolved for it (``transport: influxctl``)."""
+    secret_files.remove_stale_once()
+    name = "InfluxctlDatabaseClient" if connection.transport == INFLUXCTL else "HttpDatabaseClient"
+    client: DatabaseClient = __getattr__(name)(connection)
+    return client
 
 
 def database_token_client_for(connection: Connection) -> DatabaseTokenClient:
     """The client of a database token (``resources.DATABASE_TOKEN``): the documented Management API over HTTP (Cloud
-    Dedicated or Clustered paths, by ``connection.product``); a connection on influxctl is refused in one sentence."""
-    _documented_api_only(connection, "A DatabaseToken")
-    client: DatabaseTokenClient = __getattr__("HttpDatabaseTokenClient")(connection)
+    Dedicated or Clustered paths, by ``connection.product``), or influxctl (``transport: influxctl``)."""
+    secret_files.remove_stale_once()
+    name = "InfluxctlDatabaseTokenClient" if connection.transport == INFLUXCTL else "HttpDatabaseTokenClient"
+    client: DatabaseTokenClient = __getattr__(name)(connection)
     return client
 
 
@@ -75,19 +79,15 @@ def table_client_for(connection: Connection) -> TableClient:
     """The client of a table (``resources.TABLE``): the documented Management API over HTTP, which creates, renames
     and deletes tables but cannot read them; a connection on influxctl is refused in one sentence (until influxctl's
     ``table`` commands have a client behind the same seam, core/table/client.py)."""
-    _documented_api_only(connection, "A Table")
+    if connection.transport == INFLUXCTL:
+        raise ConfigurationError(
+            "A Table is managed over the documented Management API only, and this connection uses influxctl: "
+            "set influxdb3:apiUrl (INFLUXDB3_API_URL) and influxdb3:transport to http."
+        )
+    secret_files.remove_stale_once()
     from .http.tables import HttpTableClient
 
     return HttpTableClient(connection)
-
-
-def _documented_api_only(connection: Connection, what: str) -> None:
-    if connection.transport == INFLUXCTL:
-        raise ConfigurationError(
-            f"{what} is managed over the documented Management API only, and this connection uses influxctl: "
-            f"set influxdb3:apiUrl (INFLUXDB3_API_URL) and influxdb3:transport to http."
-        )
-    secret_files.remove_stale_once()
 
 
 def __getattr__(name: str) -> Any:

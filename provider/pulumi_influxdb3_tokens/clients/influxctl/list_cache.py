@@ -1,4 +1,8 @@
-"""One ``influxctl management list`` answer shared by the reads of one provider process (single flight).
+"""One ``influxctl ... list`` answer per kind shared by the reads of one provider process (single flight).
+
+What is said below of ``management list`` and tokens holds for every list kind the influxctl clients read
+(``token list`` of database tokens, ``database list``): each kind is a key of its own (``key_of(connection,
+kind)``), so a refresh of N resources lists once per kind, and a change of one kind ends only that kind's answer.
 
 Every read through influxctl is a whole ``management list`` run: a process start, a login check
 and a round trip that returns every token of the account. A ``refresh`` of N tokens would start N
@@ -41,9 +45,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Optional
+from typing import Any, Callable, Optional, Protocol, Sequence, TypeVar
 
-from ...core.management_token.models import TokenRecord
 from ...settings import Connection
 
 # How long an answer serves reads, counted from the start of its list run. A refresh of 50 tokens
@@ -52,13 +55,26 @@ from ...settings import Connection
 WINDOW_S = 5.0
 
 Key = tuple[str, ...]
-Fetch = Callable[[], list[TokenRecord]]
+R = TypeVar("R")
+MANAGEMENT_TOKENS = "management"
 
 
-def key_of(connection: Connection) -> Key:
-    """What picks the account, the cluster and the identity a list runs as. The credential only as a digest."""
+class Listed(Protocol):
+    """What a create's ``Before`` compares: a listed record's id and the service's creation time."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def key_of(connection: Connection, kind: str = MANAGEMENT_TOKENS) -> Key:
+    """What picks the list kind, the account, the cluster and the identity a list runs as. The credential only as
+    a digest."""
     secret = connection.management_token.get_secret_value()
     return (
+        kind,
         connection.influxctl_path,
         connection.account_id,
         connection.cluster_id,
@@ -75,7 +91,7 @@ class _Flight:
     started: float
     generation: int
     done: threading.Event = field(default_factory=threading.Event)
-    records: Optional[list[TokenRecord]] = None
+    records: Optional[list[Any]] = None
     error: Optional[BaseException] = None
 
 
@@ -97,7 +113,7 @@ class Before:
     ids: frozenset[str]
     created_after: Optional[datetime]
 
-    def predates(self, record: TokenRecord) -> bool:
+    def predates(self, record: Listed) -> bool:
         if record.id in self.ids:
             return True
         return self.created_after is not None and record.created_at < self.created_after
@@ -112,7 +128,7 @@ class ListCache:
         self._lock = threading.Lock()
         self._slots: dict[Key, _Slot] = {}
 
-    def records(self, key: Key, fetch: Fetch, *, fresh: bool = False) -> list[TokenRecord]:
+    def records(self, key: Key, fetch: Callable[[], Sequence[R]], *, fresh: bool = False) -> list[R]:
         """The shared answer if it is usable, else the answer of the run in flight or of a new run.
 
         ``fresh=True``: always a new run started after this call (lost-answer recovery, and revoke's
@@ -126,7 +142,7 @@ class ListCache:
                 flight = self._start(slot)
         return self._answer(slot, flight, fetch, leader=leader)
 
-    def before_create(self, key: Key, fetch: Fetch) -> Before:
+    def before_create(self, key: Key, fetch: Callable[[], Sequence[Listed]]) -> Before:
         """The tokens as they were before a create that starts once this returns (see the module's docstring)."""
         with self._lock:
             slot = self._slots.setdefault(key, _Slot())
@@ -140,7 +156,7 @@ class ListCache:
         records = self._answer(slot, flight, fetch, leader=leader)
         return Before(frozenset(record.id for record in records), created_after)
 
-    def created(self, key: Key, record: TokenRecord) -> None:
+    def created(self, key: Key, record: Listed) -> None:
         """A create of this process answered with ``record``: evidence for the creates after it."""
         with self._lock:
             slot = self._slots.setdefault(key, _Slot())
@@ -160,11 +176,11 @@ class ListCache:
         slot.latest = flight
         return flight
 
-    def _answer(self, slot: _Slot, flight: _Flight, fetch: Fetch, *, leader: bool) -> list[TokenRecord]:
+    def _answer(self, slot: _Slot, flight: _Flight, fetch: Callable[[], Sequence[R]], *, leader: bool) -> list[R]:
         """Run ``fetch`` as the leader of ``flight``, or wait for its leader; a failure is not kept."""
         if leader:
             try:
-                flight.records = fetch()
+                flight.records = list(fetch())
             except BaseException as err:
                 flight.error = err
                 with self._lock:
