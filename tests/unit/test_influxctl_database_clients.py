@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from pulumi_influxdb3_tokens.clients import table_client_for
 from pulumi_influxdb3_tokens.clients.influxctl.database_tokens import InfluxctlDatabaseTokenClient
 from pulumi_influxdb3_tokens.clients.influxctl.databases import InfluxctlDatabaseClient
-from pulumi_influxdb3_tokens.clients.influxctl.tables import InfluxctlTables, TableExistsError
+from pulumi_influxdb3_tokens.clients.influxctl.tables import InfluxctlTableClient
 from pulumi_influxdb3_tokens.clients.lost_creates import MAX_LOST_CREATES
 from pulumi_influxdb3_tokens.core.database.models import DatabaseInputs, DatabaseUpdate
 from pulumi_influxdb3_tokens.core.database_token.models import DatabaseTokenInputs
@@ -22,9 +23,15 @@ from pulumi_influxdb3_tokens.core.errors import (
     DatabaseExistsError,
     ManagementApiError,
     OutcomeUnknownError,
+    TableExistsError,
+    TableNotFoundError,
 )
+from pulumi_influxdb3_tokens.core.table import lifecycle as table_lifecycle
+from pulumi_influxdb3_tokens.core.table.client import can_list
+from pulumi_influxdb3_tokens.core.table.models import TableInputs
 from pulumi_influxdb3_tokens.core.tokens.marker import new_marker
 from pulumi_influxdb3_tokens.settings import Connection, resolve_connection
+from support.documented_api import assert_one_clean_sentence
 from support.influxctl import recording_standin, stack_config
 from support.local_api import LocalApi
 from support.times import moment_in_days
@@ -154,21 +161,114 @@ def test_a_lost_token_create_is_revoked_on_proof_and_never_left_live(calls, modu
     assert len(ours) == MAX_LOST_CREATES + 1 and all(r.is_revoked() for r in ours)
 
 
-def test_tables_create_list_rename_delete(calls, module_local_api, monkeypatch):
-    # table/create.md, list.md (v2.10.2), rename.md (2.10.3), delete.md (v2.10.2).
-    monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", NEWEST)
+TABLES_OLDEST = "2.10.5"  # the oldest release the stand-in plays that has `table list`, `delete` and `rename`
+
+
+def seam_client(conn: Connection) -> InfluxctlTableClient:
+    """The client the registry's factory gives a Table on an influxctl connection: both halves of the seam."""
+    client = table_client_for(conn)
+    assert isinstance(client, InfluxctlTableClient) and can_list(client) is client
+    return client
+
+
+def table_inputs(database: str, table: str, **kw: Any) -> TableInputs:
+    return TableInputs.model_validate({"database": database, "name": table, **kw})
+
+
+@pytest.mark.parametrize("release", [TABLES_OLDEST, NEWEST])
+def test_tables_create_list_rename_delete_through_the_table_seam(calls, module_local_api, monkeypatch, release):
+    # table/create.md (template flags, DATABASE_NAME TABLE_NAME), list.md (v2.10.2: "lists all tables in the
+    # specified database"), rename.md (2.10.3: DATABASE_NAME CURRENT_TABLE_NAME NEW_TABLE_NAME), delete.md (v2.10.2).
+    monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", release)
     conn = connection(module_local_api)
     db, table, moved = name("db"), name("t"), name("t2")
     InfluxctlDatabaseClient(conn).create(DatabaseInputs.model_validate({"name": db}))
-    tables = InfluxctlTables(conn)
-    tables.create(db, table, None)
-    assert [t.name for t in tables.list(db)] == [table]
-    with pytest.raises(TableExistsError):
-        tables.create(db, table, None)
-    tables.rename(db, table, moved)
-    assert [t.name for t in tables.list(db)] == [moved]
+    tables = seam_client(conn)
+    template = [{"type": "tag", "value": "host"}, {"type": "time", "value": "%Y-%m"}]
+    made = tables.create(table_inputs(db, table, partition_template=template))
+    assert (made.database_name, made.name, made.account_id) == (db, table, module_local_api.account_id)
+    [listed] = tables.list(db)
+    assert (listed.database_name, listed.name, listed.partition_template) == (db, table, template)
+    assert (listed.account_id, listed.cluster_id) == (module_local_api.account_id, module_local_api.cluster_id)
+    assert tables.rename(db, table, moved).name == moved
+    assert [t.name for t in tables.list(db)] == [moved]  # our rename ended the shared answer
     assert tables.delete(db, moved) is True and tables.delete(db, moved) is False
+    assert tables.list(db) == []
+
+
+def test_a_taken_name_is_never_taken_over_and_a_gone_database_is_not_found(calls, module_local_api, monkeypatch):
+    # A table of that name (made by a colleague or by a write, admin/tables/create.md) proves nothing about who made
+    # it: never taken over, as a database is not (database/create.md); the import id is <database>/<table>.
+    conn = connection(module_local_api)
+    db, table, other = name("db"), name("t"), name("t")
+    InfluxctlDatabaseClient(conn).create(DatabaseInputs.model_validate({"name": db}))
+    tables = seam_client(conn)
+    tables.create(table_inputs(db, table))
+    tables.create(table_inputs(db, other))
+    with pytest.raises(TableExistsError) as taken:
+        tables.create(table_inputs(db, table))
+    message = str(taken.value)
+    assert f"Could not create table '{table}' of database '{db}': the database already has a table" in message
+    assert f"`pulumi import influxdb3:index:Table <resource name> {db}/{table}`" in message
+    assert_one_clean_sentence(message)
+    with pytest.raises(TableExistsError, match="already has a table of that name"):
+        tables.rename(db, table, other)
+    with pytest.raises(TableNotFoundError) as gone:
+        tables.list(name("nodb"))
+    assert "the cluster has no database" in str(gone.value)
+    assert_one_clean_sentence(str(gone.value))
+
+
+def test_a_table_create_whose_answer_was_lost_is_never_run_again(calls, module_local_api, monkeypatch):
+    # A create has no idempotency key (table/create.md documents none): a lost answer is said, with the list to
+    # check and the import id, and the create is not run a second time.
+    conn = connection(module_local_api)
+    db, table = name("db"), name("t")
+    InfluxctlDatabaseClient(conn).create(DatabaseInputs.model_validate({"name": db}))
+    monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
+    with pytest.raises(OutcomeUnknownError) as unknown:
+        seam_client(conn).create(table_inputs(db, table))
+    message = str(unknown.value)
+    assert message.startswith(f"Whether table '{table}' of database '{db}' was created is unknown")
+    assert f"`influxctl table list {db}`" in message and f"{db}/{table}`" in message
+    assert_one_clean_sentence(message)
+    assert len(runs(calls, "table", "create")) == 1
+
+
+def test_a_refresh_of_many_tables_lists_each_database_once(calls, module_local_api, monkeypatch):
+    # table/list.md lists every table of a database in one run: a refresh of N tables of one database reads one
+    # list (list_cache.py), and a table deleted out of band is gone from the read (None: the engine forgets it).
+    conn = connection(module_local_api)
+    db = name("db")
+    InfluxctlDatabaseClient(conn).create(DatabaseInputs.model_validate({"name": db}))
+    tables = seam_client(conn)
+    made = [table_lifecycle.create(tables, {"database": db, "name": name("t")}) for _ in range(4)]
+    before = len(runs(calls, "table", "list"))
+    for created in made:
+        assert table_lifecycle.read(tables, created.id, created.outputs) == (created.id, created.outputs)
+    assert len(runs(calls, "table", "list")) - before == 1
+    imported = table_lifecycle.import_token(tables, made[0].id)
+    assert imported.inputs == {"database": db, "name": made[0].outputs["name"]}
+    assert tables.delete(db, made[1].outputs["name"]) is True
+    assert table_lifecycle.read(tables, made[1].id, made[1].outputs) is None
+
+
+def test_table_commands_are_refused_before_the_release_that_has_them(calls, module_local_api, monkeypatch):
+    # Release notes v2.10.2: "Add new table management commands: table list, table delete"; 2.10.3: "Add `influxctl
+    # table rename` command". Before them each is refused in one sentence naming both releases, and nothing runs; a
+    # create is refused too, since what it made could be neither refreshed nor destroyed.
     monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", "2.9.6")
-    monkeypatch.setattr("pulumi_influxdb3_tokens.clients.influxctl.version._CHECKED", {})
-    with pytest.raises(ConfigurationError, match=r"influxctl 2\.9\.6, which cannot list tables.*2\.10\.2"):
-        InfluxctlTables(conn).list(db)
+    tables = seam_client(connection(module_local_api))
+    refusals = {
+        "list tables: that needs influxctl 2.10.2 or later": lambda: tables.list("db"),
+        "delete a table: that needs influxctl 2.10.2 or later": lambda: tables.delete("db", "t"),
+        "rename a table: that needs influxctl 2.10.3 or later": lambda: tables.rename("db", "t", "t2"),
+        "manage a Table (its refresh runs `table list`, its destroy `table delete`): that needs influxctl 2.10.2 or "
+        "later": lambda: tables.create(table_inputs("db", "t")),
+    }
+    for said, call in refusals.items():
+        with pytest.raises(ConfigurationError) as refused:
+            call()
+        assert f"is influxctl 2.9.6, which cannot {said}; install a newer influxctl" in str(refused.value)
+        assert_one_clean_sentence(str(refused.value))
+    assert runs(calls, "table") == []

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import ConfigurationError
 from ..core.management_token.client import TokenClient
 from ..settings import INFLUXCTL, Connection
 from . import secret_files
@@ -42,6 +41,8 @@ _TRANSPORTS = {
     "HttpDatabaseClient": ".http.databases",
     "InfluxctlDatabaseClient": ".influxctl.databases",
     "InfluxctlDatabaseTokenClient": ".influxctl.database_tokens",
+    "HttpTableClient": ".http.tables",
+    "InfluxctlTableClient": ".influxctl.tables",
 }
 
 
@@ -77,17 +78,12 @@ def database_token_client_for(connection: Connection) -> DatabaseTokenClient:
 
 def table_client_for(connection: Connection) -> TableClient:
     """The client of a table (``resources.TABLE``): the documented Management API over HTTP, which creates, renames
-    and deletes tables but cannot read them; a connection on influxctl is refused in one sentence (until influxctl's
-    ``table`` commands have a client behind the same seam, core/table/client.py)."""
-    if connection.transport == INFLUXCTL:
-        raise ConfigurationError(
-            "A Table is managed over the documented Management API only, and this connection uses influxctl: "
-            "set influxdb3:apiUrl (INFLUXDB3_API_URL) and influxdb3:transport to http."
-        )
+    and deletes tables but cannot read them, or influxctl (``transport: influxctl``), which also lists them and so
+    is a ``TableLister`` too (core/table/client.py)."""
     secret_files.remove_stale_once()
-    from .http.tables import HttpTableClient
-
-    return HttpTableClient(connection)
+    name = "InfluxctlTableClient" if connection.transport == INFLUXCTL else "HttpTableClient"
+    client: TableClient = __getattr__(name)(connection)
+    return client
 
 
 def __getattr__(name: str) -> Any:

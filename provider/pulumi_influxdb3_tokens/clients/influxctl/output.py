@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator,
 from ...core.database.models import DatabaseRecord
 from ...core.database_token.models import DatabaseTokenRecord, Permission
 from ...core.management_token.models import TokenRecord
+from ...core.table.models import TableRecord
 
 
 class ProtoTimestamp(BaseModel):
@@ -163,6 +164,16 @@ class InfluxctlTable(BaseModel):
     id: Optional[int] = None
     name: str = Field(min_length=1)
     partition_template: Optional[list[dict[str, Any]]] = None
+
+    def to_record(self, database: str, account_id: str, cluster_id: str) -> TableRecord:
+        """The table as the seam has it; the list names no database, account or cluster: the caller's."""
+        return TableRecord(
+            account_id=account_id,
+            cluster_id=cluster_id,
+            database_name=database,
+            name=self.name,
+            partition_template=self.partition_template or None,
+        )
 
 
 DATABASE_TOKEN_LIST = TypeAdapter(Optional[list[InfluxctlDatabaseToken]])
