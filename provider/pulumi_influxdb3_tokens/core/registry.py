@@ -204,8 +204,8 @@ DATABASE_TOKEN = Resource(
 )
 
 # A table of a database. The documented API can create, rename and delete one but neither get nor list it, so over
-# HTTP a table is never read back. Its id is "<database>/<table>" as first made (a table name holds no "/"), kept
-# through renames as a database's is.
+# HTTP a table is never read back; over influxctl (transport: influxctl) `table list` reads it. Its id is
+# "<database>/<table>" as first made (a table name holds no "/"), kept through renames as a database's is.
 TABLE = Resource(
     name="Table",
     core="table",

@@ -3,7 +3,8 @@
 Written once for both faces, on property bags keyed by the snake_case names of ``resources.TABLE``. The resource's id
 is ``<database>/<table>`` as first made and never changes (an update cannot change an id); the ``database`` and
 ``name`` outputs follow renames, and every call after creation acts on them. Over HTTP nothing reads a table back
-(the documented API has no get or list of tables): refresh keeps the state and says so, import is refused.
+(the documented API has no get or list of tables): refresh keeps the state and says so, import is refused. Over
+influxctl (a ``TableLister``) refresh finds the table in its database's list, and import by ``<database>/<table>``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ NOT_READ = (
     "the documented Management API (HTTP) can create, rename and delete a table but has no operation that gets or "
     "lists one"
 )
-INFLUXCTL_ROAD = "the influxctl transport reads tables (`influxctl table list`)"
+# The road that reads them: influxctl's `table list`, which arrived in v2.10.2 (clients/influxctl/version.py's
+# TABLE_LIST_SINCE; a test holds the two equal).
+OVER_INFLUXCTL = "with influxdb3:transport set to influxctl (influxctl 2.10.2 or later)"
+INFLUXCTL_ROAD = f"{OVER_INFLUXCTL}, refresh and import read tables through `influxctl table list`"
 
 
 def diff(
@@ -99,8 +103,8 @@ def import_token(client: Any, token_id: str) -> Imported:
     lister = can_list(client)
     if lister is None:
         raise AdoptionError(
-            f"Cannot import table '{token_id}': {NOT_READ}, so nothing proves the table exists; import it over "
-            f"influxctl (set influxdb3:transport to influxctl), which lists tables, or let the stack create it."
+            f"Cannot import table '{token_id}': {NOT_READ}, so nothing proves the table exists; import it "
+            f"{OVER_INFLUXCTL}, which lists tables, or let the stack create it."
         )
     record = find(lister, database, name) if database and name else None
     if record is None:
