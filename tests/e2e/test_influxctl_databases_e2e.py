@@ -9,27 +9,38 @@ replaces the permissions in place (update.md: "the existing permissions are repl
 `token delete` before) revokes; `token list` shows revoked tokens with --include-revoked (v2.10.0); `--expires-at`
 on token create arrived in v2.10.0, so an older release is refused in one sentence naming both releases; a profile
 without mgmt_token logs a person in through the identity provider, and `influxctl auth login` renews an expired
-login. Each step below names the fact it leans on.
+login. Tables: `table create DATABASE_NAME TABLE_NAME` with the template flags (table/create.md), `table list
+DATABASE_NAME` (v2.10.2, list.md: "lists all tables in the specified database"), `table rename DATABASE_NAME
+CURRENT_TABLE_NAME NEW_TABLE_NAME` (2.10.3), `table delete` (v2.10.2); admin/tables/rename.md: "The table ID remains
+the same after renaming"; admin/databases/rename.md: a renamed database keeps its data, so its tables go with it.
+Each step below names the fact it leans on.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import pytest
 
 from support.documented_stack import DATABASE_TOKEN, DocumentedApi
 from support.engine import Stack
-from support.faces import BOTH_IN_ONE_STACK, declared, spec_defaults
+from support.faces import BOTH_IN_ONE_STACK, FACES, declared, spec_defaults
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
-from support.standin import log_in, persons_profile, standin_env
+from support.standin import STANDIN_DIR, log_in, persons_profile, standin_env
 
 pytestmark = pytest.mark.engine
 
 BOTH = declared(BOTH_IN_ONE_STACK)
 OLDEST, NEWEST = "2.7.1", "2.12.0"
+# The oldest release the stand-in plays that lists and deletes tables (v2.10.2) and renames them (2.10.3).
+TABLES_OLDEST = "2.10.5"
+YEARLY = [{"type": "time", "value": "%Y"}]
 
 
 def at_desk(tmp_path: Path, server: LocalApi, release: str) -> tuple[Stack, Path]:
@@ -44,8 +55,11 @@ def at_desk(tmp_path: Path, server: LocalApi, release: str) -> tuple[Stack, Path
     return stack, home
 
 
-def spec(reader_reads: str = "metrics-{face}", **reader: Any) -> dict[str, Any]:
+def spec(reader_reads: str = "metrics-{face}", table: Optional[str] = None, **reader: Any) -> dict[str, Any]:
+    """The database, its reader and writer tokens, and, named ``table``, a table in it."""
+    tables = {"cpu": {"database": "metrics", "name": table, "partition_template": YEARLY}} if table else {}
     return {
+        "tables": tables,
         "databases": {"metrics": {"name": "metrics-{face}"}},
         "tokens": {
             "reader": {"description": "dashboards", "permissions": [{"action": "read", "resource": reader_reads}]},
@@ -63,10 +77,16 @@ def test_a_persons_login_manages_databases_and_database_tokens_through_influxctl
     api = DocumentedApi(local_api, "dedicated")
     stack, home = at_desk(tmp_path, local_api, release)
     log_in(home, local_api, 3600)
-    stack.write_spec(spec())
+    # Tables need `table list` and `table delete` (v2.10.2): on 2.7.1 the stack declares none (the release refusals
+    # are held in tests/unit/test_influxctl_database_clients.py).
+    table = "cpu" if release == NEWEST else None
+    colleague = Colleague(tmp_path / "colleague", local_api)  # with a current influxctl, which lists tables
+    stack.write_spec(spec(table=table))
     stack.up().ok()
     first = stack.secret_outputs()
     assert api.databases() == ["metrics-dynamic", "metrics-plugin"]
+    made = {face: colleague.tables(f"metrics-{face}") for face in FACES}
+    assert [name for face in FACES for _, name in made[face]] == (["cpu", "cpu"] if table else [])
     tokens = api.tokens()
     for _, at in BOTH:
         assert tokens[first[f"{at}reader.token_id"]]["description"].startswith("dashboards [pulumi:")
@@ -74,11 +94,15 @@ def test_a_persons_login_manages_databases_and_database_tokens_through_influxctl
 
     # Out of band, someone revokes the writers; refresh drops them (a revoked token is gone) and the same up mints
     # new ones, while the readers' permissions change in place (token update.md), keeping their ids and strings.
+    # A new table name is `table rename` in place: the table keeps its ID (admin/tables/rename.md).
     for _, at in BOTH:
         api.revoke_token(first[f"{at}writer.token_id"])
-    stack.write_spec(spec(reader_reads="*"))
+    table = "cpu2" if table else None
+    stack.write_spec(spec(reader_reads="*", table=table))
     up = stack.up("--refresh").ok()
     second = stack.secret_outputs()
+    renamed = {face: colleague.tables(f"metrics-{face}") for face in FACES}
+    assert renamed == {face: [(table_id, "cpu2") for table_id, _ in made[face]] for face in FACES}
     tokens = api.tokens()
     for _, at in BOTH:
         assert second[f"{at}reader.token_id"] == first[f"{at}reader.token_id"], up.output
@@ -101,8 +125,15 @@ def test_a_persons_login_manages_databases_and_database_tokens_through_influxctl
         assert expired.returncode != 0 and "Traceback" not in expired.output
         assert "run `influxctl --profile default auth login`, then run the command again." in expired.output
         log_in(home, local_api, 3600)
-        stack.write_spec(spec(reader_reads="*", expires_in="30d", overlap="1d"))
-        stack.up().ok()
+        # Out of band, a colleague deletes both tables by hand: the refresh reads `table list` and forgets them, so
+        # the same `up` makes them again (new IDs); without the refresh the state would still hold them.
+        for face in FACES:
+            colleague.run("table", "delete", f"metrics-{face}", "cpu2")
+        stack.write_spec(spec(reader_reads="*", table=table, expires_in="30d", overlap="1d"))
+        stack.up("--refresh").ok()
+        for face in FACES:
+            [(again, name)] = colleague.tables(f"metrics-{face}")
+            assert name == "cpu2" and again != renamed[face][0][0]
         third = stack.secret_outputs()
         live = api.live_token_ids()
         for _, at in BOTH:
@@ -111,22 +142,105 @@ def test_a_persons_login_manages_databases_and_database_tokens_through_influxctl
             assert [r["id"] for r in third[f"{at}reader.retiring"]] == [second[f"{at}reader.token_id"]]
         # token/update.md: `token update` sets permissions only, so a new description replaces the token, and the
         # preview says why instead of planning an update influxctl cannot make.
-        changed = spec(reader_reads="*", expires_in="30d", overlap="1d")
+        changed = spec(reader_reads="*", table=table, expires_in="30d", overlap="1d")
         changed["tokens"]["writer"]["description"] = "ingest, renamed"
         stack.write_spec(changed)
         preview = stack.preview().ok()
         assert "influxctl cannot change a database token's description" in preview.output
         assert preview.output.count("+-") >= 2, preview.output  # both faces' writers: replace
 
-    # `pulumi import` of a token made by hand reads it through `influxctl token list`.
+    # `pulumi import` of a token made by hand reads it through `influxctl token list`, and of a table a colleague
+    # made, by <database>/<table>, through `influxctl table list` (one import of both).
     hand = api.create_token("made by hand", [{"action": "read", "resource": "metrics-plugin"}])
+    to_import = [{"type": f"influxdb3:index:{DATABASE_TOKEN}", "name": "hand", "id": hand["id"]}]
+    if table:
+        colleague.run("table", "create", "metrics-plugin", "hand")
+        to_import.append({"type": "influxdb3:index:Table", "name": "hand-table", "id": "metrics-plugin/hand"})
+    (tmp_path / "import.json").write_text(json.dumps({"resources": to_import}))
     imported = stack.run(
-        "import", f"influxdb3:index:{DATABASE_TOKEN}", "hand", hand["id"], "--yes", "--generate-code=false",
-        "--protect=false", "--non-interactive", "--stack", stack.name,
+        "import", "--file", str(tmp_path / "import.json"), "--yes", "--generate-code=false", "--protect=false",
+        "--non-interactive", "--stack", stack.name,
     )  # fmt: skip
     assert imported.returncode == 0, imported.output
-    assert [r["id"] for r in stack.resources(DATABASE_TOKEN) if r["urn"].endswith("::hand")] == [hand["id"]]
+    export = stack.export()["deployment"]["resources"]
+    held = {r["urn"].rpartition("::")[2]: (r.get("id"), r.get("outputs", {}).get("name")) for r in export}
+    assert held["hand"][0] == hand["id"]
+    assert held.get("hand-table") == (("metrics-plugin/hand", "hand") if table else None)
 
     stack.destroy().ok()
     assert api.live_token_ids() == set() and api.databases() == []
     assert_nowhere(stack, local_api.admin_token, *(str(v) for k, v in second.items() if k.endswith(".token")))
+
+
+class Colleague:
+    """A colleague at their own desk: their own influxctl login, running influxctl (the stand-in) by hand."""
+
+    def __init__(self, home: Path, server: LocalApi, release: str = NEWEST) -> None:
+        persons_profile(home, server)
+        log_in(home, server, 3600)
+        keep = {k: v for k, v in os.environ.items() if not k.startswith(("INFLUXCTL_", "INFLUXDB3_"))}
+        self.env = {**keep, "HOME": str(home), "INFLUXCTL_STANDIN_API_URL": server.url}
+        self.env["INFLUXCTL_STANDIN_RELEASE"] = release
+
+    def run(self, *args: str) -> str:
+        argv = [sys.executable, str(STANDIN_DIR / "influxctl"), *args]
+        done = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def tables(self, database: str) -> list[tuple[int, str]]:
+        return [(t["id"], t["name"]) for t in json.loads(self.run("table", "list", "--format", "json", database))]
+
+
+def test_on_the_oldest_release_with_table_commands_a_persons_login_manages_tables(
+    tmp_path: Path, local_api: LocalApi
+) -> None:
+    """Both faces in one stack on 2.10.5 (the test above holds the same on 2.12.0), with the person's cached login: a
+    table made in the influxctl-managed database, renamed in place while its database is renamed (the preview names
+    the table that follows), forgotten by refresh once a colleague deletes it by hand, one the colleague made
+    imported by <database>/<table>, all destroyed."""
+    api = DocumentedApi(local_api, "dedicated")
+    stack, home = at_desk(tmp_path, local_api, TABLES_OLDEST)
+    log_in(home, local_api, 3600)
+    colleague = Colleague(tmp_path / "colleague", local_api, TABLES_OLDEST)
+    cpu = {"database": "metrics", "name": "cpu", "partition_template": YEARLY}
+    tables_spec = {"databases": {"metrics": {"name": "metrics-{face}"}}, "tables": {"cpu": cpu}}
+    stack.write_spec(tables_spec)
+    stack.up().ok()
+    made = {face: colleague.tables(f"metrics-{face}") for face in FACES}
+    assert [name for face in FACES for _, name in made[face]] == ["cpu", "cpu"]
+
+    # A new table name is `table rename` in the database as renamed first (the table follows its Database, whose
+    # preview names it from `table list`); the table keeps its ID.
+    tables_spec["databases"]["metrics"]["name"] = "metrics-v2-{face}"
+    tables_spec["tables"]["cpu"] = {**cpu, "name": "cpu2"}
+    stack.write_spec(tables_spec)
+    moved = stack.up().ok()
+    for face in FACES:
+        head = f"Database: rename: the tables of database 'metrics-{face}' move with it to 'metrics-v2-{face}' and keep"
+        said = [line.strip() for line in moved.output.split("Diagnostics:")[-1].splitlines() if head in line]
+        assert len(said) == 1 and said[0].endswith("follows in place): 'cpu'."), moved.output
+        [(table_id, _)] = made[face]
+        assert colleague.tables(f"metrics-v2-{face}") == [(table_id, "cpu2")]
+
+    # Out of band, the colleague deletes both tables and makes another: refresh reads `table list` and forgets the
+    # deleted ones; `pulumi import` by <database>/<table> reads the new one through the same list.
+    for face in FACES:
+        colleague.run("table", "delete", f"metrics-v2-{face}", "cpu2")
+    colleague.run("table", "create", "metrics-v2-plugin", "hand")
+    stack.refresh().ok()
+    imported = stack.run(
+        "import", "influxdb3:index:Table", "hand", "metrics-v2-plugin/hand", "--yes", "--generate-code=false",
+        "--protect=false", "--non-interactive", "--stack", stack.name,
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.output
+    [table] = stack.resources("Table")  # the deleted ones are gone from the state, the imported one is there
+    assert (table["id"], table["outputs"]["database"], table["outputs"]["name"]) == (
+        "metrics-v2-plugin/hand",
+        "metrics-v2-plugin",
+        "hand",
+    )
+
+    stack.destroy().ok()
+    assert api.databases() == []
+    assert_nowhere(stack, local_api.admin_token)
