@@ -22,6 +22,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any, Optional
 
@@ -204,11 +205,12 @@ def test_on_the_oldest_release_with_table_commands_a_persons_login_manages_table
     log_in(home, local_api, 3600)
     colleague = Colleague(tmp_path / "colleague", local_api, TABLES_OLDEST)
     cpu = {"database": "metrics", "name": "cpu", "partition_template": YEARLY}
-    tables_spec = {"databases": {"metrics": {"name": "metrics-{face}"}}, "tables": {"cpu": cpu}}
+    mem = {"database": "metrics", "name": "mem"}
+    tables_spec = {"databases": {"metrics": {"name": "metrics-{face}"}}, "tables": {"cpu": cpu, "mem": mem}}
     stack.write_spec(tables_spec)
     stack.up().ok()
-    made = {face: colleague.tables(f"metrics-{face}") for face in FACES}
-    assert [name for face in FACES for _, name in made[face]] == ["cpu", "cpu"]
+    made = {face: {name: table_id for table_id, name in colleague.tables(f"metrics-{face}")} for face in FACES}
+    assert [sorted(made[face]) for face in FACES] == [["cpu", "mem"], ["cpu", "mem"]]
 
     # A new table name is `table rename` in the database as renamed first (the table follows its Database, whose
     # preview names it from `table list`); the table keeps its ID.
@@ -219,27 +221,34 @@ def test_on_the_oldest_release_with_table_commands_a_persons_login_manages_table
     for face in FACES:
         head = f"Database: rename: the tables of database 'metrics-{face}' move with it to 'metrics-v2-{face}' and keep"
         said = [line.strip() for line in moved.output.split("Diagnostics:")[-1].splitlines() if head in line]
-        assert len(said) == 1 and said[0].endswith("follows in place): 'cpu'."), moved.output
-        [(table_id, _)] = made[face]
-        assert colleague.tables(f"metrics-v2-{face}") == [(table_id, "cpu2")]
+        assert len(said) == 1, moved.output
+        named = said[0].rpartition(" follows in place): ")[2]  # in the order `table list` printed them
+        assert sorted(named.removesuffix(".").split(", ")) == ["'cpu'", "'mem'"], said
+        renamed = sorted(colleague.tables(f"metrics-v2-{face}"))
+        assert renamed == sorted([(made[face]["cpu"], "cpu2"), (made[face]["mem"], "mem")])
 
-    # Out of band, the colleague deletes both tables and makes another: refresh reads `table list` and forgets the
+    # Out of band, the colleague deletes one table of each database and makes another: refresh reads `table list`,
+    # once per database in each face's provider process however many tables it holds there, and forgets the
     # deleted ones; `pulumi import` by <database>/<table> reads the new one through the same list.
     for face in FACES:
         colleague.run("table", "delete", f"metrics-v2-{face}", "cpu2")
     colleague.run("table", "create", "metrics-v2-plugin", "hand")
-    stack.refresh().ok()
+    record = tmp_path / "refresh.jsonl"
+    stack.refresh(env={"INFLUXCTL_STANDIN_RECORD": str(record)}).ok()
+    runs = [json.loads(line) for line in record.read_text().splitlines()]
+    listed = Counter((run["ppid"], run["argv"][-1]) for run in runs if "table" in run["argv"])
+    assert sorted(database for _, database in listed) == ["metrics-v2-dynamic", "metrics-v2-plugin"]
+    assert set(listed.values()) == {1}, listed  # one `table list` per database and provider process
     imported = stack.run(
         "import", "influxdb3:index:Table", "hand", "metrics-v2-plugin/hand", "--yes", "--generate-code=false",
         "--protect=false", "--non-interactive", "--stack", stack.name,
     )  # fmt: skip
     assert imported.returncode == 0, imported.output
-    [table] = stack.resources("Table")  # the deleted ones are gone from the state, the imported one is there
-    assert (table["id"], table["outputs"]["database"], table["outputs"]["name"]) == (
-        "metrics-v2-plugin/hand",
-        "metrics-v2-plugin",
-        "hand",
-    )
+    held = {(table["id"], table["outputs"]["database"], table["outputs"]["name"]) for table in stack.resources("Table")}
+    assert held == {  # the deleted ones are gone from the state, the imported one is there
+        ("metrics-v2-plugin/hand", "metrics-v2-plugin", "hand"),
+        *((f"metrics-{face}/mem", f"metrics-v2-{face}", "mem") for face in FACES),
+    }
 
     stack.destroy().ok()
     assert api.databases() == []
