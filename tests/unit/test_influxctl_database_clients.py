@@ -19,6 +19,7 @@ from pulumi_influxdb3_tokens.clients.lost_creates import MAX_LOST_CREATES
 from pulumi_influxdb3_tokens.core.database.models import DatabaseInputs, DatabaseUpdate
 from pulumi_influxdb3_tokens.core.database_token.models import DatabaseTokenInputs
 from pulumi_influxdb3_tokens.core.errors import (
+    AdoptionError,
     ConfigurationError,
     DatabaseExistsError,
     ManagementApiError,
@@ -251,6 +252,21 @@ def test_a_refresh_of_many_tables_lists_each_database_once(calls, module_local_a
     assert imported.inputs == {"database": db, "name": made[0].outputs["name"]}
     assert tables.delete(db, made[1].outputs["name"]) is True
     assert table_lifecycle.read(tables, made[1].id, made[1].outputs) is None
+
+
+def test_a_table_whose_database_was_deleted_out_of_band_is_gone_not_an_error(calls, module_local_api, monkeypatch):
+    # admin/databases/delete.md: deleting a database deletes what it holds; `table list` of a database that is gone
+    # answers NotFound, which a refresh of one of its tables reads as the table gone (the engine forgets it), and
+    # an import of one as no such table.
+    conn = connection(module_local_api)
+    db = name("db")
+    InfluxctlDatabaseClient(conn).create(DatabaseInputs.model_validate({"name": db}))
+    tables = seam_client(conn)
+    created = table_lifecycle.create(tables, {"database": db, "name": name("t")})
+    assert InfluxctlDatabaseClient(conn).delete(db) is True
+    assert table_lifecycle.read(tables, created.id, created.outputs) is None
+    with pytest.raises(AdoptionError, match="the cluster has no such table"):
+        table_lifecycle.import_token(tables, created.id)
 
 
 def test_table_commands_are_refused_before_the_release_that_has_them(calls, module_local_api, monkeypatch):

@@ -4,7 +4,8 @@ Written once for both faces, on property bags keyed by the snake_case names of `
 is ``<database>/<table>`` as first made and never changes (an update cannot change an id); the ``database`` and
 ``name`` outputs follow renames, and every call after creation acts on them. Over HTTP nothing reads a table back
 (the documented API has no get or list of tables): refresh keeps the state and says so, import is refused. Over
-influxctl (a ``TableLister``) refresh finds the table in its database's list, and import by ``<database>/<table>``.
+influxctl (a ``TableLister``) refresh and import find the table in its database's list; a database that is gone
+took its tables with it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from ..data_loss import refuse_in_place
-from ..errors import AdoptionError, ConfigurationError
+from ..errors import AdoptionError, ConfigurationError, TableNotFoundError
 from ..notices import say
 from ..outcomes import Created, Decision, Imported, replacing
 from . import diff as diffing
@@ -75,7 +76,12 @@ def create(client: TableClient, props: Mapping[str, Any]) -> Created:
 
 
 def find(client: TableLister, database: str, name: str) -> Optional[TableRecord]:
-    return next((record for record in client.list(database) if record.name == name), None)
+    """The listed table of that name, or None when its database has none, or is gone (and its tables with it)."""
+    try:
+        listed = client.list(database)
+    except TableNotFoundError:
+        return None
+    return next((record for record in listed if record.name == name), None)
 
 
 def read(client: Any, resource_id: str, props: Mapping[str, Any]) -> Optional[tuple[str, dict[str, Any]]]:
