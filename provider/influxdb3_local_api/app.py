@@ -19,6 +19,7 @@ from .documented import DEDICATED, scope_of
 from .errors import install_error_handlers
 from .faults import FaultInjectionMiddleware
 from .idempotency import ReplayCache
+from .inventory_routes import build_inventory_router
 from .models import Health
 from .path_encoding import RawPathRouting
 from .routes import build_router
@@ -65,7 +66,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=VERSION,
         description="A local stand-in for InfluxData's documented InfluxDB 3 Management API (Cloud Dedicated or "
         "Clustered paths: databases, tables, database tokens), the data API's /api/v2/write, and OUR extension, "
-        "not InfluxData's: management tokens over HTTP.",
+        "not InfluxData's: management tokens over HTTP, and an /inventory of what influxctl lists (tables, deleted "
+        "databases and tables, database ids).",
         lifespan=lifespan,
         # Starlette would answer `path/` with a redirect whose URL it builds from the Host header.
         redirect_slashes=False,
@@ -86,6 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(build_databases_router(catalog, product, scope))
     app.include_router(build_tables_router(catalog, product, scope))
     app.include_router(build_database_tokens_router(catalog, product, scope))
+    app.include_router(build_inventory_router(catalog, product, scope))
     # Database tokens are verified apart from management tokens, but failed guesses draw on one budget.
     writes = Verifier(catalog, budget=budget)
     app.include_router(build_write_router(catalog, writes, settings.database_token_activation_delay_s))

@@ -195,6 +195,15 @@ class Catalog:
         )
         return [_database(row) for row in rows]
 
+    def list_deleted_databases(self, scope: Scope) -> list[DatabaseRecord]:
+        """Deleted databases, kept for undelete; read only by our inventory extension (inventory_routes.py)."""
+        rows = self.store.query(
+            f"SELECT {_DATABASE_COLUMNS} FROM databases WHERE account_id = ? AND cluster_id = ? "
+            "AND deleted_at IS NOT NULL ORDER BY id",
+            (scope.account_id, scope.cluster_id),
+        )
+        return [_database(row) for row in rows]
+
     def find_database(self, scope: Scope, name: str) -> DatabaseRecord | None:
         """The live (not deleted) database of that name."""
         with self.store.transaction() as conn:
@@ -264,6 +273,17 @@ class Catalog:
     def _live_table(self, conn: sqlite3.Connection, database: DatabaseRecord, name: str) -> TableRecord | None:
         row = self._table_row(conn, "t.database_id = ? AND t.name = ? AND t.deleted_at IS NULL", (database.id, name))
         return None if row is None else _table(row)
+
+    def list_tables(self, database: DatabaseRecord, *, deleted: bool = False) -> list[TableRecord]:
+        """The live (or the deleted) tables of a database; the documented API lists none, only our inventory
+        extension reads this (inventory_routes.py)."""
+        state = "IS NOT NULL" if deleted else "IS NULL"
+        rows = self.store.query(
+            f"SELECT {_TABLE_COLUMNS} FROM database_tables t JOIN databases d ON d.id = t.database_id "
+            f"WHERE t.database_id = ? AND t.deleted_at {state} ORDER BY t.id",
+            (database.id,),
+        )
+        return [_table(row) for row in rows]
 
     def create_table(
         self, database: DatabaseRecord, name: str, partition_template: PartitionTemplate | None, now: datetime

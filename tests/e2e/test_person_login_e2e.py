@@ -8,8 +8,6 @@ naming `influxctl auth login` before anything is minted. The stand-in plays infl
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 import pytest
@@ -18,31 +16,18 @@ from support import markers
 from support.engine import Stack
 from support.local_api import LocalApi
 from support.secrets_scan import assert_nowhere
-from support.standin import standin_env
+from support.standin import log_in, persons_profile, standin_env
 
 pytestmark = pytest.mark.engine
 
 
 def desk(tmp_path: Path, local_api: LocalApi, face: str) -> tuple[Stack, Path]:
     home = tmp_path / "home"
-    config = home / ".config" / "influxctl" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text(
-        f'[[profile]]\n  name = "default"\n  product = "dedicated"\n'
-        f'  account_id = "{local_api.account_id}"\n  cluster_id = "{local_api.cluster_id}"\n'
-    )
+    persons_profile(home, local_api)
     stack = Stack.create("tokens", tmp_path, spec_defaults={"face": face})
     stack.extra_env.update(standin_env(local_api, stack.backend_dir))
     stack.extra_env.update(HOME=str(home), INFLUXCTL_STANDIN_LOGIN_WAIT_S="600")
     return stack, home
-
-
-def log_in(home: Path, local_api: LocalApi, expires_in_s: float) -> None:
-    cache = home / ".cache" / "influxctl"
-    cache.mkdir(parents=True, exist_ok=True)
-    login = json.dumps({"access_token": local_api.admin_token, "expires_at": time.time() + expires_in_s})
-    (cache / "standin-login.json").write_text(login)
-    (cache / "standin-login.json").chmod(0o600)
 
 
 @pytest.mark.parametrize("face", ["dynamic", "plugin"])

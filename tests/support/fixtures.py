@@ -66,16 +66,18 @@ def module_local_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Local
 
 @pytest.fixture(autouse=True)
 def fresh_http_clients(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts as a provider process does, with no HTTP client made (clients/__init__.py) and no list of
-    tokens shared (clients/http/listing.py) by earlier tests: a worker's servers may reuse a port and
-    its admin token, so an earlier test's list could otherwise answer a read of this one."""
+    """Each test starts as a provider process does, with no HTTP client made (clients/__init__.py) and no list
+    shared by earlier tests, of either transport (clients/http/listing.py, clients/influxctl/list_cache.py): a
+    worker's servers may reuse a port and its admin token, so an earlier test's list could otherwise answer a read
+    of this one."""
     from pulumi_influxdb3_tokens import clients
     from pulumi_influxdb3_tokens.clients.http import listing
+    from pulumi_influxdb3_tokens.clients.influxctl import list_cache
 
     monkeypatch.setattr(clients, "_HTTP_CLIENTS", {})
-    monkeypatch.setattr(listing, "MANAGEMENT_TOKENS", listing.ListCache())
-    monkeypatch.setattr(listing, "DATABASE_TOKENS", listing.ListCache())
+    monkeypatch.setattr(listing, "SHARED", listing.ListCache())
     monkeypatch.setattr(listing, "_READS_SEEN", set())
+    monkeypatch.setattr(list_cache, "SHARED", list_cache.ListCache())
 
 
 @pytest.fixture

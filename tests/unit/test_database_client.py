@@ -15,9 +15,9 @@ import pytest
 
 from pulumi_influxdb3_tokens.clients import database_client_for
 from pulumi_influxdb3_tokens.clients.http.databases import HttpDatabaseClient
+from pulumi_influxdb3_tokens.clients.influxctl.databases import InfluxctlDatabaseClient
 from pulumi_influxdb3_tokens.core.database.models import DatabaseInputs, DatabaseUpdate
 from pulumi_influxdb3_tokens.core.errors import (
-    ConfigurationError,
     DatabaseExistsError,
     DatabaseNotFoundError,
     ManagementApiError,
@@ -214,10 +214,8 @@ def test_a_body_that_is_no_database_is_one_sentence():
         databases.list()
 
 
-def test_the_factory_gives_the_http_client_and_refuses_influxctl():
-    """The documented Management API is HTTP; the influxctl transport manages management tokens alone here."""
+def test_the_factory_gives_the_http_client_or_the_influxctl_one():
+    """The documented Management API is HTTP; a connection resolved for influxctl (issue 33: influxctl's database
+    commands, content/shared/influxctl/database/) gets the influxctl client."""
     assert isinstance(database_client_for(connection()), HttpDatabaseClient)
-    with pytest.raises(ConfigurationError) as refused:
-        database_client_for(connection(transport=INFLUXCTL))
-    assert "influxdb3:transport to http" in str(refused.value)
-    assert_one_clean_sentence(str(refused.value))
+    assert isinstance(database_client_for(connection(transport=INFLUXCTL)), InfluxctlDatabaseClient)

@@ -19,11 +19,13 @@ import httpx
 import pytest
 
 from pulumi_influxdb3_tokens.clients import database_token_client_for
-from pulumi_influxdb3_tokens.clients.http.database_tokens import MAX_LOST_CREATES, HttpDatabaseTokenClient
+from pulumi_influxdb3_tokens.clients.http.database_tokens import HttpDatabaseTokenClient
+from pulumi_influxdb3_tokens.clients.influxctl.database_tokens import InfluxctlDatabaseTokenClient
+from pulumi_influxdb3_tokens.clients.lost_creates import MAX_LOST_CREATES
 from pulumi_influxdb3_tokens.core import engine, timeutil
 from pulumi_influxdb3_tokens.core.database_token.models import DatabaseTokenInputs
 from pulumi_influxdb3_tokens.core.engine import EngineGoneError
-from pulumi_influxdb3_tokens.core.errors import ConfigurationError, ManagementApiError, TokenNotFoundError
+from pulumi_influxdb3_tokens.core.errors import ManagementApiError, TokenNotFoundError
 from pulumi_influxdb3_tokens.core.notices import told_to
 from pulumi_influxdb3_tokens.settings import CLUSTERED, DEDICATED, INFLUXCTL
 from support.documented_api import ACCOUNT, ADMIN, CLUSTER, connection
@@ -267,11 +269,10 @@ def test_no_create_is_sent_once_the_engine_has_stopped(monkeypatch: pytest.Monke
     assert server.requests == []
 
 
-def test_the_factory_serves_http_and_refuses_influxctl_in_one_sentence():
+def test_the_factory_serves_http_or_influxctl():
+    """Issue 33: a connection resolved for influxctl gets the client of influxctl's token commands (token/*.md)."""
     assert isinstance(database_token_client_for(connection()), HttpDatabaseTokenClient)
-    with pytest.raises(ConfigurationError) as refused:
-        database_token_client_for(connection(transport=INFLUXCTL))
-    assert_one_clean_sentence(str(refused.value))
+    assert isinstance(database_token_client_for(connection(transport=INFLUXCTL)), InfluxctlDatabaseTokenClient)
 
 
 def test_expires_in_is_sent_as_the_instant_it_ends(monkeypatch: pytest.MonkeyPatch):

@@ -21,13 +21,14 @@ from pydantic import SecretStr
 from pulumi_influxdb3_tokens.core import timeutil
 from pulumi_influxdb3_tokens.core.bags import plain
 from pulumi_influxdb3_tokens.core.database_token import lifecycle
+from pulumi_influxdb3_tokens.core.database_token.diff import DESCRIPTION_NOT_IN_PLACE
 from pulumi_influxdb3_tokens.core.database_token.models import (
     CreatedDatabaseToken,
     DatabaseTokenInputs,
     DatabaseTokenRecord,
     Permission,
 )
-from pulumi_influxdb3_tokens.core.errors import AdoptionError, TokenNotFoundError
+from pulumi_influxdb3_tokens.core.errors import AdoptionError, ConfigurationError, TokenNotFoundError
 from pulumi_influxdb3_tokens.core.notices import told_to
 from support.fixtures import FIXED_NOW
 from support.times import in_days as iso
@@ -164,6 +165,49 @@ def test_an_expiry_change_replaces_without_overlap_and_rotates_with_it(old: dict
 def test_a_face_move_still_replaces_with_overlap():
     decision = lifecycle.diff(olds(), news(overlap="1d", expires_in="20d"), moves=("cluster", "another cluster"))
     assert "cluster" in decision.replaces
+
+
+class _Transport:
+    def __init__(self, updates_description: bool) -> None:
+        self.updates_description = updates_description
+        self.asked = 0
+
+    def __call__(self, resource: Any) -> "_Transport":
+        self.asked += 1
+        return self
+
+
+@pytest.mark.parametrize("change", [{"description": "ingest, renamed"}, {"mark_description": False}])
+def test_over_influxctl_a_new_description_replaces_the_token_and_the_preview_says_why(change: dict[str, Any]):
+    """influxctl's token/update.md: `token update` takes --read-database/--write-database and the token id only, and
+    "the existing permissions are replaced"; nothing changes a description. UpdateDatabaseToken (HTTP) can."""
+    lines: list[str] = []
+    influxctl = _Transport(updates_description=False)
+    with told_to(lines.append):
+        decision = lifecycle.diff(olds(), news(**change), clients=influxctl)
+    assert decision.replaces == ["description"]
+    assert lines == [f"DatabaseToken: replace: {DESCRIPTION_NOT_IN_PLACE}."]
+    http = _Transport(updates_description=True)
+    in_place = lifecycle.diff(olds(), news(**change), clients=http)
+    assert in_place.changes and in_place.replaces == []
+
+
+def test_a_connection_not_yet_resolvable_keeps_the_description_change_in_place():
+    """A credential another resource makes is unknown in a preview: the diff does not fail on it, and plans the
+    change as before transports differed (the documented API's UpdateDatabaseToken changes a description)."""
+
+    def unresolvable(resource: Any) -> Any:
+        raise ConfigurationError("influxdb3:managementToken is not known yet.")
+
+    decision = lifecycle.diff(olds(), news(description="ingest, renamed"), clients=unresolvable)
+    assert decision.changes and decision.replaces == []
+
+
+def test_over_influxctl_permissions_change_in_place_without_asking_the_transport():
+    """token/update.md replaces the permissions in place; only a description change needs the transport's word."""
+    influxctl = _Transport(updates_description=False)
+    decision = lifecycle.diff(olds(), news(permissions=[{"action": "read", "resource": "x"}]), clients=influxctl)
+    assert decision.changes and decision.replaces == [] and influxctl.asked == 0
 
 
 def test_diff_tells_the_user_as_a_database_token():

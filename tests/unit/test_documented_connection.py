@@ -46,9 +46,23 @@ def test_cloud_dedicated_goes_to_influxdatas_api_over_https_by_default(monkeypat
     assert connection.management_token.get_secret_value() == TOKEN
 
 
-def test_a_stack_whose_management_tokens_use_influxctl_still_reaches_the_api_over_http(monkeypatch, tmp_path):
+def test_transport_influxctl_carries_databases_and_database_tokens_over_influxctl(monkeypatch, tmp_path):
+    # Issue 33: teams that may not mint management tokens reach databases through influxctl (the influxctl
+    # reference's database/ and token/ commands), resolved exactly as a management token's connection; the
+    # resource's own management_token input is the explicit credential.
     isolate(monkeypatch, tmp_path, standin_on_path=True)
     config = stack_config(transport="influxctl", managementToken=TOKEN, **IDS)
+    assert resolve_documented_connection(config) == resolve_connection(config)
+    assert resolve_documented_connection(config).transport == "influxctl"
+    given = resolve_documented_connection(stack_config(transport="influxctl", **IDS), credential=TOKEN)
+    assert (given.transport, given.management_token.get_secret_value()) == ("influxctl", TOKEN)
+
+
+def test_a_stack_that_sets_no_transport_keeps_the_documented_api_over_http(monkeypatch, tmp_path):
+    # Only an explicit transport moves these resources: with influxctl merely installed (the management tokens'
+    # automatic choice) they stay on the documented HTTP API, as before issue 33.
+    isolate(monkeypatch, tmp_path, standin_on_path=True)
+    config = stack_config(managementToken=TOKEN, **IDS)
     assert resolve_connection(config).transport == "influxctl"
     documented = resolve_documented_connection(config)
     assert (documented.transport, documented.api_url) == ("http", "https://console.influxdata.com")

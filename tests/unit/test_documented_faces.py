@@ -222,10 +222,11 @@ def test_a_pickled_provider_holds_no_data_and_loads_in_a_fresh_process(core: Rec
     ]
 
 
-def test_the_plugin_resolves_a_documented_resource_over_http_whatever_the_transport(core: Recorder):
+def test_the_plugin_resolves_a_documented_resource_over_http_when_the_transport_is_http(core: Recorder):
+    # transport: influxctl carries it over influxctl instead (test_documented_connection.py holds that).
     plugin = InfluxDB3Provider()
     settings = {
-        "transport": "influxctl",
+        "transport": "http",
         "product": "clustered",
         "apiUrl": "https://cluster.example.com",
         "managementToken": "M.V1.provider",

@@ -15,7 +15,7 @@ from typing import Callable, TypeVar
 
 import pytest
 
-from pulumi_influxdb3_tokens.clients.influxctl import client as client_module
+from pulumi_influxdb3_tokens.clients.influxctl import runner as runner_module
 from pulumi_influxdb3_tokens.clients.influxctl import version as version_module
 from pulumi_influxdb3_tokens.clients.influxctl.process import Outcome, run
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError
@@ -61,7 +61,7 @@ class Runs:
 def runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, module_local_api: LocalApi) -> Runs:
     recording_standin(monkeypatch, tmp_path, module_local_api)
     runs = Runs()
-    monkeypatch.setattr(client_module, "run", runs.run)
+    monkeypatch.setattr(runner_module, "run", runs.run)  # every client runs influxctl through runner.py
     monkeypatch.setattr(version_module, "run", runs.run)
     return runs
 

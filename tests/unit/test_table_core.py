@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pulumi.output import Unknown
 
+from pulumi_influxdb3_tokens.clients.influxctl.version import TABLE_LIST_SINCE
 from pulumi_influxdb3_tokens.core.database import lifecycle as database_lifecycle
 from pulumi_influxdb3_tokens.core.errors import AdoptionError, ConfigurationError
 from pulumi_influxdb3_tokens.core.table import lifecycle
@@ -236,12 +237,21 @@ def test_over_http_refresh_keeps_the_state_and_says_so_once_and_import_is_refuse
     assert told == [
         "Table: refresh: table 'cpu' of database 'metrics' is not read back: the documented Management API (HTTP) can "
         "create, rename and delete a table but has no operation that gets or lists one, so its state is kept as it "
-        "is; the influxctl transport reads tables (`influxctl table list`)."
+        "is; with influxdb3:transport set to influxctl (influxctl 2.10.2 or later), refresh and import read tables "
+        "through `influxctl table list`."
     ]
     with pytest.raises(AdoptionError) as refused:
         lifecycle.import_token(cluster, "metrics/cpu")
-    assert "Cannot import table 'metrics/cpu'" in str(refused.value) and "influxctl" in str(refused.value)
+    assert str(refused.value).startswith("Cannot import table 'metrics/cpu'")
+    assert "; import it with influxdb3:transport set to influxctl (influxctl 2.10.2 or later)" in str(refused.value)
     assert [call[0] for call in cluster.calls] == ["create"]
+
+
+def test_the_influxctl_road_named_over_http_is_the_release_that_lists_tables():
+    """Release notes v2.10.2: "Add new table management commands: table list, table delete": the sentences HTTP's
+    refresh and import say name the release the influxctl client requires (clients/influxctl/version.py)."""
+    since = ".".join(map(str, TABLE_LIST_SINCE))
+    assert f"(influxctl {since} or later)" in lifecycle.OVER_INFLUXCTL
 
 
 def test_a_transport_that_lists_reads_and_imports_through_the_seam():

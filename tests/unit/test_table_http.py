@@ -17,14 +17,13 @@ import pytest
 from pulumi_influxdb3_tokens.clients import table_client_for
 from pulumi_influxdb3_tokens.clients.http.tables import HttpTableClient
 from pulumi_influxdb3_tokens.core.errors import (
-    ConfigurationError,
     OutcomeUnknownError,
     TableExistsError,
     TableNotFoundError,
 )
 from pulumi_influxdb3_tokens.core.table.client import can_list
 from pulumi_influxdb3_tokens.core.table.models import TableInputs
-from pulumi_influxdb3_tokens.settings import CLUSTERED, DEDICATED, INFLUXCTL
+from pulumi_influxdb3_tokens.settings import CLUSTERED, DEDICATED
 from support.documented_api import ACCOUNT, CLUSTER, PREFIX, Handler, Recorder, assert_one_clean_sentence, connection
 
 TEMPLATE = [{"type": "time", "value": "%Y"}, {"type": "tag", "value": "host"}]
@@ -116,10 +115,8 @@ def test_a_rename_to_a_taken_name_or_of_a_gone_table_is_one_sentence_and_a_gone_
     assert gone.delete("logs/app", "cpu") is False
 
 
-def test_the_factory_gives_the_http_client_and_refuses_influxctl_for_now():
-    """Tables are served over the documented API here; influxctl's `table` commands get a client behind the same
-    seam later (core/table/client.py)."""
-    assert isinstance(table_client_for(connection()), HttpTableClient)
-    with pytest.raises(ConfigurationError) as refused:
-        table_client_for(connection(transport=INFLUXCTL))
-    assert str(refused.value).startswith("A Table is managed over the documented Management API only")
+def test_the_factory_gives_the_http_client_which_cannot_read_a_table():
+    """The OpenAPI files' "Tables" tag has no get and no list: the HTTP client is no ``TableLister`` (the influxctl
+    client, which is, is held in test_influxctl_database_clients.py)."""
+    client = table_client_for(connection())
+    assert isinstance(client, HttpTableClient) and can_list(client) is None

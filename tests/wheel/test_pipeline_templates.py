@@ -130,7 +130,11 @@ class Runner:
 
 
 def influxctl_standin(folder: Path) -> None:
-    shutil.copy2(STANDIN_DIR / "influxctl", folder / "influxctl")
+    """influxctl as its release archive has it, one program: a shim that runs the stand-in, whose package lives
+    beside it in the checkout (as engine_shims does for pulumi's programs); exec keeps its process and parent."""
+    shim = folder / "influxctl"
+    shim.write_text(f'#!/bin/sh\nexec "{STANDIN_DIR / "influxctl"}" "$@"\n')
+    shim.chmod(0o755)
 
 
 def engine_shims(folder: Path) -> None:

@@ -12,7 +12,6 @@ import threading
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from ..core.answered_creates import journal_directory
-from ..core.errors import ConfigurationError
 from ..core.management_token.client import TokenClient
 from ..settings import INFLUXCTL, Connection
 from . import secret_files
@@ -46,6 +45,11 @@ _TRANSPORTS = {
     "HttpTokenClient": ".http",
     "InfluxctlTokenClient": ".influxctl.client",
     "HttpDatabaseTokenClient": ".http.database_tokens",
+    "HttpDatabaseClient": ".http.databases",
+    "InfluxctlDatabaseClient": ".influxctl.databases",
+    "InfluxctlDatabaseTokenClient": ".influxctl.database_tokens",
+    "HttpTableClient": ".http.tables",
+    "InfluxctlTableClient": ".influxctl.tables",
 }
 
 
@@ -55,41 +59,41 @@ def client_for(connection: Connection) -> TokenClient:
     The first client a process makes, of either transport, removes the temporary influxctl profiles
     (with an admin token in them) that killed provider processes left behind (secret_files.py).
     """
-    secret_files.remove_stale_once()
-    if connection.transport == INFLUXCTL:
-        influxctl: TokenClient = __getattr__("InfluxctlTokenClient")(connection)
-        return influxctl
-    client: TokenClient = _one_per_connection("HttpTokenClient", connection, __getattr__("HttpTokenClient"))
+    client: TokenClient = _client("TokenClient", connection)
     return client
 
 
 def database_client_for(connection: Connection) -> DatabaseClient:
-    """The client of a database (``resources.DATABASE``): the documented Management API over HTTP, the only
-    transport that manages databases; a connection on influxctl is refused in one sentence."""
-    _documented_api_only(connection, "A Database")
-    from .http.databases import HttpDatabaseClient
-
-    return _one_per_connection("HttpDatabaseClient", connection, HttpDatabaseClient)
+    """The client of a database (``resources.DATABASE``): the documented Management API over HTTP, or influxctl
+    when the connection was resolved for it (``transport: influxctl``)."""
+    client: DatabaseClient = _client("DatabaseClient", connection)
+    return client
 
 
 def database_token_client_for(connection: Connection) -> DatabaseTokenClient:
     """The client of a database token (``resources.DATABASE_TOKEN``): the documented Management API over HTTP (Cloud
-    Dedicated or Clustered paths, by ``connection.product``); a connection on influxctl is refused in one sentence."""
-    _documented_api_only(connection, "A DatabaseToken")
-    client: DatabaseTokenClient = _one_per_connection(
-        "HttpDatabaseTokenClient", connection, __getattr__("HttpDatabaseTokenClient")
-    )
+    Dedicated or Clustered paths, by ``connection.product``), or influxctl (``transport: influxctl``)."""
+    client: DatabaseTokenClient = _client("DatabaseTokenClient", connection)
     return client
 
 
 def table_client_for(connection: Connection) -> TableClient:
     """The client of a table (``resources.TABLE``): the documented Management API over HTTP, which creates, renames
-    and deletes tables but cannot read them; a connection on influxctl is refused in one sentence (until influxctl's
-    ``table`` commands have a client behind the same seam, core/table/client.py)."""
-    _documented_api_only(connection, "A Table")
-    from .http.tables import HttpTableClient
+    and deletes tables but cannot read them, or influxctl (``transport: influxctl``), which also lists them and so
+    is a ``TableLister`` too (core/table/client.py)."""
+    client: TableClient = _client("TableClient", connection)
+    return client
 
-    return _one_per_connection("HttpTableClient", connection, HttpTableClient)
+
+def _client(seam: str, connection: Connection) -> Any:
+    """The client of ``seam`` (``TokenClient``, ``DatabaseClient``, ...) on the transport the connection chose: an
+    influxctl client made per call, as influxctl's clients are; the HTTP client of the connection made once per
+    process (_one_per_connection)."""
+    secret_files.remove_stale_once()
+    if connection.transport == INFLUXCTL:
+        return __getattr__(f"Influxctl{seam}")(connection)
+    name = f"Http{seam}"
+    return _one_per_connection(name, connection, __getattr__(name))
 
 
 def _one_per_connection(kind: str, connection: Connection, make: Callable[[Connection], _C]) -> _C:
@@ -102,15 +106,6 @@ def _one_per_connection(kind: str, connection: Connection, make: Callable[[Conne
         if client is None:
             client = _HTTP_CLIENTS[key] = make(connection)
         return client
-
-
-def _documented_api_only(connection: Connection, what: str) -> None:
-    if connection.transport == INFLUXCTL:
-        raise ConfigurationError(
-            f"{what} is managed over the documented Management API only, and this connection uses influxctl: "
-            f"set influxdb3:apiUrl (INFLUXDB3_API_URL) and influxdb3:transport to http."
-        )
-    secret_files.remove_stale_once()
 
 
 def __getattr__(name: str) -> Any:

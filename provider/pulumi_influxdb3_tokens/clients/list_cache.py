@@ -1,4 +1,4 @@
-"""One list answer shared by the reads of one provider process (single flight), whatever the transport.
+"""One list answer per kind shared by the reads of one provider process (single flight), whatever the transport.
 
 A transport whose reads of single tokens are costly (influxctl: every read is a whole ``management list`` run)
 or many (HTTP: a ``refresh`` of N tokens is N GETs) answers them from one list of the cluster's tokens instead:
@@ -23,6 +23,11 @@ or many (HTTP: a ``refresh`` of N tokens is N GETs) answers them from one list o
   creates follow each other, so lists once instead of 50 times, and a candidate can have appeared only
   in the same few seconds before the call that a read already accepts.
 
+Every list kind a transport reads (management tokens, database tokens, databases, the tables of one database) is
+a key of its own (the transport's ``key_of(connection, kind)``): a refresh of N resources lists once per kind, and
+a change of one kind ends only that kind's answer. ``records`` serves any record; ``before_create`` and ``created``
+need the records a create recovers from (``Listed``: an id and the service's creation time).
+
 Why this is as correct as no cache: a provider process lives for one pulumi command (the engine
 starts the dynamic provider host and the plugin per command and stops them at its end), so a token
 someone else revokes or mints during the command is seen by the next command as without the cache;
@@ -35,22 +40,33 @@ have none), and an error is shared only with the reads that waited for that same
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Generic, Optional, Protocol, TypeVar
+from typing import Any, Callable, Optional, Protocol, Sequence, TypeVar
+
+from ..settings import Connection
 
 # How long an answer serves reads, counted from the start of its list run. A refresh of 50 tokens
 # reads them all within about a second of the first read; the bound only matters for a process that
 # lives longer than one command, which the engine's providers do not.
 WINDOW_S = 5.0
 
+# A list's kind and what picks the server, the account and the identity it runs as (each transport's key_of).
 Key = tuple[str, ...]
+R = TypeVar("R")
+
+
+def credential_digest(connection: Connection) -> str:
+    """The identity a key names: the connection's credential only as a digest, so no key holds a secret."""
+    secret = connection.management_token.get_secret_value()
+    return hashlib.sha256(secret.encode()).hexdigest() if secret else ""
 
 
 class Listed(Protocol):
-    """What the cache needs of a listed record (a management or a database token's)."""
+    """What a create's ``Before`` compares: a listed record's id and the service's creation time."""
 
     @property
     def id(self) -> str: ...
@@ -59,27 +75,23 @@ class Listed(Protocol):
     def created_at(self) -> datetime: ...
 
 
-_R = TypeVar("_R", bound=Listed)
-Fetch = Callable[[], list[_R]]
-
-
 @dataclass
-class _Flight(Generic[_R]):
+class _Flight:
     """One list run: its start, the generation it belongs to, and its answer once it ends."""
 
     started: float
     generation: int
     done: threading.Event = field(default_factory=threading.Event)
-    records: Optional[list[_R]] = None
+    records: Optional[list[Any]] = None  # of the one record type its key's kind lists
     error: Optional[BaseException] = None
 
 
 @dataclass
-class _Slot(Generic[_R]):
+class _Slot:
     generation: int = 0
     # The latest run that has not failed, running or done; reads take it only while it is of this
     # generation, creates (``before_create``) whatever its generation.
-    latest: Optional[_Flight[_R]] = None
+    latest: Optional[_Flight] = None
     created_seen: float = float("-inf")  # when this process last got a create's answer (our clock)
     created_at: Optional[datetime] = None  # that token's created_at (the service's clock)
 
@@ -98,33 +110,33 @@ class Before:
         return self.created_after is not None and record.created_at < self.created_after
 
 
-class ListCache(Generic[_R]):
-    """Shared ``management list`` answers, per connection key; safe to use from many threads."""
+class ListCache:
+    """Shared list answers, per key (a kind on a connection); safe to use from many threads."""
 
     def __init__(self, window_s: float = WINDOW_S, clock: Callable[[], float] = time.monotonic) -> None:
         self._window_s = window_s
         self._clock = clock
         self._lock = threading.Lock()
-        self._slots: dict[Key, _Slot[_R]] = {}
+        self._slots: dict[Key, _Slot] = {}
 
-    def records(self, key: Key, fetch: Fetch[_R], *, fresh: bool = False) -> list[_R]:
+    def records(self, key: Key, fetch: Callable[[], Sequence[R]], *, fresh: bool = False) -> list[R]:
         """The shared answer if it is usable, else the answer of the run in flight or of a new run.
 
         ``fresh=True``: always a new run started after this call (lost-answer recovery, and revoke's
         check when the shared answer still shows the token live); its answer then serves later reads.
         """
         with self._lock:
-            slot = self._slots.setdefault(key, _Slot[_R]())
+            slot = self._slots.setdefault(key, _Slot())
             flight = None if fresh else self._usable(slot)
             leader = flight is None
             if flight is None:
                 flight = self._start(slot)
         return self._answer(slot, flight, fetch, leader=leader)
 
-    def before_create(self, key: Key, fetch: Fetch[_R]) -> Before:
+    def before_create(self, key: Key, fetch: Callable[[], Sequence[Listed]]) -> Before:
         """The tokens as they were before a create that starts once this returns (see the module's docstring)."""
         with self._lock:
-            slot = self._slots.setdefault(key, _Slot[_R]())
+            slot = self._slots.setdefault(key, _Slot())
             flight = slot.latest
             evidence = max(flight.started if flight else float("-inf"), slot.created_seen)
             leader = flight is None or self._clock() - evidence > self._window_s
@@ -135,10 +147,10 @@ class ListCache(Generic[_R]):
         records = self._answer(slot, flight, fetch, leader=leader)
         return Before(frozenset(record.id for record in records), created_after)
 
-    def created(self, key: Key, record: _R) -> None:
+    def created(self, key: Key, record: Listed) -> None:
         """A create of this process answered with ``record``: evidence for the creates after it."""
         with self._lock:
-            slot = self._slots.setdefault(key, _Slot[_R]())
+            slot = self._slots.setdefault(key, _Slot())
             slot.created_seen = self._clock()
             if slot.created_at is None or record.created_at > slot.created_at:
                 slot.created_at = record.created_at
@@ -146,20 +158,20 @@ class ListCache(Generic[_R]):
     def changed(self, key: Key) -> None:
         """This process created or revoked a token (or may have): no answer from before serves a later read."""
         with self._lock:
-            slot = self._slots.setdefault(key, _Slot[_R]())
+            slot = self._slots.setdefault(key, _Slot())
             slot.generation += 1
 
-    def _start(self, slot: _Slot[_R]) -> _Flight[_R]:
+    def _start(self, slot: _Slot) -> _Flight:
         """A new run, of the current generation; the caller holds the lock and leads it."""
-        flight: _Flight[_R] = _Flight(started=self._clock(), generation=slot.generation)
+        flight = _Flight(started=self._clock(), generation=slot.generation)
         slot.latest = flight
         return flight
 
-    def _answer(self, slot: _Slot[_R], flight: _Flight[_R], fetch: Fetch[_R], *, leader: bool) -> list[_R]:
+    def _answer(self, slot: _Slot, flight: _Flight, fetch: Callable[[], Sequence[R]], *, leader: bool) -> list[R]:
         """Run ``fetch`` as the leader of ``flight``, or wait for its leader; a failure is not kept."""
         if leader:
             try:
-                flight.records = fetch()
+                flight.records = list(fetch())
             except BaseException as err:
                 flight.error = err
                 with self._lock:
@@ -175,7 +187,7 @@ class ListCache(Generic[_R]):
         assert flight.records is not None
         return list(flight.records)
 
-    def _usable(self, slot: _Slot[_R]) -> Optional[_Flight[_R]]:
+    def _usable(self, slot: _Slot) -> Optional[_Flight]:
         flight = slot.latest
         if flight is None or flight.generation != slot.generation:
             return None

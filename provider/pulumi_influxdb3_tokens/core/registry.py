@@ -84,6 +84,10 @@ class Resource:
         """The type token of the plugin's resource (the schema's key): ``influxdb3:index:ManagementToken``."""
         return f"{PACKAGE}:index:{self.name}"
 
+    def import_hint(self, resource_id: str) -> str:
+        """How a user takes over an existing one of these, of ``resource_id``, instead of creating it."""
+        return f"`pulumi import {self.plugin_type} <resource name> {resource_id}` (the provider plugin's resource)"
+
     @property
     def dynamic_type(self) -> str:
         """The type the Python SDK gives the dynamic resource: ``pulumi-python:dynamic/influxdb3:ManagementToken``."""
@@ -200,8 +204,8 @@ DATABASE_TOKEN = Resource(
 )
 
 # A table of a database. The documented API can create, rename and delete one but neither get nor list it, so over
-# HTTP a table is never read back. Its id is "<database>/<table>" as first made (a table name holds no "/"), kept
-# through renames as a database's is.
+# HTTP a table is never read back; over influxctl (transport: influxctl) `table list` reads it. Its id is
+# "<database>/<table>" as first made (a table name holds no "/"), kept through renames as a database's is.
 TABLE = Resource(
     name="Table",
     core="table",

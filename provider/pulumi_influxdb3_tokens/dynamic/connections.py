@@ -86,7 +86,8 @@ def resolve(
 ) -> Connection:
     """The connection a resource names: the default one reads the environment too, a named one never does.
 
-    ``documented``: the resource speaks InfluxData's documented Management API (always HTTP), with ``credential``,
+    ``documented``: the resource speaks InfluxData's documented Management API (HTTP unless the transport is
+    influxctl), with ``credential``,
     the management token the program gave it, if any."""
     settings = connection_config(lookup, namespace, documented, credential is not None)
     environ: Optional[dict[str, str]] = {} if namespace is not None and namespace != CONFIG_NAMESPACE else None

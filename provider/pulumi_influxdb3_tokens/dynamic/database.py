@@ -15,7 +15,7 @@ from .secret_credential import FaceOutputs, with_secret_credential
 
 class Database(Resource, DatabaseOutputs, FaceOutputs, module="influxdb3", name="Database"):
     """A database of an InfluxDB 3 Cloud Dedicated or Clustered cluster (``influxdb3:product``), over the
-    documented Management API, always HTTP.
+    documented Management API (HTTP), or influxctl with ``transport: influxctl``.
 
     Its type is ``pulumi-python:dynamic/influxdb3:Database`` and its id is the name it was created with.
 

@@ -15,7 +15,7 @@ from .secret_credential import FaceOutputs, with_secret_credential
 
 class DatabaseToken(Resource, DatabaseTokenOutputs, FaceOutputs, module="influxdb3", name="DatabaseToken"):
     """A database token of an InfluxDB 3 Cloud Dedicated or Clustered cluster: what applications write and
-    query with. Over the documented Management API, always HTTP.
+    query with. Over the documented Management API (HTTP), or influxctl with ``transport: influxctl``.
 
     Its type is ``pulumi-python:dynamic/influxdb3:DatabaseToken`` and its id is the token id (``token_id`` after a
     rotation with ``overlap``). ``token`` is a Pulumi secret, known only from the create.

@@ -198,7 +198,7 @@ class DatabaseTokenProvider(RegistryProvider):
 
 
 class TableProvider(RegistryProvider):
-    """CRUD for one table of the documented Management API."""
+    """CRUD for one table, over the documented Management API or influxctl."""
 
     RESOURCE = TABLE
     NOUN = "table"

@@ -1,4 +1,5 @@
-"""The ``Table`` resource that Pulumi programs declare: a table of a database, over the documented Management API."""
+"""The ``Table`` resource that Pulumi programs declare: a table of a database, over the documented Management API
+or influxctl."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from .secret_credential import FaceOutputs, with_secret_credential
 
 class Table(Resource, TableOutputs, FaceOutputs, module="influxdb3", name="Table"):
     """A table of a database of an InfluxDB 3 Cloud Dedicated or Clustered cluster (``influxdb3:product``), over
-    the documented Management API, always HTTP, which creates, renames and deletes tables but cannot read them:
-    ``pulumi refresh`` keeps a table's state as it is (and says so), and ``pulumi import`` is refused.
+    the documented Management API (HTTP), which creates, renames and deletes tables but cannot read them (``pulumi
+    refresh`` keeps a table's state as it is, and says so, and ``pulumi import`` is refused), or over influxctl when
+    ``influxdb3:transport`` is ``influxctl``, which lists them: refresh reads a table back (influxctl 2.10.2 or later).
 
     Its type is ``pulumi-python:dynamic/influxdb3:Table`` and its id is ``<database>/<table>`` as first made.
 

@@ -15,9 +15,11 @@ from .typed import SchemaNames, plugin_options
 class Table(SchemaNames, pulumi.CustomResource, TableOutputs):
     """A table of a database of an InfluxDB 3 Cloud Dedicated or Clustered cluster, served by the
     ``pulumi-resource-influxdb3`` plugin over the documented Management API, which creates, renames and deletes
-    tables but cannot read them (refresh keeps the state, import is refused). Same inputs and behaviour as the
-    dynamic ``pulumi_influxdb3_tokens.Table``: ``database`` may be a ``Database`` of this stack (its name and id
-    are taken, so the table follows its rename in place) or a name (with ``database_resource_id`` for the same).
+    tables but cannot read them (refresh keeps the state, import is refused), or over influxctl when the provider's
+    transport is influxctl, which lists them (refresh reads a table back, import by ``<database>/<table>``). Same
+    inputs and behaviour as the dynamic ``pulumi_influxdb3_tokens.Table``: ``database`` may be a ``Database`` of this
+    stack (its name and id are taken, so the table follows its rename in place) or a name (with
+    ``database_resource_id`` for the same).
     """
 
     def __init__(

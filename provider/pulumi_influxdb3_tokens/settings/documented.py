@@ -7,6 +7,12 @@ resource (its ``management_token`` input), the configured ``managementToken`` (b
 the URL's own source, as for the http transport), else the ``mgmt_token`` of the influxctl profile the stack
 names or influxctl uses by default, with that profile's ids. A profile that logs a person in through the
 identity provider has no token to send, and is refused.
+
+With ``transport: influxctl`` set (influxdb3:transport / INFLUXDB3_TRANSPORT, or a named connection's), these
+resources go over influxctl instead, resolved exactly as a management token's connection: the person's own
+login or a named profile (a profile that logs a person in is then welcome: influxctl logs them in), or an
+explicit management token, the resource's own ``management_token`` input first. Only the explicit setting
+chooses influxctl here: a stack that leaves the transport to be found keeps these resources on HTTP as before.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from .influxctl_profile import (
     names_own_profile,
 )
 from .product import product_of
+from .resolve import resolve_connection
 from .sources import FROM_CONFIG, found, lookup, missing, present
 from .table import (
     ACCOUNT_ID,
@@ -34,6 +41,7 @@ from .table import (
     CLUSTERED,
     DEDICATED,
     HTTP,
+    INFLUXCTL,
     INFLUXDATA_API_URL,
     MANAGEMENT_TOKEN,
     config_key,
@@ -47,12 +55,14 @@ def resolve_documented_connection(
     environ: Optional[Mapping[str, str]] = None,
     credential: Optional[str] = None,
 ) -> Connection:
-    """Resolve a connection to the documented Management API, always over HTTP.
+    """Resolve a connection to the documented Management API over HTTP, or over influxctl when that is set.
 
     ``credential`` is a management token the program gave the resource itself (a secret input); it wins over
     every configured one.
     """
-    set_transport(stack_config, environ)  # the management tokens' choice, ignored here, but not misspelt
+    if set_transport(stack_config, environ) == INFLUXCTL:
+        given = {} if credential is None else {config_key(MANAGEMENT_TOKEN): credential}
+        return resolve_connection({**stack_config, **given}, environ)
     api_url, url_source = found(API_URL, stack_config, environ)
     own = names_own_profile(stack_config, environ)
     named_profile = load_influxctl_profile(stack_config, environ) if own else {}

@@ -7,7 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * A database of an InfluxDB 3 Cloud Dedicated or Clustered cluster, through InfluxData's documented Management API, always over HTTP (the provider's product, apiUrl and managementToken say where and with what). Its id is the name it was created with. Import an existing database with `pulumi import influxdb3:index:Database NAME DATABASE_NAME`.
+ * A database of an InfluxDB 3 Cloud Dedicated or Clustered cluster, through InfluxData's documented Management API over HTTP (the provider's product, apiUrl and managementToken say where and with what), or through influxctl when the provider's transport is influxctl. Its id is the name it was created with. Import an existing database with `pulumi import influxdb3:index:Database NAME DATABASE_NAME`.
  */
 export class Database extends pulumi.CustomResource {
     /**

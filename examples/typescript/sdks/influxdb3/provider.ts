@@ -27,7 +27,7 @@ export class Provider extends pulumi.ProviderResource {
      */
     declare public readonly accountId: pulumi.Output<string | undefined>;
     /**
-     * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport. Databases and database tokens go to this URL over HTTP whatever the transport; without it, to https://console.influxdata.com (Cloud Dedicated only). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
+     * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport. Databases and database tokens go to this URL over HTTP (unless transport is influxctl); without it, to https://console.influxdata.com (Cloud Dedicated only). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
      */
     declare public readonly apiUrl: pulumi.Output<string | undefined>;
     /**
@@ -51,7 +51,7 @@ export class Provider extends pulumi.ProviderResource {
      */
     declare public readonly managementToken: pulumi.Output<string | undefined>;
     /**
-     * Which product's documented Management API the cluster serves (env INFLUXDB3_PRODUCT; influxctl profile product): dedicated (InfluxDB 3 Cloud Dedicated, the default; apiUrl defaults to https://console.influxdata.com for databases and database tokens) or clustered (InfluxDB 3 Clustered; apiUrl is required, accountId and clusterId are not). Databases and database tokens always go over HTTP, whatever the transport. It cannot change on an existing provider: declare a new provider to move resources.
+     * Which product's documented Management API the cluster serves (env INFLUXDB3_PRODUCT; influxctl profile product): dedicated (InfluxDB 3 Cloud Dedicated, the default; apiUrl defaults to https://console.influxdata.com for databases and database tokens) or clustered (InfluxDB 3 Clustered; apiUrl is required, accountId and clusterId are not). Databases and database tokens go over HTTP unless transport is set to influxctl. It cannot change on an existing provider: declare a new provider to move resources.
      */
     declare public readonly product: pulumi.Output<string | undefined>;
     /**
@@ -103,7 +103,7 @@ export interface ProviderArgs {
      */
     allowInsecureHttp?: pulumi.Input<boolean | undefined>;
     /**
-     * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport. Databases and database tokens go to this URL over HTTP whatever the transport; without it, to https://console.influxdata.com (Cloud Dedicated only). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
+     * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport. Databases and database tokens go to this URL over HTTP (unless transport is influxctl); without it, to https://console.influxdata.com (Cloud Dedicated only). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
      */
     apiUrl?: pulumi.Input<string | undefined>;
     /**
@@ -127,7 +127,7 @@ export interface ProviderArgs {
      */
     managementToken?: pulumi.Input<string | undefined>;
     /**
-     * Which product's documented Management API the cluster serves (env INFLUXDB3_PRODUCT; influxctl profile product): dedicated (InfluxDB 3 Cloud Dedicated, the default; apiUrl defaults to https://console.influxdata.com for databases and database tokens) or clustered (InfluxDB 3 Clustered; apiUrl is required, accountId and clusterId are not). Databases and database tokens always go over HTTP, whatever the transport. It cannot change on an existing provider: declare a new provider to move resources.
+     * Which product's documented Management API the cluster serves (env INFLUXDB3_PRODUCT; influxctl profile product): dedicated (InfluxDB 3 Cloud Dedicated, the default; apiUrl defaults to https://console.influxdata.com for databases and database tokens) or clustered (InfluxDB 3 Clustered; apiUrl is required, accountId and clusterId are not). Databases and database tokens go over HTTP unless transport is set to influxctl. It cannot change on an existing provider: declare a new provider to move resources.
      */
     product?: pulumi.Input<string | undefined>;
     /**

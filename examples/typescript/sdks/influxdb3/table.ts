@@ -7,7 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * A table of a database of an InfluxDB 3 Cloud Dedicated or Clustered cluster, through InfluxData's documented Management API, always over HTTP, which creates, renames and deletes tables but cannot get or list them: `pulumi refresh` keeps a table's state as it is (and says so), and `pulumi import` is refused. Its id is <database>/<table> as it was created.
+ * A table of a database of an InfluxDB 3 Cloud Dedicated or Clustered cluster, through InfluxData's documented Management API over HTTP, which creates, renames and deletes tables but cannot get or list them (`pulumi refresh` keeps a table's state as it is, and says so, and `pulumi import` is refused), or through influxctl when the provider's transport is influxctl, which lists them: refresh reads a table back and `pulumi import influxdb3:index:Table NAME DATABASE/TABLE` imports one (influxctl 2.10.2 or later). Its id is <database>/<table> as it was created.
  */
 export class Table extends pulumi.CustomResource {
     /**

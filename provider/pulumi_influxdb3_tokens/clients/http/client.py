@@ -100,7 +100,7 @@ class HttpTokenClient:
             f"/clusters/{quote(connection.cluster_id, safe='')}/managementTokens"
         )
         # Reads share a list on the process-wide pool only: a client with its own transport reads with GETs.
-        self._list_key = listing.key_of(connection, "managementTokens") if transport is None else None
+        self._list_key = listing.key_of(connection, listing.MANAGEMENT_TOKENS) if transport is None else None
 
     # --- operations ----------------------------------------------------------------------------
 
@@ -191,7 +191,7 @@ class HttpTokenClient:
     def read(self, token_id: str) -> TokenRecord:
         """The token as a refresh reads it: from a connection's second read in this process on, its record in the
         list those reads share (listing.py); the first read, and a token the list does not show, are a ``get``."""
-        return listing.read(listing.MANAGEMENT_TOKENS, self._list_key, token_id, self.list, self.get)
+        return listing.read(self._list_key, token_id, self.list, self.get)
 
     def get(self, token_id: str) -> TokenRecord:
         """The token as the server answers a GET now (adoption, import and the proofs read it so)."""
@@ -222,7 +222,7 @@ class HttpTokenClient:
     # --- plumbing -----------------------------------------------------------------------------
 
     def _changed(self) -> None:
-        listing.changed(listing.MANAGEMENT_TOKENS, self._list_key)
+        listing.changed(self._list_key)
 
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)

@@ -4,11 +4,7 @@ GetDatabaseToken, UpdateDatabaseToken, DeleteDatabaseToken), for Cloud Dedicated
 That API has no idempotency keys: a create sent twice makes two tokens. So a create is sent once per attempt, never
 retried blindly (``before_each`` refuses a second send), and only while the engine that started this provider runs
 (``core.engine``). A create whose answer is lost (a timeout or dropped connection after it was sent, a 5xx, a
-garbled body) may have made a token whose string nobody will ever see ("you can't recover a lost token"). It is
-found by proof only: a listed token whose description carries this resource's create marker, and which the resource
-does not already hold, is this resource's lost create; it is revoked and the token minted again, a bounded number
-of times, telling the user. Without a marker (``mark_description: false``) nothing is proof: the create fails in
-one sentence naming the tokens with the same description, and none is revoked or adopted.
+garbled body) is revoked on proof and minted again, as every transport does it (clients/lost_creates.py).
 """
 
 from __future__ import annotations
@@ -23,28 +19,19 @@ from ...core import timeutil
 from ...core.database_token.models import CreatedDatabaseToken, DatabaseTokenInputs, DatabaseTokenRecord
 from ...core.engine import require_engine
 from ...core.errors import ManagementApiError, TokenNotFoundError
-from ...core.notices import say, speaking_for
-from ...core.tokens import marker
+from ...core.notices import speaking_for
 from ...resources import DATABASE_TOKEN
 from ...settings import Connection
+from .. import lost_creates
+from ..lost_creates import LostCreate
 from . import answers, listing
 from .documented import DocumentedApi
 
 WHAT = "database token"
-# How many times one mint revokes the tokens a lost create answer made and mints again.
-MAX_LOST_CREATES = 3
 
 
 class _SentOnce(Exception):
     """A create was about to be sent a second time: its first send failed with its outcome unknown."""
-
-
-class _LostCreate(Exception):
-    """The create was sent and its answer lost; ``why`` says how, in words for the user."""
-
-    def __init__(self, why: str) -> None:
-        super().__init__(why)
-        self.why = why
 
 
 class HttpDatabaseTokenClient:
@@ -53,47 +40,40 @@ class HttpDatabaseTokenClient:
     A ``transport`` (e.g. ``httpx.MockTransport``) gives this client a pool of its own that sends every request
     through it."""
 
+    updates_description = True  # UpdateDatabaseToken: "Update the description and permissions"
+
     def __init__(self, connection: Connection, transport: Optional[httpx.BaseTransport] = None) -> None:
         self._connection = connection
         self._api = DocumentedApi(connection, transport)
         # Reads share a list on the process-wide pool only: a client with its own transport reads with GETs.
-        self._list_key = listing.key_of(connection, "tokens") if transport is None else None
+        self._list_key = listing.key_of(connection, listing.DATABASE_TOKENS) if transport is None else None
 
     # --- operations ----------------------------------------------------------------------------
 
     def mint(self, inputs: DatabaseTokenInputs, held: Collection[str] = ()) -> CreatedDatabaseToken:
         with speaking_for(DATABASE_TOKEN.name):
-            return self._mint(inputs, held)
+            return lost_creates.mint(self, inputs, held)
 
-    def _mint(self, inputs: DatabaseTokenInputs, held: Collection[str]) -> CreatedDatabaseToken:
-        description = inputs.description_to_send()
-        for attempt in range(MAX_LOST_CREATES + 1):
-            expires_at = inputs.expiry_for_new_token()
-            try:
-                return self._expiring_as_asked(
-                    self._create(description, inputs.permissions_to_send(), expires_at), expires_at
-                )
-            except _LostCreate as lost:
-                revoked = self._revoke_lost(lost.why, description, inputs.create_marker, held)
-                if attempt == MAX_LOST_CREATES:
-                    raise ManagementApiError(
-                        f"Could not create a database token: {MAX_LOST_CREATES + 1} creates in a row lost their "
-                        f"answers ({lost.why}); the tokens they made were revoked, so none is left behind; check "
-                        f"the Management API at {self._connection.api_url} and run the update again.",
-                        secrets=self._secrets(),
-                    ) from None
-                made = ", ".join(revoked) if revoked else "no token carrying its marker, so it made none"
-                say(
-                    f"a create of this database token lost its answer ({lost.why}); revoked what it made ({made}), "
-                    f"whose string was lost with that answer, and minting again ({attempt + 2} of "
-                    f"{MAX_LOST_CREATES + 1})."
-                )
-        raise AssertionError("unreachable")  # pragma: no cover
+    # --- what the shared mint (clients/lost_creates.py) asks of this transport ------------------------
+
+    def create_once(
+        self, description: str, permissions: builtins.list[dict[str, str]], expires_at: Optional[datetime]
+    ) -> CreatedDatabaseToken:
+        return self._expiring_as_asked(self._create(description, permissions, expires_at), expires_at)
+
+    def list_after_create(self) -> builtins.list[DatabaseTokenRecord]:
+        return self.list()  # every list is a new request
+
+    def where(self) -> str:
+        return f"the Management API at {self._connection.api_url}"
+
+    def secrets(self) -> tuple[str, ...]:
+        return self._secrets()
 
     def read(self, token_id: str) -> DatabaseTokenRecord:
         """The token as a refresh reads it: from a connection's second read in this process on, its record in the
         list those reads share (listing.py); the first read, and a token the list does not show, are a ``get``."""
-        return listing.read(listing.DATABASE_TOKENS, self._list_key, token_id, self.list, self.get)
+        return listing.read(self._list_key, token_id, self.list, self.get)
 
     def get(self, token_id: str) -> DatabaseTokenRecord:
         """The token as the server answers a GET now (import and the proofs read it so)."""
@@ -140,7 +120,7 @@ class HttpDatabaseTokenClient:
         return True
 
     def _changed(self) -> None:
-        listing.changed(listing.DATABASE_TOKENS, self._list_key)
+        listing.changed(self._list_key)
 
     # --- the create and its lost answers -------------------------------------------------------------
 
@@ -167,21 +147,21 @@ class HttpDatabaseTokenClient:
         try:
             response = self._api.send("POST", "tokens", before_each=once, json=body)
         except _SentOnce:
-            raise _LostCreate(
+            raise LostCreate(
                 "its one send got no usable answer: a timeout, a dropped connection or HTTP 429 or 502-504; a create "
                 "is never sent twice"
             ) from None
         except ManagementApiError as failed:  # the one send timed out, or its connection failed or was refused
-            raise _LostCreate(str(failed).rstrip(".")) from None
+            raise LostCreate(str(failed).rstrip(".")) from None
         finally:
             self._changed()  # minted, or may have: no list from before serves a read
         if response.status_code >= 500:
-            raise _LostCreate(f"the server failed (HTTP {response.status_code})")
+            raise LostCreate(f"the server failed (HTTP {response.status_code})")
         answers.raise_for_status(response, "create a database token", self._connection)
         try:
             created = answers.parse(response, CreatedDatabaseToken, self._connection, WHAT)
         except ManagementApiError as garbled:  # a 2xx: the token exists, its string is in no readable answer
-            raise _LostCreate(str(garbled).rstrip(".")) from None
+            raise LostCreate(str(garbled).rstrip(".")) from None
         return self._api.with_ids(created)
 
     def _expiring_as_asked(self, created: CreatedDatabaseToken, expires_at: Optional[datetime]) -> CreatedDatabaseToken:
@@ -201,33 +181,6 @@ class HttpDatabaseTokenClient:
             f"{self._connection.api_url} serves the documented Management API.",
             secrets=self._secrets(),
         )
-
-    def _revoke_lost(
-        self, why: str, description: str, create_marker: Optional[str], held: Collection[str]
-    ) -> builtins.list[str]:
-        """Revoke every live token that provably came from this resource's lost creates; the ids revoked."""
-        try:
-            records = self.list()
-        except ManagementApiError:
-            raise ManagementApiError(
-                f"Could not create a database token: its answer was lost ({why}), and the tokens could not be "
-                f"listed to find one it may have made; run the update again, which finds it by its create marker.",
-                secrets=self._secrets(),
-            ) from None
-        live = [record for record in records if not record.is_revoked() and record.id not in held]
-        if create_marker is None:
-            same = sorted(record.id for record in live if record.description == description)
-            found = f"the tokens with its description are {', '.join(same)}" if same else "none has its description"
-            raise ManagementApiError(
-                f"Could not create a database token: its answer was lost ({why}), and without a create marker "
-                f"(mark_description is false) nothing proves which token it made, so none was revoked or adopted "
-                f"({found}); revoke the one it made, if any, and run the update again.",
-                secrets=self._secrets(),
-            )
-        ours = sorted(record.id for record in live if marker.proves(record.description, create_marker))
-        for token_id in ours:
-            self.revoke(token_id)
-        return ours
 
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)

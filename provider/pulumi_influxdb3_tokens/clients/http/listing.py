@@ -17,20 +17,18 @@ list: they GET or list afresh, as before.
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from typing import TYPE_CHECKING, Callable, Optional, TypeVar
+from typing import Callable, Optional, TypeVar
 
 from ...settings import Connection
-from ..list_cache import Key, ListCache, Listed
+from ..list_cache import Key, ListCache, Listed, credential_digest
 
-if TYPE_CHECKING:  # a process of one resource builds only that resource's models (tests/unit/test_import_cost.py)
-    from ...core.database_token.models import DatabaseTokenRecord
-    from ...core.management_token.models import TokenRecord
+# The kinds of list the HTTP clients share, by the path each lists.
+MANAGEMENT_TOKENS = "managementTokens"
+DATABASE_TOKENS = "tokens"
 
-# The shared lists of this provider process's HTTP reads, per kind and connection key.
-MANAGEMENT_TOKENS: ListCache[TokenRecord] = ListCache()
-DATABASE_TOKENS: ListCache[DatabaseTokenRecord] = ListCache()
+# The shared lists of this provider process's HTTP reads, per kind and connection (key_of).
+SHARED = ListCache()
 
 _R = TypeVar("_R", bound=Listed)
 _READS_SEEN: set[Key] = set()
@@ -40,14 +38,13 @@ _LOCK = threading.Lock()
 def key_of(connection: Connection, kind: str) -> Key:
     """What picks the server, its paths, the cluster and the identity a list of ``kind`` runs as. The credential
     only as a digest."""
-    secret = connection.management_token.get_secret_value()
     return (
         kind,
         connection.api_url,
         connection.product,
         connection.account_id,
         connection.cluster_id,
-        hashlib.sha256(secret.encode()).hexdigest() if secret else "",
+        credential_digest(connection),
     )
 
 
@@ -60,19 +57,17 @@ def shares_list(key: Key) -> bool:
         return False
 
 
-def read(
-    cache: ListCache[_R], key: Optional[Key], token_id: str, fetch: Callable[[], list[_R]], get: Callable[[str], _R]
-) -> _R:
+def read(key: Optional[Key], token_id: str, fetch: Callable[[], list[_R]], get: Callable[[str], _R]) -> _R:
     """A refresh's read of ``token_id``: from the connection's second read on (``key``: None when the client reads
     with GETs only), its record in the shared list ``fetch`` makes; else, or when the list does not show it, ``get``."""
     if key is not None and shares_list(key):
-        for record in cache.records(key, fetch):
+        for record in SHARED.records(key, fetch):
             if record.id == token_id:
                 return record
     return get(token_id)
 
 
-def changed(cache: ListCache[_R], key: Optional[Key]) -> None:
+def changed(key: Optional[Key]) -> None:
     """The client created, updated or revoked a token (or may have): no list from before serves a later read."""
     if key is not None:
-        cache.changed(key)
+        SHARED.changed(key)

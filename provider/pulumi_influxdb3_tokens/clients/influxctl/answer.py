@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .output import InfluxctlToken
 
 _DECODER = json.JSONDecoder()
+M = TypeVar("M", bound=BaseModel)
+
+
+# A token string is long and random; shorter words of the answer's other text (a warning's) are not one.
+MIN_TOKEN_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -28,14 +33,25 @@ class CreateAnswer:
     other_lines: int
 
     def entry(self) -> Optional[InfluxctlToken]:
-        """The token entry, when a printed object is a complete one."""
+        """The management token entry, when a printed object is a complete one."""
+        return self.entry_as(InfluxctlToken)
+
+    def entry_as(self, model: type[M]) -> Optional[M]:
+        """The first printed object with an ``id`` that is a complete ``model``."""
         for obj in self._objects():
             if "id" in obj:
                 try:
-                    return InfluxctlToken.model_validate(obj)
+                    return model.model_validate(obj)
                 except ValidationError:
                     continue
         return None
+
+    def string_besides(self, entry: BaseModel) -> Optional[str]:
+        """The one string printed that is none of ``entry``'s listed values: where a token that lists no prefix (a
+        database token) has its string, whatever key or line holds it."""
+        known = set(_walk_strings(entry.model_dump()))
+        found = {s for s in self._strings() if s not in known and len(s) >= MIN_TOKEN_LENGTH}
+        return found.pop() if len(found) == 1 else None
 
     def token_id(self) -> Optional[str]:
         """The id of the minted token, even when its entry is incomplete."""

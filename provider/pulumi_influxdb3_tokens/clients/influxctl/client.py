@@ -25,9 +25,8 @@ from __future__ import annotations
 import builtins
 import threading
 from datetime import datetime
-from typing import Any, Mapping, Optional
+from typing import Optional
 
-import tenacity
 from pydantic import SecretStr, ValidationError
 
 from ...core import timeutil
@@ -40,20 +39,9 @@ from ..credential import source_if_credential
 from . import list_cache
 from .answer import CreateAnswer, read_create_answer
 from .output import TOKEN_LIST
-from .process import (
-    Failure,
-    Outcome,
-    classify,
-    describe,
-    failure_error,
-    never_sent,
-    profile_flags,
-    run,
-    timeout_flag,
-)
-from .version import SUPPORTED_TEXT, check_started, requires_description, takes_timeout_flag
-
-MAX_ATTEMPTS = 4
+from .process import Outcome, answer_lost, describe, failure_error
+from .runner import Refused, Runner
+from .version import SUPPORTED_TEXT, requires_description
 
 # Ids this provider process minted or adopted: never adopt one of them for another create.
 _HELD: set[str] = set()
@@ -76,18 +64,11 @@ def _same_second(a: Optional[datetime], b: Optional[datetime]) -> bool:
     return int(a.timestamp()) == int(b.timestamp())
 
 
-class _Retryable(Exception):
-    def __init__(self, outcome: Outcome) -> None:
-        super().__init__("retryable influxctl failure")
-        self.outcome = outcome
-
-
-class InfluxctlTokenClient:
+class InfluxctlTokenClient(Runner):
     """Management tokens through the ``influxctl`` CLI."""
 
     def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-        self._version_check = check_started(connection.influxctl_path)  # runs meanwhile (version.py)
+        super().__init__(connection)
         self._list_key = list_cache.key_of(connection)
 
     # --- operations ----------------------------------------------------------------------------
@@ -124,7 +105,7 @@ class InfluxctlTokenClient:
         answer = read_create_answer(outcome.stdout)
         record = self._answered_record(answer)
         if record is None:
-            if not outcome.timed_out and (classify(outcome.stderr).definite or never_sent(outcome.stderr)):
+            if not answer_lost(outcome):
                 raise failure_error("create a management token", outcome, self._connection)
             record = self._find_minted(description, expires_at, before, outcome, marked=marked)
         token = answer.token_string(record.token_prefix, record.description)
@@ -176,8 +157,8 @@ class InfluxctlTokenClient:
         """Revoke; what influxctl prints for a token already revoked is not documented, so the list decides."""
         args = ["management", "revoke", "--force", "--", token_id]  # "--": an id is never read as a flag
         try:
-            self._run_retrying(args, f"revoke management token {token_id}")
-        except _Refused as refused:
+            self._run_retrying(args, f"revoke management token {token_id}", keep_refusal=True)
+        except Refused as refused:
             if refused.after_retries:
                 self._changed()  # an earlier attempt that timed out may have revoked it
             listed = self._listed_after_refusal(token_id)
@@ -313,75 +294,3 @@ class InfluxctlTokenClient:
 
     def _changed(self) -> None:
         list_cache.SHARED.changed(self._list_key)
-
-    def _secrets(self) -> tuple[str, ...]:
-        return (self._connection.management_token.get_secret_value(),)
-
-    def _run(self, args: builtins.list[str]) -> Outcome:
-        """Run one command once the version check allows it (version.py).
-
-        A create or revoke waits for the check to pass. A list that starts while the check still runs
-        runs beside it, without ``--timeout`` (a release older than 2.9.7 would refuse the flag; our
-        own kill at requestTimeout still bounds it), and its outcome is returned only once the check
-        has passed: a refused release raises its refusal and the list's answer is dropped.
-        """
-        check = self._version_check
-        if args[:2] == ["management", "list"] and not check.ended:
-            outcome = self._run_with_flags(args, [])
-            check.result()
-            return outcome
-        version = check.result()
-        timeout = self._connection.request_timeout
-        return self._run_with_flags(args, [timeout_flag(timeout)] if takes_timeout_flag(version) else [])
-
-    def _run_with_flags(self, args: builtins.list[str], flags: builtins.list[str]) -> Outcome:
-        with profile_flags(self._connection) as profile:
-            return run([self._connection.influxctl_path, *profile, *flags, *args], self._connection.request_timeout)
-
-    def _run_retrying(self, args: builtins.list[str], action: str) -> Outcome:
-        """Run an idempotent command, again on network failures and timeouts, within retryTimeout."""
-        retrying = tenacity.Retrying(
-            retry=tenacity.retry_if_exception_type(_Retryable),
-            wait=tenacity.wait_exponential_jitter(multiplier=0.5, max=5.0, jitter=0.5),
-            stop=tenacity.stop_after_delay(self._connection.retry_timeout) | tenacity.stop_after_attempt(MAX_ATTEMPTS),
-            reraise=True,
-        )
-        try:
-            for attempt in retrying:
-                with attempt:
-                    outcome = self._run(args)
-                    if outcome.ok:
-                        return outcome
-                    failure = Failure.NETWORK if outcome.timed_out else classify(outcome.stderr)
-                    if failure is Failure.NETWORK:
-                        raise _Retryable(outcome)
-                    raise _Refused(outcome, after_retries=attempt.retry_state.attempt_number > 1)
-        except _Retryable as final:
-            raise failure_error(action, final.outcome, self._connection) from None
-        except _Refused as refused:
-            if args[:2] == ["management", "revoke"] and classify(refused.outcome.stderr) not in _CREDENTIAL_FAILURES:
-                raise
-            raise failure_error(action, refused.outcome, self._connection) from None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _bad_output(self, command: str, err: ValidationError) -> ManagementApiError:
-        first: Mapping[str, Any] = err.errors()[0] if err.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ())) or "output"
-        return ManagementApiError(
-            f"`{command} --format json` printed output that is not the JSON it documents ({where}: "
-            f"{first.get('msg', 'invalid')}); check that influxctl is a supported version.",
-            secrets=self._secrets(),
-        )
-
-
-class _Refused(Exception):
-    """influxctl answered with a failure that retrying does not cure."""
-
-    def __init__(self, outcome: Outcome, *, after_retries: bool = False) -> None:
-        super().__init__("refused")
-        self.outcome = outcome
-        self.after_retries = after_retries  # earlier attempts failed on the network: their effect is unknown
-
-
-# A rejected credential is not a reason to look at the list: the list would be refused the same way.
-_CREDENTIAL_FAILURES = (Failure.AUTHENTICATION, Failure.PERMISSION)

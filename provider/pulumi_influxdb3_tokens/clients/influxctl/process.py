@@ -212,7 +212,7 @@ def profile_toml(connection: Connection) -> str:
     return (
         "[[profile]]\n"
         f"  name = {toml_string(TEMP_PROFILE_NAME)}\n"
-        '  product = "dedicated"\n'
+        f"  product = {toml_string(connection.product)}\n"  # Clustered uses the same commands with its own product
         f"  account_id = {toml_string(connection.account_id)}\n"
         f"  cluster_id = {toml_string(connection.cluster_id)}\n"
         f"  mgmt_token = {toml_string(connection.management_token.get_secret_value())}\n"
@@ -285,6 +285,12 @@ _NEVER_SENT = re.compile(
 def never_sent(stderr: str) -> bool:
     """Whether influxctl failed before its request reached the service (dial, DNS, refused, TLS)."""
     return bool(_NEVER_SENT.search(stderr))
+
+
+def answer_lost(outcome: Outcome) -> bool:
+    """Whether a failed create may have acted: stopped at the timeout, or failed after its request could have
+    reached the service (not a refusal, not a connection never made). Such a create is never run again blindly."""
+    return outcome.timed_out or not (classify(outcome.stderr).definite or never_sent(outcome.stderr))
 
 
 def classify(stderr: str) -> Failure:

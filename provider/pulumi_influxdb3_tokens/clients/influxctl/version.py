@@ -129,3 +129,30 @@ def takes_timeout_flag(version: Optional[Version]) -> bool:
 def requires_description(version: Optional[Version]) -> bool:
     """Whether influxctl refuses an empty management token description; assumed when the version is unknown."""
     return version is None or version >= DESCRIPTION_REQUIRED_SINCE
+
+
+# What the release notes date (content/shared/influxctl/release-notes.md), for the database, table and
+# database-token commands; a release before one cannot do what needs it.
+DATABASE_TOKEN_EXPIRY_SINCE: Version = (2, 10, 0)  # "Add `--expires-at` flag to the token create command"
+TOKEN_REVOKE_SINCE: Version = (2, 10, 0)  # "Rename `influxctl token delete` command to `influxctl token revoke`"
+INCLUDE_REVOKED_SINCE: Version = (2, 10, 0)  # "Add `--include-revoked` flag to ... token list, token get"
+DATABASE_RENAME_SINCE: Version = (2, 10, 2)  # "Add new database management commands: database rename, undelete"
+TABLE_LIST_SINCE: Version = (2, 10, 2)  # "Add new table management commands: table list, table delete"
+TABLE_RENAME_SINCE: Version = (2, 10, 3)  # "Add `influxctl table rename` command"
+ONE_LIMIT_ALONE_SINCE: Version = (2, 10, 4)  # "Allow changing only maxTables or maxColumns individually"
+
+
+def has(version: Optional[Version], since: Version) -> bool:
+    """Whether the installed release has what ``since`` brought; an unknown version is taken as current."""
+    return version is None or version >= since
+
+
+def require(version: Optional[Version], since: Version, what: str, executable: str) -> None:
+    """Refuse, in one sentence naming both releases, to do ``what`` with a release that cannot."""
+    if has(version, since):
+        return
+    shown, needed = ".".join(map(str, version or ())), ".".join(map(str, since))
+    raise ConfigurationError(
+        f"{executable} is influxctl {shown}, which cannot {what}: that needs influxctl {needed} or later; install "
+        f"a newer influxctl or point {config_key(INFLUXCTL_PATH)} / {INFLUXCTL_PATH.env} at one."
+    )

@@ -32,7 +32,7 @@ def stored_name(resource_id: str, props: Mapping[str, Any]) -> str:
 
 def import_hint(name: str) -> str:
     """How a user takes over an existing database of ``name`` instead of creating it."""
-    return f"`pulumi import {DATABASE.plugin_type} <resource name> {name}` (the provider plugin's resource)"
+    return DATABASE.import_hint(name)
 
 
 def outputs_for(declared: DatabaseInputs, record: DatabaseRecord) -> dict[str, Any]:

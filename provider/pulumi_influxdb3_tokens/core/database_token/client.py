@@ -11,6 +11,10 @@ from .models import CreatedDatabaseToken, DatabaseTokenInputs, DatabaseTokenReco
 class DatabaseTokenClient(Protocol):
     """Database-token operations on one cluster. Implementations raise ``InfluxDB3TokensError``."""
 
+    # Whether ``update`` can change a description: the documented API's PATCH can; `influxctl token update` sets the
+    # permissions only, so over influxctl a new description is planned as a replacement (diff.py).
+    updates_description: bool
+
     def mint(self, inputs: DatabaseTokenInputs, held: Collection[str] = ()) -> CreatedDatabaseToken:
         """Mint the token the inputs declare. The API has no idempotency keys, so a create is sent at most once per
         attempt; a token whose create answer was lost is revoked only on proof (it carries this resource's create

@@ -48,6 +48,18 @@ def permission_set(value: Any) -> Any:
         return value
 
 
+# Why a new description replaces the token on a transport that cannot change one in place (influxctl).
+DESCRIPTION_NOT_IN_PLACE = (
+    "influxctl cannot change a database token's description (`influxctl token update` sets its permissions only), "
+    "so a new token with the new description replaces this one"
+)
+
+
+def description_changes(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether the description the token carries on the server changes: the declared one, or its create marker."""
+    return differs(olds, news, "description") or differs(olds, news, "mark_description")
+
+
 def patches(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
     """Whether the token on the server must be updated: its description (with or without the marker) or its
     permissions change."""

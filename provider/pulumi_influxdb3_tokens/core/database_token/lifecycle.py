@@ -14,14 +14,14 @@ import functools
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, ParamSpec, TypeVar
 
 from ..bags import plain, secret
-from ..errors import AdoptionError, TokenNotFoundError
+from ..errors import AdoptionError, InfluxDB3TokensError, TokenNotFoundError
 from ..notices import say, speaking_for
 from ..outcomes import Created, Decision, Imported
 from ..registry import DATABASE_TOKEN
 from ..tokens import overlap
 from ..tokens.overlap import RETIRING, RetiringToken, TokenKind
+from .diff import DESCRIPTION_NOT_IN_PLACE, ROTATING, decide, description_changes, patches
 from .diff import IN_PLACE_INPUTS as IN_PLACE_INPUTS  # the faces read it here (resources.Lifecycle)
-from .diff import ROTATING, decide, patches
 from .models import DatabaseTokenInputs, DatabaseTokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs
 from .validation import check_inputs as check_inputs  # the faces call it here (resources.Lifecycle)
@@ -67,9 +67,23 @@ def diff(
     clients: Optional[Callable[[Resource], Any]] = None,
 ) -> Decision:
     """No change, a PATCH (description, permissions), a rotation with overlap, or a replacement; each reason for a
-    new token told to the user. ``moves`` is a replacement only the face sees (property, reason); ``clients`` (other
-    resources') is not needed here."""
+    new token told to the user. ``moves`` is a replacement only the face sees (property, reason); ``clients`` gives
+    this resource's client, whose transport decides whether a new description is a PATCH or a replacement."""
+    # The transport decides, asked only once the description changes: an unchanged stack makes no client at diff time.
+    if moves is None and clients is not None and description_changes(olds, news) and not _updates_description(clients):
+        moves = ("description", DESCRIPTION_NOT_IN_PLACE)
     return overlap.diff(KIND, olds, news, resource_id, moves)
+
+
+def _updates_description(clients: Callable[[Resource], Any]) -> bool:
+    """Whether this resource's transport changes a description in place. A connection that cannot be resolved yet
+    (a credential another resource makes, unknown in a preview) is taken as one that can, as before transports
+    differed here: over influxctl the update itself then refuses a new description in one sentence."""
+    try:
+        client = clients(DATABASE_TOKEN)
+    except InfluxDB3TokensError:
+        return True
+    return bool(getattr(client, "updates_description", True))
 
 
 @_speaks

@@ -3,7 +3,9 @@
 Written once for both faces, on property bags keyed by the snake_case names of ``resources.TABLE``. The resource's id
 is ``<database>/<table>`` as first made and never changes (an update cannot change an id); the ``database`` and
 ``name`` outputs follow renames, and every call after creation acts on them. Over HTTP nothing reads a table back
-(the documented API has no get or list of tables): refresh keeps the state and says so, import is refused.
+(the documented API has no get or list of tables): refresh keeps the state and says so, import is refused. Over
+influxctl (a ``TableLister``) refresh and import find the table in its database's list; a database that is gone
+took its tables with it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from ..data_loss import refuse_in_place
-from ..errors import AdoptionError, ConfigurationError
+from ..errors import AdoptionError, ConfigurationError, TableNotFoundError
 from ..notices import say
 from ..outcomes import Created, Decision, Imported, replacing
 from . import diff as diffing
@@ -31,7 +33,10 @@ NOT_READ = (
     "the documented Management API (HTTP) can create, rename and delete a table but has no operation that gets or "
     "lists one"
 )
-INFLUXCTL_ROAD = "the influxctl transport reads tables (`influxctl table list`)"
+# The road that reads them: influxctl's `table list`, which arrived in v2.10.2 (clients/influxctl/version.py's
+# TABLE_LIST_SINCE; a test holds the two equal).
+OVER_INFLUXCTL = "with influxdb3:transport set to influxctl (influxctl 2.10.2 or later)"
+INFLUXCTL_ROAD = f"{OVER_INFLUXCTL}, refresh and import read tables through `influxctl table list`"
 
 
 def diff(
@@ -71,7 +76,12 @@ def create(client: TableClient, props: Mapping[str, Any]) -> Created:
 
 
 def find(client: TableLister, database: str, name: str) -> Optional[TableRecord]:
-    return next((record for record in client.list(database) if record.name == name), None)
+    """The listed table of that name, or None when its database has none, or is gone (and its tables with it)."""
+    try:
+        listed = client.list(database)
+    except TableNotFoundError:
+        return None
+    return next((record for record in listed if record.name == name), None)
 
 
 def read(client: Any, resource_id: str, props: Mapping[str, Any]) -> Optional[tuple[str, dict[str, Any]]]:
@@ -99,8 +109,8 @@ def import_token(client: Any, token_id: str) -> Imported:
     lister = can_list(client)
     if lister is None:
         raise AdoptionError(
-            f"Cannot import table '{token_id}': {NOT_READ}, so nothing proves the table exists; import it over "
-            f"influxctl (set influxdb3:transport to influxctl), which lists tables, or let the stack create it."
+            f"Cannot import table '{token_id}': {NOT_READ}, so nothing proves the table exists; import it "
+            f"{OVER_INFLUXCTL}, which lists tables, or let the stack create it."
         )
     record = find(lister, database, name) if database and name else None
     if record is None:

@@ -28,6 +28,11 @@ def table_id(database: str, name: str) -> str:
     return f"{database}{SEPARATOR}{name}"
 
 
+def import_hint(database: str, name: str) -> str:
+    """How a user takes over an existing table instead of creating it (import reads it through influxctl)."""
+    return TABLE.import_hint(table_id(database, name))
+
+
 def split_id(resource_id: str) -> tuple[str, str]:
     """``metrics/cpu`` -> (``metrics``, ``cpu``); split at the last "/", since only the database's name may hold one."""
     database, _, name = resource_id.rpartition(SEPARATOR)

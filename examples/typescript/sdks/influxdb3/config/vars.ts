@@ -30,7 +30,7 @@ Object.defineProperty(exports, "allowInsecureHttp", {
 });
 
 /**
- * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport. Databases and database tokens go to this URL over HTTP whatever the transport; without it, to https://console.influxdata.com (Cloud Dedicated only). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
+ * Base URL of the Management API for the http transport (env INFLUXDB3_API_URL), e.g. http://127.0.0.1:8181 for the local server. Not used by the influxctl transport. Databases and database tokens go to this URL over HTTP (unless transport is influxctl); without it, to https://console.influxdata.com (Cloud Dedicated only). It cannot change on an existing provider (the change is refused): declare a new provider to move resources.
  */
 export declare const apiUrl: string | undefined;
 Object.defineProperty(exports, "apiUrl", {
@@ -96,7 +96,7 @@ Object.defineProperty(exports, "managementToken", {
 });
 
 /**
- * Which product's documented Management API the cluster serves (env INFLUXDB3_PRODUCT; influxctl profile product): dedicated (InfluxDB 3 Cloud Dedicated, the default; apiUrl defaults to https://console.influxdata.com for databases and database tokens) or clustered (InfluxDB 3 Clustered; apiUrl is required, accountId and clusterId are not). Databases and database tokens always go over HTTP, whatever the transport. It cannot change on an existing provider: declare a new provider to move resources.
+ * Which product's documented Management API the cluster serves (env INFLUXDB3_PRODUCT; influxctl profile product): dedicated (InfluxDB 3 Cloud Dedicated, the default; apiUrl defaults to https://console.influxdata.com for databases and database tokens) or clustered (InfluxDB 3 Clustered; apiUrl is required, accountId and clusterId are not). Databases and database tokens go over HTTP unless transport is set to influxctl. It cannot change on an existing provider: declare a new provider to move resources.
  */
 export declare const product: string | undefined;
 Object.defineProperty(exports, "product", {
