@@ -141,14 +141,22 @@ def test_a_persons_login_manages_databases_and_database_tokens_through_influxctl
             assert third[f"{at}reader.id"] == first[f"{at}reader.id"]  # rotated in place
             assert third[f"{at}reader.token_id"] != second[f"{at}reader.token_id"] in live
             assert [r["id"] for r in third[f"{at}reader.retiring"]] == [second[f"{at}reader.token_id"]]
-        # token/update.md: `token update` sets permissions only, so a new description replaces the token, and the
-        # preview says why instead of planning an update influxctl cannot make.
-        changed = spec(reader_reads="*", table=table, expires_in="30d", overlap="1d")
+        # token/update.md: `token update` sets permissions only, so a new description mints a new token, and the
+        # diff says why instead of planning an update influxctl cannot make: the writers (no overlap) are replaced,
+        # their old tokens revoked; the readers (overlap) rotate in place, their old tokens live in `retiring`.
+        changed = spec(reader_reads="*", table=table, expires_in="30d", overlap="1d", description="dashboards v2")
         changed["tokens"]["writer"]["description"] = "ingest, renamed"
         stack.write_spec(changed)
-        preview = stack.preview().ok()
-        assert "influxctl cannot change a database token's description" in preview.output
-        assert preview.output.count("+-") >= 2, preview.output  # both faces' writers: replace
+        renamed = stack.up().ok()
+        assert "influxctl cannot change a database token's description" in renamed.output
+        assert "the previous token stays valid until" in renamed.output
+        fourth, live = stack.secret_outputs(), api.live_token_ids()
+        for _, at in BOTH:
+            assert fourth[f"{at}writer.token_id"] in live
+            assert third[f"{at}writer.token_id"] not in live  # replaced: create-before-delete
+            assert fourth[f"{at}reader.id"] == first[f"{at}reader.id"]
+            assert third[f"{at}reader.token_id"] in live, renamed.output  # rotated: still valid for the overlap
+            assert third[f"{at}reader.token_id"] in [r["id"] for r in fourth[f"{at}reader.retiring"]]
 
     # `pulumi import` of a token made by hand reads it through `influxctl token list`, and of a table a colleague
     # made, by <database>/<table>, through `influxctl table list` (one import of both).

@@ -6,7 +6,8 @@ tokens at ``/accounts/{accountId}/clusters/{clusterId}/tokens`` and ``.../tokens
 ``https://{baseurl}/api/v0``; api-docs/influxdb3/clustered/management/openapi.yml at ``/tokens`` and
 ``/tokens/{tokenId}`` under the same server, and its answers name no account or cluster. Both: GET lists or reads,
 POST creates (``accessToken`` only in its answer: "you can't recover a lost token"), PATCH updates description and
-permissions, DELETE answers 204; errors are ``{code, message}``. The admin guide's tokens/database/create.md sends
+permissions (its body has ``minProperties: 1``; the example "Update Permissions Only" sends permissions alone),
+DELETE answers 204; errors are ``{code, message}``. The admin guide's tokens/database/create.md sends
 ``expirationType`` (``datetime`` with ``expiresAt``, or ``noExpiration``). Neither names an idempotency key.
 """
 
@@ -126,6 +127,7 @@ def test_each_operation_sends_the_documented_request(product: str, base: str):
     assert client.get("tok-1").id == "tok-1"
     assert [record.id for record in client.list()] == ["tok-1"]
     client.update("tok-1", "ingest [pulumi:0123456789]", [{"action": "read", "resource": "a/b"}])
+    client.update("tok-1", None, [{"action": "read", "resource": "a/b"}])  # None: the description is left
     assert client.revoke("tok-1") is True
     assert seen == [
         (
@@ -154,6 +156,7 @@ def test_each_operation_sends_the_documented_request(product: str, base: str):
             f"{base}/tok-1",
             {"description": "ingest [pulumi:0123456789]", "permissions": [{"action": "read", "resource": "a/b"}]},
         ),
+        ("PATCH", f"{base}/tok-1", {"permissions": [{"action": "read", "resource": "a/b"}]}),
         ("DELETE", f"{base}/tok-1", None),
     ]
 

@@ -56,9 +56,10 @@ def olds(**kw: Any) -> dict[str, Any]:
 class Recorder:
     """A DatabaseTokenClient that records its calls; ``gone`` ids answer 404."""
 
-    def __init__(self, gone: Collection[str] = ()) -> None:
+    def __init__(self, gone: Collection[str] = (), updates_description: bool = True) -> None:
         self.calls: list[tuple[Any, ...]] = []
         self.gone = set(gone)
+        self.updates_description = updates_description  # False: as influxctl's client
 
     def mint(self, inputs: DatabaseTokenInputs, held: Collection[str] = ()) -> CreatedDatabaseToken:
         self.calls.append(("mint", inputs.description_to_send(), tuple(held)))
@@ -85,13 +86,15 @@ class Recorder:
         raise AssertionError("the lifecycle never lists")
 
     def update(
-        self, token_id: str, description: str, permissions: builtins.list[dict[str, str]]
+        self, token_id: str, description: Optional[str], permissions: builtins.list[dict[str, str]]
     ) -> DatabaseTokenRecord:
         self.calls.append(
             ("update", token_id, description, tuple(p["resource"] + ":" + p["action"] for p in permissions))
         )
         if token_id in self.gone:
             raise TokenNotFoundError(f"Could not update database token {token_id}: it no longer exists.", status=404)
+        if description is None:
+            return self.record(token_id, permissions=permissions)
         return self.record(token_id, description, permissions)
 
     def revoke(self, token_id: str) -> bool:
@@ -190,6 +193,20 @@ def test_over_influxctl_a_new_description_replaces_the_token_and_the_preview_say
     http = _Transport(updates_description=True)
     in_place = lifecycle.diff(olds(), news(**change), clients=http)
     assert in_place.changes and in_place.replaces == []
+
+
+@pytest.mark.parametrize("change", [{"description": "ingest, renamed"}, {"mark_description": False}])
+def test_over_influxctl_a_new_description_with_overlap_rotates_and_the_preview_says_until_when(change: dict[str, Any]):
+    """As a new expiry (UpdateDatabaseToken has no expiry), a description influxctl cannot change (token/update.md)
+    mints a new token: with overlap a rotation in place, the old token valid for the overlap, not a replacement."""
+    lines: list[str] = []
+    with told_to(lines.append):
+        decision = lifecycle.diff(olds(), news(overlap="2d", **change), clients=_Transport(updates_description=False))
+    assert decision.changes and decision.replaces == [] and decision.rotates == ["description"]
+    assert lines == [
+        f"DatabaseToken: rotate: {DESCRIPTION_NOT_IN_PLACE}; the previous token stays valid until {iso(2)}, revoked "
+        f"by the first up after that."
+    ]
 
 
 def test_a_connection_not_yet_resolvable_keeps_the_description_change_in_place():
@@ -314,3 +331,32 @@ def test_a_retiring_token_whose_overlap_ended_is_revoked_by_the_next_update():
 def test_a_patch_of_a_vanished_current_token_fails_in_one_sentence():
     with pytest.raises(TokenNotFoundError, match=r"^Could not update database token tok-1: it no longer exists\.$"):
         lifecycle.update(lambda: Recorder(gone={"tok-1"}), "tok-1", olds(), news(description="x"))
+
+
+def test_over_influxctl_a_new_description_with_overlap_mints_last_and_the_old_token_retires_as_it_is():
+    """token/update.md changes permissions only: the new description reaches only the token the rotation mints; the
+    old one stays valid for the overlap (never revoked in this update), keeping its own description."""
+    client = Recorder(updates_description=False)
+    outs = lifecycle.update(lambda: client, "tok-1", olds(), news(overlap="2d", description="ingest v2"))
+    assert client.calls == [("mint", f"ingest v2 [pulumi:{MARKER}]", ("tok-1",))]
+    assert outs["token_id"] == "tok-new" and outs["description"] == "ingest v2" and plain(outs["token"]) == SECRET
+    assert outs["retiring"] == [{"id": "tok-1", "until": iso(2)}]
+
+
+def test_over_influxctl_new_permissions_reach_every_token_each_keeping_its_own_description():
+    """update.md: "Existing permissions are replaced on update", and nothing changes a description: narrowed
+    permissions bound the retiring tokens too, whatever description each carries (None leaves it)."""
+    client = Recorder(updates_description=False)
+    read_only = [{"action": "read", "resource": "sensors"}]
+    retiring = [{"id": "tok-0", "until": iso(0.5)}]
+    changed = news(overlap="2d", description="ingest v2", permissions=read_only)
+    outs = lifecycle.update(lambda: client, "tok-0", olds(retiring=retiring), changed)
+    assert client.calls == [
+        ("update", "tok-1", None, ("sensors:read",)),
+        ("update", "tok-0", None, ("sensors:read",)),
+        ("mint", f"ingest v2 [pulumi:{MARKER}]", ("tok-1", "tok-0")),
+    ]
+    assert outs["retiring"] == [*retiring, {"id": "tok-1", "until": iso(2)}]
+    client.calls.clear()
+    lifecycle.update(lambda: client, "tok-0", {**olds(retiring=retiring), "description": "ingest v2"}, changed)
+    assert client.calls == [("update", "tok-1", None, ("sensors:read",)), ("update", "tok-0", None, ("sensors:read",))]

@@ -106,6 +106,15 @@ def test_every_command_and_flag_exists(doc: Path):
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=ids)
+def test_every_import_command_skips_code_generation(doc: Path):
+    """`pulumi import --help` (v3.274.1): `--generate-code` "Generate resource declaration code for the imported
+    resources (default true)"; the language hosts in engine/ implement no GenerateProgram, so a command copied
+    without `--generate-code=false` imports and then fails with "method GenerateProgram not implemented"."""
+    for command in re.findall(r"pulumi import (influxdb3:index:\w+ [^`\n]*)", text(doc)):
+        assert "--generate-code=false" in command, f"{ids(doc)}: `pulumi import {command}` generates code"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=ids)
 def test_every_script_and_file_named_exists(doc: Path):
     for name in re.findall(r"`((?:scripts|bench|examples|tests)/[\w./-]+)", text(doc)):
         assert (REPO / name.rstrip(".")).exists(), f"{ids(doc)} names {name}, which does not exist"

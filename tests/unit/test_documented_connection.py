@@ -155,7 +155,8 @@ def test_a_profile_that_logs_a_person_in_is_refused_saying_how_to_give_a_token(m
         f"The influxctl profile 'default' in {path} logs a person in through the identity provider and has no "
         "mgmt_token, which InfluxData's Management API needs; create a management token (`influxctl management "
         "create`) and set it with `pulumi config set --secret influxdb3:managementToken` (or "
-        "INFLUXDB3_MANAGEMENT_TOKEN), or give the resource one in its management_token input."
+        "INFLUXDB3_MANAGEMENT_TOKEN), give the resource one in its management_token input, or set "
+        "influxdb3:transport to influxctl, which uses this login itself."
     )
 
 

@@ -128,6 +128,9 @@ def test_database_token_mint_update_revoke(calls, module_local_api, monkeypatch,
     assert client.update(made.id, made.description, changed).permission_set() == changed
     with pytest.raises(ConfigurationError, match="cannot change the description"):
         client.update(made.id, "another description", changed)
+    read_b = [{"action": "read", "resource": "b"}]
+    narrowed = client.update(made.id, None, read_b)  # None leaves the description: what the lifecycle sends here
+    assert narrowed.permission_set() == read_b and narrowed.description == made.description
     assert client.revoke(made.id) is True
     assert client.revoke(made.id) is (release == NEWEST)  # before 2.10.0 a revoked token is not listed: gone
     command = "revoke" if release == NEWEST else "delete"

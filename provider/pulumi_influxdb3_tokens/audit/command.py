@@ -188,9 +188,9 @@ def _run_audit(args: argparse.Namespace) -> int:
     if held is not None:
         credential = credential_in_play(connection)
         verdict = judge_orphans(records, held, credential)
-    # Database tokens and databases: InfluxData's documented Management API, over HTTP whatever transport the
-    # management tokens use (for Cloud Dedicated without an API URL: https://console.influxdata.com), resolved as
-    # the provider resolves a DatabaseToken's connection.
+    # Database tokens and databases: resolved as the provider resolves a DatabaseToken's connection, so over
+    # InfluxData's documented Management API (HTTP; for Cloud Dedicated without an API URL:
+    # https://console.influxdata.com) unless the transport is set to influxctl.
     database = None
     if not args.management_tokens_only:
         database = _DatabaseTokens(settings.resolve_documented_connection(overrides), config, states)

@@ -20,7 +20,8 @@ class DatabaseToken(Resource, DatabaseTokenOutputs, FaceOutputs, module="influxd
     Its type is ``pulumi-python:dynamic/influxdb3:DatabaseToken`` and its id is the token id (``token_id`` after a
     rotation with ``overlap``). ``token`` is a Pulumi secret, known only from the create.
 
-    :param description: what the token is for; a change is made in place.
+    :param description: what the token is for; a change is made in place over HTTP, and over influxctl (which
+        cannot change one) makes a new token as a new expiry does.
     :param permissions: ``[{"action": "read" | "write", "resource": "<database name>" | "*"}]``, compared as a
         set; a change is made in place.
     :param expires_at: RFC3339 time with a zone, or an aware ``datetime``; omit for a token that never expires.

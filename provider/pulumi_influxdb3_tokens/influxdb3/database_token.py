@@ -14,7 +14,8 @@ from .typed import SchemaNames, plugin_options
 
 class DatabaseToken(SchemaNames, pulumi.CustomResource, DatabaseTokenOutputs):
     """A database token of an InfluxDB 3 Cloud Dedicated or Clustered cluster, served by the
-    ``pulumi-resource-influxdb3`` plugin over the documented Management API. Same inputs and behaviour as the
+    ``pulumi-resource-influxdb3`` plugin over the documented Management API, or influxctl with ``transport:
+    influxctl``. Same inputs and behaviour as the
     dynamic ``pulumi_influxdb3_tokens.DatabaseToken``; ``token`` is a secret. Import a live token with
     ``pulumi import influxdb3:index:DatabaseToken NAME TOKEN_ID`` (its string stays unknown).
     """

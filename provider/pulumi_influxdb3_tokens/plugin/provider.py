@@ -151,8 +151,9 @@ class InfluxDB3Provider(rpc.Provider):
         )
 
     def _client(self, resource: Resource) -> Any:
-        """The resource's client; one of the documented Management API always goes over HTTP, with the provider's
-        credential (``managementToken``, which may be another resource's output)."""
+        """The resource's client; one of the documented Management API goes over HTTP unless the transport is set
+        to influxctl (settings/documented.py), with the provider's credential (``managementToken``, which may be
+        another resource's output)."""
         if resource.documented_api:
             return resource.client(resolve_documented_connection(self._config))
         return resource.client(resolve_connection(self._config))

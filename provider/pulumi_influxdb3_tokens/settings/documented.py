@@ -1,12 +1,13 @@
 """The connection of a resource of InfluxData's documented Management API (databases, database tokens).
 
-That API is HTTP only: whatever transport the stack chose for its management tokens, these resources go over
-HTTP, to ``apiUrl``, else (Cloud Dedicated) to InfluxData's own https://console.influxdata.com. Clustered has no
-such default: each cluster serves its own API. The credential is, first found: the one the program gives the
-resource (its ``management_token`` input), the configured ``managementToken`` (beside a configured URL: from
-the URL's own source, as for the http transport), else the ``mgmt_token`` of the influxctl profile the stack
-names or influxctl uses by default, with that profile's ids. A profile that logs a person in through the
-identity provider has no token to send, and is refused.
+That API is HTTP only: unless the transport is set to influxctl (below), these resources go over HTTP, whatever
+transport the stack's management tokens found, to ``apiUrl``, else (Cloud Dedicated) to InfluxData's own
+https://console.influxdata.com. Clustered has no such default: each cluster serves its own API. The credential is,
+first found: the one the program gives the resource (its ``management_token`` input), the configured
+``managementToken`` (beside a configured URL: from the URL's own source, as for the http transport), else the
+``mgmt_token`` of the influxctl profile the stack names or influxctl uses by default, with that profile's ids. A
+profile that logs a person in through the identity provider has no token to send over HTTP, and is refused, saying
+how to give one or to set the transport.
 
 With ``transport: influxctl`` set (influxdb3:transport / INFLUXDB3_TRANSPORT, or a named connection's), these
 resources go over influxctl instead, resolved exactly as a management token's connection: the person's own
@@ -44,6 +45,7 @@ from .table import (
     INFLUXCTL,
     INFLUXDATA_API_URL,
     MANAGEMENT_TOKEN,
+    TRANSPORT,
     config_key,
 )
 from .timeouts import timeouts
@@ -128,6 +130,7 @@ def _credential(
             f"The influxctl profile '{name}' in {path} logs a person in through the identity provider and has no "
             f"mgmt_token, which InfluxData's Management API needs; create a management token (`influxctl management "
             f"create`) and set it with `pulumi config set --secret {config_key(MANAGEMENT_TOKEN)}` (or "
-            f"{MANAGEMENT_TOKEN.env}), or give the resource one in its management_token input."
+            f"{MANAGEMENT_TOKEN.env}), give the resource one in its management_token input, or set "
+            f"{config_key(TRANSPORT)} to influxctl, which uses this login itself."
         )
     return checked_credential(token, f"the mgmt_token of influxctl profile '{name}' in {path}"), profile

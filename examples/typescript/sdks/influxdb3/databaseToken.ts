@@ -7,7 +7,7 @@ import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
- * A database token of an InfluxDB 3 Cloud Dedicated or Clustered cluster, what applications write and query with, through InfluxData's documented Management API over HTTP, or through influxctl when the provider's transport is influxctl; its id is the token id. A change of the permissions is made in place, and of the description too over HTTP (over influxctl, whose token update sets permissions only, a new description replaces the token); a change of the expiry replaces the token, create-before-delete (with overlap set, it rotates it in place instead), and delete revokes it. Import a live token with `pulumi import influxdb3:index:DatabaseToken NAME TOKEN_ID`; the string of an imported token is not known.
+ * A database token of an InfluxDB 3 Cloud Dedicated or Clustered cluster, what applications write and query with, through InfluxData's documented Management API over HTTP, or through influxctl when the provider's transport is influxctl; its id is the token id. A change of the permissions is made in place, and of the description too over HTTP; a change of the expiry, or of the description over influxctl (whose token update sets permissions only), replaces the token, create-before-delete (with overlap set, it rotates it in place instead), and delete revokes it. Import a live token with `pulumi import influxdb3:index:DatabaseToken NAME TOKEN_ID`; the string of an imported token is not known.
  */
 export class DatabaseToken extends pulumi.CustomResource {
     /**

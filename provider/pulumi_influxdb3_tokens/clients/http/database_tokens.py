@@ -92,10 +92,13 @@ class HttpDatabaseTokenClient:
         ]
 
     def update(
-        self, token_id: str, description: str, permissions: builtins.list[dict[str, str]]
+        self, token_id: str, description: Optional[str], permissions: builtins.list[dict[str, str]]
     ) -> DatabaseTokenRecord:
-        """PATCH both: "Existing permissions are replaced on update" (the docs' update.md), so all are sent."""
-        body = {"description": description, "permissions": permissions}
+        """PATCH the permissions and the description unless it is None (UpdateDatabaseToken's body needs either):
+        "Existing permissions are replaced on update" (the docs' update.md), so all are sent."""
+        body: dict[str, Any] = {"permissions": permissions}
+        if description is not None:
+            body["description"] = description
         try:
             response = self._api.send("PATCH", "tokens", token_id, json=body)
         finally:

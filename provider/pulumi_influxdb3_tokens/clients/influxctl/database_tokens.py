@@ -91,12 +91,12 @@ class InfluxctlDatabaseTokenClient(Runner):
         return list_cache.SHARED.records(self._list_key, self._list_now)
 
     def update(
-        self, token_id: str, description: str, permissions: builtins.list[dict[str, str]]
+        self, token_id: str, description: Optional[str], permissions: builtins.list[dict[str, str]]
     ) -> DatabaseTokenRecord:
         """``token update`` replaces the permissions (update.md) and cannot change the description: a different
-        one is planned as a replacement on influxctl (core/database_token/diff.py), so it never reaches here."""
-        current = self.get(token_id)
-        if current.description != description:
+        one mints a new token on influxctl (core/database_token/diff.py), so it never reaches here; the lifecycle
+        sends None, which leaves it."""
+        if description is not None and self.get(token_id).description != description:
             raise ConfigurationError(
                 f"influxctl cannot change the description of database token {token_id} (`influxctl token update` "
                 f"sets its permissions only); replace the token to change its description."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import Collection, Protocol
+from typing import Collection, Optional, Protocol
 
 from .models import CreatedDatabaseToken, DatabaseTokenInputs, DatabaseTokenRecord
 
@@ -35,10 +35,10 @@ class DatabaseTokenClient(Protocol):
         ...
 
     def update(
-        self, token_id: str, description: str, permissions: builtins.list[dict[str, str]]
+        self, token_id: str, description: Optional[str], permissions: builtins.list[dict[str, str]]
     ) -> DatabaseTokenRecord:
-        """Set the token's description and permissions (the new permissions replace the old ones); raises
-        ``TokenNotFoundError`` when the id is unknown."""
+        """Set the token's description (None: leave it) and permissions (the new permissions replace the old ones);
+        raises ``TokenNotFoundError`` when the id is unknown."""
         ...
 
     def revoke(self, token_id: str) -> bool:

@@ -1,7 +1,9 @@
 """``diff``: a database token's description and permissions change in place (``UpdateDatabaseToken``: "Update the
 description and permissions of a database token"); its expiry cannot be edited, so a new expiry, an expired or
 revoked token, or the ``rotate_before`` window mints a new one (core/tokens/expiry.py): a replacement
-(create-before-delete), or with ``overlap`` a rotation in place that keeps the old token in ``retiring``."""
+(create-before-delete), or with ``overlap`` a rotation in place that keeps the old token in ``retiring``. On a
+transport that cannot change a description (influxctl) a new description mints a new token too, in the same two
+ways (``decide_minting_description``)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from .models import normalise_permissions
 IN_PLACE_INPUTS: tuple[str, ...] = ("description", "permissions", "rotate_before", "overlap", "mark_description")
 # What a rotation with overlap carries out in place instead of a replacement.
 ROTATING = ("expires_at", "expires_in")
+# The same on a transport that cannot change a description: a new one is minted as a new expiry is.
+ROTATING_DESCRIPTION = (*ROTATING, "description")
 
 
 def decide(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Decision:
@@ -53,6 +57,15 @@ DESCRIPTION_NOT_IN_PLACE = (
     "influxctl cannot change a database token's description (`influxctl token update` sets its permissions only), "
     "so a new token with the new description replaces this one"
 )
+
+
+def decide_minting_description(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Decision:
+    """``decide`` for a transport that cannot change a description: a new one (or its create marker) needs a new
+    token, whose reason says why."""
+    decision = decide(olds, news)
+    if description_changes(olds, news):
+        decision.replace("description", DESCRIPTION_NOT_IN_PLACE)
+    return decision
 
 
 def description_changes(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:

@@ -5,11 +5,14 @@ core/management_token/lifecycle.py). What every token shares comes from core/tok
 with ``overlap`` and its ``retiring`` tokens, the create marker. What is a database token's own: its description and
 permissions change in place (PATCH). An update sends them to the current token and to every retiring one too, so
 that the permissions a program declares bound every live token the resource holds: narrowing them must not leave a
-retiring token with the old reach until its overlap ends.
+retiring token with the old reach until its overlap ends. On a transport that cannot change a description
+(influxctl), a new one mints a new token as a new expiry does (``KIND_MINTING_DESCRIPTION``): with ``overlap`` a
+rotation whose old token keeps its own description while it retires, else a replacement.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, ParamSpec, TypeVar
 
@@ -19,9 +22,17 @@ from ..notices import say, speaking_for
 from ..outcomes import Created, Decision, Imported
 from ..registry import DATABASE_TOKEN
 from ..tokens import overlap
-from ..tokens.overlap import RETIRING, RetiringToken, TokenKind
-from .diff import DESCRIPTION_NOT_IN_PLACE, ROTATING, decide, description_changes, patches
+from ..tokens.overlap import RETIRING, RetiringToken, TokenKind, overlap_of
 from .diff import IN_PLACE_INPUTS as IN_PLACE_INPUTS  # the faces read it here (resources.Lifecycle)
+from .diff import (
+    ROTATING,
+    ROTATING_DESCRIPTION,
+    decide,
+    decide_minting_description,
+    description_changes,
+    differs,
+    patches,
+)
 from .models import DatabaseTokenInputs, DatabaseTokenRecord
 from .props import INPUT_NAMES, known_inputs, outputs_for, record_outputs
 from .validation import check_inputs as check_inputs  # the faces call it here (resources.Lifecycle)
@@ -56,6 +67,8 @@ def _mint(client: DatabaseTokenClient, news: Mapping[str, Any], held: list[str])
 
 
 KIND = TokenKind(decide=decide, rotating=ROTATING, in_place_inputs=IN_PLACE_INPUTS, mint=_mint)
+# On a transport that cannot change a description (influxctl): a new description mints a new token.
+KIND_MINTING_DESCRIPTION = dataclasses.replace(KIND, decide=decide_minting_description, rotating=ROTATING_DESCRIPTION)
 
 
 @_speaks
@@ -68,11 +81,12 @@ def diff(
 ) -> Decision:
     """No change, a PATCH (description, permissions), a rotation with overlap, or a replacement; each reason for a
     new token told to the user. ``moves`` is a replacement only the face sees (property, reason); ``clients`` gives
-    this resource's client, whose transport decides whether a new description is a PATCH or a replacement."""
+    this resource's client, whose transport decides whether a new description is a PATCH or a new token."""
     # The transport decides, asked only once the description changes: an unchanged stack makes no client at diff time.
+    kind = KIND
     if moves is None and clients is not None and description_changes(olds, news) and not _updates_description(clients):
-        moves = ("description", DESCRIPTION_NOT_IN_PLACE)
-    return overlap.diff(KIND, olds, news, resource_id, moves)
+        kind = KIND_MINTING_DESCRIPTION
+    return overlap.diff(kind, olds, news, resource_id, moves)
 
 
 def _updates_description(clients: Callable[[Resource], Any]) -> bool:
@@ -129,7 +143,13 @@ def update(
     client: Callable[[], DatabaseTokenClient], resource_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Revoke the retiring tokens whose overlap ended, PATCH a changed description or permissions onto the current
-    token and the retiring ones, and with ``overlap`` rotate (mint last). ``client`` is called only when needed."""
+    token and the retiring ones, and with ``overlap`` rotate (mint last). ``client`` is called only when needed.
+
+    On a transport that cannot change a description, every token keeps its own (None is sent): a new one reaches the
+    token a rotation mints, and without ``overlap`` the diff planned a replacement, so an update that still gets one
+    (a connection the preview could not resolve) sends it and the client refuses it in one sentence."""
+    client = functools.cache(client)
+    kind = KIND_MINTING_DESCRIPTION if description_changes(olds, news) and not client().updates_description else KIND
 
     def send_changes(
         client: Callable[[], DatabaseTokenClient], token_id: str, kept: list[RetiringToken]
@@ -137,7 +157,12 @@ def update(
         if not patches(olds, news):
             return {}
         inputs = DatabaseTokenInputs.model_validate(known_inputs(news))
-        description, permissions = inputs.description_to_send(), inputs.permissions_to_send()
+        description: Optional[str] = inputs.description_to_send()
+        permissions = inputs.permissions_to_send()
+        if not client().updates_description and (overlap_of(news) or not description_changes(olds, news)):
+            if not differs(olds, news, "permissions"):
+                return {}  # only the description changes: the token the rotation mints carries it
+            description = None
         outs: dict[str, Any] = {
             "description": inputs.description,
             "permissions": permissions,
@@ -152,7 +177,7 @@ def update(
                 say(f"the previous token {entry.id} no longer exists; it is dropped at the next refresh.")
         return outs
 
-    return overlap.update(KIND, client, resource_id, olds, news, send_changes)
+    return overlap.update(kind, client, resource_id, olds, news, send_changes)
 
 
 @_speaks
