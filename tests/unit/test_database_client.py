@@ -164,7 +164,7 @@ def test_a_409_on_create_takes_nothing_over_and_says_how_to_import():
         databases.create(inputs())
     message = str(exists.value)
     assert "already has a database of that name (HTTP 409)" in message and "not taken over" in message
-    assert "`pulumi import influxdb3:index:Database <resource name> my/db`" in message
+    assert "`pulumi import influxdb3:index:Database <resource name> my/db --generate-code=false`" in message
     assert_one_clean_sentence(message)
     assert [r.method for r in recorder.requests] == ["POST"]
 

@@ -213,7 +213,7 @@ def test_a_taken_name_is_never_taken_over_and_a_gone_database_is_not_found(calls
         tables.create(table_inputs(db, table))
     message = str(taken.value)
     assert f"Could not create table '{table}' of database '{db}': the database already has a table" in message
-    assert f"`pulumi import influxdb3:index:Table <resource name> {db}/{table}`" in message
+    assert f"`pulumi import influxdb3:index:Table <resource name> {db}/{table} --generate-code=false`" in message
     assert_one_clean_sentence(message)
     with pytest.raises(TableExistsError, match="already has a table of that name"):
         tables.rename(db, table, other)
@@ -234,7 +234,7 @@ def test_a_table_create_whose_answer_was_lost_is_never_run_again(calls, module_l
         seam_client(conn).create(table_inputs(db, table))
     message = str(unknown.value)
     assert message.startswith(f"Whether table '{table}' of database '{db}' was created is unknown")
-    assert f"`influxctl table list {db}`" in message and f"{db}/{table}`" in message
+    assert f"`influxctl table list {db}`" in message and f"{db}/{table} --generate-code=false`" in message
     assert_one_clean_sentence(message)
     assert len(runs(calls, "table", "create")) == 1
 

@@ -86,7 +86,8 @@ class Resource:
 
     def import_hint(self, resource_id: str) -> str:
         """How a user takes over an existing one of these, of ``resource_id``, instead of creating it."""
-        return f"`pulumi import {self.plugin_type} <resource name> {resource_id}` (the provider plugin's resource)"
+        command = f"pulumi import {self.plugin_type} <resource name> {resource_id} --generate-code=false"
+        return f"`{command}` (the provider plugin's resource)"
 
     @property
     def dynamic_type(self) -> str:

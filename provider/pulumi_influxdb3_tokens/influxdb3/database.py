@@ -16,7 +16,7 @@ class Database(SchemaNames, pulumi.CustomResource, DatabaseOutputs):
     """A database of an InfluxDB 3 Cloud Dedicated or Clustered cluster, served by the ``pulumi-resource-influxdb3``
     plugin over the documented Management API; the provider's ``product``, ``apiUrl`` and ``managementToken`` say
     where and with what. Same inputs and behaviour as the dynamic ``pulumi_influxdb3_tokens.Database``. Import one
-    with ``pulumi import influxdb3:index:Database NAME DATABASE_NAME``.
+    with ``pulumi import influxdb3:index:Database NAME DATABASE_NAME --generate-code=false``.
     """
 
     def __init__(

@@ -17,7 +17,7 @@ class DatabaseToken(SchemaNames, pulumi.CustomResource, DatabaseTokenOutputs):
     ``pulumi-resource-influxdb3`` plugin over the documented Management API, or influxctl with ``transport:
     influxctl``. Same inputs and behaviour as the
     dynamic ``pulumi_influxdb3_tokens.DatabaseToken``; ``token`` is a secret. Import a live token with
-    ``pulumi import influxdb3:index:DatabaseToken NAME TOKEN_ID`` (its string stays unknown).
+    ``pulumi import influxdb3:index:DatabaseToken NAME TOKEN_ID --generate-code=false`` (its string stays unknown).
     """
 
     def __init__(

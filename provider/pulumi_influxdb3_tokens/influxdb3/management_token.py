@@ -21,7 +21,7 @@ class ManagementToken(SchemaNames, pulumi.CustomResource, TokenOutputs):
 
     Same inputs, outputs and behaviour as the dynamic ``pulumi_influxdb3_tokens.ManagementToken``;
     ``token`` is a secret. Import a live token with
-    ``pulumi import influxdb3:index:ManagementToken NAME TOKEN_ID`` (its string stays unknown).
+    ``pulumi import influxdb3:index:ManagementToken NAME TOKEN_ID --generate-code=false`` (its string stays unknown).
     """
 
     def __init__(
