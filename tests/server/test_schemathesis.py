@@ -50,10 +50,6 @@ def test_schemathesis_finds_no_failure_with_every_check_on(start: StartServer, t
         "json",
         "--report-json-path",
         str(report),
-        # Clustered's paths reach the same handlers as Cloud Dedicated's (app.py mounts each router under the
-        # product's prefix), which the dedicated run fuzzes with schemathesis.toml's 100 examples per operation;
-        # here half of them check the Clustered paths and their OpenAPI document.
-        *(["--max-examples", "50"] if product == "clustered" else []),
     ]
     done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
     output = done.stdout + done.stderr

@@ -33,10 +33,6 @@ PROCESS_BEHAVIOUR = (
     "tests/unit/test_influxctl_secret_files.py",
     "tests/unit/test_audit_revoke_safety.py",
     "tests/unit/test_profile_write.py",
-    # The stand-in's database, table and token commands, and the influxctl clients for them, run as processes on
-    # every release the stand-in plays; test_influxctl_client.py runs the shared influxctl machinery at the floors.
-    "tests/unit/test_influxctl_standin_families.py",
-    "tests/unit/test_influxctl_database_clients.py",
 )
 
 
