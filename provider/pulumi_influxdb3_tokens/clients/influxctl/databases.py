@@ -17,7 +17,6 @@ shared per process (list_cache.py, kind ``databases``): a refresh of N databases
 from __future__ import annotations
 
 import builtins
-import re
 from datetime import timedelta
 from typing import Any, Optional
 
@@ -31,7 +30,7 @@ from ...core.errors import DatabaseExistsError, DatabaseNotFoundError, OutcomeUn
 from ...settings import Connection
 from . import list_cache
 from .output import DATABASE_LIST
-from .process import Failure, Outcome, answer_lost, classify, describe, failure_error
+from .process import Failure, Outcome, already_exists, answer_lost, classify, describe, failure_error
 from .runner import Refused, Runner
 from .version import DATABASE_RENAME_SINCE, ONE_LIMIT_ALONE_SINCE, has, require
 
@@ -39,7 +38,6 @@ KIND = "databases"
 NANOSECONDS_PER_SECOND = 1_000_000_000
 # The documented default time format of a partition template (database/create.md: "default is `%Y-%m-%d`").
 DEFAULT_TIME_FORMAT = "%Y-%m-%d"
-_ALREADY_EXISTS = re.compile(r"code = AlreadyExists|already exists", re.I)
 
 
 def retention_flag(nanoseconds: int) -> str:
@@ -93,7 +91,7 @@ class InfluxctlDatabaseClient(Runner):
         finally:
             self._changed()
         if not outcome.ok:
-            if _ALREADY_EXISTS.search(outcome.stderr):
+            if already_exists(outcome.stderr):
                 raise DatabaseExistsError(
                     f"Could not create database '{name}': the cluster already has a database of that name "
                     f"(influxctl: AlreadyExists), made outside this stack or by a colleague, so it is not taken "
@@ -143,7 +141,7 @@ class InfluxctlDatabaseClient(Runner):
         try:
             self._run_retrying(args, action, keep_refusal=True)
         except Refused as refused:
-            if new_name and _ALREADY_EXISTS.search(refused.outcome.stderr):
+            if new_name and already_exists(refused.outcome.stderr):
                 raise DatabaseExistsError(
                     f"Could not {action}: the cluster already has a database named '{new_name}' (influxctl: "
                     f"AlreadyExists).",

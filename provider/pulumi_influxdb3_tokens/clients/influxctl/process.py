@@ -293,6 +293,15 @@ def answer_lost(outcome: Outcome) -> bool:
     return outcome.timed_out or not (classify(outcome.stderr).definite or never_sent(outcome.stderr))
 
 
+# influxctl's answer to a create or rename whose name is taken (gRPC AlreadyExists): nothing was made.
+_ALREADY_EXISTS = re.compile(r"code = AlreadyExists|already exists", re.I)
+
+
+def already_exists(stderr: str) -> bool:
+    """Whether influxctl refused a create or rename because the name is taken (a database's or a table's)."""
+    return _ALREADY_EXISTS.search(stderr) is not None
+
+
 def classify(stderr: str) -> Failure:
     if asked_to_log_in(stderr):
         return Failure.LOGIN

@@ -15,7 +15,6 @@ database and process (list_cache.py, kind ``tables:<database>``): a refresh of N
 from __future__ import annotations
 
 import builtins
-import re
 from typing import Any, Optional
 
 from pydantic import ValidationError
@@ -28,11 +27,10 @@ from ...settings import Connection
 from . import list_cache
 from .databases import template_flags
 from .output import TABLE_LIST
-from .process import Failure, Outcome, answer_lost, classify, describe, failure_error
+from .process import Failure, Outcome, already_exists, answer_lost, classify, describe, failure_error
 from .runner import Refused, Runner
 from .version import TABLE_LIST_SINCE, TABLE_RENAME_SINCE, require
 
-_ALREADY_EXISTS = re.compile(r"code = AlreadyExists|already exists", re.I)
 # What a create needs besides `table create` itself: a Table it made must be refreshed and destroyed.
 MANAGE = "manage a Table (its refresh runs `table list`, its destroy `table delete`)"
 
@@ -58,7 +56,7 @@ class InfluxctlTableClient(Runner):
             list_cache.SHARED.changed(self._key(database))
         if outcome.ok:
             return self._record(database, name, inputs.partition_template)
-        if _ALREADY_EXISTS.search(outcome.stderr):
+        if already_exists(outcome.stderr):
             raise TableExistsError(
                 f"Could not create {label(database, name)}: the database already has a table of that name "
                 f"(influxctl: AlreadyExists), made outside this stack, by a colleague or by a write, so it is not "
@@ -102,7 +100,7 @@ class InfluxctlTableClient(Runner):
         try:
             self._run_retrying(args, action, keep_refusal=True)
         except Refused as refused:
-            if _ALREADY_EXISTS.search(refused.outcome.stderr):
+            if already_exists(refused.outcome.stderr):
                 raise TableExistsError(
                     f"Could not {action}: the database already has a table of that name (influxctl: AlreadyExists).",
                     status=409,
