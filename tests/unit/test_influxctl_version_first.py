@@ -17,9 +17,12 @@ import pytest
 
 from pulumi_influxdb3_tokens.clients.influxctl import runner as runner_module
 from pulumi_influxdb3_tokens.clients.influxctl import version as version_module
+from pulumi_influxdb3_tokens.clients.influxctl.database_tokens import InfluxctlDatabaseTokenClient
+from pulumi_influxdb3_tokens.clients.influxctl.databases import InfluxctlDatabaseClient
 from pulumi_influxdb3_tokens.clients.influxctl.process import Outcome, run
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError
-from support.influxctl import connect, recording_standin
+from pulumi_influxdb3_tokens.settings import Connection, resolve_connection
+from support.influxctl import connect, recording_standin, stack_config
 from support.local_api import LocalApi
 
 WAIT_S = 60.0  # only a bound on a hung test; no outcome depends on it
@@ -31,12 +34,15 @@ class Runs:
 
     def __init__(self) -> None:
         self.events: list[str] = []
+        self.argvs: list[list[str]] = []
         self.gate = threading.Event()
         self.list_ended = threading.Event()
         self._lock = threading.Lock()
 
     def name(self, argv: list[str]) -> str:
-        return argv[argv.index("management") + 1] if "management" in argv else "version"
+        """``version``, or the subcommand after its kind's word (``list`` for ``management|token|database list``)."""
+        kind = next((word for word in ("management", "token", "database") if word in argv), None)
+        return argv[argv.index(kind) + 1] if kind else "version"
 
     def note(self, event: str) -> None:
         with self._lock:
@@ -44,6 +50,7 @@ class Runs:
 
     def run(self, argv: list[str], timeout: float) -> Outcome:
         what = self.name(argv)
+        self.argvs.append(argv)
         if what == "version":
             assert self.gate.wait(WAIT_S)
         self.note(f"{what} started")
@@ -140,3 +147,56 @@ def test_a_refused_release_runs_no_create_and_no_revoke(runs, module_local_api, 
 
     assert not [event for event in runs.events if event.startswith(("create", "revoke"))]
     assert token_id in module_local_api.live_ids()
+
+
+def connection(server: LocalApi) -> Connection:
+    values = {"accountId": server.account_id, "clusterId": server.cluster_id, "managementToken": server.admin_token}
+    return resolve_connection(stack_config(**values))
+
+
+def lists(runs: Runs, kind: str) -> list[list[str]]:
+    return [argv for argv in runs.argvs if kind in argv and "list" in argv]
+
+
+def test_a_database_list_runs_beside_the_version_check_and_waits_for_its_verdict(runs, module_local_api):
+    # database/list.md: `database list --format json` takes the same flags in every release we support (2.7.1 on).
+    listing = in_thread(lambda: InfluxctlDatabaseClient(connection(module_local_api)).list())
+
+    assert runs.list_ended.wait(WAIT_S)
+    assert not listing.done()
+    runs.gate.set()
+
+    assert isinstance(listing.result(WAIT_S), list)
+    assert runs.index("list ended") < runs.index("version ended")
+
+
+def test_a_token_list_runs_beside_the_check_as_a_current_release_takes_it(runs, module_local_api):
+    # token/list.md, release notes 2.10.0: "Add `--include-revoked` flag to ... token list"; a refresh's first
+    # list of database tokens does not wait for `influxctl version` on a current release.
+    listing = in_thread(lambda: InfluxctlDatabaseTokenClient(connection(module_local_api)).list())
+
+    assert runs.list_ended.wait(WAIT_S)
+    assert not listing.done()
+    runs.gate.set()
+
+    listing.result(WAIT_S)
+    assert runs.index("list ended") < runs.index("version ended")
+    assert [argv[-4:] for argv in lists(runs, "token")] == [["list", "--format", "json", "--include-revoked"]]
+
+
+def test_on_a_release_before_2_10_the_token_list_beside_the_check_is_dropped_and_run_again_as_it_takes_it(
+    runs, module_local_api, monkeypatch
+):
+    # 2.9.6 has no `--include-revoked` (release notes 2.10.0): the list run beside the check with it is refused by
+    # influxctl, its answer is dropped, and the list runs again without the flag once the release is known.
+    monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", "2.9.6")
+    listing = in_thread(lambda: InfluxctlDatabaseTokenClient(connection(module_local_api)).list())
+
+    assert runs.list_ended.wait(WAIT_S)
+    runs.gate.set()
+
+    assert isinstance(listing.result(WAIT_S), list)
+    first, second = lists(runs, "token")
+    assert "--include-revoked" in first and "--include-revoked" not in second
+    assert runs.events.index("version ended") < len(runs.events) - 2  # the second list started after the verdict
+    assert runs.events[-2:] == ["list started", "list ended"]

@@ -143,7 +143,7 @@ class InfluxctlTokenClient(Runner):
 
     def _listed(self, action: str) -> builtins.list[TokenRecord]:
         """A list run now, never the shared answer; a failure is told as a failure to do ``action``."""
-        outcome = self._run_retrying(["management", "list", "--format", "json"], action)
+        outcome = self._run_retrying(["management", "list", "--format", "json"], action, read=True)
         try:
             entries = TOKEN_LIST.validate_json(outcome.stdout) or []
         except ValidationError as err:

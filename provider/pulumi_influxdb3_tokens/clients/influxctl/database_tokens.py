@@ -41,7 +41,7 @@ from .answer import read_create_answer
 from .output import DATABASE_TOKEN_LIST, InfluxctlDatabaseToken
 from .process import Failure, answer_lost, classify, describe, failure_error
 from .runner import Refused, Runner
-from .version import DATABASE_TOKEN_EXPIRY_SINCE, INCLUDE_REVOKED_SINCE, TOKEN_REVOKE_SINCE, has, require
+from .version import DATABASE_TOKEN_EXPIRY_SINCE, INCLUDE_REVOKED_SINCE, TOKEN_REVOKE_SINCE, Version, has, require
 
 KIND = "database-tokens"
 _ALREADY_REVOKED = re.compile(r"already revoked|has been revoked|\brevoked\b", re.I)
@@ -51,6 +51,12 @@ def permission_flags(permissions: builtins.list[dict[str, str]]) -> builtins.lis
     """``--read-database=DB`` / ``--write-database=DB`` per permission (token/create.md, update.md; ``*`` is every
     database). The ``=`` form keeps a name that starts with a dash a value."""
     return [f"--{p['action']}-database={p['resource']}" for p in permissions]
+
+
+def _list_args(version: Optional[Version]) -> builtins.list[str]:
+    """``token list``, with the revoked tokens from 2.10.0 (token/list.md)."""
+    revoked = ["--include-revoked"] if has(version, INCLUDE_REVOKED_SINCE) else []
+    return ["token", "list", "--format", "json", *revoked]
 
 
 class InfluxctlDatabaseTokenClient(Runner):
@@ -180,10 +186,7 @@ class InfluxctlDatabaseTokenClient(Runner):
     # --- plumbing ------------------------------------------------------------------------------
 
     def _list_now(self) -> builtins.list[DatabaseTokenRecord]:
-        args = ["token", "list", "--format", "json"]
-        if has(self._version(), INCLUDE_REVOKED_SINCE):
-            args.append("--include-revoked")
-        outcome = self._run_retrying(args, "list database tokens")
+        outcome = self._run_retrying(_list_args, "list database tokens", read=True)
         try:
             entries = DATABASE_TOKEN_LIST.validate_json(outcome.stdout) or []
         except ValidationError as err:

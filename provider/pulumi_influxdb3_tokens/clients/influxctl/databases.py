@@ -165,7 +165,7 @@ class InfluxctlDatabaseClient(Runner):
         raise self._not_found(action, name)
 
     def _list_now(self) -> builtins.list[DatabaseRecord]:
-        outcome = self._run_retrying(["database", "list", "--format", "json"], "list databases")
+        outcome = self._run_retrying(["database", "list", "--format", "json"], "list databases", read=True)
         try:
             entries = DATABASE_LIST.validate_json(outcome.stdout) or []
         except ValidationError as err:

@@ -9,7 +9,7 @@ they run and in how a lost answer is recovered, never in how a command is run.
 from __future__ import annotations
 
 import builtins
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Optional, Union
 
 import tenacity
 from pydantic import ValidationError
@@ -20,9 +20,13 @@ from .process import Failure, Outcome, classify, failure_error, profile_flags, r
 from .version import Version, check_started, takes_timeout_flag
 
 MAX_ATTEMPTS = 4
-# Reads that may run while the version check still runs: they take only the flags every supported release
-# takes (version.py). A read whose flags depend on the release waits for the check like any other command.
-READS_BESIDE_CHECK = (["management", "list"],)
+# A command's words and flags, or what makes them for a release (None: unknown, taken as current): a list whose
+# flags depend on the release (``token list --include-revoked`` since 2.10.0).
+Command = Union[builtins.list[str], Callable[[Optional[Version]], builtins.list[str]]]
+
+
+def _args(command: Command, version: Optional[Version]) -> builtins.list[str]:
+    return command(version) if callable(command) else command
 
 
 class _Retryable(Exception):
@@ -45,32 +49,39 @@ class Runner:
     def _secrets(self) -> tuple[str, ...]:
         return (self._connection.management_token.get_secret_value(),)
 
-    def _run(self, args: builtins.list[str]) -> Outcome:
+    def _run(self, command: Command, *, read: bool = False) -> Outcome:
         """Run one command once the version check allows it (version.py).
 
-        A create or revoke waits for the check to pass. A list that starts while the check still runs
-        runs beside it, without ``--timeout`` (a release older than 2.9.7 would refuse the flag; our
-        own kill at requestTimeout still bounds it), and its outcome is returned only once the check
-        has passed: a refused release raises its refusal and the list's answer is dropped.
+        A create, update or revoke waits for the check to pass. A ``read`` (a list: it changes nothing) that starts
+        while the check still runs runs beside it, with the flags of a current release and without ``--timeout``
+        (a release older than 2.9.7 would refuse the flag; our own kill at requestTimeout still bounds it). Its
+        outcome is used only once the check has passed, and only if the release takes the same flags; else it runs
+        again with the flags the release takes. A refused release raises its refusal and the read's answer is
+        dropped.
         """
         check = self._version_check
-        if args[:2] in READS_BESIDE_CHECK and not check.ended:
-            outcome = self._run_with_flags(args, [])
-            check.result()
-            return outcome
+        if read and not check.ended:
+            guessed = _args(command, None)
+            outcome = self._run_with_flags(guessed, [])
+            if _args(command, check.result()) == guessed:
+                return outcome
         version = check.result()
         timeout = self._connection.request_timeout
-        return self._run_with_flags(args, [timeout_flag(timeout)] if takes_timeout_flag(version) else [])
+        flags = [timeout_flag(timeout)] if takes_timeout_flag(version) else []
+        return self._run_with_flags(_args(command, version), flags)
 
     def _run_with_flags(self, args: builtins.list[str], flags: builtins.list[str]) -> Outcome:
         with profile_flags(self._connection) as profile:
             return run([self._connection.influxctl_path, *profile, *flags, *args], self._connection.request_timeout)
 
-    def _run_retrying(self, args: builtins.list[str], action: str, *, keep_refusal: bool = False) -> Outcome:
+    def _run_retrying(
+        self, command: Command, action: str, *, keep_refusal: bool = False, read: bool = False
+    ) -> Outcome:
         """Run an idempotent command, again on network failures and timeouts, within retryTimeout.
 
-        ``keep_refusal``: a refusal other than of the credential is raised as ``Refused`` for the caller to judge
-        (a revoke looks at the list: already revoked, or gone); else every failure is one sentence."""
+        ``read``: a list, which may run beside the version check (``_run``). ``keep_refusal``: a refusal other than
+        of the credential is raised as ``Refused`` for the caller to judge (a revoke looks at the list: already
+        revoked, or gone); else every failure is one sentence."""
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Retryable),
             wait=tenacity.wait_exponential_jitter(multiplier=0.5, max=5.0, jitter=0.5),
@@ -80,7 +91,7 @@ class Runner:
         try:
             for attempt in retrying:
                 with attempt:
-                    outcome = self._run(args)
+                    outcome = self._run(command, read=read)
                     if outcome.ok:
                         return outcome
                     failure = Failure.NETWORK if outcome.timed_out else classify(outcome.stderr)

@@ -1,13 +1,16 @@
 """Which influxctl release runs our commands: ``influxctl version``, once per executable and provider process.
 
 The check runs in the background from the moment a client is made (``check_started``), so that the
-first ``management list`` of a command can run beside it instead of after it: on a refresh both are
-on the command's critical path, one after the other. What may run before the check has passed:
+first list of a command (``management``, ``database`` or ``token list``) can run beside it instead of
+after it: on a refresh both are on the command's critical path, one after the other. What may run
+before the check has passed (runner.py ``Runner._run``):
 
-- a **read** (``management list``) may *run* beside it, with only the flags every supported release
-  takes (no ``--timeout``), but its answer is used only once the check has passed: when the release
-  is refused, the answer is dropped and the refusal is what the caller gets, whatever the list did;
-- a **create or revoke** never runs before the check has passed (client.py waits for it first).
+- a **read** (a list) may *run* beside it, with the flags of a current release and no ``--timeout``,
+  but its answer is used only once the check has passed, and only if the release takes the same flags
+  (else it runs again as the release takes it: ``token list`` has ``--include-revoked`` from 2.10.0);
+  when the release is refused, the answer is dropped and the refusal is what the caller gets, whatever
+  the list did;
+- a **create, update or revoke** never runs before the check has passed.
 """
 
 from __future__ import annotations
