@@ -11,15 +11,17 @@ pytest_plugins = ("support.fixtures",)
 
 # The longest tests first, so that on several workers (scripts/test) none of them starts last and
 # runs alone: the wheel tests (a build, fresh virtualenvs and a whole unit run on the lowest
-# versions), then the tests through the real engine, then the rest; each file keeps its own order.
-_LONGEST_FIRST = ("tests/wheel/", "tests/e2e/")
+# versions) and the schemathesis runs (over a minute each: collected among the quick server tests, they
+# started last and ran alone for the run's last 45 s to 110 s), then the tests through the real engine,
+# then the rest; each file keeps its own order.
+_LONGEST_FIRST = (("tests/wheel/", "tests/server/test_schemathesis.py"), ("tests/e2e/",))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
         path = item.nodeid
-        for i, prefix in enumerate(_LONGEST_FIRST):
-            if path.startswith(prefix):
+        for i, prefixes in enumerate(_LONGEST_FIRST):
+            if path.startswith(prefixes):
                 return i
         return 1 if item.get_closest_marker("engine") else len(_LONGEST_FIRST)
 
