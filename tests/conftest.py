@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -5,6 +6,10 @@ import pytest
 
 # tests/support is shared by every suite.
 sys.path.insert(0, str(Path(__file__).parent))
+
+# The stand-in influxctl (tests/standin/influxctl) runs on the Python the tests run with: every process the tests
+# start inherits this, and the provider passes INFLUXCTL_* variables on to influxctl (process.py).
+os.environ.setdefault("INFLUXCTL_STANDIN_PYTHON", sys.executable)
 
 # The fixtures the suites share (local servers, the journal folder, the fixed clock): tests/support/fixtures.py.
 pytest_plugins = ("support.fixtures",)

@@ -189,10 +189,10 @@ class Colleague:
         log_in(home, server, 3600)
         keep = {k: v for k, v in os.environ.items() if not k.startswith(("INFLUXCTL_", "INFLUXDB3_"))}
         self.env = {**keep, "HOME": str(home), "INFLUXCTL_STANDIN_API_URL": server.url}
-        self.env["INFLUXCTL_STANDIN_RELEASE"] = release
+        self.env.update(INFLUXCTL_STANDIN_RELEASE=release, INFLUXCTL_STANDIN_PYTHON=sys.executable)
 
     def run(self, *args: str) -> str:
-        argv = [sys.executable, str(STANDIN_DIR / "influxctl"), *args]
+        argv = [str(STANDIN_DIR / "influxctl"), *args]
         done = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=60, check=False)
         assert done.returncode == 0, done.stderr
         return done.stdout

@@ -9,8 +9,6 @@ import stat
 import sys
 import time
 import tomllib
-import urllib.error
-import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, NoReturn
@@ -168,6 +166,9 @@ def name_in_path(name: str) -> str:
 
 
 def send(profile: dict[str, Any], method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    import urllib.error  # here, not at the top: `version` never talks to the server (each run costs a start)
+    import urllib.request
+
     base = server_url()
     url = base + path
     data = None if body is None else json.dumps(body).encode()
