@@ -36,6 +36,6 @@ def product(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
 
     def install(folder: Path) -> None:
         installed = Installed.create(folder / "venv", dist)
-        installed.pip_install(f"{DISTRIBUTION}[server]=={VERSION}", cwd=folder)
+        installed.uv_install(f"{DISTRIBUTION}[server]=={VERSION}", cwd=folder)
 
     return Installed(root=once(tmp_path_factory, "product", install) / "venv", dist=dist)

@@ -40,7 +40,7 @@ PROCESS_BEHAVIOUR = (
 
 def test_unit_and_provider_tests_pass_on_the_lowest_allowed_versions(dist: Path, tmp_path: Path):
     installed = Installed.create(tmp_path / "venv", dist)
-    installed.pip_install(
+    installed.uv_install(
         f"{DISTRIBUTION}[server]=={VERSION}",
         "pytest",
         "pytest-timeout",

@@ -51,8 +51,7 @@ finally:
 
 @pytest.fixture
 def installed(dist: Path, tmp_path: Path) -> Installed:
-    """A fresh virtualenv for each test: the first test needs one without the package, and tests may
-    run in any order or on different xdist workers."""
+    """A fresh virtualenv without the package: the pack's requirements go into it as Pulumi installs them."""
     return Installed.create(tmp_path / "venv", dist)
 
 
@@ -94,10 +93,9 @@ def test_the_pack_requirements_install_into_a_fresh_virtualenv_and_the_server_ne
 
 
 @pytest.fixture
-def installed_server(installed: Installed, tmp_path: Path) -> Iterator[LocalApi]:
-    """The local server of the install: the package with its server extra, then the server."""
-    installed.pip_install(f"{DISTRIBUTION}[server]=={VERSION}", cwd=tmp_path)
-    server = start_local_api(tmp_path / "server-data", python=installed.python, hash_cost=None)  # as a user runs it
+def installed_server(product: Installed, tmp_path: Path) -> Iterator[LocalApi]:
+    """The local server of the run's install of the package with its server extra (conftest.py ``product``)."""
+    server = start_local_api(tmp_path / "server-data", python=product.python, hash_cost=None)  # as a user runs it
     yield server
     server.stop()
 
@@ -105,8 +103,9 @@ def installed_server(installed: Installed, tmp_path: Path) -> Iterator[LocalApi]
 @pytest.mark.engine
 @pytest.mark.usefixtures("engine_ready")
 def test_quickstart_and_the_policy_pack_run_from_the_install_alone(
-    installed: Installed, installed_server: LocalApi, tmp_path: Path
+    product: Installed, installed_server: LocalApi, tmp_path: Path
 ):
+    installed = product
     pack = installed.run(str(installed.bin / "influxdb3-tokens"), "policy-pack", cwd=tmp_path).stdout.strip()
 
     # The quickstart as a user would have it: its program in a folder of their own.
