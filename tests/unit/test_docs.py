@@ -128,6 +128,33 @@ def test_every_relative_link_resolves(doc: Path):
         assert (doc.parent / target).exists(), f"{ids(doc)} links to {target}, which does not exist"
 
 
+def heading_anchors(page: Path) -> set[str]:
+    """The anchors GitHub gives a page's headings: lowercased, everything but letters, digits, spaces, hyphens and
+    underscores dropped, spaces made hyphens; a repeated heading gets -1, -2, ... Headings inside code blocks are
+    not headings."""
+    found: set[str] = set()
+    outside_code = re.sub(r"^```.*?^```", "", text(page), flags=re.S | re.M)
+    for heading in re.findall(r"^#{1,6} +(.+?) *#* *$", outside_code, re.M):
+        plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # a link in a heading keeps its text
+        anchor = re.sub(r"[^\w\- ]", "", plain.lower()).replace(" ", "-")
+        candidate, n = anchor, 0
+        while candidate in found:
+            n += 1
+            candidate = f"{anchor}-{n}"
+        found.add(candidate)
+    return found
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=ids)
+def test_every_link_to_a_heading_finds_it(doc: Path):
+    # A link to a page's heading that GitHub cannot find lands at the top of the page, with no error.
+    for target, anchor in re.findall(r"\]\(([^)#\s]*)#([^)\s]+)\)", text(doc)):
+        if "://" in target:
+            continue
+        page = doc.parent / target if target else doc
+        assert anchor in heading_anchors(page), f"{ids(doc)} links to {target}#{anchor}, a heading {target} lacks"
+
+
 @pytest.mark.parametrize("doc", DOCS, ids=ids)
 def test_every_policy_named_is_in_the_pack(doc: Path):
     # A policy's name, not a page (`database-token.md`, `guides/database-tokens.md`) nor a flag
