@@ -12,7 +12,7 @@ import pytest
 from pulumi_influxdb3_tokens.clients import InfluxctlTokenClient, client_for
 from pulumi_influxdb3_tokens.clients.influxctl import list_cache
 from pulumi_influxdb3_tokens.clients.influxctl import version as influxctl_version
-from pulumi_influxdb3_tokens.settings import resolve_connection
+from pulumi_influxdb3_tokens.settings import Connection, resolve_connection
 from support.local_api import LocalApi
 from support.standin import STANDIN_DIR
 
@@ -44,11 +44,16 @@ def recording_standin(monkeypatch: pytest.MonkeyPatch, home: Path, server: Local
     return record
 
 
-def connect(server: LocalApi, **settings: Any) -> InfluxctlTokenClient:
-    """The influxctl client of ``server``'s account and cluster with its admin token, ``settings`` on top."""
+def connection_of(server: LocalApi, **settings: Any) -> Connection:
+    """The connection to ``server``'s account and cluster with its admin token, ``settings`` on top."""
     values = {"accountId": server.account_id, "clusterId": server.cluster_id, "managementToken": server.admin_token}
     values.update(settings)
-    client = client_for(resolve_connection(stack_config(**values)))
+    return resolve_connection(stack_config(**values))
+
+
+def connect(server: LocalApi, **settings: Any) -> InfluxctlTokenClient:
+    """The influxctl client of ``server``'s account and cluster with its admin token, ``settings`` on top."""
+    client = client_for(connection_of(server, **settings))
     assert isinstance(client, InfluxctlTokenClient)
     return client
 

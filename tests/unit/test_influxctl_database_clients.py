@@ -31,9 +31,9 @@ from pulumi_influxdb3_tokens.core.table import lifecycle as table_lifecycle
 from pulumi_influxdb3_tokens.core.table.client import can_list
 from pulumi_influxdb3_tokens.core.table.models import TableInputs
 from pulumi_influxdb3_tokens.core.tokens.marker import new_marker
-from pulumi_influxdb3_tokens.settings import Connection, resolve_connection
+from pulumi_influxdb3_tokens.settings import Connection
 from support.documented_api import assert_one_clean_sentence
-from support.influxctl import recording_standin, stack_config
+from support.influxctl import connection_of, recording_standin
 from support.local_api import LocalApi
 from support.times import moment_in_days
 
@@ -43,11 +43,6 @@ OLDEST, NEWEST = "2.7.1", "2.12.0"
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, module_local_api: LocalApi) -> Path:
     return recording_standin(monkeypatch, tmp_path, module_local_api)
-
-
-def connection(server: LocalApi) -> Connection:
-    values = {"accountId": server.account_id, "clusterId": server.cluster_id, "managementToken": server.admin_token}
-    return resolve_connection(stack_config(**values))
 
 
 def runs(record: Path, *command: str) -> list[list[str]]:
@@ -74,7 +69,7 @@ def test_database_lifecycle_and_one_list_for_many_reads(calls, module_local_api,
     # database/create.md (flags), update.md, rename.md (v2.10.2), delete.md (--force); a refresh of N reads lists
     # once (list_cache.py).
     monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", NEWEST)
-    client, db = InfluxctlDatabaseClient(connection(module_local_api)), name("db")
+    client, db = InfluxctlDatabaseClient(connection_of(module_local_api)), name("db")
     template = [{"type": "tag", "value": "room"}, {"type": "time", "value": "%Y-%m"}]
     made = client.create(
         DatabaseInputs.model_validate({"name": db, "retention_period": "30d", "partition_template": template})
@@ -96,7 +91,7 @@ def test_an_old_release_keeps_the_other_limit_and_cannot_rename(calls, module_lo
     # Release notes 2.10.4: "Allow changing only maxTables or maxColumns individually" (before it both are sent);
     # v2.10.2 added `database rename`: an older release is refused naming both releases, and nothing runs.
     monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", "2.9.6")
-    client, db = InfluxctlDatabaseClient(connection(module_local_api)), name("db")
+    client, db = InfluxctlDatabaseClient(connection_of(module_local_api)), name("db")
     client.create(DatabaseInputs.model_validate({"name": db, "max_columns_per_table": 100}))
     assert client.update(db, DatabaseUpdate(max_tables=20)).max_columns_per_table == 100
     with pytest.raises(ConfigurationError, match=r"influxctl 2\.9\.6, which cannot rename a database.*2\.10\.2"):
@@ -107,7 +102,7 @@ def test_an_old_release_keeps_the_other_limit_and_cannot_rename(calls, module_lo
 def test_a_database_create_whose_answer_was_lost_is_never_run_again(calls, module_local_api, monkeypatch):
     # A create has no idempotency key; a database of that name proves nothing about who made it (as over HTTP).
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
-    client, db = InfluxctlDatabaseClient(connection(module_local_api)), name("db")
+    client, db = InfluxctlDatabaseClient(connection_of(module_local_api)), name("db")
     with pytest.raises(OutcomeUnknownError, match=f"Whether database '{db}' was created is unknown"):
         client.create(DatabaseInputs.model_validate({"name": db}))
     assert len(runs(calls, "database", "create")) == 1
@@ -119,7 +114,7 @@ def test_database_token_mint_update_revoke(calls, module_local_api, monkeypatch,
     # 2.11.0 (each release puts the string elsewhere). update.md: the flags replace the permissions. v2.10.0:
     # `token delete` renamed `token revoke`, --include-revoked on list.
     monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", release)
-    client = InfluxctlDatabaseTokenClient(connection(module_local_api))
+    client = InfluxctlDatabaseTokenClient(connection_of(module_local_api))
     inputs = token_inputs()
     made = client.mint(inputs)
     assert made.description == inputs.description_to_send() and made.access_token.get_secret_value()
@@ -140,7 +135,7 @@ def test_database_token_mint_update_revoke(calls, module_local_api, monkeypatch,
 def test_an_expiry_before_2_10_is_refused_naming_both_releases(calls, module_local_api, monkeypatch):
     # Release notes v2.10.0: "Add `--expires-at` flag to the token create command".
     monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", "2.9.6")
-    client = InfluxctlDatabaseTokenClient(connection(module_local_api))
+    client = InfluxctlDatabaseTokenClient(connection_of(module_local_api))
     expiry = moment_in_days(3).strftime("%Y-%m-%dT%H:%M:%SZ")
     with pytest.raises(
         ConfigurationError,
@@ -155,7 +150,7 @@ def test_a_lost_token_create_is_revoked_on_proof_and_never_left_live(calls, modu
     # Token strings are "viewable only on token creation" (token/create.md): a create whose answer is lost made a
     # token nobody holds; what carries this resource's marker is revoked and the create run again, bounded.
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
-    client = InfluxctlDatabaseTokenClient(connection(module_local_api))
+    client = InfluxctlDatabaseTokenClient(connection_of(module_local_api))
     inputs = token_inputs()
     with pytest.raises(ManagementApiError, match=f"{MAX_LOST_CREATES + 1} creates in a row lost their answers"):
         client.mint(inputs)
@@ -184,7 +179,7 @@ def test_tables_create_list_rename_delete_through_the_table_seam(calls, module_l
     # table/create.md (template flags, DATABASE_NAME TABLE_NAME), list.md (v2.10.2: "lists all tables in the
     # specified database"), rename.md (2.10.3: DATABASE_NAME CURRENT_TABLE_NAME NEW_TABLE_NAME), delete.md (v2.10.2).
     monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", release)
-    conn = connection(module_local_api)
+    conn = connection_of(module_local_api)
     db, table, moved = name("db"), name("t"), name("t2")
     InfluxctlDatabaseClient(conn).create(DatabaseInputs.model_validate({"name": db}))
     tables = seam_client(conn)
@@ -203,7 +198,7 @@ def test_tables_create_list_rename_delete_through_the_table_seam(calls, module_l
 def test_a_taken_name_is_never_taken_over_and_a_gone_database_is_not_found(calls, module_local_api, monkeypatch):
     # A table of that name (made by a colleague or by a write, admin/tables/create.md) proves nothing about who made
     # it: never taken over, as a database is not (database/create.md); the import id is <database>/<table>.
-    conn = connection(module_local_api)
+    conn = connection_of(module_local_api)
     db, table, other = name("db"), name("t"), name("t")
     InfluxctlDatabaseClient(conn).create(DatabaseInputs.model_validate({"name": db}))
     tables = seam_client(conn)
@@ -226,7 +221,7 @@ def test_a_taken_name_is_never_taken_over_and_a_gone_database_is_not_found(calls
 def test_a_table_create_whose_answer_was_lost_is_never_run_again(calls, module_local_api, monkeypatch):
     # A create has no idempotency key (table/create.md documents none): a lost answer is said, with the list to
     # check and the import id, and the create is not run a second time.
-    conn = connection(module_local_api)
+    conn = connection_of(module_local_api)
     db, table = name("db"), name("t")
     InfluxctlDatabaseClient(conn).create(DatabaseInputs.model_validate({"name": db}))
     monkeypatch.setenv("INFLUXCTL_STANDIN_FAULT", "create-mint-then-lost")
@@ -242,7 +237,7 @@ def test_a_table_create_whose_answer_was_lost_is_never_run_again(calls, module_l
 def test_a_refresh_of_many_tables_lists_each_database_once(calls, module_local_api, monkeypatch):
     # table/list.md lists every table of a database in one run: a refresh of N tables of one database reads one
     # list (list_cache.py), and a table deleted out of band is gone from the read (None: the engine forgets it).
-    conn = connection(module_local_api)
+    conn = connection_of(module_local_api)
     db = name("db")
     InfluxctlDatabaseClient(conn).create(DatabaseInputs.model_validate({"name": db}))
     tables = seam_client(conn)
@@ -261,7 +256,7 @@ def test_a_table_whose_database_was_deleted_out_of_band_is_gone_not_an_error(cal
     # admin/databases/delete.md: deleting a database deletes what it holds; `table list` of a database that is gone
     # answers NotFound, which a refresh of one of its tables reads as the table gone (the engine forgets it), and
     # an import of one as no such table.
-    conn = connection(module_local_api)
+    conn = connection_of(module_local_api)
     db = name("db")
     InfluxctlDatabaseClient(conn).create(DatabaseInputs.model_validate({"name": db}))
     tables = seam_client(conn)
@@ -277,7 +272,7 @@ def test_table_commands_are_refused_before_the_release_that_has_them(calls, modu
     # table rename` command". Before them each is refused in one sentence naming both releases, and nothing runs; a
     # create is refused too, since what it made could be neither refreshed nor destroyed.
     monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", "2.9.6")
-    tables = seam_client(connection(module_local_api))
+    tables = seam_client(connection_of(module_local_api))
     refusals = {
         "list tables: that needs influxctl 2.10.2 or later": lambda: tables.list("db"),
         "delete a table: that needs influxctl 2.10.2 or later": lambda: tables.delete("db", "t"),

@@ -21,8 +21,7 @@ from pulumi_influxdb3_tokens.clients.influxctl.database_tokens import InfluxctlD
 from pulumi_influxdb3_tokens.clients.influxctl.databases import InfluxctlDatabaseClient
 from pulumi_influxdb3_tokens.clients.influxctl.process import Outcome, run
 from pulumi_influxdb3_tokens.core.errors import ConfigurationError
-from pulumi_influxdb3_tokens.settings import Connection, resolve_connection
-from support.influxctl import connect, recording_standin, stack_config
+from support.influxctl import connect, connection_of, recording_standin
 from support.local_api import LocalApi
 
 WAIT_S = 60.0  # only a bound on a hung test; no outcome depends on it
@@ -149,18 +148,13 @@ def test_a_refused_release_runs_no_create_and_no_revoke(runs, module_local_api, 
     assert token_id in module_local_api.live_ids()
 
 
-def connection(server: LocalApi) -> Connection:
-    values = {"accountId": server.account_id, "clusterId": server.cluster_id, "managementToken": server.admin_token}
-    return resolve_connection(stack_config(**values))
-
-
 def lists(runs: Runs, kind: str) -> list[list[str]]:
     return [argv for argv in runs.argvs if kind in argv and "list" in argv]
 
 
 def test_a_database_list_runs_beside_the_version_check_and_waits_for_its_verdict(runs, module_local_api):
     # database/list.md: `database list --format json` takes the same flags in every release we support (2.7.1 on).
-    listing = in_thread(lambda: InfluxctlDatabaseClient(connection(module_local_api)).list())
+    listing = in_thread(lambda: InfluxctlDatabaseClient(connection_of(module_local_api)).list())
 
     assert runs.list_ended.wait(WAIT_S)
     assert not listing.done()
@@ -173,7 +167,7 @@ def test_a_database_list_runs_beside_the_version_check_and_waits_for_its_verdict
 def test_a_token_list_runs_beside_the_check_as_a_current_release_takes_it(runs, module_local_api):
     # token/list.md, release notes 2.10.0: "Add `--include-revoked` flag to ... token list"; a refresh's first
     # list of database tokens does not wait for `influxctl version` on a current release.
-    listing = in_thread(lambda: InfluxctlDatabaseTokenClient(connection(module_local_api)).list())
+    listing = in_thread(lambda: InfluxctlDatabaseTokenClient(connection_of(module_local_api)).list())
 
     assert runs.list_ended.wait(WAIT_S)
     assert not listing.done()
@@ -190,7 +184,7 @@ def test_on_a_release_before_2_10_the_token_list_beside_the_check_is_dropped_and
     # 2.9.6 has no `--include-revoked` (release notes 2.10.0): the list run beside the check with it is refused by
     # influxctl, its answer is dropped, and the list runs again without the flag once the release is known.
     monkeypatch.setenv("INFLUXCTL_STANDIN_RELEASE", "2.9.6")
-    listing = in_thread(lambda: InfluxctlDatabaseTokenClient(connection(module_local_api)).list())
+    listing = in_thread(lambda: InfluxctlDatabaseTokenClient(connection_of(module_local_api)).list())
 
     assert runs.list_ended.wait(WAIT_S)
     runs.gate.set()
