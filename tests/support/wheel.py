@@ -84,10 +84,7 @@ class Installed:
             "install",
             "--quiet",
             "--disable-pip-version-check",
-            "--find-links",
-            str(self.dist),
-            "-c",
-            str(constraints),
+            *self._sources(constraints),
             *args,
             cwd=cwd,
         )
@@ -105,13 +102,15 @@ class Installed:
             "--quiet",
             "--python",
             self.python,
-            "--find-links",
-            str(self.dist),
-            "-c",
-            str(constraints),
+            *self._sources(constraints),
             *args,
             cwd=cwd,
         )
+
+    def _sources(self, constraints: Path) -> list[str]:
+        """Where both installers take packages from: our dist folder, then PyPI, at the versions ``constraints``
+        pins (pip's and uv's flags are the same)."""
+        return ["--find-links", str(self.dist), "-c", str(constraints)]
 
     def package_file(self, cwd: Path) -> Path:
         """Where this install imports the package from (``-P``: not from the working directory)."""
