@@ -20,6 +20,7 @@ pytest_plugins = ("support.fixtures",)
 # started last and ran alone for the run's last 45 s to 110 s), then the tests through the real engine,
 # then the rest; each file keeps its own order.
 _LONGEST_FIRST = (("tests/wheel/", "tests/server/test_schemathesis.py"), ("tests/e2e/",))
+_ENGINE_TIER = 1
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -28,6 +29,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for i, prefixes in enumerate(_LONGEST_FIRST):
             if path.startswith(prefixes):
                 return i
-        return 1 if item.get_closest_marker("engine") else len(_LONGEST_FIRST)
+        return _ENGINE_TIER if item.get_closest_marker("engine") else len(_LONGEST_FIRST)
 
     items.sort(key=rank)  # stable: the order within a rank is the collection order
+    engine = [i for i, item in enumerate(items) if rank(item) == _ENGINE_TIER]
+    if engine:
+        items[engine[0] : engine[-1] + 1] = _spread_over_files(items[engine[0] : engine[-1] + 1])
+
+
+def _spread_over_files(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The engine tests with each file's spread evenly over the whole tier, each file keeping its own order.
+
+    Some files mostly wait (test_faults_e2e.py on retries, timeouts and restarts, test_overlap_e2e.py on real
+    overlap windows: ~0.2 of a core each), others mostly compute; handed out file after file, six workers spent
+    minutes in the waiting files together while the two cores were a third idle (a /proc/stat sample each
+    second over a whole run). Spread, the tests running at any moment come from different files.
+    """
+    by_file: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        by_file.setdefault(item.nodeid.split("::")[0], []).append(item)
+    place = {id(item): (i + 0.5) / len(tests) for tests in by_file.values() for i, item in enumerate(tests)}
+    return sorted(items, key=lambda item: place[id(item)])
