@@ -17,22 +17,25 @@ pytest_plugins = ("support.fixtures",)
 # The longest tests first, so that on several workers (scripts/test) none of them starts last and
 # runs alone: the wheel tests (a build, fresh virtualenvs and a whole unit run on the lowest
 # versions) and the schemathesis runs (over a minute each: collected among the quick server tests, they
-# started last and ran alone for the run's last 45 s to 110 s), then the tests through the real engine,
-# then the rest; each file keeps its own order.
-_LONGEST_FIRST = (("tests/wheel/", "tests/server/test_schemathesis.py"), ("tests/e2e/",))
-_ENGINE_TIER = 1
+# started last and ran alone for the run's last 45 s to 110 s), then the tests marked `long`, then the
+# other tests through the real engine, then the rest; each file keeps its own order.
+_WHEEL_AND_FUZZ = ("tests/wheel/", "tests/server/test_schemathesis.py")
+_WHEEL_AND_FUZZ_TIER, _LONG_TIER, _ENGINE_TIER, _OTHER_TIER = range(4)
+
+
+def _tier(item: pytest.Item) -> int:
+    if item.nodeid.startswith(_WHEEL_AND_FUZZ):
+        return _WHEEL_AND_FUZZ_TIER
+    if item.get_closest_marker("long"):
+        return _LONG_TIER
+    if item.nodeid.startswith("tests/e2e/") or item.get_closest_marker("engine"):
+        return _ENGINE_TIER
+    return _OTHER_TIER
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        path = item.nodeid
-        for i, prefixes in enumerate(_LONGEST_FIRST):
-            if path.startswith(prefixes):
-                return i
-        return _ENGINE_TIER if item.get_closest_marker("engine") else len(_LONGEST_FIRST)
-
-    items.sort(key=rank)  # stable: the order within a rank is the collection order
-    engine = [i for i, item in enumerate(items) if rank(item) == _ENGINE_TIER]
+    items.sort(key=_tier)  # stable: the order within a tier is the collection order
+    engine = [i for i, item in enumerate(items) if _tier(item) == _ENGINE_TIER]
     if engine:
         items[engine[0] : engine[-1] + 1] = _spread_over_files(items[engine[0] : engine[-1] + 1])
 

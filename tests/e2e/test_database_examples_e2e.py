@@ -170,6 +170,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return installed_example(tmp_path_factory)
 
 
+@pytest.mark.long
 def test_the_typescript_example_hands_a_read_and_a_write_token_through_a_provider_on_a_minted_management_token(
     installed: Path, tmp_path: Path, local_api: LocalApi
 ):

@@ -346,6 +346,7 @@ def only_the_chain_is_replaced_or_rotated(steps: list[tuple[str, str]], chain_op
 
 
 @pytest.mark.parametrize("product", ["dedicated"])
+@pytest.mark.long
 def test_a_chained_management_token_rotates_without_touching_what_it_manages_and_destroy_uses_the_live_one(
     tmp_path: Path, server: LocalApi, product: str
 ) -> None:

@@ -72,6 +72,7 @@ def spec(reader_reads: str = "metrics-{face}", table: Optional[str] = None, **re
 
 
 @pytest.mark.parametrize("release", [OLDEST, NEWEST])
+@pytest.mark.long
 def test_a_persons_login_manages_databases_and_database_tokens_through_influxctl(
     tmp_path: Path, local_api: LocalApi, release: str
 ) -> None:
@@ -201,6 +202,7 @@ class Colleague:
         return [(t["id"], t["name"]) for t in json.loads(self.run("table", "list", "--format", "json", database))]
 
 
+@pytest.mark.long
 def test_on_the_oldest_release_with_table_commands_a_persons_login_manages_tables(
     tmp_path: Path, local_api: LocalApi
 ) -> None:

@@ -61,6 +61,7 @@ def rotated_once(make_stack: Any) -> tuple[Stack, dict[str, Any], dict[str, Any]
 
 
 @each_face
+@pytest.mark.long
 def test_rotation_with_overlap_keeps_the_old_token_until_the_first_up_after_its_end(make_stack, local_api: LocalApi):
     clock = Clock()
     stack = make_stack(ci(rotate_before="3d"))

@@ -147,6 +147,7 @@ def test_audit_revoke_orphans_with_the_users_own_profile_leaves_the_credential_a
     stack.preview("--expect-no-changes").ok()
 
 
+@pytest.mark.long
 def test_two_stacks_on_one_account_audited_together_lose_only_their_true_orphans(tmp_path: Path, local_api: LocalApi):
     first = influxctl_stack(tmp_path, local_api, "first", {"tokens": {"a": {"description": "first a"}}})
     second = influxctl_stack(tmp_path, local_api, "second", {"tokens": {"b": {"description": "second b"}}})

@@ -43,6 +43,7 @@ def tables_on(server: LocalApi) -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.long
 def test_a_table_is_made_renamed_follows_its_database_s_rename_without_replacement_and_is_destroyed(
     tmp_path: Path, server: LocalApi
 ) -> None:

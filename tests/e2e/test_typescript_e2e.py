@@ -47,6 +47,7 @@ def parse(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+@pytest.mark.long
 def test_the_example_type_checks_against_the_generated_sdk(installed: Path):
     # npm ci ran the SDK's postinstall (tsc): the generated SDK compiled to JavaScript
     assert (installed / "sdks" / "influxdb3" / "bin" / "index.js").is_file()
@@ -59,6 +60,7 @@ def test_the_example_type_checks_against_the_generated_sdk(installed: Path):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.long
 def test_typescript_stack_lifecycle_on_two_clusters(
     installed: Path, tmp_path: Path, local_api: LocalApi, staging_api: LocalApi
 ):
