@@ -134,3 +134,33 @@ def test_the_plugin_loads_a_resource_s_models_only_when_that_resource_is_called(
         for module in ("models", "lifecycle", "overlap")
     )
     assert loaded(modules, (*models_and_lifecycles, "pulumi_influxdb3_tokens.core.tokens.inputs")) == []
+
+
+def gc_thresholds_after(code: str) -> tuple[int, int, int]:
+    script = f"import gc, json\n{code}\nprint(json.dumps(gc.get_threshold()))\n"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    first, middle, last = json.loads(done.stdout.splitlines()[-1])
+    return first, middle, last
+
+
+def test_a_program_keeps_its_interpreters_garbage_collector_and_only_a_provider_process_changes_it():
+    """process_gc.py: a provider process collects less often while it imports (it lives for one command); the
+    user's program, which imports the same modules to declare resources and pickle the provider, keeps its
+    interpreter's settings, as does anything else that imports the package."""
+    default = gc_thresholds_after("")
+    program = (
+        "from pulumi_influxdb3_tokens import ManagementToken, Database, DatabaseToken, influxdb3\n"
+        "from pulumi_influxdb3_tokens.dynamic.provider import ManagementTokenProvider\n"
+        "import dill; dill.dumps(ManagementTokenProvider(), recurse=True)\n"
+        "import pulumi_influxdb3_tokens.plugin.server"
+    )
+    assert gc_thresholds_after(program) == default
+    # The plugin's entry point, with the server it would start swapped for nothing.
+    plugin = (
+        "import pulumi_influxdb3_tokens.plugin.server as server\n"
+        "server.main = lambda: None\n"
+        "from pulumi_influxdb3_tokens.plugin import main\n"
+        "main()"
+    )
+    assert gc_thresholds_after(plugin)[0] > 50 * default[0]

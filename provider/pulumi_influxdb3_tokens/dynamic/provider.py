@@ -24,6 +24,7 @@ from pulumi.dynamic import (
 from ..core import engine
 from ..core.bags import is_unknown, plain
 from ..core.notices import told_to
+from ..process_gc import tune_for_a_provider_process
 from ..resources import DATABASE, DATABASE_TOKEN, MANAGEMENT_TOKEN, TABLE, Resource
 from . import clean_errors
 
@@ -33,8 +34,10 @@ from . import clean_errors
 # every `pulumi up` and `preview` (tests/unit/test_import_cost.py holds it).
 
 # The engine's provider process unpickles (imports) this module before any call: from then on our
-# errors reach the user as their sentence, without the SDK's traceback around it.
-clean_errors.install()
+# errors reach the user as their sentence, without the SDK's traceback around it; and that process, only that
+# one, collects garbage less often while it imports the core (process_gc.py).
+if clean_errors.install():
+    tune_for_a_provider_process()
 # ...and the engine it serves is recorded now, before any create asks whether it still runs (core/engine.py).
 engine.record()
 
