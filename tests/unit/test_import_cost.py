@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -29,11 +30,16 @@ PROVIDER_ONLY = (
 )
 
 
-def modules_after(code: str) -> set[str]:
-    script = f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))\n"
+def after(code: str, value: str) -> Any:
+    """``value`` (a Python expression), as a fresh interpreter has it once it has run ``code``."""
+    script = f"import gc, json, sys\n{code}\nprint(json.dumps({value}))\n"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60)
     assert done.returncode == 0, done.stderr
-    return set(json.loads(done.stdout.splitlines()[-1]))
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def modules_after(code: str) -> set[str]:
+    return set(after(code, "sorted(sys.modules)"))
 
 
 def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
@@ -137,10 +143,7 @@ def test_the_plugin_loads_a_resource_s_models_only_when_that_resource_is_called(
 
 
 def gc_thresholds_after(code: str) -> tuple[int, int, int]:
-    script = f"import gc, json\n{code}\nprint(json.dumps(gc.get_threshold()))\n"
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60)
-    assert done.returncode == 0, done.stderr
-    first, middle, last = json.loads(done.stdout.splitlines()[-1])
+    first, middle, last = after(code, "gc.get_threshold()")
     return first, middle, last
 
 
