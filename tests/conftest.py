@@ -34,14 +34,14 @@ def _tier(item: pytest.Item) -> int:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    items.sort(key=_tier)  # stable: the order within a tier is the collection order
-    engine = [i for i, item in enumerate(items) if _tier(item) == _ENGINE_TIER]
-    if engine:
-        items[engine[0] : engine[-1] + 1] = _spread_over_files(items[engine[0] : engine[-1] + 1])
+    # stable: the order within a tier is the collection order, but for the engine tier's spread over its files
+    place = _places_over_files([item for item in items if _tier(item) == _ENGINE_TIER])
+    items.sort(key=lambda item: (_tier(item), place.get(id(item), 0.0)))
 
 
-def _spread_over_files(items: list[pytest.Item]) -> list[pytest.Item]:
-    """The engine tests with each file's spread evenly over the whole tier, each file keeping its own order.
+def _places_over_files(items: list[pytest.Item]) -> dict[int, float]:
+    """Where each engine test goes in its tier (0 to 1): each file's tests spread evenly over the whole tier, each
+    file keeping its own order.
 
     Some files mostly wait (test_faults_e2e.py on retries, timeouts and restarts, test_overlap_e2e.py on real
     overlap windows: ~0.2 of a core each), others mostly compute; handed out file after file, six workers spent
@@ -51,5 +51,4 @@ def _spread_over_files(items: list[pytest.Item]) -> list[pytest.Item]:
     by_file: dict[str, list[pytest.Item]] = {}
     for item in items:
         by_file.setdefault(item.nodeid.split("::")[0], []).append(item)
-    place = {id(item): (i + 0.5) / len(tests) for tests in by_file.values() for i, item in enumerate(tests)}
-    return sorted(items, key=lambda item: place[id(item)])
+    return {id(item): (i + 0.5) / len(tests) for tests in by_file.values() for i, item in enumerate(tests)}
