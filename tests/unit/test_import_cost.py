@@ -114,6 +114,26 @@ def test_a_management_token_on_the_rest_api_builds_no_database_token_models():
     assert loaded(modules, ("pulumi_influxdb3_tokens.core.database_token.models",)) == []
 
 
+def test_a_provider_s_http_client_imports_httpx_without_its_command_line_and_httpx_main_still_runs():
+    """httpx's package imports its command line client (httpx._main: click, rich, pygments) whenever those are
+    installed, as they are in this checkout's .venv (schemathesis needs them) and beside many users' tools: ~90
+    modules of every provider process's first call (issue 34). The REST client imports httpx without it
+    (clients/http/httpx_library.py); ``httpx.main`` still runs httpx's command line when called."""
+    cli = ("httpx._main", "click", "rich", "pygments")
+    assert loaded(modules_after("import httpx"), cli) == sorted(cli)  # here, httpx alone does import them
+    modules = modules_after(
+        "from pulumi_influxdb3_tokens.clients import client_for\n"
+        "from pulumi_influxdb3_tokens.settings import resolve_connection\n"
+        "client_for(resolve_connection({'influxdb3:apiUrl': 'http://127.0.0.1:8181', 'influxdb3:accountId': 'a',"
+        " 'influxdb3:clusterId': 'c', 'influxdb3:managementToken': 'admin-credential-for-the-test'}))"
+    )
+    assert "httpx" in modules
+    assert loaded(modules, cli) == []
+    code = "import sys, pulumi_influxdb3_tokens.clients.http, httpx\nsys.argv = ['httpx', '--help']\nhttpx.main()"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+    assert (done.returncode, "Usage: httpx <URL> [OPTIONS]" in done.stdout) == (0, True), done.stdout + done.stderr
+
+
 def test_the_core_imports_without_the_pulumi_sdk():
     """The core holds the resources' logic; the SDK belongs to the faces (issue 34): each resource's lifecycle,
     its diff and its inputs import without loading ``pulumi``, so the core can be used and measured on its own.
