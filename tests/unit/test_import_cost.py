@@ -118,9 +118,10 @@ def test_a_provider_s_http_client_imports_httpx_without_its_command_line_and_htt
     """httpx's package imports its command line client (httpx._main: click, rich, pygments) whenever those are
     installed, as they are in this checkout's .venv (schemathesis needs them) and beside many users' tools: ~90
     modules of every provider process's first call (issue 34). The REST client imports httpx without it
-    (clients/http/httpx_library.py); ``httpx.main`` still runs httpx's command line when called."""
+    (clients/http/httpx_library.py), and ``httpx.main`` answers as httpx's own does, in this environment (the
+    real command line here; at the lowest versions, whose tools lack rich, httpx's sentence on what to install)."""
     cli = ("httpx._main", "click", "rich", "pygments")
-    assert loaded(modules_after("import httpx"), cli) == sorted(cli)  # here, httpx alone does import them
+    assert loaded(modules_after("import httpx"), cli) != []  # here, httpx alone imports (some of) them
     modules = modules_after(
         "from pulumi_influxdb3_tokens.clients import client_for\n"
         "from pulumi_influxdb3_tokens.settings import resolve_connection\n"
@@ -129,9 +130,15 @@ def test_a_provider_s_http_client_imports_httpx_without_its_command_line_and_htt
     )
     assert "httpx" in modules
     assert loaded(modules, cli) == []
-    code = "import sys, pulumi_influxdb3_tokens.clients.http, httpx\nsys.argv = ['httpx', '--help']\nhttpx.main()"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
-    assert (done.returncode, "Usage: httpx <URL> [OPTIONS]" in done.stdout) == (0, True), done.stdout + done.stderr
+
+    def help_of(imports: str) -> tuple[int, str]:
+        code = f"import sys, {imports}\nsys.argv = ['httpx', '--help']\nhttpx.main()"
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60)
+        return done.returncode, done.stdout
+
+    httpx_alone = help_of("httpx")
+    assert "httpx" in httpx_alone[1]
+    assert help_of("pulumi_influxdb3_tokens.clients.http, httpx") == httpx_alone
 
 
 def test_the_core_imports_without_the_pulumi_sdk():

@@ -18,8 +18,17 @@ CLI_MODULE = "httpx._main"
 
 
 def _main(*args: Any, **kwargs: Any) -> Any:
-    """httpx's ``main``: its real command line client, imported when run."""
-    return importlib.import_module(CLI_MODULE).main(*args, **kwargs)
+    """httpx's ``main``: its real command line client, imported when run; without its libraries, httpx's own
+    answer (its package defines that ``main`` when the import fails)."""
+    try:
+        cli = importlib.import_module(CLI_MODULE)
+    except ImportError:
+        print(
+            "The httpx command line client could not run because the required dependencies were not installed.\n"
+            "Make sure you've installed everything with: pip install 'httpx[cli]'"
+        )
+        sys.exit(1)
+    return cli.main(*args, **kwargs)
 
 
 def import_httpx() -> types.ModuleType:
