@@ -24,6 +24,14 @@ LOWEST_CONSTRAINTS = REPO / "constraints-lowest.txt"
 PACK_REQUIREMENTS = REPO / "provider" / "pulumi_influxdb3_tokens" / "policy" / "pack" / "requirements.txt"
 
 
+def uv_venv(root: Path) -> None:
+    """``uv venv --seed`` of this run's Python at ``root``: pip in it, no system site-packages."""
+    uv = Path(sys.executable).with_name("uv")
+    argv = [str(uv), "venv", "--quiet", "--seed", "--clear", "--python", sys.executable, str(root)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, f"uv venv failed:\n{done.stderr[-3000:]}"
+
+
 def build_dist(out: Path, source: Path = REPO) -> Path:
     """``python -m build``: the sdist, then the wheel from that sdist, into ``out``."""
     done = subprocess.run(
@@ -46,7 +54,16 @@ class Installed:
 
     @classmethod
     def create(cls, root: Path, dist: Path) -> Installed:
+        """``python -m venv``, as the docs' recipes make one (pip by ensurepip: ~3 s of CPU)."""
         venv.EnvBuilder(with_pip=True, clear=True).create(root)  # no system site-packages
+        return cls(root=root, dist=dist)
+
+    @classmethod
+    def create_by_uv(cls, root: Path, dist: Path) -> Installed:
+        """A virtualenv of this run's Python with pip in it, as ``create`` makes, by ``uv venv --seed`` (~0.15 s
+        of CPU instead of ensurepip's ~3 s): for the virtualenvs ``uv_install`` fills, where no documented
+        command makes the virtualenv."""
+        uv_venv(root)
         return cls(root=root, dist=dist)
 
     @property

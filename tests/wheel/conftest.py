@@ -35,7 +35,7 @@ def product(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
     that installs or removes packages makes its own ``Installed``)."""
 
     def install(folder: Path) -> None:
-        installed = Installed.create(folder / "venv", dist)
+        installed = Installed.create_by_uv(folder / "venv", dist)
         installed.uv_install(f"{DISTRIBUTION}[server]=={VERSION}", cwd=folder)
 
     return Installed(root=once(tmp_path_factory, "product", install) / "venv", dist=dist)

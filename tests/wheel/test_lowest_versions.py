@@ -39,7 +39,7 @@ PROCESS_BEHAVIOUR = (
 
 
 def test_unit_and_provider_tests_pass_on_the_lowest_allowed_versions(dist: Path, tmp_path: Path):
-    installed = Installed.create(tmp_path / "venv", dist)
+    installed = Installed.create_by_uv(tmp_path / "venv", dist)
     installed.uv_install(
         f"{DISTRIBUTION}[server]=={VERSION}",
         "pytest",

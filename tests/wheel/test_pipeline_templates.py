@@ -30,7 +30,6 @@ import shutil
 import subprocess
 import tarfile
 import tomllib
-import venv
 from pathlib import Path
 from typing import Any, Callable
 
@@ -41,7 +40,7 @@ from support import markers
 from support.engine import REPO, engine_path
 from support.local_api import LocalApi
 from support.standin import STANDIN_DIR
-from support.wheel import CONSTRAINTS, VERSION
+from support.wheel import CONSTRAINTS, VERSION, uv_venv
 
 PIPELINE = REPO / "examples" / "pipeline"
 COPIED = ("Pulumi.yaml", "__main__.py", "ci-step", "install-pinned")
@@ -62,7 +61,7 @@ class Runner:
         self.home = tmp / "home"
         self.home.mkdir()
         python = tmp / "python"
-        venv.EnvBuilder(with_pip=True).create(python)  # what setup-python / the python image gives
+        uv_venv(python)  # what setup-python / the python image gives: a Python with pip
         [wheel] = dist.glob(f"pulumi_influxdb3_tokens-{VERSION}-*.whl")
         archive, digest = self.release("influxctl-v2.12.0-linux-x86_64.tar.gz", "influxctl-v2.12.0", influxctl_standin)
         pulumi_archive, pulumi_digest = self.release("pulumi-v3.274.1-linux-x64.tar.gz", "pulumi", engine_shims)
