@@ -182,3 +182,47 @@ def test_tokens(ctl: Any, server: LocalApi, release: str) -> None:
     if since_2_10:
         everything = json.loads(ok(ctl("token", "list", "--include-revoked", "--format", "json", release=release)))
         assert any(t["id"] == entry["id"] and t.get("revoked_at") for t in everything)
+
+
+def test_the_stand_in_tells_a_connection_never_made_from_an_answer_lost_after_the_request_went_out(tmp_path: Path):
+    """The provider's influxctl road retries a create only when the request never went out (clients/influxctl/process.py
+    reads gRPC-Go's "transport: Error while dialing" and "error reading from server" texts): the stand-in's own HTTP
+    (tests/standin/influxctl_standin/common.py, plain sockets) must fail the same two ways."""
+    import socket
+    import threading
+
+    config = tmp_path / "config.toml"
+    config.write_text('[[profile]]\n  name = "default"\n  account_id = "a"\n  cluster_id = "c"\n  mgmt_token = "t"\n')
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    answers = [b"", b'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{"id"']  # none at all; a cut one
+
+    def serve() -> None:
+        for answer in answers:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65536)  # the request arrived
+                connection.sendall(answer)
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+
+    def run(url: str) -> subprocess.CompletedProcess[str]:
+        argv = [str(STANDIN_DIR / "influxctl"), "--config", str(config), "management", "list", "--format", "json"]
+        env = {**os.environ, "INFLUXCTL_STANDIN_API_URL": url}
+        return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+    closed = socket.create_server(("127.0.0.1", 0))
+    refused_url = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    closed.close()
+    refused = run(refused_url)
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert (
+        'code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp' in refused.stderr
+    )
+    for lost in (run(f"http://127.0.0.1:{port}"), run(f"http://127.0.0.1:{port}")):
+        assert (lost.returncode, lost.stdout) == (1, "")
+        assert "code = Unavailable desc = error reading from server: " in lost.stderr
+        assert "dial" not in lost.stderr
+    server.join(10)
+    listener.close()
