@@ -16,6 +16,7 @@ import pytest
 
 from support.fixtures import running_local_api
 from support.local_api import LocalApi
+from support.ports import free_ports
 from support.standin import STANDIN_DIR
 
 OLDEST, NEWEST = "2.7.1", "2.12.0"
@@ -212,10 +213,7 @@ def test_the_stand_in_tells_a_connection_never_made_from_an_answer_lost_after_th
         env = {**os.environ, "INFLUXCTL_STANDIN_API_URL": url}
         return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
 
-    closed = socket.create_server(("127.0.0.1", 0))
-    refused_url = f"http://127.0.0.1:{closed.getsockname()[1]}"
-    closed.close()
-    refused = run(refused_url)
+    refused = run(f"http://127.0.0.1:{next(free_ports())}")  # free when probed, in this process's own slice
     assert (refused.returncode, refused.stdout) == (1, "")
     assert (
         'code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp' in refused.stderr
