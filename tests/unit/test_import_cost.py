@@ -29,6 +29,14 @@ PROVIDER_ONLY = (
     "pulumi_influxdb3_tokens.plugin",
 )
 
+# A provider's client on an HTTP connection, as its first call makes it.
+A_REST_CLIENT = (
+    "from pulumi_influxdb3_tokens.clients import client_for\n"
+    "from pulumi_influxdb3_tokens.settings import resolve_connection\n"
+    "client_for(resolve_connection({'influxdb3:apiUrl': 'http://127.0.0.1:8181', 'influxdb3:accountId': 'a',"
+    " 'influxdb3:clusterId': 'c', 'influxdb3:managementToken': 'admin-credential-for-the-test'}))"
+)
+
 
 def after(code: str, value: str) -> Any:
     """``value`` (a Python expression), as a fresh interpreter has it once it has run ``code``."""
@@ -85,12 +93,7 @@ def test_the_package_still_offers_every_documented_name():
 
 
 def test_a_provider_on_the_rest_api_never_loads_the_influxctl_client():
-    modules = modules_after(
-        "from pulumi_influxdb3_tokens.clients import client_for\n"
-        "from pulumi_influxdb3_tokens.settings import resolve_connection\n"
-        "client_for(resolve_connection({'influxdb3:apiUrl': 'http://127.0.0.1:8181', 'influxdb3:accountId': 'a',"
-        " 'influxdb3:clusterId': 'c', 'influxdb3:managementToken': 'admin-credential-for-the-test'}))"
-    )
+    modules = modules_after(A_REST_CLIENT)
     assert "pulumi_influxdb3_tokens.clients.http" in modules
     assert (
         loaded(
@@ -104,30 +107,20 @@ def test_a_management_token_on_the_rest_api_builds_no_database_token_models():
     """A provider process serving management tokens over HTTP reads them with the clients' shared list
     (clients/http/listing.py), which serves database tokens too: their pydantic models are built only where a
     database token is served (issue 34: each model costs its build in every provider process that imports it)."""
-    modules = modules_after(
-        "from pulumi_influxdb3_tokens.clients import client_for\n"
-        "from pulumi_influxdb3_tokens.settings import resolve_connection\n"
-        "client_for(resolve_connection({'influxdb3:apiUrl': 'http://127.0.0.1:8181', 'influxdb3:accountId': 'a',"
-        " 'influxdb3:clusterId': 'c', 'influxdb3:managementToken': 'admin-credential-for-the-test'}))"
-    )
+    modules = modules_after(A_REST_CLIENT)
     assert "pulumi_influxdb3_tokens.clients.http.listing" in modules
     assert loaded(modules, ("pulumi_influxdb3_tokens.core.database_token.models",)) == []
 
 
 def test_a_provider_s_http_client_imports_httpx_without_its_command_line_and_httpx_main_still_runs():
     """httpx's package imports its command line client (httpx._main: click, rich, pygments) whenever those are
-    installed, as they are in this checkout's .venv (schemathesis needs them) and beside many users' tools: ~90
+    installed, as they are in this checkout's .venv (schemathesis needs them) and beside many users' tools: ~85
     modules of every provider process's first call (issue 34). The REST client imports httpx without it
     (clients/http/httpx_library.py), and ``httpx.main`` answers as httpx's own does, in this environment (the
     real command line here; at the lowest versions, whose tools lack rich, httpx's sentence on what to install)."""
     cli = ("httpx._main", "click", "rich", "pygments")
     assert loaded(modules_after("import httpx"), cli) != []  # here, httpx alone imports (some of) them
-    modules = modules_after(
-        "from pulumi_influxdb3_tokens.clients import client_for\n"
-        "from pulumi_influxdb3_tokens.settings import resolve_connection\n"
-        "client_for(resolve_connection({'influxdb3:apiUrl': 'http://127.0.0.1:8181', 'influxdb3:accountId': 'a',"
-        " 'influxdb3:clusterId': 'c', 'influxdb3:managementToken': 'admin-credential-for-the-test'}))"
-    )
+    modules = modules_after(A_REST_CLIENT)
     assert "httpx" in modules
     assert loaded(modules, cli) == []
 
