@@ -14,7 +14,6 @@ server's argv as ``ps`` shows it, and any interpreter or source tree other than 
 from __future__ import annotations
 
 import atexit
-import gc
 import multiprocessing
 import multiprocessing.util
 import os
@@ -23,6 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Optional
+
+from pulumi_influxdb3_tokens.process_gc import tune_for_a_provider_process
 
 # What the server imports at start-up and on its first request (found by diffing sys.modules).
 PRELOAD = [
@@ -58,9 +59,9 @@ def _serve(argv: list[str], env: dict[str, str], stdout_path: str, stderr_path: 
     from influxdb3_local_api.cli import main
 
     # A test's server lives for one test. Building its app leaves ~10,000 objects that live as long as it does, and the
-    # 21 collections CPython runs meanwhile (one per 700 new objects) free ~600: collecting per 100,000 takes ~17 ms
-    # off its start-up, measured (as provider processes do, pulumi_influxdb3_tokens/process_gc.py).
-    gc.set_threshold(100_000, 10, 10)
+    # 21 collections CPython runs meanwhile (one per 700 new objects) free ~600: collecting as a provider process does
+    # (process_gc.py) takes ~17 ms off its start-up, measured.
+    tune_for_a_provider_process()
     os.setsid()
     os.environ.clear()
     os.environ.update(env)
