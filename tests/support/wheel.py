@@ -22,12 +22,12 @@ DISTRIBUTION = "pulumi-influxdb3-tokens"
 CONSTRAINTS = REPO / "constraints.txt"
 LOWEST_CONSTRAINTS = REPO / "constraints-lowest.txt"
 PACK_REQUIREMENTS = REPO / "provider" / "pulumi_influxdb3_tokens" / "policy" / "pack" / "requirements.txt"
+UV = Path(sys.executable).with_name("uv")  # the test extra's, beside this run's Python
 
 
 def uv_venv(root: Path) -> None:
     """``uv venv --seed`` of this run's Python at ``root``: pip in it, no system site-packages."""
-    uv = Path(sys.executable).with_name("uv")
-    argv = [str(uv), "venv", "--quiet", "--seed", "--clear", "--python", sys.executable, str(root)]
+    argv = [str(UV), "venv", "--quiet", "--seed", "--clear", "--python", sys.executable, str(root)]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, f"uv venv failed:\n{done.stderr[-3000:]}"
 
@@ -111,9 +111,8 @@ class Installed:
         tests share as fixtures, where no documented pip command is under test. The same distributions from our
         dist folder and PyPI at the same pins, in seconds instead of pip's ~10 s of CPU; bytecode is compiled
         when first imported, as the environment keeps it."""
-        uv = Path(sys.executable).with_name("uv")
         self.run(
-            str(uv),
+            str(UV),
             "pip",
             "install",
             "--quiet",
