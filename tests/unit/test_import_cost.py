@@ -162,6 +162,36 @@ def test_the_plugin_loads_a_resource_s_models_only_when_that_resource_is_called(
     assert loaded(modules, (*models_and_lifecycles, "pulumi_influxdb3_tokens.core.tokens.inputs")) == []
 
 
+def frozen_at_exit(code: str) -> int:
+    """How many objects a fresh interpreter that ran ``code`` had frozen when its atexit handlers ended: a handler
+    registered first runs last (atexit calls them in reverse order)."""
+    script = "import atexit, gc\natexit.register(lambda: print('frozen', gc.get_freeze_count()))\n" + code
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.split()[-1])
+
+
+def test_a_provider_process_freezes_its_objects_at_exit_and_a_program_does_not():
+    """process_gc.py: the engine waits for a provider process to exit at the end of every command (pulumi v3.274.1
+    pkg/resource/plugin/plugin.go: SIGINT, then up to 5 s), and CPython's finalization would walk every object the
+    imports made; a provider process freezes them at exit so it skips them. A user's program, which imports the same
+    package, keeps its interpreter's exit: its reference cycles are still collected."""
+    program = (
+        "from pulumi_influxdb3_tokens import ManagementToken, Database, DatabaseToken, influxdb3\n"
+        "from pulumi_influxdb3_tokens.dynamic.provider import ManagementTokenProvider\n"
+        "import dill; dill.dumps(ManagementTokenProvider(), recurse=True)\n"
+        "import pulumi_influxdb3_tokens.plugin.server"
+    )
+    assert frozen_at_exit(program) == 0
+    plugin = (
+        "import pulumi_influxdb3_tokens.plugin.server as server\n"
+        "server.main = lambda: None\n"
+        "from pulumi_influxdb3_tokens.plugin import main\n"
+        "main()"
+    )
+    assert frozen_at_exit(plugin) > 10_000  # ~50,000 here: the SDK, grpc and our modules
+
+
 def gc_thresholds_after(code: str) -> tuple[int, int, int]:
     first, middle, last = after(code, "gc.get_threshold()")
     return first, middle, last
