@@ -14,6 +14,12 @@ still run), the objects alive are frozen (``gc.freeze``): finalization then skip
 up is only the collection of reference cycles at exit, which Python does not promise (their ``__del__`` may not
 run); nothing here relies on one: files and locks are closed by ``with`` blocks or by the operating system.
 
+Except after a failed call. A command that fails ends sooner too, and the engine shuts its resource monitor down
+right after its providers exit, while the SDK's program may still be reporting its failed registrations: those
+calls then fail and the program prints Python tracebacks (a race between pulumi v3.274.1 and the SDK; seen in
+tests/e2e/test_faults_e2e.py, 5 of 6 runs, when every exit was quick). A process that failed a call keeps
+CPython's whole exit, which leaves the program the time it has always had.
+
 Only a provider process calls this: the plugin's entry point (``plugin.main``) before its imports, and the
 dynamic provider module once it knows it runs in the SDK's provider host. A Pulumi program, the audit and the
 tests keep their interpreter's settings (tests/unit/test_import_cost.py).
@@ -30,6 +36,7 @@ YOUNG_THRESHOLD = 100_000
 
 
 _FREEZE_AT_EXIT: list[bool] = []  # registered once per process
+_FAILED: list[bool] = []  # a call of this process failed
 
 
 def tune_for_a_provider_process() -> None:
@@ -37,4 +44,15 @@ def tune_for_a_provider_process() -> None:
     gc.set_threshold(YOUNG_THRESHOLD, middle, old)
     if not _FREEZE_AT_EXIT:
         _FREEZE_AT_EXIT.append(True)
-        atexit.register(gc.freeze)
+        atexit.register(_freeze_unless_a_call_failed)
+
+
+def a_call_failed() -> None:
+    """A call of this process answered the engine with an error: the process keeps CPython's whole exit."""
+    if not _FAILED:
+        _FAILED.append(True)
+
+
+def _freeze_unless_a_call_failed() -> None:
+    if not _FAILED:
+        gc.freeze()

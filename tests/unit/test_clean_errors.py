@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import pytest
 
+from pulumi_influxdb3_tokens import process_gc
 from pulumi_influxdb3_tokens.core.errors import ManagementApiError
 from pulumi_influxdb3_tokens.dynamic import clean_errors
 
@@ -75,3 +76,14 @@ def test_our_errors_become_their_sentence_and_bugs_keep_their_traceback(host: Mo
 def test_outside_the_provider_process_nothing_is_patched(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delitem(sys.modules, HOST, raising=False)
     assert clean_errors.install() is False
+
+
+def test_a_call_the_host_fails_leaves_the_process_its_whole_exit(host: ModuleType, monkeypatch: pytest.MonkeyPatch):
+    """process_gc.py: a provider process that failed a call keeps CPython's whole exit, since the SDK's program may
+    still be reporting its failed registrations when the engine shuts its resource monitor down after the providers
+    exit. The host formats the error of every call it fails, ours and bugs alike."""
+    failed: list[bool] = []
+    monkeypatch.setattr(process_gc, "_FAILED", failed)
+    assert clean_errors.install() is True
+    abort_details(host, ValueError("not one of ours"))
+    assert failed == [True]

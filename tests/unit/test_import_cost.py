@@ -190,6 +190,9 @@ def test_a_provider_process_freezes_its_objects_at_exit_and_a_program_does_not()
         "main()"
     )
     assert frozen_at_exit(plugin) > 10_000  # ~50,000 here: the SDK, grpc and our modules
+    # ...unless one of its calls failed: then the whole exit, as before (process_gc.py says why).
+    failed = "\nfrom pulumi_influxdb3_tokens.process_gc import a_call_failed\na_call_failed()"
+    assert frozen_at_exit(plugin + failed) == 0
 
 
 def gc_thresholds_after(code: str) -> tuple[int, int, int]:

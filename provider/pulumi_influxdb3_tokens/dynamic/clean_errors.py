@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any, Protocol, TypeGuard
 
 from ..core.errors import InfluxDB3TokensError
+from ..process_gc import a_call_failed
 
 _HOST_MODULES = ("__main__", "pulumi.dynamic.__main__")
 
@@ -24,6 +25,7 @@ class _TracebackForUsers:
     """Stands in for the ``traceback`` module inside the SDK's provider host."""
 
     def format_exc(self, limit: int | None = None, chain: bool = True) -> str:
+        a_call_failed()  # the host formats the error of every call it fails (process_gc.py)
         error = sys.exc_info()[1]
         if isinstance(error, InfluxDB3TokensError):
             return str(error)

@@ -31,6 +31,7 @@ from pulumi.runtime.proto import provider_pb2_grpc
 
 from ..core import engine as engine_process
 from ..core.errors import InfluxDB3TokensError
+from ..process_gc import a_call_failed
 from ..version import __version__
 from .provider import InfluxDB3Provider
 from .wire import camel_text
@@ -85,6 +86,7 @@ class _Servicer(ProviderServicer):
         try:
             return await call(request, context)
         except Exception as error:
+            a_call_failed()  # process_gc.py
             cause = _cause(error)
             if isinstance(cause, InfluxDB3TokensError):
                 await context.abort(grpc.StatusCode.UNKNOWN, camel_text(str(cause)))
