@@ -20,7 +20,7 @@ from typing import Any, Optional
 from pydantic import ValidationError
 
 from ...core.engine import require_engine
-from ...core.errors import OutcomeUnknownError, TableExistsError, TableNotFoundError
+from ...core.errors import InfluxDB3TokensError, OutcomeUnknownError, TableExistsError, TableNotFoundError
 from ...core.table.models import TableInputs, TableRecord
 from ...core.table.props import import_hint, label
 from ...settings import Connection
@@ -42,7 +42,10 @@ class InfluxctlTableClient(Runner):
         super().__init__(connection)
 
     def list(self, database: str) -> builtins.list[TableRecord]:
-        require(self._version(), TABLE_LIST_SINCE, "list tables", self._connection.influxctl_path)
+        if self._version_check.ended:  # a release known to lack `table list` runs nothing
+            self._require_table_list()
+        # Else `table list` runs beside `influxctl version` (version.py), as every list does; the release is judged
+        # before its answer is used, and an older one's refusal is the sentence, whatever the list did.
         return list_cache.SHARED.records(self._key(database), lambda: self._list_now(database))
 
     def create(self, inputs: TableInputs) -> TableRecord:
@@ -116,18 +119,26 @@ class InfluxctlTableClient(Runner):
         action = f"list the tables of database '{database}'"
         try:
             outcome = self._run_retrying(
-                ["table", "list", "--format", "json", "--", database], action, keep_refusal=True
+                ["table", "list", "--format", "json", "--", database], action, keep_refusal=True, read=True
             )
         except Refused as refused:
+            self._require_table_list()  # a release without `table list` says so, whatever its run printed
             if classify(refused.outcome.stderr) is Failure.NOT_FOUND:
                 raise self._not_found(action, database, None) from None
             raise failure_error(action, refused.outcome, self._connection) from None
+        except InfluxDB3TokensError:
+            self._require_table_list()
+            raise
+        self._require_table_list()
         try:
             entries = TABLE_LIST.validate_json(outcome.stdout) or []
         except ValidationError as err:
             raise self._bad_output("influxctl table list", err) from None
         account, cluster = self._connection.account_id, self._connection.cluster_id
         return [entry.to_record(database, account, cluster) for entry in entries]
+
+    def _require_table_list(self) -> None:
+        require(self._version(), TABLE_LIST_SINCE, "list tables", self._connection.influxctl_path)
 
     def _key(self, database: str) -> list_cache.Key:
         return list_cache.key_of(self._connection, f"tables:{database}")

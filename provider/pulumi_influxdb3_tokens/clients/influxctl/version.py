@@ -1,7 +1,7 @@
 """Which influxctl release runs our commands: ``influxctl version``, once per executable and provider process.
 
 The check runs in the background from the moment a client is made (``check_started``), so that the
-first list of a command (``management``, ``database`` or ``token list``) can run beside it instead of
+first list of a command (``management``, ``database``, ``token`` or ``table list``) can run beside it instead of
 after it: on a refresh both are on the command's critical path, one after the other. What may run
 before the check has passed (runner.py ``Runner._run``):
 
