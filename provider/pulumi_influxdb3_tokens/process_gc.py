@@ -8,9 +8,9 @@ the dynamic host's (bench/first-call). A provider process lives for one command 
 Its end is on the command's path too: when a command is done the engine interrupts each provider process and
 waits for it to exit (pulumi v3.274.1 pkg/resource/plugin/plugin.go, ``kill``: SIGINT, then up to 5 s). On the
 way out CPython's finalization collects every generation, more than once, walking every object those imports
-made: ~45 ms of the SDK's own host and ~80 ms once our modules are imported, measured from a script's last line
-to its exit (bench/RESULTS.md). So at exit, after the threads are joined and among the atexit handlers (which all
-still run), the objects alive are frozen (``gc.freeze``): finalization then skips them (~10 ms). What that gives
+made: ~50 ms of the SDK's own host and 90 to 108 ms once our modules are imported, measured from a process's last
+line to its end (bench/first-call). So at exit, after the threads are joined and among the atexit handlers (which all
+still run), the objects alive are frozen (``gc.freeze``): finalization then skips them (12 to 15 ms). What that gives
 up is only the collection of reference cycles at exit, which Python does not promise (their ``__del__`` may not
 run); nothing here relies on one: files and locks are closed by ``with`` blocks or by the operating system.
 
@@ -21,8 +21,9 @@ tests/e2e/test_faults_e2e.py, 5 of 6 runs, when every exit was quick). A process
 CPython's whole exit, which leaves the program the time it has always had.
 
 Only a provider process calls this: the plugin's entry point (``plugin.main``) before its imports, and the
-dynamic provider module once it knows it runs in the SDK's provider host. A Pulumi program, the audit and the
-tests keep their interpreter's settings (tests/unit/test_import_cost.py).
+dynamic provider module once it knows it runs in the SDK's provider host; and the tests' forked local servers
+(tests/support/server_fork.py), short-lived the same way. A Pulumi program, the audit and the tests themselves keep
+their interpreter's settings (tests/unit/test_import_cost.py).
 """
 
 from __future__ import annotations
