@@ -20,10 +20,10 @@ calls then fail and the program prints Python tracebacks (a race between pulumi 
 tests/e2e/test_faults_e2e.py, 5 of 6 runs, when every exit was quick). A process that failed a call keeps
 CPython's whole exit, which leaves the program the time it has always had.
 
-Only a provider process calls this: the plugin's entry point (``plugin.main``) before its imports, and the
-dynamic provider module once it knows it runs in the SDK's provider host; and the tests' forked local servers
-(tests/support/server_fork.py), short-lived the same way. A Pulumi program, the audit and the tests themselves keep
-their interpreter's settings (tests/unit/test_import_cost.py).
+Who calls this: a provider process, from the plugin's entry point (``plugin.main``) before its imports and from the
+dynamic provider module once it knows it runs in the SDK's provider host; and, outside the product, the tests'
+forked local servers (tests/support/server_fork.py), short-lived the same way. A Pulumi program, the audit and the
+tests themselves keep their interpreter's settings (tests/unit/test_import_cost.py).
 """
 
 from __future__ import annotations
