@@ -37,13 +37,32 @@ A_REST_CLIENT = (
     " 'influxdb3:clusterId': 'c', 'influxdb3:managementToken': 'admin-credential-for-the-test'}))"
 )
 
+# A user's program: the package's names, the dynamic provider pickled as the state stores it, the plugin's server.
+A_PROGRAM = (
+    "from pulumi_influxdb3_tokens import ManagementToken, Database, DatabaseToken, influxdb3\n"
+    "from pulumi_influxdb3_tokens.dynamic.provider import ManagementTokenProvider\n"
+    "import dill; dill.dumps(ManagementTokenProvider(), recurse=True)\n"
+    "import pulumi_influxdb3_tokens.plugin.server"
+)
+# The plugin's entry point, with the server it would start swapped for nothing.
+THE_PLUGIN_ENTRY = (
+    "import pulumi_influxdb3_tokens.plugin.server as server\n"
+    "server.main = lambda: None\n"
+    "from pulumi_influxdb3_tokens.plugin import main\n"
+    "main()"
+)
+
+
+def printed(script: str) -> str:
+    """What a fresh interpreter running ``script`` printed, once it has ended well."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
 
 def after(code: str, value: str) -> Any:
     """``value`` (a Python expression), as a fresh interpreter has it once it has run ``code``."""
-    script = f"import gc, json, sys\n{code}\nprint(json.dumps({value}))\n"
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+    return json.loads(printed(f"import gc, json, sys\n{code}\nprint(json.dumps({value}))\n").splitlines()[-1])
 
 
 def modules_after(code: str) -> set[str]:
@@ -166,9 +185,7 @@ def frozen_at_exit(code: str) -> int:
     """How many objects a fresh interpreter that ran ``code`` had frozen when its atexit handlers ended: a handler
     registered first runs last (atexit calls them in reverse order)."""
     script = "import atexit, gc\natexit.register(lambda: print('frozen', gc.get_freeze_count()))\n" + code
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=60)
-    assert done.returncode == 0, done.stderr
-    return int(done.stdout.split()[-1])
+    return int(printed(script).split()[-1])
 
 
 def test_a_provider_process_freezes_its_objects_at_exit_and_a_program_does_not():
@@ -176,23 +193,11 @@ def test_a_provider_process_freezes_its_objects_at_exit_and_a_program_does_not()
     pkg/resource/plugin/plugin.go: SIGINT, then up to 5 s), and CPython's finalization would walk every object the
     imports made; a provider process freezes them at exit so it skips them. A user's program, which imports the same
     package, keeps its interpreter's exit: its reference cycles are still collected."""
-    program = (
-        "from pulumi_influxdb3_tokens import ManagementToken, Database, DatabaseToken, influxdb3\n"
-        "from pulumi_influxdb3_tokens.dynamic.provider import ManagementTokenProvider\n"
-        "import dill; dill.dumps(ManagementTokenProvider(), recurse=True)\n"
-        "import pulumi_influxdb3_tokens.plugin.server"
-    )
-    assert frozen_at_exit(program) == 0
-    plugin = (
-        "import pulumi_influxdb3_tokens.plugin.server as server\n"
-        "server.main = lambda: None\n"
-        "from pulumi_influxdb3_tokens.plugin import main\n"
-        "main()"
-    )
-    assert frozen_at_exit(plugin) > 10_000  # ~50,000 here: the SDK, grpc and our modules
+    assert frozen_at_exit(A_PROGRAM) == 0
+    assert frozen_at_exit(THE_PLUGIN_ENTRY) > 10_000  # ~50,000 here: the SDK, grpc and our modules
     # ...unless one of its calls failed: then the whole exit, as before (process_gc.py says why).
     failed = "\nfrom pulumi_influxdb3_tokens.process_gc import a_call_failed\na_call_failed()"
-    assert frozen_at_exit(plugin + failed) == 0
+    assert frozen_at_exit(THE_PLUGIN_ENTRY + failed) == 0
 
 
 def gc_thresholds_after(code: str) -> tuple[int, int, int]:
@@ -205,18 +210,5 @@ def test_a_program_keeps_its_interpreters_garbage_collector_and_only_a_provider_
     user's program, which imports the same modules to declare resources and pickle the provider, keeps its
     interpreter's settings, as does anything else that imports the package."""
     default = gc_thresholds_after("")
-    program = (
-        "from pulumi_influxdb3_tokens import ManagementToken, Database, DatabaseToken, influxdb3\n"
-        "from pulumi_influxdb3_tokens.dynamic.provider import ManagementTokenProvider\n"
-        "import dill; dill.dumps(ManagementTokenProvider(), recurse=True)\n"
-        "import pulumi_influxdb3_tokens.plugin.server"
-    )
-    assert gc_thresholds_after(program) == default
-    # The plugin's entry point, with the server it would start swapped for nothing.
-    plugin = (
-        "import pulumi_influxdb3_tokens.plugin.server as server\n"
-        "server.main = lambda: None\n"
-        "from pulumi_influxdb3_tokens.plugin import main\n"
-        "main()"
-    )
-    assert gc_thresholds_after(plugin)[0] > 50 * default[0]
+    assert gc_thresholds_after(A_PROGRAM) == default
+    assert gc_thresholds_after(THE_PLUGIN_ENTRY)[0] > 50 * default[0]
